@@ -1,0 +1,1 @@
+"""Networking Buddy: a community bot that helps members keep the promises they make."""

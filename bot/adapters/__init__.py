@@ -1,0 +1,1 @@
+"""Thin platform adapters: each renders core messages and feeds commands to the same service."""

@@ -1,0 +1,139 @@
+"""The `buddy` command: console, slack, discord, run, worker, migrate, outbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.adapters.console import (
+    ConsoleMessenger,
+    ConsoleScreen,
+    ConsoleSession,
+    read_eval_print,
+)
+from bot.app import Buddy, build
+from bot.config import ConfigError, Settings, load_settings
+from bot.core.identity import Platform
+from bot.store.database import upgrade_to_head
+
+SLACK_HELP = "Create a Slack app (README, “Create the Slack app”) and copy it from its settings."
+DISCORD_HELP = "Create a Discord application (README, “Create the Discord bot”): Bot → Token."
+
+
+class MissingSetting(Exception):
+    pass
+
+
+def _require(settings: Settings, *names: str, where: str) -> None:
+    missing = [name.upper() for name in names if not getattr(settings, name)]
+    if missing:
+        raise MissingSetting(f"{' and '.join(missing)} not set. {where}")
+
+
+async def run_console(buddy: Buddy, *, user: str) -> None:
+    screen = ConsoleScreen(sys.stdout)
+    delivery = buddy.delivery({Platform.CONSOLE: ConsoleMessenger(screen)})
+    session = ConsoleSession(
+        service=buddy.service, screen=screen, user=user, after_each=delivery.deliver_due
+    )
+    await read_eval_print(session, screen, sys.stdin)
+    await delivery.deliver_due()
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
+    buddy = build(settings)
+    asyncio.run(run_console(buddy, user=args.user or settings.buddy_console_user))
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
+    buddy = build(settings, migrate=False)
+    upgrade_to_head(buddy.engine)
+    print("Database is at the newest schema.")
+
+
+def cmd_outbox(settings: Settings, args: argparse.Namespace) -> None:
+    buddy = build(settings)
+    entries = buddy.outbox_queue.entries(statuses=args.status, limit=args.limit)
+    if not entries:
+        print(f"No {' or '.join(args.status)} messages.")
+    for e in entries:
+        error = f"  last error: {e.last_error}" if e.last_error else ""
+        print(
+            f"#{e.id} {e.status:<7} {e.platform}/{e.workspace_id} {e.kind} to {e.recipient} "
+            f"attempts={e.attempts} next={e.next_attempt_at:%Y-%m-%d %H:%M:%S}Z{error}"
+        )
+
+
+def cmd_slack(settings: Settings, args: argparse.Namespace) -> None:
+    if not (settings.slack_client_id and settings.slack_client_secret):
+        _require(settings, "slack_bot_token", where=SLACK_HELP)
+    _require(settings, "slack_signing_secret", where=SLACK_HELP)
+    raise MissingSetting("The Slack adapter is not in this build yet.")
+
+
+def cmd_discord(settings: Settings, args: argparse.Namespace) -> None:
+    _require(settings, "discord_token", where=DISCORD_HELP)
+    raise MissingSetting("The Discord adapter is not in this build yet.")
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
+    if not (settings.slack_bot_token or settings.slack_client_id or settings.discord_token):
+        raise MissingSetting(
+            "Neither SLACK_BOT_TOKEN nor DISCORD_TOKEN is set. "
+            "Try `buddy console` (no tokens needed), or see the README to create an app."
+        )
+    if settings.slack_bot_token or settings.slack_client_id:
+        cmd_slack(settings, args)
+    cmd_discord(settings, args)
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    raise MissingSetting("The worker (ticker and delivery) is not in this build yet.")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="buddy",
+        description="Networking Buddy: remembers who you met and what you promised them.",
+    )
+    top.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    console = sub.add_parser("console", help="try the bot in this terminal (no tokens needed)")
+    console.add_argument("--user", help="who you are in the console (default: me)")
+    console.set_defaults(run=cmd_console)
+    sub.add_parser("slack", help="run on Slack (Socket Mode or HTTP)").set_defaults(run=cmd_slack)
+    discord = sub.add_parser("discord", help="run on Discord")
+    discord.set_defaults(run=cmd_discord)
+    sub.add_parser("run", help="run every platform that has tokens, with the ticker").set_defaults(
+        run=cmd_run
+    )
+    sub.add_parser("worker", help="tick and deliver (no chat adapter)").set_defaults(run=cmd_worker)
+    sub.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(
+        run=cmd_migrate
+    )
+    outbox = sub.add_parser("outbox", help="list pending and dead-lettered messages")
+    outbox.add_argument(
+        "--status", nargs="+", default=["pending", "dead"], choices=["pending", "dead", "sent"]
+    )
+    outbox.add_argument("--limit", type=int, default=50)
+    outbox.set_defaults(run=cmd_outbox)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    try:
+        args.run(load_settings(), args)
+    except (ConfigError, MissingSetting) as problem:
+        print(f"buddy: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,1 @@
+"""Commands, declared once: each module exports specs that every adapter renders."""

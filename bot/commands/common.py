@@ -1,0 +1,59 @@
+"""Helpers the command families share: resolving contacts and recording an interaction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.commands.base import Context
+from bot.commands.parsing import PersonRef
+from bot.core.errors import UserError
+from bot.core.message import Inline, Mention, UserText
+from bot.core.records import Contact
+
+
+def find_or_add_contact(ctx: Context, person: PersonRef) -> Contact:
+    """The invoker's contact for this person, created on first mention."""
+    contacts = ctx.uow.contacts
+    if person.user_id is not None:
+        found = contacts.find_member(ctx.invoker, person.user_id)
+    else:
+        found = contacts.find_name(ctx.invoker, person.name)
+    if found is not None:
+        return found
+    return contacts.add(
+        owner=ctx.invoker, name=person.name, member_user_id=person.user_id, now=ctx.now
+    )
+
+
+def find_contact(ctx: Context, person: PersonRef) -> Contact:
+    """An existing contact, or a friendly error that says how to add them."""
+    contacts = ctx.uow.contacts
+    if person.user_id is not None:
+        found = contacts.find_member(ctx.invoker, person.user_id)
+    else:
+        found = contacts.find_name(ctx.invoker, person.name)
+    if found is None:
+        raise UserError(
+            f"{person.name} isn't among your contacts yet.",
+            hint="Log the meeting first, e.g. `met @sam at PyCon`.",
+        )
+    return found
+
+
+def record_interaction(ctx: Context, contact: Contact, *, followed_up: bool) -> Contact:
+    """Any interaction refreshes the contact and restarts its keep-in-touch clock."""
+    touched = replace(contact, last_touch_at=ctx.now)
+    ctx.uow.contacts.save(touched)
+    cadence = ctx.uow.cadences.get(ctx.invoker, contact.id)
+    if cadence is not None:
+        ctx.uow.cadences.save(replace(cadence, due_at=ctx.now + timedelta(days=cadence.every_days)))
+    if followed_up:
+        ctx.uow.meetings.clear_follow_ups(ctx.invoker, contact.id)
+    return touched
+
+
+def person_inline(contact: Contact) -> Inline:
+    """A contact as shown to the member: a native mention for members, their name otherwise."""
+    member = contact.member
+    return Mention(member) if member is not None else UserText(contact.name)

@@ -1,0 +1,65 @@
+"""`help`: what the bot does and every command, with an example each."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from bot.commands.base import AnySpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.core.errors import UserError
+from bot.core.message import Message, Strong, bullets, message, paragraph
+
+
+def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySpec | None]:
+    """Help reads the registry lazily, since it is itself one of the commands listed."""
+
+    def parse(text: str, env: ParseEnv) -> AnySpec | None:
+        name = text.strip().lower().removeprefix("/buddy").strip()
+        if not name:
+            return None
+        specs = {n: spec for spec in all_specs() for n in (spec.name, *spec.aliases)}
+        if name in specs:
+            return specs[name]
+        nearest = difflib.get_close_matches(name, specs, n=1, cutoff=0.5)
+        guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
+        raise UserError(
+            f"There's no command called “{name[:40]}”.{guess}",
+            hint="`help` lists everything I can do.",
+        )
+
+    def handle(ctx: Context, spec: AnySpec | None) -> Message:
+        if spec is None:
+            return message(
+                paragraph(
+                    Strong("Networking Buddy"),
+                    " remembers who you met and what you promised them, nudges you to follow "
+                    "up and to give before you ask, and introduces members — only when both say "
+                    "yes. Everything you tell me is private to you.",
+                ),
+                bullets(
+                    *(
+                        paragraph(f"`{s.usage}` — {s.summary} e.g. `/buddy {s.examples[0]}`")
+                        for s in all_specs()
+                    )
+                ),
+                paragraph("`help <command>` explains one command."),
+            )
+        aliases = f" (also: {', '.join(spec.aliases)})" if spec.aliases else ""
+        return message(
+            paragraph(Strong(f"/buddy {spec.usage}"), aliases),
+            paragraph(spec.summary),
+            paragraph(spec.details) if spec.details else None,
+            paragraph("Examples:"),
+            bullets(*(paragraph(f"`/buddy {example}`") for example in spec.examples)),
+        )
+
+    return CommandSpec(
+        name="help",
+        summary="What the bot does, and how to use each command.",
+        usage="help [command]",
+        examples=("help", "help promise"),
+        args=(Arg("command", ArgKind.WORD, "A command to explain", required=False),),
+        parse=parse,
+        handle=handle,
+        aliases=("?",),
+    )

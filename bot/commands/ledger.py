@@ -1,0 +1,111 @@
+"""Give before you ask: `give`, `ask`, `stats`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.common import find_or_add_contact, person_inline, record_interaction
+from bot.commands.parsing import PersonRef, no_arguments, require_text, take_person
+from bot.core.message import Message, UserText, bullets, message, paragraph
+from bot.core.records import LedgerKind, PromiseStatus
+
+
+@dataclass(frozen=True)
+class GiveRequest:
+    person: PersonRef
+    what: str
+
+
+def parse_give(text: str, env: ParseEnv) -> GiveRequest:
+    person, rest = take_person(text, env, role="who you gave to")
+    example = "give @sam a pointer to the asyncio docs"
+    return GiveRequest(person, require_text(rest, what="what you gave", example=example))
+
+
+def handle_give(ctx: Context, req: GiveRequest) -> Message:
+    contact = find_or_add_contact(ctx, req.person)
+    ctx.uow.ledger.add(
+        owner=ctx.invoker, kind=LedgerKind.GIVE, what=req.what, contact_id=contact.id, now=ctx.now
+    )
+    record_interaction(ctx, contact, followed_up=True)
+    since = ctx.now - ctx.policy.give_window
+    gives = ctx.uow.ledger.count(ctx.invoker, LedgerKind.GIVE, since=since)
+    return message(
+        paragraph("🙌 Logged: you gave ", person_inline(contact), " “", UserText(req.what), "”."),
+        paragraph(f"Gives in the last {ctx.policy.give_window.days} days: {gives}."),
+    )
+
+
+GIVE = CommandSpec(
+    name="give",
+    summary="Log something you gave unasked: a link, a fix, an intro.",
+    usage="give @person <what>",
+    examples=("give @sam reported a broken link on their blog",),
+    args=(
+        Arg("person", ArgKind.PERSON, "Who you gave to"),
+        Arg("what", ArgKind.TEXT, "What you gave"),
+    ),
+    parse=parse_give,
+    handle=handle_give,
+)
+
+
+def parse_ask(text: str, env: ParseEnv) -> str:
+    return require_text(text, what="what you'd like help with", example="ask a review of my CV")
+
+
+def handle_ask(ctx: Context, what: str) -> Message:
+    ctx.uow.ledger.add(
+        owner=ctx.invoker, kind=LedgerKind.ASK, what=what, contact_id=None, now=ctx.now
+    )
+    return message(paragraph("📣 Noted your ask: “", UserText(what), "”."))
+
+
+ASK = CommandSpec(
+    name="ask",
+    summary="Ask the community for help (after a give-first check).",
+    usage="ask <what>",
+    examples=("ask an intro to someone who runs a makerspace",),
+    args=(Arg("what", ArgKind.TEXT, "What you'd like help with"),),
+    parse=parse_ask,
+    handle=handle_ask,
+)
+
+
+def handle_stats(ctx: Context, _: None) -> Message:
+    ledger = ctx.uow.ledger
+    window = ctx.policy.give_window
+    since = ctx.now - window
+    gives, asks = (ledger.count(ctx.invoker, kind) for kind in (LedgerKind.GIVE, LedgerKind.ASK))
+    recent_gives = ledger.count(ctx.invoker, LedgerKind.GIVE, since=since)
+    promises = ctx.uow.promises.list_all(ctx.invoker)
+    kept = [p for p in promises if p.status is PromiseStatus.DONE]
+    on_time = sum(1 for p in kept if p.due_at is None or (p.closed_at and p.closed_at <= p.due_at))
+    open_count = sum(1 for p in promises if p.status is PromiseStatus.OPEN)
+    rate = f" ({on_time * 100 // len(kept)}% on time)" if kept else ""
+    return message(
+        paragraph("Your balance:"),
+        bullets(
+            paragraph(f"Gives: {gives} ({recent_gives} in the last {window.days} days)"),
+            paragraph(f"Asks: {asks}"),
+            paragraph(f"Promises kept: {len(kept)}{rate}; open: {open_count}"),
+        ),
+        paragraph(
+            "Giving first makes asking easy. 🌱"
+            if gives >= asks
+            else "Maybe give one before the next ask? 🌱"
+        ),
+    )
+
+
+STATS = CommandSpec(
+    name="stats",
+    summary="Your give/ask balance and promises kept on time.",
+    usage="stats",
+    examples=("stats",),
+    parse=no_arguments,
+    handle=handle_stats,
+)
+
+SPECS = (GIVE, ASK, STATS)

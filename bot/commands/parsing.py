@@ -1,0 +1,86 @@
+"""Reading people, numbers and free text out of a command line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.commands.base import MAX_TEXT, ParseEnv
+from bot.core.errors import UserError
+
+_MENTION = re.compile(r"<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>")
+_QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
+_BROADCAST = re.compile(r"@(?:everyone|here|channel)\b|<!\w+[^>]*>|<@&\d+>", re.IGNORECASE)
+PERSON_HINT = (
+    "Mention a member (@sam) or put the name of someone outside the community in quotes "
+    '("Sam Lee").'
+)
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A member of the workspace (`user_id` set) or an outside person known by name."""
+
+    user_id: str | None
+    name: str
+
+
+def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonRef, str]:
+    """Read one person at the start of `text`; return them and the rest."""
+    text = text.strip()
+    if not text:
+        raise UserError(f"I need to know {role}.", hint=PERSON_HINT)
+    mention = _MENTION.match(text)
+    if mention:
+        user_id = mention.group(1)
+        if user_id == env.invoker.user_id:
+            raise UserError("That's you! Name someone else.", hint=PERSON_HINT)
+        name = env.mention_names.get(user_id) or mention.group(2) or user_id
+        return PersonRef(user_id, name), text[mention.end() :].strip()
+    quoted = _QUOTED.match(text)
+    if quoted:
+        name = " ".join(quoted.group(1).split())
+        return PersonRef(None, name), text[quoted.end() :].strip()
+    if _BROADCAST.match(text):
+        raise UserError(
+            "I can only note one person at a time, not a whole group.", hint=PERSON_HINT
+        )
+    first = text.split()[0]
+    if first.startswith("@"):
+        raise UserError(f"I couldn't find {first} here.", hint=PERSON_HINT)
+    raise UserError(
+        f"I need to know {role}: “{first[:40]}” isn't a mention or a quoted name.",
+        hint=PERSON_HINT,
+    )
+
+
+def take_number(text: str, *, what: str = "promise") -> tuple[int, str]:
+    """Read a short number (as shown by `promises`) at the start of `text`."""
+    head, _, rest = text.strip().partition(" ")
+    digits = head.lstrip("#")
+    if not digits.isdigit() or len(digits) > 6 or int(digits) == 0:
+        shown = head or "nothing"
+        raise UserError(
+            f"I need a {what} number, like 1 or 2, and got “{shown}”.",
+            hint="`promises` lists your open promises with their numbers.",
+        )
+    return int(digits), rest.strip()
+
+
+def require_text(text: str, *, what: str, example: str) -> str:
+    text = text.strip()
+    if not text:
+        raise UserError(f"Tell me {what}.", hint=f"For example: `{example}`")
+    return check_length(text)
+
+
+def check_length(text: str) -> str:
+    if len(text) > MAX_TEXT:
+        raise UserError(
+            f"That's {len(text):,} characters; I keep up to {MAX_TEXT:,}. Could you shorten it?"
+        )
+    return text
+
+
+def no_arguments(text: str, env: ParseEnv) -> None:
+    """For commands that take nothing; stray words are ignored rather than refused."""

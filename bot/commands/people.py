@@ -1,0 +1,216 @@
+"""Who you met: `met`, `people`, `note`, `keep-in-touch`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.common import (
+    find_contact,
+    find_or_add_contact,
+    person_inline,
+    record_interaction,
+)
+from bot.commands.parsing import PersonRef, check_length, require_text, take_person
+from bot.commands.when import format_day, format_when, parse_interval
+from bot.core.errors import UserError
+from bot.core.message import Message, UserText, bullets, message, paragraph
+from bot.core.records import Meeting
+
+PEOPLE_SHOWN = 25
+
+
+@dataclass(frozen=True)
+class MetRequest:
+    person: PersonRef
+    context: str
+
+
+def parse_met(text: str, env: ParseEnv) -> MetRequest:
+    person, rest = take_person(text, env, role="who you met")
+    return MetRequest(person, check_length(rest))
+
+
+def handle_met(ctx: Context, req: MetRequest) -> Message:
+    contact = find_or_add_contact(ctx, req.person)
+    follow_up_at = ctx.now + ctx.policy.follow_up_after
+    ctx.uow.meetings.add(
+        owner=ctx.invoker,
+        contact_id=contact.id,
+        met_at=ctx.now,
+        context=req.context,
+        follow_up_at=follow_up_at,
+    )
+    contact = record_interaction(ctx, contact, followed_up=False)
+    where = (" ", UserText(req.context)) if req.context else ()
+    return message(
+        paragraph("🤝 Noted: you met ", person_inline(contact), *where, "."),
+        paragraph(
+            "If nothing follows by ",
+            format_day(follow_up_at, timezone=ctx.profile.timezone),
+            ", I'll ask whether there's something you could send them.",
+        ),
+    )
+
+
+MET = CommandSpec(
+    name="met",
+    summary="Log that you met someone, with where and how (kept private to you).",
+    usage="met @person [where / how]",
+    examples=("met @sam at PyCon — talked about Rust", 'met "Ana Lima" at the Lisbon meetup'),
+    args=(
+        Arg("person", ArgKind.PERSON, "Who you met"),
+        Arg("context", ArgKind.TEXT, "Where and how you met", required=False),
+    ),
+    parse=parse_met,
+    handle=handle_met,
+    aliases=("meet",),
+    details="People outside the community go in quotes. Only you ever see what you note.",
+)
+
+
+def parse_people(text: str, env: ParseEnv) -> str:
+    return check_length(text.strip())
+
+
+def handle_people(ctx: Context, search: str) -> Message:
+    contacts = ctx.uow.contacts.list(ctx.invoker, search=search)
+    if not contacts:
+        if search:
+            return message(paragraph("No contacts match “", UserText(search), "”."))
+        return message(
+            paragraph("No contacts yet."),
+            paragraph("Log your first one: `met @sam at PyCon — talked about Rust`."),
+        )
+    first_meeting: dict[int, Meeting] = {}
+    for meeting in reversed(ctx.uow.meetings.list(ctx.invoker)):
+        first_meeting.setdefault(meeting.contact_id, meeting)
+    open_count = Counter(p.contact_id for p in ctx.uow.promises.list_open(ctx.invoker))
+    tz = ctx.profile.timezone
+    lines = []
+    for contact in contacts[:PEOPLE_SHOWN]:
+        parts: list[str | UserText] = []
+        first = first_meeting.get(contact.id)
+        if first is not None:
+            parts.append(f" — met {format_day(first.met_at, timezone=tz)}")
+            if first.context:
+                parts += [", ", UserText(first.context)]
+        parts.append(f"; last touch {format_day(contact.last_touch_at, timezone=tz)}")
+        if open_count[contact.id]:
+            count = open_count[contact.id]
+            parts.append(f"; {count} open promise{'s' if count > 1 else ''}")
+        lines.append(paragraph(person_inline(contact), *parts))
+    more = len(contacts) - PEOPLE_SHOWN
+    return message(
+        paragraph(f"Your contacts ({len(contacts)}):"),
+        bullets(*lines),
+        paragraph(f"…and {more} more: narrow it with `people <name>`.") if more > 0 else None,
+    )
+
+
+PEOPLE = CommandSpec(
+    name="people",
+    summary="Your contacts: when and where you met, last touch, open promises.",
+    usage="people [search text]",
+    examples=("people", "people sam"),
+    args=(Arg("search", ArgKind.TEXT, "Part of a name", required=False),),
+    parse=parse_people,
+    handle=handle_people,
+    aliases=("contacts",),
+)
+
+
+@dataclass(frozen=True)
+class NoteRequest:
+    person: PersonRef
+    text: str
+
+
+def parse_note(text: str, env: ParseEnv) -> NoteRequest:
+    person, rest = take_person(text, env, role="who the note is about")
+    return NoteRequest(
+        person, require_text(rest, what="what to note", example="note @sam loves sourdough")
+    )
+
+
+def handle_note(ctx: Context, req: NoteRequest) -> Message:
+    contact = find_or_add_contact(ctx, req.person)
+    ctx.uow.notes.add(owner=ctx.invoker, contact_id=contact.id, text=req.text, now=ctx.now)
+    record_interaction(ctx, contact, followed_up=False)
+    return message(paragraph("📝 Private note added to ", person_inline(contact), "."))
+
+
+NOTE = CommandSpec(
+    name="note",
+    summary="Add a private note to a contact.",
+    usage="note @person <text>",
+    examples=("note @sam is hiring a data engineer in January",),
+    args=(
+        Arg("person", ArgKind.PERSON, "Who the note is about"),
+        Arg("text", ArgKind.TEXT, "The note"),
+    ),
+    parse=parse_note,
+    handle=handle_note,
+)
+
+
+@dataclass(frozen=True)
+class CadenceRequest:
+    person: PersonRef
+    every: timedelta | None  # None: stop keeping in touch
+
+
+def parse_keep_in_touch(text: str, env: ParseEnv) -> CadenceRequest:
+    person, rest = take_person(text, env, role="who to keep in touch with")
+    if rest.lower() in {"off", "stop", "never"}:
+        return CadenceRequest(person, None)
+    if not rest:
+        raise UserError(
+            "How often?", hint="For example: `keep-in-touch @sam every month` (or `… off`)."
+        )
+    return CadenceRequest(person, parse_interval(rest))
+
+
+def handle_keep_in_touch(ctx: Context, req: CadenceRequest) -> Message:
+    if req.every is None:
+        contact = find_contact(ctx, req.person)
+        ctx.uow.cadences.delete(ctx.invoker, contact.id)
+        return message(
+            paragraph("OK, no more keep-in-touch nudges for ", person_inline(contact), ".")
+        )
+    contact = find_or_add_contact(ctx, req.person)
+    due_at = ctx.now + req.every
+    existing = ctx.uow.cadences.get(ctx.invoker, contact.id)
+    if existing is None:
+        ctx.uow.cadences.add(
+            owner=ctx.invoker, contact_id=contact.id, every_days=req.every.days, due_at=due_at
+        )
+    else:
+        ctx.uow.cadences.save(replace(existing, every_days=req.every.days, due_at=due_at))
+    return message(
+        paragraph(
+            f"🔁 I'll nudge you when {req.every.days} days pass without contact with ",
+            person_inline(contact),
+            f". Next: {format_when(due_at, timezone=ctx.profile.timezone, now=ctx.now)}.",
+        ),
+        paragraph("Anything you log with them — met, note, give, a promise kept — resets it."),
+    )
+
+
+KEEP_IN_TOUCH = CommandSpec(
+    name="keep-in-touch",
+    summary="A stay-in-touch cadence; any logged interaction resets it.",
+    usage="keep-in-touch @person every <interval>",
+    examples=("keep-in-touch @sam every month", "keep-in-touch @sam off"),
+    args=(
+        Arg("person", ArgKind.PERSON, "Who to keep in touch with"),
+        Arg("every", ArgKind.INTERVAL, "How often, e.g. 2 weeks", keyword="every"),
+    ),
+    parse=parse_keep_in_touch,
+    handle=handle_keep_in_touch,
+    aliases=("keep", "kit"),
+)
+
+SPECS = (MET, PEOPLE, NOTE, KEEP_IN_TOUCH)

@@ -1,0 +1,142 @@
+"""Your data is yours: `export` and `forget-me`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.commands.base import ActionSpec, CommandSpec, Context, ParseEnv
+from bot.commands.parsing import no_arguments
+from bot.core.effects import DirectMessage
+from bot.core.errors import UserError
+from bot.core.message import Attachment, Choice, ChoiceStyle, Message, message, paragraph
+
+ACTION_FORGET = "forget.confirm"
+EXPORT_FILENAME = "buddy-export.json"
+
+
+def export_data(ctx: Context) -> dict[str, Any]:
+    """Everything held about the invoker, in plain JSON types."""
+    uow, me = ctx.uow, ctx.invoker
+    p = ctx.profile
+
+    def iso(value: Any) -> Any:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "member": {"platform": me.platform.value, "workspace": me.workspace_id, "user": me.user_id},
+        "exported_at": iso(ctx.now),
+        "profile": {
+            "display_name": p.display_name,
+            "timezone": p.timezone,
+            "quiet_hours": [iso(p.quiet_start), iso(p.quiet_end)] if p.quiet_start else None,
+            "digest": {"weekday": p.digest_weekday, "time": iso(p.digest_time)},
+            "paused_until": iso(p.paused_until),
+            "open_to_intros": p.open_to_intros,
+            "offer": p.offer,
+            "looking_for": p.looking_for,
+        },
+        "contacts": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "member": c.member_user_id,
+                "added": iso(c.created_at),
+                "last_touch": iso(c.last_touch_at),
+            }
+            for c in uow.contacts.list(me)
+        ],
+        "meetings": [
+            {"contact": m.contact_id, "met_at": iso(m.met_at), "context": m.context}
+            for m in uow.meetings.list(me)
+        ],
+        "notes": [
+            {"contact": n.contact_id, "text": n.text, "at": iso(n.created_at)}
+            for n in uow.notes.list(me)
+        ],
+        "promises": [
+            {
+                "contact": pr.contact_id,
+                "what": pr.what,
+                "status": pr.status.value,
+                "made": iso(pr.created_at),
+                "due": iso(pr.due_at),
+                "closed": iso(pr.closed_at),
+                "snoozes": pr.snoozes,
+            }
+            for pr in uow.promises.list_all(me)
+        ],
+        "keep_in_touch": [
+            {"contact": c.contact_id, "every_days": c.every_days, "next": iso(c.due_at)}
+            for c in uow.cadences.list(me)
+        ],
+        "ledger": [
+            {"kind": e.kind.value, "what": e.what, "contact": e.contact_id, "at": iso(e.at)}
+            for e in uow.ledger.list(me)
+        ],
+    }
+
+
+def handle_export(ctx: Context, _: None) -> Message:
+    content = json.dumps(export_data(ctx), ensure_ascii=False, indent=2)
+    ctx.send(
+        DirectMessage(
+            ctx.invoker,
+            message(
+                paragraph("Here is everything I hold about you."),
+                attachment=Attachment(EXPORT_FILENAME, content),
+            ),
+        )
+    )
+    return message(
+        paragraph(f"📦 I've sent you a DM with everything I hold about you ({EXPORT_FILENAME}).")
+    )
+
+
+EXPORT = CommandSpec(
+    name="export",
+    summary="Everything the bot holds about you, as a JSON file in a DM.",
+    usage="export",
+    examples=("export",),
+    parse=no_arguments,
+    handle=handle_export,
+)
+
+
+def parse_forget(text: str, env: ParseEnv) -> bool:
+    word = text.strip().lower()
+    if word in {"", "confirm", "yes"}:
+        return word != ""
+    raise UserError("To erase everything, type `forget-me confirm` or press the button.")
+
+
+def _erase(ctx: Context) -> Message:
+    ctx.uow.erase_member(ctx.invoker)
+    ctx.keep_profile = False
+    return message(
+        paragraph("🧹 Done: I've erased everything I held about you."),
+        paragraph("If you use me again, I'll start from a blank page."),
+    )
+
+
+def handle_forget(ctx: Context, confirmed: bool) -> Message:
+    if confirmed:
+        return _erase(ctx)
+    return message(
+        paragraph("This erases your contacts, notes, promises, ledger and settings, for good."),
+        paragraph("Nothing has been erased yet. Sure? (`forget-me confirm` does the same)"),
+        choices=(Choice("Erase everything", ACTION_FORGET, "", ChoiceStyle.DANGER),),
+    )
+
+
+FORGET_ME = CommandSpec(
+    name="forget-me",
+    summary="Erase everything the bot holds about you (asks to confirm).",
+    usage="forget-me",
+    examples=("forget-me",),
+    parse=parse_forget,
+    handle=handle_forget,
+)
+
+SPECS = (EXPORT, FORGET_ME)
+ACTIONS = (ActionSpec(ACTION_FORGET, lambda ctx, payload: _erase(ctx)),)

@@ -1,0 +1,193 @@
+"""Your profile and preferences: `offer`, `looking-for`, `settings`."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import time
+
+from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.parsing import check_length
+from bot.commands.when import check_timezone, parse_time_of_day, parse_weekday
+from bot.core.errors import UserError
+from bot.core.message import Message, UserText, bullets, message, paragraph
+from bot.core.records import Profile
+
+
+def _profile_field(
+    *,
+    name: str,
+    label: str,
+    example: str,
+    read: Callable[[Profile], str],
+    write: Callable[[Profile, str], Profile],
+) -> CommandSpec[str]:
+    """`offer` and `looking-for` differ only in which profile line they set."""
+
+    def handle(ctx: Context, text: str) -> Message:
+        if not text:
+            current = read(ctx.profile)
+            if not current:
+                return message(paragraph(f"You haven't said {label} yet. Try `{example}`."))
+            return message(paragraph(f"{label.capitalize()}: “", UserText(current), "”."))
+        ctx.profile = write(ctx.profile, "" if text == "-" else text)
+        if text == "-":
+            return message(paragraph(f"Cleared {label}."))
+        return message(
+            paragraph(f"Saved {label}: “", UserText(text), "”."),
+            paragraph("Members whose interests match may get you as a give idea — nothing more."),
+        )
+
+    return CommandSpec(
+        name=name,
+        summary=f"Your profile: {label} (`-` clears it).",
+        usage=f"{name} <text>",
+        examples=(example,),
+        args=(Arg("text", ArgKind.TEXT, label.capitalize(), required=False),),
+        parse=lambda text, env: check_length(text.strip()),
+        handle=handle,
+    )
+
+
+OFFER = _profile_field(
+    name="offer",
+    label="what you can help with",
+    example="offer code reviews in Python, intros to Lisbon founders",
+    read=lambda profile: profile.offer,
+    write=lambda profile, text: replace(profile, offer=text),
+)
+LOOKING_FOR = _profile_field(
+    name="looking-for",
+    label="what you are looking for",
+    example="looking-for a co-organiser for a Rust meetup",
+    read=lambda profile: profile.looking_for,
+    write=lambda profile, text: replace(profile, looking_for=text),
+)
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """Each setting the member named; None where they left it alone."""
+
+    timezone: str | None = None
+    quiet: tuple[time, time] | None = None
+    quiet_off: bool = False
+    digest: tuple[int, time] | None = None
+    open_to_intros: bool | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == SettingsChange()
+
+
+SETTINGS_HINT = (
+    "For example: `settings timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on`"
+)
+
+
+def parse_settings(text: str, env: ParseEnv) -> SettingsChange:
+    words = text.split()
+    change = SettingsChange()
+    readers: dict[str, Callable[[list[str], SettingsChange], SettingsChange]] = {
+        "timezone": _read_timezone,
+        "tz": _read_timezone,
+        "quiet": _read_quiet,
+        "digest": _read_digest,
+        "intros": _read_intros,
+    }
+    while words:
+        key = words.pop(0).lower()
+        reader = readers.get(key)
+        if reader is None:
+            raise UserError(f"I don't have a setting called “{key[:40]}”.", hint=SETTINGS_HINT)
+        change = reader(words, change)
+    return change
+
+
+def _take(words: list[str], what: str) -> str:
+    if not words:
+        raise UserError(f"Which {what}?", hint=SETTINGS_HINT)
+    return words.pop(0)
+
+
+def _read_timezone(words: list[str], change: SettingsChange) -> SettingsChange:
+    return replace(change, timezone=check_timezone(_take(words, "time zone")))
+
+
+def _read_quiet(words: list[str], change: SettingsChange) -> SettingsChange:
+    span = _take(words, "quiet hours")
+    if span.lower() == "off":
+        return replace(change, quiet_off=True)
+    start, sep, end = span.partition("-")
+    if not sep:
+        raise UserError(f"Quiet hours go from-to, like 22:00-08:00, not “{span}”.")
+    return replace(change, quiet=(parse_time_of_day(start), parse_time_of_day(end)))
+
+
+def _read_digest(words: list[str], change: SettingsChange) -> SettingsChange:
+    day = parse_weekday(_take(words, "digest day"))
+    at = parse_time_of_day(_take(words, "digest time"))
+    return replace(change, digest=(day, at))
+
+
+def _read_intros(words: list[str], change: SettingsChange) -> SettingsChange:
+    value = _take(words, "intros setting (on or off)").lower()
+    if value not in {"on", "off"}:
+        raise UserError(f"`intros` is on or off, not “{value}”.")
+    return replace(change, open_to_intros=value == "on")
+
+
+def apply_settings(profile: Profile, change: SettingsChange) -> Profile:
+    if change.timezone is not None:
+        profile = replace(profile, timezone=change.timezone, timezone_chosen=True)
+    if change.quiet is not None:
+        profile = replace(profile, quiet_start=change.quiet[0], quiet_end=change.quiet[1])
+    if change.quiet_off:
+        profile = replace(profile, quiet_start=None, quiet_end=None)
+    if change.digest is not None:
+        profile = replace(profile, digest_weekday=change.digest[0], digest_time=change.digest[1])
+    if change.open_to_intros is not None:
+        profile = replace(profile, open_to_intros=change.open_to_intros)
+    return profile
+
+
+def handle_settings(ctx: Context, change: SettingsChange) -> Message:
+    ctx.profile = apply_settings(ctx.profile, change)
+    p = ctx.profile
+    quiet = (
+        f"{p.quiet_start:%H:%M}–{p.quiet_end:%H:%M}"
+        if p.quiet_start is not None and p.quiet_end is not None
+        else "off"
+    )
+    zone_note = "" if p.timezone_chosen else " (from your platform; set it to pin it)"
+    return message(
+        paragraph("Settings saved:" if not change.empty else "Your settings:"),
+        bullets(
+            paragraph(f"Time zone: {p.timezone}{zone_note}"),
+            paragraph(f"Quiet hours: {quiet}"),
+            paragraph(
+                f"Weekly digest: {calendar.day_name[p.digest_weekday]} {p.digest_time:%H:%M}"
+            ),
+            paragraph(f"Open to intros: {'yes' if p.open_to_intros else 'no'}"),
+        ),
+        paragraph(SETTINGS_HINT) if change.empty else None,
+    )
+
+
+SETTINGS = CommandSpec(
+    name="settings",
+    summary="Your time zone, quiet hours, weekly digest and intros preference.",
+    usage="settings [timezone <tz>] [quiet <from>-<to>] [digest <day> <time>] [intros on|off]",
+    examples=("settings timezone Europe/Paris quiet 22:00-08:00", "settings digest friday 4pm"),
+    args=(
+        Arg("timezone", ArgKind.TIMEZONE, "An IANA zone like Europe/Paris", False, "timezone"),
+        Arg("quiet", ArgKind.WORD, "Quiet hours like 22:00-08:00, or off", False, "quiet"),
+        Arg("digest", ArgKind.TEXT, "Digest day and time, e.g. monday 9am", False, "digest"),
+        Arg("intros", ArgKind.WORD, "on or off", False, "intros"),
+    ),
+    parse=parse_settings,
+    handle=handle_settings,
+)
+
+SPECS = (OFFER, LOOKING_FOR, SETTINGS)

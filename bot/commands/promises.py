@@ -1,0 +1,337 @@
+"""What you promised to send: `promise`, `promises`, `done`, `snooze`, `drop`, and their buttons."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.common import find_or_add_contact, person_inline, record_interaction
+from bot.commands.parsing import (
+    PersonRef,
+    no_arguments,
+    require_text,
+    take_number,
+    take_person,
+)
+from bot.commands.when import format_when, parse_when
+from bot.core.errors import UserError
+from bot.core.message import (
+    Choice,
+    ChoiceStyle,
+    Message,
+    Paragraph,
+    UserText,
+    bullets,
+    message,
+    paragraph,
+)
+from bot.core.promises import heads_up_time, next_free_number
+from bot.core.records import LedgerKind, Promise, PromiseStatus
+
+# Words that may introduce the due time; "by" and "before" always do, the others only when
+# what follows reads as a time ("a talk on Rust" stays part of the promise).
+_WHEN_WORDS = re.compile(r"\b(by|before|in|on|at)\b", re.IGNORECASE)
+_STRICT_WHEN_WORDS = {"by", "before"}
+
+ACTION_DONE = "promise.done"
+ACTION_SNOOZE_DAY = "promise.snooze_day"
+ACTION_SNOOZE_WEEK = "promise.snooze_week"
+
+
+@dataclass(frozen=True)
+class PromiseRequest:
+    person: PersonRef
+    what: str
+    due_at: datetime | None
+
+
+def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
+    person, rest = take_person(text, env, role="who you promised")
+    example = "promise @sam the slides by friday"
+    rest = require_text(rest, what="what you promised", example=example)
+    for match in reversed(list(_WHEN_WORDS.finditer(rest))):
+        word = match.group(1).lower()
+        when_text = rest[match.start() :] if word == "in" else rest[match.end() :]
+        what = rest[: match.start()].strip(" ,")
+        try:
+            due_at = parse_when(when_text, now=env.now, timezone=env.timezone)
+        except UserError:
+            if word in _STRICT_WHEN_WORDS and what:
+                raise
+            continue
+        if what:
+            return PromiseRequest(person, what, due_at)
+    return PromiseRequest(person, rest, None)
+
+
+def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
+    contact = find_or_add_contact(ctx, req.person)
+    number = next_free_number(p.number for p in ctx.uow.promises.list_open(ctx.invoker))
+    heads_up = (
+        heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
+    )
+    ctx.uow.promises.add(
+        owner=ctx.invoker,
+        contact_id=contact.id,
+        what=req.what,
+        number=number,
+        now=ctx.now,
+        due_at=req.due_at,
+        remind_at=req.due_at,
+        heads_up_at=heads_up,
+    )
+    record_interaction(ctx, contact, followed_up=True)
+    head = paragraph(
+        f"✅ Promise #{number}: send ", person_inline(contact), " “", UserText(req.what), "”"
+    )
+    if req.due_at is None:
+        return message(
+            head,
+            paragraph("No date given, so no reminder: it will show in `promises` and your digest."),
+        )
+    when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
+    return message(head, paragraph(f"Due {when}. I'll remind you by DM then."))
+
+
+PROMISE = CommandSpec(
+    name="promise",
+    summary="Remember what you promised to send someone, and get reminded.",
+    usage="promise @person <what> [by / in / on / at <when>]",
+    examples=(
+        "promise @sam the Rust talk slides by friday",
+        'promise "Ana Lima" an intro to Jo in 2 days',
+    ),
+    args=(
+        Arg("person", ArgKind.PERSON, "Who you promised"),
+        Arg("what", ArgKind.TEXT, "What you promised to send"),
+        Arg("when", ArgKind.WHEN, "When, e.g. friday, in 2 days", required=False, keyword="by"),
+    ),
+    parse=parse_promise,
+    handle=handle_promise,
+    details=(
+        "Times are read in your time zone (`settings timezone Europe/Paris`): friday, next "
+        "friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00."
+    ),
+)
+
+
+def promise_line(ctx: Context, promise: Promise) -> Paragraph:
+    contact = ctx.uow.contacts.get(ctx.invoker, promise.contact_id)
+    to = (" → ", person_inline(contact)) if contact else ()
+    if promise.due_at is None:
+        due = " · no date"
+    else:
+        late = " ⏰ overdue" if promise.due_at <= ctx.now else ""
+        due = f" · due {format_when(promise.due_at, timezone=ctx.profile.timezone, now=ctx.now)}"
+        due += late
+    return paragraph(f"#{promise.number} ", UserText(promise.what), *to, due)
+
+
+def done_choices(promises: list[Promise]) -> tuple[Choice, ...]:
+    return tuple(
+        Choice(f"Done #{p.number}", ACTION_DONE, str(p.id), ChoiceStyle.PRIMARY)
+        for p in promises[:5]
+    )
+
+
+def handle_promises(ctx: Context, _: None) -> Message:
+    open_promises = list(ctx.uow.promises.list_open(ctx.invoker))
+    if not open_promises:
+        return message(
+            paragraph("No open promises. 🎈"),
+            paragraph("Made one in a conversation? `promise @sam the slides by friday`."),
+        )
+    return message(
+        paragraph(f"Your open promises ({len(open_promises)}), soonest first:"),
+        bullets(*(promise_line(ctx, p) for p in open_promises)),
+        paragraph("`done <number>` when kept, `snooze <number> <when>`, `drop <number>`."),
+        choices=done_choices(open_promises),
+    )
+
+
+PROMISES = CommandSpec(
+    name="promises",
+    summary="Your open promises, soonest first, each with a short number.",
+    usage="promises",
+    examples=("promises",),
+    parse=no_arguments,
+    handle=handle_promises,
+    aliases=("todo",),
+)
+
+
+def _open_promise(ctx: Context, number: int) -> Promise:
+    promise = ctx.uow.promises.get_open(ctx.invoker, number)
+    if promise is None:
+        raise UserError(
+            f"You have no open promise #{number}.",
+            hint="`promises` lists your open promises with their numbers.",
+        )
+    return promise
+
+
+def _keep(ctx: Context, promise: Promise) -> Message:
+    kept = replace(
+        promise,
+        status=PromiseStatus.DONE,
+        closed_at=ctx.now,
+        remind_at=None,
+        heads_up_at=None,
+    )
+    ctx.uow.promises.save(kept)
+    ctx.uow.ledger.add(
+        owner=ctx.invoker,
+        kind=LedgerKind.GIVE,
+        what=promise.what,
+        contact_id=promise.contact_id,
+        now=ctx.now,
+    )
+    contact = ctx.uow.contacts.get(ctx.invoker, promise.contact_id)
+    if contact is not None:
+        record_interaction(ctx, contact, followed_up=True)
+    on_time = promise.due_at is None or ctx.now <= promise.due_at
+    since = ctx.now - ctx.policy.give_window
+    gives = ctx.uow.ledger.count(ctx.invoker, LedgerKind.GIVE, since=since)
+    return message(
+        paragraph(
+            "🎉 Kept",
+            " on time" if on_time and promise.due_at else "",
+            ": “",
+            UserText(promise.what),
+            "”",
+            *((" for ", person_inline(contact)) if contact else ()),
+            ".",
+        ),
+        paragraph(
+            f"That counts as a give: {gives} in the last {ctx.policy.give_window.days} days."
+        ),
+    )
+
+
+def handle_done(ctx: Context, number: int) -> Message:
+    return _keep(ctx, _open_promise(ctx, number))
+
+
+def parse_number_only(text: str, env: ParseEnv) -> int:
+    number, rest = take_number(text)
+    if rest:
+        raise UserError(f"Just the number, please: `done {number}`.")
+    return number
+
+
+DONE = CommandSpec(
+    name="done",
+    summary="Mark a promise as kept (it counts as a give).",
+    usage="done <number>",
+    examples=("done 1",),
+    args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
+    parse=parse_number_only,
+    handle=handle_done,
+    aliases=("kept",),
+)
+
+
+@dataclass(frozen=True)
+class SnoozeRequest:
+    number: int
+    until: datetime
+
+
+def parse_snooze(text: str, env: ParseEnv) -> SnoozeRequest:
+    number, rest = take_number(text)
+    rest = require_text(rest, what="until when", example=f"snooze {number} tomorrow 9am")
+    return SnoozeRequest(number, parse_when(rest, now=env.now, timezone=env.timezone))
+
+
+def _snooze(ctx: Context, promise: Promise, until: datetime) -> Message:
+    ctx.uow.promises.save(
+        replace(promise, remind_at=until, heads_up_at=None, snoozes=promise.snoozes + 1)
+    )
+    when = format_when(until, timezone=ctx.profile.timezone, now=ctx.now)
+    return message(
+        paragraph(
+            f"😴 I'll remind you about #{promise.number} “", UserText(promise.what), f"” {when}."
+        )
+    )
+
+
+def handle_snooze(ctx: Context, req: SnoozeRequest) -> Message:
+    return _snooze(ctx, _open_promise(ctx, req.number), req.until)
+
+
+SNOOZE = CommandSpec(
+    name="snooze",
+    summary="Move a promise's reminder.",
+    usage="snooze <number> <when>",
+    examples=("snooze 1 monday 10am", "snooze 2 in 3 days"),
+    args=(
+        Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),
+        Arg("when", ArgKind.WHEN, "When to remind you, e.g. tomorrow 9am"),
+    ),
+    parse=parse_snooze,
+    handle=handle_snooze,
+)
+
+
+def handle_drop(ctx: Context, number: int) -> Message:
+    promise = _open_promise(ctx, number)
+    ctx.uow.promises.save(
+        replace(
+            promise,
+            status=PromiseStatus.DROPPED,
+            closed_at=ctx.now,
+            remind_at=None,
+            heads_up_at=None,
+        )
+    )
+    return message(
+        paragraph(f"Dropped #{number} “", UserText(promise.what), "”. No more reminders.")
+    )
+
+
+DROP = CommandSpec(
+    name="drop",
+    summary="Cancel a promise.",
+    usage="drop <number>",
+    examples=("drop 2",),
+    args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
+    parse=parse_number_only,
+    handle=handle_drop,
+    aliases=("cancel",),
+)
+
+
+def _pressed_promise(ctx: Context, payload: str) -> Promise | None:
+    promise = ctx.uow.promises.get(ctx.invoker, int(payload)) if payload.isdigit() else None
+    if promise is None:
+        raise UserError("I couldn't find that promise among yours.")
+    if promise.status is not PromiseStatus.OPEN:
+        return None
+    return promise
+
+
+def press_done(ctx: Context, payload: str) -> Message:
+    promise = _pressed_promise(ctx, payload)
+    if promise is None:
+        return message(paragraph("That promise is already closed. ✔️"))
+    return _keep(ctx, promise)
+
+
+def _press_snooze(delay: timedelta) -> ActionSpec:
+    def press(ctx: Context, payload: str) -> Message:
+        promise = _pressed_promise(ctx, payload)
+        if promise is None:
+            return message(paragraph("That promise is already closed. ✔️"))
+        return _snooze(ctx, promise, ctx.now + delay)
+
+    return ActionSpec(ACTION_SNOOZE_DAY if delay.days == 1 else ACTION_SNOOZE_WEEK, press)
+
+
+SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP)
+ACTIONS = (
+    ActionSpec(ACTION_DONE, press_done),
+    _press_snooze(timedelta(days=1)),
+    _press_snooze(timedelta(days=7)),
+)

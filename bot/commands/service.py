@@ -1,0 +1,175 @@
+"""The command service: one transaction per command or button press, effects into the outbox."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from bot.commands.base import (
+    MAX_TEXT,
+    ActionInput,
+    ActionSpec,
+    AnySpec,
+    CommandInput,
+    Context,
+    ParseEnv,
+)
+from bot.commands.replies import error_reply, oops_reply
+from bot.core.clock import Clock
+from bot.core.errors import UserError
+from bot.core.identity import Channel, Member
+from bot.core.message import Message
+from bot.core.policy import Policy
+from bot.core.ports import UnitOfWork, UnitOfWorkFactory
+from bot.core.records import Profile
+
+log = logging.getLogger(__name__)
+
+SLASH_PREFIX = "/buddy"
+
+
+class CommandService:
+    """Runs commands and button presses; what the member reads comes back, the rest is queued."""
+
+    def __init__(
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        commands: tuple[AnySpec, ...],
+        actions: tuple[ActionSpec, ...],
+        policy: Policy | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._policy = policy or Policy()
+        self._commands = {name: spec for spec in commands for name in (spec.name, *spec.aliases)}
+        self._actions = {spec.action: spec for spec in actions}
+
+    def run(self, cmd: CommandInput) -> Message:
+        try:
+            name, rest = self._split(cmd.text)
+            spec = self._find(name)
+            if spec.needs_channel and cmd.channel is None:
+                raise UserError(
+                    f"`{spec.name}` works in a channel: run it there, not in a direct message."
+                )
+
+            def work(ctx: Context) -> Message:
+                env = ParseEnv(
+                    now=ctx.now,
+                    timezone=ctx.profile.timezone,
+                    invoker=cmd.invoker,
+                    mention_names=cmd.mention_names,
+                )
+                return spec.handle(ctx, spec.parse(rest, env))
+
+            return self._transact(
+                invoker=cmd.invoker,
+                invoker_name=cmd.invoker_name,
+                channel=cmd.channel,
+                platform_timezone=cmd.platform_timezone,
+                is_organiser=cmd.is_organiser,
+                mention_names=cmd.mention_names,
+                work=work,
+            )
+        except UserError as error:
+            return error_reply(error)
+
+    def press(self, act: ActionInput) -> Message:
+        spec = self._actions.get(act.action)
+        if spec is None:
+            return error_reply(UserError("That button no longer does anything here."))
+        try:
+            return self._transact(
+                invoker=act.invoker,
+                invoker_name=act.invoker_name,
+                channel=act.channel,
+                platform_timezone=act.platform_timezone,
+                is_organiser=False,
+                mention_names={},
+                work=lambda ctx: spec.handle(ctx, act.payload),
+            )
+        except UserError as error:
+            return error_reply(error)
+
+    def _split(self, text: str) -> tuple[str, str]:
+        text = text.strip()
+        if text.lower().startswith(SLASH_PREFIX):
+            text = text[len(SLASH_PREFIX) :].strip()
+        if len(text) > MAX_TEXT + 200:
+            raise UserError(
+                f"That's {len(text):,} characters; I keep up to {MAX_TEXT:,}. Could you shorten it?"
+            )
+        if not text:
+            return "help", ""
+        head, _, rest = text.partition(" ")
+        return head.lower(), rest.strip()
+
+    def _find(self, name: str) -> AnySpec:
+        spec = self._commands.get(name)
+        if spec is not None:
+            return spec
+        nearest = difflib.get_close_matches(name, self._commands, n=1, cutoff=0.5)
+        guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
+        raise UserError(
+            f"I don't know the command “{name[:40]}”.{guess}",
+            hint="`help` lists everything I can do.",
+        )
+
+    def _transact(
+        self,
+        *,
+        invoker: Member,
+        invoker_name: str,
+        channel: Channel | None,
+        platform_timezone: str | None,
+        is_organiser: bool,
+        mention_names: Mapping[str, str],
+        work: Callable[[Context], Message],
+    ) -> Message:
+        now = self._clock.now()
+        try:
+            with self._uow_factory() as uow:
+                profile = _current_profile(
+                    uow, invoker, name=invoker_name, platform_timezone=platform_timezone
+                )
+                ctx = Context(
+                    uow=uow,
+                    invoker=invoker,
+                    profile=profile,
+                    now=now,
+                    policy=self._policy,
+                    channel=channel,
+                    is_organiser=is_organiser,
+                    mention_names=mention_names,
+                )
+                reply = work(ctx)
+                if ctx.keep_profile:
+                    uow.profiles.save(ctx.profile, now=now)
+                for queued in ctx.queued:
+                    uow.outbox.add(
+                        queued.effect, key=queued.key, now=now, not_before=queued.not_before
+                    )
+                uow.commit()
+                return reply
+        except UserError:
+            raise
+        except Exception:
+            log.exception("command failed", extra={"workspace": invoker.workspace_id})
+            return oops_reply()
+
+
+def _current_profile(
+    uow: UnitOfWork, member: Member, *, name: str, platform_timezone: str | None
+) -> Profile:
+    profile = uow.profiles.get(member) or Profile(
+        member=member, display_name=name or member.user_id
+    )
+    if name and name != profile.display_name:
+        profile = replace(profile, display_name=name)
+    if platform_timezone and not profile.timezone_chosen and profile.timezone != platform_timezone:
+        profile = replace(profile, timezone=platform_timezone)
+    return profile

@@ -1,0 +1,627 @@
+"""Dates, times, intervals and time zones as members type them, read in their own time zone."""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any, Final
+from zoneinfo import ZoneInfo, available_timezones
+
+from dateparser.date import DateDataParser
+
+from bot.core.errors import UserError
+
+MAX_WHEN_LENGTH: Final = 200
+WHEN_EXAMPLES: Final = "Try: friday, tomorrow 9am, in 2 days, dec 3, 2026-12-01 14:00"
+INTERVAL_EXAMPLES: Final = "Try: week, 2 weeks, fortnight, month, every 3 months, quarter, year"
+TIME_EXAMPLES: Final = "Try: 9am, 9:30pm, 22:00, 21h"
+WEEKDAY_EXAMPLES: Final = "Try: monday, tue, fridays"
+TIMEZONE_EXAMPLE: Final = "Europe/Paris"
+MIN_INTERVAL: Final = timedelta(days=1)
+MAX_INTERVAL: Final = timedelta(days=366)
+# Far enough for any promise or pause, and keeps later arithmetic (heads-ups, snoozes) clear of
+# datetime's year-9999 ceiling.
+MAX_AHEAD: Final = timedelta(days=3653)
+
+DEFAULT_TIME: Final = time(9, 0)  # a date given without a time of day
+_ECHO_LIMIT = 40
+
+_WEEKDAYS: Final = {
+    "mon": 0, "monday": 0,
+    "tue": 1, "tues": 1, "tuesday": 1,
+    "wed": 2, "weds": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3,
+    "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5,
+    "sun": 6, "sunday": 6,
+}  # fmt: skip
+_MONTHS: Final = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
+    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
+    "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_DAY_ABBR: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_ABBR: Final = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
+_NUMBER_WORDS: Final = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "couple of": 2, "a couple of": 2,
+}  # fmt: skip
+
+# Day words that stand alone: (days from today, time of day they imply or None for the default).
+_DAY_WORDS: Final[dict[str, tuple[int, time | None]]] = {
+    "today": (0, None),
+    "tomorrow": (1, None), "tmrw": (1, None), "tmr": (1, None), "tomorow": (1, None),
+    "tommorow": (1, None), "tommorrow": (1, None),
+    "day after tomorrow": (2, None), "the day after tomorrow": (2, None),
+    "yesterday": (-1, None),
+    "tonight": (0, time(20, 0)),
+    "this morning": (0, time(9, 0)),
+    "this afternoon": (0, time(14, 0)),
+    "this evening": (0, time(18, 0)),
+    "end of day": (0, time(17, 0)), "end of the day": (0, time(17, 0)), "eod": (0, time(17, 0)),
+}  # fmt: skip
+# Words for a time of day that may follow (or stand in for) a day.
+_TIME_WORDS: Final = {
+    "morning": time(9, 0),
+    "noon": time(12, 0), "midday": time(12, 0),
+    "afternoon": time(14, 0),
+    "evening": time(18, 0),
+    "night": time(20, 0),
+    "eod": time(17, 0), "end of day": time(17, 0), "end of the day": time(17, 0),
+}  # fmt: skip
+
+_A = re.ASCII  # digits are 0-9 only: no surprises from other scripts' numerals
+_DISCORD_TIMESTAMP = re.compile(r"<t:(-?[0-9]{1,15})(?::[tTdDfFR])?>", _A)
+_CLOCK_AMPM = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))? ?(am|pm|a|p)", _A)
+_CLOCK_24 = re.compile(r"([0-9]{1,2})(?:[:.h]([0-9]{2})|h)", _A)
+_BARE_HOUR = re.compile(r"[0-9]{1,2}", _A)
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", _A)
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ORDINAL = r"(?:st|nd|rd|th)"
+_MONTH_DAY = re.compile(
+    rf"(?:the )?({_MONTH_NAMES})\.? (?:the )?([0-9]{{1,2}}){_ORDINAL}?(?:,? ([0-9]{{4}}))?", _A
+)
+_DAY_MONTH = re.compile(
+    rf"(?:the )?([0-9]{{1,2}}){_ORDINAL}? (?:of )?({_MONTH_NAMES})\.?(?:,? ([0-9]{{4}}))?", _A
+)
+_DAY_OF_MONTH = re.compile(rf"(?:the )?([0-9]{{1,2}}){_ORDINAL}", _A)
+_WEEKDAY_NAMES = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_WEEKDAY = re.compile(
+    rf"(?:(this|coming|next|last) )?({_WEEKDAY_NAMES})\.?(?P<nextweek> next week)?", _A
+)
+_OFFSET_UNITS = (
+    r"seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|"
+    r"fortnights?|months?|mos?|years?|yrs?|y"
+)
+_OFFSET_WORDS = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_OFFSET_TERM = re.compile(
+    rf"(?:half an? hour|(?:([0-9]+) ?|({_OFFSET_WORDS}) )({_OFFSET_UNITS}))(?![a-z])", _A
+)
+_OFFSET_SEP = re.compile(r"(?:,? ?and |, ?| )?", _A)
+_TIME_MARKER = re.compile(r"[0-9][:.h][0-9]|[0-9] ?[ap]\.?m\b|noon|midnight|midday", _A)
+_INTERVAL = re.compile(r"(?:every )?(?:(other) |([0-9]+) ?|(" + _OFFSET_WORDS + r") )?([a-z]+)", _A)
+
+
+# --------------------------------------------------------------------------- what was typed
+
+
+def _echo(text: str) -> str:
+    """The member's words, quoted and defused (no mention, broadcast or token survives)."""
+    flat = " ".join("".join(ch for ch in text if ch.isprintable()).split())
+    if len(flat) > _ECHO_LIMIT:
+        flat = flat[: _ECHO_LIMIT - 1].rstrip() + "…"
+    flat = flat.replace("<", "‹").replace(">", "›").replace("@", "@\u200b")
+    return f"“{flat}”"
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("a.m.", "am").replace("p.m.", "pm").replace("’", "'")
+    text = " ".join(text.split())
+    # "2026-12-01T14:00" is ISO; let the date and time split on the space like other forms.
+    text = re.sub(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t([0-9])", r"\1 \2", text, flags=_A)
+    text = text.strip(" .,!?;")
+    for prefix in ("by ", "on ", "until ", "till ", "til "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return text
+
+
+def _unreadable(typed: str) -> UserError:
+    return UserError(f"I couldn't read {_echo(typed)} as a date or time.", hint=WHEN_EXAMPLES)
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    names = {name.lower(): name for name in available_timezones()}
+    names["utc"] = "UTC"
+    return names
+
+
+@lru_cache(maxsize=1)
+def _zone_cities() -> dict[str, list[str]]:
+    cities: dict[str, list[str]] = {}
+    for name in _zone_names().values():
+        cities.setdefault(name.rsplit("/", 1)[-1].lower(), []).append(name)
+    return cities
+
+
+def check_timezone(name: str) -> str:
+    """The canonical IANA name for `name` (any case, spaces for underscores), else a UserError."""
+    key = "_".join(name.strip().split()).lower()
+    canonical = _zone_names().get(key) if len(key) <= 64 else None
+    if canonical is not None:
+        try:
+            ZoneInfo(canonical)
+        except Exception:  # a listed zone whose data will not load is no use to anyone
+            canonical = None
+    if canonical is not None:
+        return canonical
+    suggestions: list[str] = []
+    if key and len(key) <= 64:
+        names = _zone_names()
+        close = difflib.get_close_matches(key, names.keys(), n=3, cutoff=0.6)
+        suggestions += [names[match] for match in close]
+        # "paris" or "new york" alone: match the city part too.
+        cities = _zone_cities()
+        for city in difflib.get_close_matches(key.rsplit("/", 1)[-1], cities.keys(), n=2):
+            suggestions += sorted(cities[city], key=lambda zone: ("/" not in zone, zone))[:1]
+    unique = list(dict.fromkeys(suggestions))[:3]
+    guess = f"Did you mean {' or '.join(unique)}? " if unique else ""
+    raise UserError(
+        f"I don't know the time zone {_echo(name)}.",
+        hint=f"{guess}Use an IANA name, for example {TIMEZONE_EXAMPLE} or America/New_York.",
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # unknown, malformed or differently-cased: let check_timezone explain
+        return ZoneInfo(check_timezone(name))
+
+
+# --------------------------------------------------------------------------- time of day
+
+
+def _clock(text: str, *, bare_hour: bool) -> time | None:
+    """A clock time: 9am, 9:30pm, 21:00, 21h, 21h30 (and a bare 9 only if `bare_hour`)."""
+    if match := _CLOCK_AMPM.fullmatch(text):
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        return time(hour % 12 + (12 if match[3].startswith("p") else 0), minute)
+    if match := _CLOCK_24.fullmatch(text):
+        hour, minute = int(match[1]), int(match[2] or 0)
+    elif bare_hour and _BARE_HOUR.fullmatch(text):
+        hour, minute = int(text), 0
+    else:
+        return None
+    return time(hour, minute) if hour <= 23 and minute <= 59 else None
+
+
+def parse_time_of_day(text: str) -> time:
+    """A time of day: "22:00", "9", "9am", "9:30pm", "21h", "noon"; UserError otherwise."""
+    typed = text
+    text = _normalize(text) if len(text) <= MAX_WHEN_LENGTH else ""
+    text = text.removeprefix("at ")
+    if text == "midnight":
+        return time(0, 0)
+    if text in ("noon", "midday"):
+        return time(12, 0)
+    found = _clock(text, bare_hour=True)
+    if found is None:
+        raise UserError(f"I couldn't read {_echo(typed)} as a time of day.", hint=TIME_EXAMPLES)
+    return found
+
+
+def _time_part(text: str, *, bare_hour: bool) -> time | None:
+    text = text.strip(" ,")
+    if text.startswith(("at ", "@ ")):
+        text, bare_hour = text[2:].strip(), True
+    elif text.startswith("@"):
+        text, bare_hour = text[1:].strip(), True
+    text = text.removeprefix("in the ")
+    return _TIME_WORDS.get(text) or _clock(text, bare_hour=bare_hour)
+
+
+# --------------------------------------------------------------------------- days
+
+
+@dataclass(frozen=True)
+class _Dates:
+    """Candidate local dates, earliest first: the first whose moment is after now is chosen."""
+
+    candidates: tuple[date, ...]
+    default_time: time = DEFAULT_TIME
+
+
+@dataclass(frozen=True)
+class _Offset:
+    """A shift from now: calendar parts move the local wall clock, exact parts move the instant."""
+
+    months: int = 0
+    days: int = 0
+    seconds: int = 0
+    ago: bool = False
+
+
+@dataclass(frozen=True)
+class _NotADate:
+    """Read as a date, but the calendar has no such day (feb 30, 2026-13-01)."""
+
+
+_Day = _Dates | _Offset | _NotADate
+
+
+def _calendar_dates(year: int | None, month: int, day: int, *, today: date) -> _Dates | _NotADate:
+    if year is not None:
+        try:
+            return _Dates((date(year, month, day),))
+        except ValueError:
+            return _NotADate()
+    # No year: this year's, else the next year's that exists (feb 29 waits for a leap year).
+    found = []
+    for candidate_year in range(today.year, today.year + 9):
+        try:
+            found.append(date(candidate_year, month, day))
+        except ValueError:
+            continue
+    return _Dates(tuple(found)) if found else _NotADate()
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _weekday_date(which: str | None, weekday: int, *, today: date) -> date:
+    if which == "next":
+        # The weekday in next calendar week (weeks start on Monday).
+        return today + timedelta(days=7 - today.weekday() + weekday)
+    if which == "last":
+        return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+    # The first such weekday strictly after today: 1 to 7 days ahead.
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _parse_offset(text: str) -> _Offset | None:
+    ago = False
+    if text.startswith("in "):
+        text = text[3:]
+    elif text.endswith(" ago"):
+        text, ago = text[:-4], True
+    elif text.endswith((" from now", " later")):
+        text = text.rsplit(" ", 2 if text.endswith(" now") else 1)[0]
+    text = re.sub(r"(?:'s?)? time$", "", text)  # "in 2 days' time"
+    months = days = seconds = 0
+    position = 0
+    while True:
+        match = _OFFSET_TERM.match(text, position)
+        if match is None:
+            return None
+        if match[3] is None:  # half an hour
+            seconds += 1800
+        else:
+            count = int(match[1]) if match[1] is not None else _NUMBER_WORDS[match[2]]
+            unit = match[3]
+            if unit.startswith(("mo", "y")):
+                months += count * (12 if unit.startswith("y") else 1)
+            elif unit.startswith("f"):
+                days += 14 * count
+            elif unit.startswith("w"):
+                days += 7 * count
+            elif unit.startswith("d"):
+                days += count
+            elif unit.startswith("h"):
+                seconds += 3600 * count
+            elif unit.startswith("m"):
+                seconds += 60 * count
+            else:
+                seconds += count
+        position = match.end()
+        if position == len(text):
+            return _Offset(months=months, days=days, seconds=seconds, ago=ago)
+        separator = _OFFSET_SEP.match(text, position)
+        position = separator.end() if separator else position
+
+
+def _parse_day(text: str, *, today: date) -> _Day | None:
+    text = text.strip(" ,").removeprefix("on ")
+    if text in _DAY_WORDS:
+        shift, implied = _DAY_WORDS[text]
+        return _Dates((today + timedelta(days=shift),), implied or DEFAULT_TIME)
+    if match := _WEEKDAY.fullmatch(text):
+        which = "next" if match["nextweek"] and match[1] is None else match[1]
+        return _Dates((_weekday_date(which, _WEEKDAYS[match[2]], today=today),))
+    if text == "next week":
+        return _Dates((today + timedelta(days=7 - today.weekday()),))
+    if text == "next month":
+        return _Dates((_add_months(today.replace(day=1), 1),))
+    if text in ("end of month", "end of the month", "eom"):
+        last = calendar.monthrange(today.year, today.month)[1]
+        return _Dates((today.replace(day=last),))
+    if match := _ISO_DATE.fullmatch(text):
+        return _calendar_dates(int(match[1]), int(match[2]), int(match[3]), today=today)
+    if match := _MONTH_DAY.fullmatch(text):
+        year = int(match[3]) if match[3] else None
+        return _calendar_dates(year, _MONTHS[match[1]], int(match[2]), today=today)
+    if match := _DAY_MONTH.fullmatch(text):
+        year = int(match[3]) if match[3] else None
+        return _calendar_dates(year, _MONTHS[match[2]], int(match[1]), today=today)
+    if match := _DAY_OF_MONTH.fullmatch(text):
+        day = int(match[1])
+        first = today.replace(day=1)
+        months = (_add_months(first, ahead) for ahead in range(13))
+        found = tuple(
+            month.replace(day=day) for month in months if 1 <= day <= _month_length(month)
+        )
+        return _Dates(found) if found else _NotADate()
+    return _parse_offset(text)
+
+
+def _month_length(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+# --------------------------------------------------------------------------- parse_when
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    # fold=0: a time skipped by a spring-forward reads with the old offset (02:30 → 03:30);
+    # a time repeated in autumn is its first occurrence.
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def _resolve(day: _Dates | _Offset, at: time | None, *, now: datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(day, _Dates):
+        moments = [_local(candidate, at or day.default_time, zone) for candidate in day.candidates]
+        return next((moment for moment in moments if moment > now), moments[-1])
+    sign = -1 if day.ago else 1
+    wall = now.astimezone(zone).replace(tzinfo=None)
+    shifted = _add_months(wall.date(), sign * day.months) + timedelta(days=sign * day.days)
+    if at is not None:
+        return _local(shifted, at, zone)
+    # Calendar parts keep the local time of day, even across a DST change; hours are exact.
+    moment = datetime.combine(shifted, wall.time(), tzinfo=zone).astimezone(UTC)
+    return moment + timedelta(seconds=sign * day.seconds)
+
+
+def _parse_own(text: str, *, now: datetime, zone: ZoneInfo, typed: str) -> datetime | None:
+    """Our own grammar: [day] [time], [time] [day], offsets; None when it does not apply."""
+    today = now.astimezone(zone).date()
+    tomorrow = _Dates((today, today + timedelta(days=1)))
+
+    def combine(day: _Day | None, at: time | None) -> datetime | None:
+        if isinstance(day, _NotADate):
+            raise UserError(f"{_echo(typed)} isn't a date on the calendar.", hint=WHEN_EXAMPLES)
+        if day is None or (at is not None and isinstance(day, _Offset) and day.seconds):
+            return None  # "in 3 hours at 5pm" says two different things
+        return _resolve(day, at, now=now, zone=zone)
+
+    if (day := _parse_day(text, today=today)) is not None:
+        return combine(day, None)
+    if text in ("midnight", "at midnight"):
+        return _resolve(tomorrow, time(0, 0), now=now, zone=zone)
+    if (at := _time_part(text, bare_hour=False)) is not None:
+        return _resolve(tomorrow, at, now=now, zone=zone)  # today if still ahead, else tomorrow
+    words = text.split(" ")
+    for split in range(1, len(words)):
+        head, tail = " ".join(words[:split]), " ".join(words[split:])
+        if (at := _time_part(tail, bare_hour=True)) is not None and (
+            moment := combine(_parse_day(head, today=today), at)
+        ) is not None:
+            return moment
+        if (at := _time_part(head, bare_hour=False)) is not None and (
+            moment := combine(_parse_day(tail, today=today), at)
+        ) is not None:
+            return moment
+    return None
+
+
+def _parse_with_dateparser(text: str, *, now: datetime, zone: ZoneInfo) -> datetime | None:
+    settings: dict[str, Any] = {
+        "PREFER_DATES_FROM": "future",
+        "TIMEZONE": zone.key,
+        "TO_TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
+    }
+    try:
+        data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+        found = data.date_obj
+        if found is None or data.period in ("month", "year") or found.utcoffset() is None:
+            return None  # "march", "2027", "9": too vague to set a reminder by
+        moment = found.astimezone(UTC)
+        local = moment.astimezone(zone)
+        if local.time() == time(0, 0) and not _TIME_MARKER.search(text):
+            moment = _local(local.date(), DEFAULT_TIME, zone)
+    except Exception:  # dateparser raises assorted errors on odd input; that is "unreadable"
+        return None
+    return moment
+
+
+def _mentions_weekday(text: str) -> bool:
+    return any(word in _WEEKDAYS for word in re.findall(r"[a-z]+", text))
+
+
+def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
+    """When something should happen, as a member typed it; an aware UTC instant after `now`.
+
+    `text` is read in the member's IANA `timezone`; `now` is aware (UTC). Rules:
+
+    - A date without a time of day means 09:00 local that day ("tomorrow", "dec 3", "friday").
+    - A bare time of day ("9am", "at 17:30", "noon") is today if still ahead, else tomorrow.
+    - "friday", "this friday", "on friday": the first Friday strictly after today (1–7 days).
+    - "next friday", "friday next week": the Friday of next calendar week (weeks start on
+      Monday), so on Thursday 26 Nov it is Fri 4 Dec, and on a Saturday or Sunday it is the same
+      day as "friday". "next week" is next Monday, "next month" the 1st of next month.
+    - "in 2 days", "in a week", "in a month" keep the local time of day (even across a DST
+      change); "in 3 hours", "in 1 minute" are exact. "in 2 days at 5pm" sets the time.
+    - "dec 3" without a year is the next Dec 3 whose moment is still ahead.
+    - "tonight" is 20:00; morning 09:00, afternoon 14:00, evening 18:00, end of day 17:00.
+    - A Discord timestamp token (`<t:1767225600>`, `<t:1767225600:F>`) is that instant.
+    - Anything else goes to dateparser (future-preferring, in the member's zone); text naming a
+      weekday that our grammar does not read is refused rather than guessed.
+
+    Raises UserError when the text is empty, longer than 200 characters, unreadable, names no
+    real date, has already passed, or is more than ten years ahead. Nothing else escapes for any
+    `text`; a naive `now` is a programming error (ValueError).
+    """
+    if now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    now = now.astimezone(UTC)
+    zone = _zone(timezone)
+    typed = text.strip()
+    if not typed:
+        raise UserError("I need a date or time there, but got nothing.", hint=WHEN_EXAMPLES)
+    if len(typed) > MAX_WHEN_LENGTH:
+        raise UserError(
+            f"{_echo(typed)} is {len(typed)} characters; a date or time fits in {MAX_WHEN_LENGTH}.",
+            hint=WHEN_EXAMPLES,
+        )
+    try:
+        if match := _DISCORD_TIMESTAMP.fullmatch(typed):
+            moment: datetime | None = datetime.fromtimestamp(int(match[1]), tz=UTC)
+        else:
+            normalized = _normalize(typed)
+            moment = _parse_own(normalized, now=now, zone=zone, typed=typed) if normalized else None
+            if moment is None and normalized and not _mentions_weekday(normalized):
+                moment = _parse_with_dateparser(normalized, now=now, zone=zone)
+    except (OverflowError, OSError, ValueError):  # outside datetime's years 1 to 9999
+        raise UserError(
+            f"{_echo(typed)} is too far away; I can keep track up to ten years ahead.",
+            hint=WHEN_EXAMPLES,
+        ) from None
+    if moment is None:
+        raise _unreadable(typed)
+    if moment <= now:
+        raise UserError(
+            f"That time has already passed: {_echo(typed)} is {_absolute(moment, zone)}.",
+            hint=f"Pick a moment still ahead. {WHEN_EXAMPLES}",
+        )
+    if moment - now > MAX_AHEAD:
+        raise UserError(
+            f"{_echo(typed)} is too far ahead; I can keep track up to ten years out.",
+            hint=WHEN_EXAMPLES,
+        )
+    return moment
+
+
+# --------------------------------------------------------------------------- intervals, weekdays
+
+
+def parse_interval(text: str) -> timedelta:
+    """How often: "week", "2 weeks", "fortnight", "every 3 months", "quarter"; 1 to 366 days.
+
+    A month counts as 30 days, a quarter 91, a year 365.
+    """
+    typed = text
+    text = _normalize(text) if len(text) <= MAX_WHEN_LENGTH else ""
+    adverbs = {"daily": "day", "weekly": "week", "fortnightly": "fortnight", "monthly": "month",
+               "quarterly": "quarter", "yearly": "year", "annually": "year"}  # fmt: skip
+    text = adverbs.get(text.removeprefix("every "), text)
+    match = _INTERVAL.fullmatch(text)
+    unit = match[4].removesuffix("s") if match else ""
+    unit = {"d": "day", "w": "week", "wk": "week", "mo": "month", "yr": "year", "y": "year"}.get(
+        unit, unit
+    )
+    unit_days = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91, "year": 365}
+    if match is None or (unit not in unit_days and unit not in ("hour", "minute", "min", "h")):
+        raise UserError(f"I couldn't read {_echo(typed)} as an interval.", hint=INTERVAL_EXAMPLES)
+    if match[1]:
+        count = 2
+    elif match[2]:
+        count = int(match[2])
+    else:
+        count = _NUMBER_WORDS[match[3]] if match[3] else 1
+    days = count * unit_days.get(unit, 0)
+    if days < MIN_INTERVAL.days:
+        raise UserError(
+            f"{_echo(typed)} is too often: the shortest interval is a day.", hint=INTERVAL_EXAMPLES
+        )
+    if days > MAX_INTERVAL.days:
+        raise UserError(
+            f"{_echo(typed)} is too long: the longest interval is {MAX_INTERVAL.days} days.",
+            hint=INTERVAL_EXAMPLES,
+        )
+    return timedelta(days=days)
+
+
+def parse_weekday(text: str) -> int:
+    """A day of the week, Monday=0: "mon", "monday", "Mondays", "on tuesdays"."""
+    key = _normalize(text) if len(text) <= MAX_WHEN_LENGTH else ""
+    key = key.removeprefix("every ").rstrip(".")
+    weekday = _WEEKDAYS.get(key)
+    if weekday is None and key.endswith("s"):
+        weekday = _WEEKDAYS.get(key[:-1])
+    if weekday is None:
+        raise UserError(
+            f"I couldn't read {_echo(text)} as a day of the week.", hint=WEEKDAY_EXAMPLES
+        )
+    return weekday
+
+
+# --------------------------------------------------------------------------- showing times
+
+
+def _absolute(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{_day_label(local)} {local.year}, {local:%H:%M} {zone.key}"
+
+
+def _day_label(local: datetime) -> str:
+    # Our own names: strftime's %a/%b follow the process locale.
+    return f"{_DAY_ABBR[local.weekday()]} {local.day} {_MONTH_ABBR[local.month]}"
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def _relative(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
+    seconds = (moment - now).total_seconds()
+    ahead = seconds >= 0
+    seconds = abs(seconds)
+    days = abs((moment.astimezone(zone).date() - now.astimezone(zone).date()).days)
+    if seconds < 60:
+        span = "under a minute" if ahead else "a moment"
+    elif seconds < 3600:
+        span = _plural(int(seconds // 60), "minute")
+    elif days == 0:
+        span = _plural(int(seconds // 3600), "hour")
+    elif days == 1:
+        return "tomorrow" if ahead else "yesterday"
+    elif days < 14:
+        span = _plural(days, "day")
+    elif days < 60:
+        span = _plural(days // 7, "week")
+    elif days < 730:
+        span = _plural(round(days / 30.44), "month")
+    else:
+        span = _plural(round(days / 365.25), "year")
+    return f"in {span}" if ahead else f"{span} ago"
+
+
+def format_when(moment: datetime, *, timezone: str, now: datetime) -> str:
+    """ "Fri 27 Nov 2026, 09:00 Europe/Paris (tomorrow)": local time, zone, and how far off."""
+    zone = _zone(timezone)
+    return f"{_absolute(moment, zone)} ({_relative(moment, now=now, zone=zone)})"
+
+
+def format_day(moment: datetime, *, timezone: str) -> str:
+    """The local day, short: "Tue 24 Nov"."""
+    return _day_label(moment.astimezone(_zone(timezone)))

@@ -1,0 +1,63 @@
+"""Settings from the environment (a `.env` file is read too), checked once at start."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.store.database import DEFAULT_SQLITE_URL, normalise_database_url
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable and what is expected."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = DEFAULT_SQLITE_URL
+    buddy_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    buddy_follow_up_days: int = Field(default=3, ge=1, le=60)
+    buddy_give_window_days: int = Field(default=30, ge=1, le=365)
+    buddy_console_user: str = Field(default="me", min_length=1, pattern=r"^[\w.\-]+$")
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_api_url: str = "https://slack.com/api/"
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    discord_token: str = ""
+    discord_api_url: str = ""
+    discord_gateway_url: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+
+_EXPECTED = {
+    "buddy_tick_seconds": "a number of seconds between 0 and 3600, e.g. 30",
+    "buddy_follow_up_days": "a whole number of days between 1 and 60, e.g. 3",
+    "buddy_give_window_days": "a whole number of days between 1 and 365, e.g. 30",
+    "buddy_console_user": "a short name with letters, digits, '.', '-' or '_', e.g. me",
+    "port": "a TCP port number, e.g. 3000",
+}
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = []
+        for issue in error.errors():
+            field = str(issue["loc"][0]) if issue["loc"] else "?"
+            if field in _EXPECTED:
+                got = issue.get("input")
+                problems.append(f"{field.upper()}: expected {_EXPECTED[field]} (got {got!r})")
+            else:
+                problems.append(issue["msg"].removeprefix("Value error, "))
+        raise ConfigError("\n".join(problems)) from None

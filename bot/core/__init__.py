@@ -1,0 +1,1 @@
+"""The domain: plain Python with no platform, database or scheduler in sight."""

@@ -1,0 +1,94 @@
+"""What a command or a tick asks the outside world to do; services never call a platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.identity import Channel, Member, Platform, Workspace
+from bot.core.message import (
+    Message,
+    member_from_json,
+    member_to_json,
+    message_from_json,
+    message_to_json,
+)
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    to: Member
+    message: Message
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    channel: Channel
+    message: Message
+
+
+@dataclass(frozen=True)
+class GroupIntro:
+    """A private group conversation; where a platform has none, the adapter falls back."""
+
+    members: tuple[Member, ...]
+    message: Message
+    channel: Channel | None = None  # where the request came from, for thread-based fallbacks
+
+
+Effect = DirectMessage | ChannelPost | GroupIntro
+
+
+def effect_to_json(effect: Effect) -> dict[str, Any]:
+    match effect:
+        case DirectMessage(to, msg):
+            return {"kind": "dm", "to": member_to_json(to), "message": message_to_json(msg)}
+        case ChannelPost(channel, msg):
+            return {
+                "kind": "post",
+                "channel": _channel_to_json(channel),
+                "message": message_to_json(msg),
+            }
+        case GroupIntro(members, msg, channel):
+            return {
+                "kind": "group",
+                "members": [member_to_json(m) for m in members],
+                "message": message_to_json(msg),
+                "channel": _channel_to_json(channel) if channel else None,
+            }
+
+
+def effect_from_json(data: dict[str, Any]) -> Effect:
+    msg = message_from_json(data["message"])
+    if data["kind"] == "dm":
+        return DirectMessage(member_from_json(data["to"]), msg)
+    if data["kind"] == "post":
+        return ChannelPost(_channel_from_json(data["channel"]), msg)
+    channel = data.get("channel")
+    return GroupIntro(
+        tuple(member_from_json(m) for m in data["members"]),
+        msg,
+        _channel_from_json(channel) if channel else None,
+    )
+
+
+def effect_workspace(effect: Effect) -> Workspace:
+    match effect:
+        case DirectMessage(to, _):
+            return to.workspace
+        case ChannelPost(channel, _):
+            return channel.workspace
+        case GroupIntro(members, _, _):
+            return members[0].workspace
+
+
+def _channel_to_json(channel: Channel) -> dict[str, str]:
+    return {
+        "platform": channel.platform.value,
+        "workspace": channel.workspace_id,
+        "channel": channel.channel_id,
+    }
+
+
+def _channel_from_json(data: dict[str, str]) -> Channel:
+    return Channel(Platform(data["platform"]), data["workspace"], data["channel"])

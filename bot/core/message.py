@@ -1,0 +1,208 @@
+"""Neutral rich text that every adapter renders its own way, and its JSON codec for the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.core.identity import Member, Platform
+
+
+@dataclass(frozen=True)
+class UserText:
+    """Text a person typed: always shown literally, never as markup, a mention or a broadcast."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A member the bot means to name; adapters render it natively."""
+
+    member: Member
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Bot-authored text shown with emphasis."""
+
+    text: str
+
+
+Inline = str | UserText | Mention | Strong
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    parts: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Paragraph, ...]
+
+
+Block = Paragraph | Bullets
+
+
+class ChoiceStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: a stable action id and a short payload the handler needs (ids, never secrets)."""
+
+    label: str
+    action: str
+    payload: str = ""
+    style: ChoiceStyle = ChoiceStyle.DEFAULT
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Message:
+    blocks: tuple[Block, ...]
+    choices: tuple[Choice, ...] = ()
+    attachment: Attachment | None = None
+
+    def plain_text(self) -> str:
+        """A notification-friendly summary: bot text and user text, no markup."""
+        return "\n".join(_block_plain(block) for block in self.blocks)
+
+
+def paragraph(*parts: Inline) -> Paragraph:
+    return Paragraph(tuple(part for part in parts if part != ""))
+
+
+def bullets(*items: Paragraph) -> Bullets:
+    return Bullets(tuple(items))
+
+
+def message(
+    *blocks: Block | None, choices: tuple[Choice, ...] = (), attachment: Attachment | None = None
+) -> Message:
+    return Message(
+        tuple(block for block in blocks if block is not None),
+        choices=choices,
+        attachment=attachment,
+    )
+
+
+def text_message(*parts: Inline) -> Message:
+    return message(paragraph(*parts))
+
+
+def _inline_plain(part: Inline) -> str:
+    match part:
+        case str():
+            return part
+        case UserText(text) | Strong(text):
+            return text
+        case Mention(member):
+            return f"@{member.user_id}"
+
+
+def paragraph_plain(block: Paragraph) -> str:
+    return "".join(_inline_plain(part) for part in block.parts)
+
+
+def _block_plain(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return paragraph_plain(block)
+    return "\n".join(f"• {paragraph_plain(item)}" for item in block.items)
+
+
+# --- JSON codec: messages wait in the outbox as plain JSON -----------------------------------
+
+
+def member_to_json(member: Member) -> dict[str, str]:
+    return {
+        "platform": member.platform.value,
+        "workspace": member.workspace_id,
+        "user": member.user_id,
+    }
+
+
+def member_from_json(data: dict[str, str]) -> Member:
+    return Member(Platform(data["platform"]), data["workspace"], data["user"])
+
+
+def _inline_to_json(part: Inline) -> Any:
+    match part:
+        case str():
+            return part
+        case UserText(text):
+            return {"user_text": text}
+        case Strong(text):
+            return {"strong": text}
+        case Mention(member):
+            return {"mention": member_to_json(member)}
+
+
+def _inline_from_json(data: Any) -> Inline:
+    if isinstance(data, str):
+        return data
+    if "user_text" in data:
+        return UserText(data["user_text"])
+    if "strong" in data:
+        return Strong(data["strong"])
+    return Mention(member_from_json(data["mention"]))
+
+
+def _paragraph_to_json(block: Paragraph) -> list[Any]:
+    return [_inline_to_json(part) for part in block.parts]
+
+
+def message_to_json(msg: Message) -> dict[str, Any]:
+    blocks: list[Any] = []
+    for block in msg.blocks:
+        if isinstance(block, Paragraph):
+            blocks.append({"p": _paragraph_to_json(block)})
+        else:
+            blocks.append({"ul": [_paragraph_to_json(item) for item in block.items]})
+    data: dict[str, Any] = {"blocks": blocks}
+    if msg.choices:
+        data["choices"] = [
+            {"label": c.label, "action": c.action, "payload": c.payload, "style": c.style.value}
+            for c in msg.choices
+        ]
+    if msg.attachment is not None:
+        data["attachment"] = {
+            "filename": msg.attachment.filename,
+            "content": msg.attachment.content,
+        }
+    return data
+
+
+def _paragraph_from_json(parts: list[Any]) -> Paragraph:
+    return Paragraph(tuple(_inline_from_json(part) for part in parts))
+
+
+def message_from_json(data: dict[str, Any]) -> Message:
+    blocks: list[Block] = []
+    for block in data["blocks"]:
+        if "p" in block:
+            blocks.append(_paragraph_from_json(block["p"]))
+        else:
+            blocks.append(Bullets(tuple(_paragraph_from_json(item) for item in block["ul"])))
+    choices = tuple(
+        Choice(c["label"], c["action"], c["payload"], ChoiceStyle(c["style"]))
+        for c in data.get("choices", ())
+    )
+    attachment = data.get("attachment")
+    return Message(
+        tuple(blocks),
+        choices=choices,
+        attachment=Attachment(attachment["filename"], attachment["content"])
+        if attachment
+        else None,
+    )

@@ -1,0 +1,24 @@
+"""Rules about promises: short numbers and when to remind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from bot.core.policy import Policy
+
+
+def next_free_number(taken: Iterable[int]) -> int:
+    """The smallest positive number not used by the member's open promises."""
+    used = set(taken)
+    number = 1
+    while number in used:
+        number += 1
+    return number
+
+
+def heads_up_time(*, made_at: datetime, due_at: datetime, policy: Policy) -> datetime | None:
+    """A day-before heads-up, only for promises due well after they were made."""
+    if due_at - made_at <= policy.heads_up_threshold:
+        return None
+    return due_at - timedelta(days=1)

@@ -1,0 +1,239 @@
+"""Declarative tables, one per core record; each private row is owned by one member."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.store.types import TimeOfDay, UTCDateTime
+
+# Deterministic constraint names, so migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(100)  # platform ids (Slack "U123", Discord snowflakes, console names)
+SHORT = String(20)  # enum-like values: platform, status, kind
+
+OPEN = text("status = 'open'")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _table_args(*items: Any) -> tuple[Any, ...]:
+    # AUTOINCREMENT: SQLite must never reuse a deleted row's id (PostgreSQL sequences never do),
+    # or an old button carrying that id could act on a newer row.
+    return (*items, {"sqlite_autoincrement": True})
+
+
+def _owner_index(table: str, *more: str) -> Index:
+    """Every private query starts with the owner: (platform, workspace_id, owner_id, ...)."""
+    return Index(f"ix_{table}_owner", "platform", "workspace_id", "owner_id", *more)
+
+
+def _due_index(table: str, column: str, where: Any) -> Index:
+    """A partial index over only the rows still due, so a tick costs O(due), not O(table)."""
+    return Index(f"ix_{table}_{column}_due", column, sqlite_where=where, postgresql_where=where)
+
+
+class OwnedRow(Base):
+    """A private row: the id, then the three columns that say whose it is."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-4)
+    platform: Mapped[str] = mapped_column(SHORT, sort_order=-3)
+    workspace_id: Mapped[str] = mapped_column(ID, sort_order=-2)
+    owner_id: Mapped[str] = mapped_column(ID, sort_order=-1)
+
+
+def _contact_fk(*, nullable: bool = False) -> Mapped[Any]:
+    return mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), nullable=nullable)
+
+
+class WorkspaceRow(Base):
+    __tablename__ = "workspaces"
+    __table_args__ = _table_args(UniqueConstraint("platform", "workspace_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(SHORT)
+    workspace_id: Mapped[str] = mapped_column(ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProfileRow(OwnedRow):
+    __tablename__ = "profiles"
+    __table_args__ = _table_args(UniqueConstraint("platform", "workspace_id", "owner_id"))
+
+    display_name: Mapped[str] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64))
+    timezone_chosen: Mapped[bool] = mapped_column(Boolean)
+    quiet_start: Mapped[time | None] = mapped_column(TimeOfDay)
+    quiet_end: Mapped[time | None] = mapped_column(TimeOfDay)
+    digest_weekday: Mapped[int] = mapped_column(Integer)
+    digest_time: Mapped[time] = mapped_column(TimeOfDay)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    open_to_intros: Mapped[bool] = mapped_column(Boolean)
+    offer: Mapped[str] = mapped_column(Text)
+    looking_for: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ContactRow(OwnedRow):
+    __tablename__ = "contacts"
+    __table_args__ = _table_args(
+        _owner_index("contacts", "last_touch_at"),
+        # erase_member unlinks a member from everyone else's contacts in the workspace.
+        Index("ix_contacts_member", "platform", "workspace_id", "member_user_id"),
+    )
+
+    name: Mapped[str] = mapped_column(Text)
+    # name.casefold(), for case-insensitive matching that is Unicode-correct on both databases
+    # (SQLite's lower() and LIKE fold ASCII only).
+    name_key: Mapped[str] = mapped_column(Text)
+    member_user_id: Mapped[str | None] = mapped_column(ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_touch_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MeetingRow(OwnedRow):
+    __tablename__ = "meetings"
+    __table_args__ = _table_args(
+        _owner_index("meetings", "contact_id"),
+        _due_index("meetings", "follow_up_at", text("follow_up_at IS NOT NULL")),
+    )
+
+    contact_id: Mapped[int] = _contact_fk()
+    met_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    context: Mapped[str] = mapped_column(Text)
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NoteRow(OwnedRow):
+    __tablename__ = "notes"
+    __table_args__ = _table_args(_owner_index("notes", "contact_id"))
+
+    contact_id: Mapped[int] = _contact_fk()
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PromiseRow(OwnedRow):
+    __tablename__ = "promises"
+    __table_args__ = _table_args(
+        CheckConstraint("status IN ('open', 'done', 'dropped')", name="status"),
+        _owner_index("promises", "status"),
+        # A promise's short number is unique among the member's open promises only.
+        Index(
+            "uq_promises_open_number",
+            "platform",
+            "workspace_id",
+            "owner_id",
+            "number",
+            unique=True,
+            sqlite_where=OPEN,
+            postgresql_where=OPEN,
+        ),
+        _due_index("promises", "remind_at", text("status = 'open' AND remind_at IS NOT NULL")),
+        _due_index("promises", "heads_up_at", text("status = 'open' AND heads_up_at IS NOT NULL")),
+    )
+
+    contact_id: Mapped[int] = _contact_fk()
+    what: Mapped[str] = mapped_column(Text)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(SHORT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heads_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CadenceRow(OwnedRow):
+    __tablename__ = "cadences"
+    __table_args__ = _table_args(
+        # One cadence per contact: the port looks it up by contact.
+        UniqueConstraint("platform", "workspace_id", "owner_id", "contact_id"),
+        Index("ix_cadences_due_at", "due_at"),
+    )
+
+    contact_id: Mapped[int] = _contact_fk()
+    every_days: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LedgerEntryRow(OwnedRow):
+    __tablename__ = "ledger_entries"
+    __table_args__ = _table_args(
+        CheckConstraint("kind IN ('give', 'ask')", name="kind"),
+        _owner_index("ledger_entries", "kind", "at"),
+    )
+
+    kind: Mapped[str] = mapped_column(SHORT)
+    what: Mapped[str] = mapped_column(Text)
+    contact_id: Mapped[int | None] = _contact_fk(nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    """A message to send, written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = _table_args(
+        CheckConstraint("kind IN ('dm', 'post', 'group')", name="kind"),
+        CheckConstraint("status IN ('pending', 'sent', 'dead')", name="status"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # Per-recipient ordering, and erase_workspace's delete by (platform, workspace_id).
+        Index("ix_outbox_recipient", "platform", "workspace_id", "recipient", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str] = mapped_column(SHORT)
+    workspace_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(SHORT)
+    recipient: Mapped[str] = mapped_column(String)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[str] = mapped_column(SHORT, default="pending", server_default="pending")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+PRIVATE_TABLES: tuple[type[OwnedRow], ...] = (
+    # Children before contacts, so deleting never depends on the cascade alone.
+    MeetingRow,
+    NoteRow,
+    PromiseRow,
+    CadenceRow,
+    LedgerEntryRow,
+    ContactRow,
+    ProfileRow,
+)

@@ -1,0 +1,486 @@
+"""In-memory stand-ins for the ports: a unit of work with real commit/rollback, and a clock.
+
+The state is plain dicts of frozen records. A unit of work copies them on enter and swaps its
+copies in on `commit()`; leaving the `with` block without committing drops the copies, so a
+command that fails half-way leaves nothing behind — the same promise the SQL store makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, TypeVar
+
+from bot.core.effects import DirectMessage, Effect, effect_workspace
+from bot.core.identity import Member, Workspace
+from bot.core.records import (
+    Cadence,
+    Contact,
+    LedgerEntry,
+    LedgerKind,
+    Meeting,
+    Note,
+    Profile,
+    Promise,
+    PromiseStatus,
+)
+
+R = TypeVar("R")
+
+
+# --- the clock ------------------------------------------------------------------------------
+
+
+class ManualClock:
+    """A clock that only moves when a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self._now += delta
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = when.astimezone(UTC)
+
+
+# --- the state --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One queued effect, as the delivery loop would find it."""
+
+    key: str
+    effect: Effect
+    queued_at: datetime
+    not_before: datetime
+
+
+@dataclass
+class StoreState:
+    """Everything the fake store holds; each field is a dict of immutable values."""
+
+    profiles: dict[Member, Profile] = field(default_factory=dict)
+    first_used: dict[Member, datetime] = field(default_factory=dict)
+    contacts: dict[int, Contact] = field(default_factory=dict)
+    meetings: dict[int, Meeting] = field(default_factory=dict)
+    notes: dict[int, Note] = field(default_factory=dict)
+    promises: dict[int, Promise] = field(default_factory=dict)
+    cadences: dict[int, Cadence] = field(default_factory=dict)
+    ledger: dict[int, LedgerEntry] = field(default_factory=dict)
+    outbox: dict[str, OutboxRow] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def copy(self) -> StoreState:
+        """Shallow copies suffice: the values are frozen records."""
+        return StoreState(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})
+
+    def next_id(self, table: str) -> int:
+        self.counters[table] = self.counters.get(table, 0) + 1
+        return self.counters[table]
+
+
+def _owned(table: dict[int, R], owner: Member) -> list[R]:
+    return [row for row in table.values() if row.owner == owner]  # type: ignore[attr-defined]
+
+
+# --- repositories -----------------------------------------------------------------------------
+
+
+class _Repo:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _state(self) -> StoreState:
+        return self._uow.state
+
+
+class InMemoryProfiles(_Repo):
+    def get(self, member: Member) -> Profile | None:
+        return self._state.profiles.get(member)
+
+    def save(self, profile: Profile, *, now: datetime) -> None:
+        self._state.profiles[profile.member] = profile
+        self._state.first_used.setdefault(profile.member, now)
+
+
+class InMemoryContacts(_Repo):
+    def get(self, owner: Member, contact_id: int) -> Contact | None:
+        contact = self._state.contacts.get(contact_id)
+        return contact if contact is not None and contact.owner == owner else None
+
+    def find_member(self, owner: Member, user_id: str) -> Contact | None:
+        for contact in _owned(self._state.contacts, owner):
+            if contact.member_user_id == user_id:
+                return contact
+        return None
+
+    def find_name(self, owner: Member, name: str) -> Contact | None:
+        wanted = name.casefold()
+        for contact in _owned(self._state.contacts, owner):
+            if contact.member_user_id is None and contact.name.casefold() == wanted:
+                return contact
+        return None
+
+    def add(
+        self, *, owner: Member, name: str, member_user_id: str | None, now: datetime
+    ) -> Contact:
+        contact = Contact(
+            id=self._state.next_id("contacts"),
+            owner=owner,
+            name=name,
+            member_user_id=member_user_id,
+            created_at=now,
+            last_touch_at=now,
+        )
+        self._state.contacts[contact.id] = contact
+        return contact
+
+    def save(self, contact: Contact) -> None:
+        stored = self._state.contacts.get(contact.id)
+        if stored is None or stored.owner != contact.owner:
+            raise KeyError(f"no contact {contact.id} for {contact.owner}")
+        self._state.contacts[contact.id] = contact
+
+    def list(self, owner: Member, *, search: str = "") -> Sequence[Contact]:
+        wanted = search.casefold()
+        found = [c for c in _owned(self._state.contacts, owner) if wanted in c.name.casefold()]
+        return sorted(found, key=lambda c: (c.last_touch_at, c.id), reverse=True)
+
+
+class InMemoryMeetings(_Repo):
+    def add(
+        self,
+        *,
+        owner: Member,
+        contact_id: int,
+        met_at: datetime,
+        context: str,
+        follow_up_at: datetime | None,
+    ) -> Meeting:
+        meeting = Meeting(
+            id=self._state.next_id("meetings"),
+            owner=owner,
+            contact_id=contact_id,
+            met_at=met_at,
+            context=context,
+            follow_up_at=follow_up_at,
+        )
+        self._state.meetings[meeting.id] = meeting
+        return meeting
+
+    def list(self, owner: Member) -> Sequence[Meeting]:
+        return sorted(
+            _owned(self._state.meetings, owner), key=lambda m: (m.met_at, m.id), reverse=True
+        )
+
+    def clear_follow_ups(self, owner: Member, contact_id: int) -> None:
+        for meeting in _owned(self._state.meetings, owner):
+            if meeting.contact_id == contact_id and meeting.follow_up_at is not None:
+                self._state.meetings[meeting.id] = replace(meeting, follow_up_at=None)
+
+
+class InMemoryNotes(_Repo):
+    def add(self, *, owner: Member, contact_id: int, text: str, now: datetime) -> Note:
+        note = Note(
+            id=self._state.next_id("notes"),
+            owner=owner,
+            contact_id=contact_id,
+            text=text,
+            created_at=now,
+        )
+        self._state.notes[note.id] = note
+        return note
+
+    def list(self, owner: Member) -> Sequence[Note]:
+        return sorted(_owned(self._state.notes, owner), key=lambda n: (n.created_at, n.id))
+
+
+class InMemoryPromises(_Repo):
+    def add(
+        self,
+        *,
+        owner: Member,
+        contact_id: int,
+        what: str,
+        number: int,
+        now: datetime,
+        due_at: datetime | None,
+        remind_at: datetime | None,
+        heads_up_at: datetime | None,
+    ) -> Promise:
+        if self.get_open(owner, number) is not None:
+            raise ValueError(f"{owner} already has an open promise #{number}")
+        promise = Promise(
+            id=self._state.next_id("promises"),
+            owner=owner,
+            contact_id=contact_id,
+            what=what,
+            number=number,
+            status=PromiseStatus.OPEN,
+            created_at=now,
+            due_at=due_at,
+            remind_at=remind_at,
+            heads_up_at=heads_up_at,
+        )
+        self._state.promises[promise.id] = promise
+        return promise
+
+    def save(self, promise: Promise) -> None:
+        stored = self._state.promises.get(promise.id)
+        if stored is None or stored.owner != promise.owner:
+            raise KeyError(f"no promise {promise.id} for {promise.owner}")
+        self._state.promises[promise.id] = promise
+
+    def get_open(self, owner: Member, number: int) -> Promise | None:
+        for promise in _owned(self._state.promises, owner):
+            if promise.status is PromiseStatus.OPEN and promise.number == number:
+                return promise
+        return None
+
+    def get(self, owner: Member, promise_id: int) -> Promise | None:
+        promise = self._state.promises.get(promise_id)
+        return promise if promise is not None and promise.owner == owner else None
+
+    def list_open(self, owner: Member) -> Sequence[Promise]:
+        open_ = [p for p in _owned(self._state.promises, owner) if p.status is PromiseStatus.OPEN]
+        return sorted(open_, key=lambda p: (p.due_at is None, p.due_at or p.created_at, p.id))
+
+    def list_all(self, owner: Member) -> Sequence[Promise]:
+        return sorted(_owned(self._state.promises, owner), key=lambda p: p.id)
+
+
+class InMemoryCadences(_Repo):
+    def get(self, owner: Member, contact_id: int) -> Cadence | None:
+        for cadence in _owned(self._state.cadences, owner):
+            if cadence.contact_id == contact_id:
+                return cadence
+        return None
+
+    def add(self, *, owner: Member, contact_id: int, every_days: int, due_at: datetime) -> Cadence:
+        if self.get(owner, contact_id) is not None:
+            raise ValueError(f"{owner} already keeps in touch with contact {contact_id}")
+        cadence = Cadence(
+            id=self._state.next_id("cadences"),
+            owner=owner,
+            contact_id=contact_id,
+            every_days=every_days,
+            due_at=due_at,
+        )
+        self._state.cadences[cadence.id] = cadence
+        return cadence
+
+    def save(self, cadence: Cadence) -> None:
+        stored = self._state.cadences.get(cadence.id)
+        if stored is None or stored.owner != cadence.owner:
+            raise KeyError(f"no cadence {cadence.id} for {cadence.owner}")
+        self._state.cadences[cadence.id] = cadence
+
+    def delete(self, owner: Member, contact_id: int) -> None:
+        cadence = self.get(owner, contact_id)
+        if cadence is not None:
+            del self._state.cadences[cadence.id]
+
+    def list(self, owner: Member) -> Sequence[Cadence]:
+        return sorted(_owned(self._state.cadences, owner), key=lambda c: c.id)
+
+
+class InMemoryLedger(_Repo):
+    def add(
+        self,
+        *,
+        owner: Member,
+        kind: LedgerKind,
+        what: str,
+        contact_id: int | None,
+        now: datetime,
+    ) -> LedgerEntry:
+        entry = LedgerEntry(
+            id=self._state.next_id("ledger"),
+            owner=owner,
+            kind=kind,
+            what=what,
+            contact_id=contact_id,
+            at=now,
+        )
+        self._state.ledger[entry.id] = entry
+        return entry
+
+    def list(self, owner: Member) -> Sequence[LedgerEntry]:
+        return sorted(_owned(self._state.ledger, owner), key=lambda e: (e.at, e.id))
+
+    def count(self, owner: Member, kind: LedgerKind, *, since: datetime | None = None) -> int:
+        return sum(
+            1
+            for e in _owned(self._state.ledger, owner)
+            if e.kind is kind and (since is None or e.at >= since)
+        )
+
+
+class InMemoryOutbox(_Repo):
+    def add(self, effect: Effect, *, key: str, now: datetime, not_before: datetime) -> bool:
+        if key in self._state.outbox:
+            return False
+        self._state.outbox[key] = OutboxRow(key, effect, now, not_before)
+        return True
+
+
+# --- the unit of work -------------------------------------------------------------------------
+
+
+class InMemoryUnitOfWork:
+    """One transaction over the factory's shared state."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self._state: StoreState | None = None
+        self.profiles = InMemoryProfiles(self)
+        self.contacts = InMemoryContacts(self)
+        self.meetings = InMemoryMeetings(self)
+        self.notes = InMemoryNotes(self)
+        self.promises = InMemoryPromises(self)
+        self.cadences = InMemoryCadences(self)
+        self.ledger = InMemoryLedger(self)
+        self.outbox = InMemoryOutbox(self)
+
+    @property
+    def state(self) -> StoreState:
+        if self._state is None:
+            raise RuntimeError("use the unit of work inside `with uow:`")
+        return self._state
+
+    def __enter__(self) -> InMemoryUnitOfWork:
+        if self._state is not None:
+            raise RuntimeError("unit of work entered twice")
+        self._state = self._store.state.copy()
+        for name, error in self._store.broken.items():
+            repo_name, _, method = name.partition(".")
+            setattr(getattr(self, repo_name), method, _raiser(error))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._state = None  # uncommitted changes are dropped with the copy
+
+    def commit(self) -> None:
+        state = self.state
+        self._store.state = state
+        self._store.commits += 1
+        self._state = state.copy()  # later changes in the same block need another commit
+
+    def erase_member(self, member: Member) -> None:
+        state = self.state
+        state.profiles.pop(member, None)
+        state.first_used.pop(member, None)
+        for table in (
+            state.contacts,
+            state.meetings,
+            state.notes,
+            state.promises,
+            state.cadences,
+            state.ledger,
+        ):
+            for row_id in [row_id for row_id, row in table.items() if row.owner == member]:
+                del table[row_id]
+        for contact in list(state.contacts.values()):
+            if contact.member == member:
+                state.contacts[contact.id] = replace(contact, member_user_id=None)
+
+    def erase_workspace(self, workspace: Workspace) -> None:
+        state = self.state
+        for member in [m for m in state.profiles if m.workspace == workspace]:
+            del state.profiles[member]
+        for member in [m for m in state.first_used if m.workspace == workspace]:
+            del state.first_used[member]
+        for table in (
+            state.contacts,
+            state.meetings,
+            state.notes,
+            state.promises,
+            state.cadences,
+            state.ledger,
+        ):
+            for row_id in [i for i, row in table.items() if row.owner.workspace == workspace]:
+                del table[row_id]
+        for key in [
+            k for k, row in state.outbox.items() if effect_workspace(row.effect) == workspace
+        ]:
+            del state.outbox[key]
+
+
+def _raiser(error: Callable[[], Exception]) -> Callable[..., Any]:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise error()
+
+    return fail
+
+
+class InMemoryStore:
+    """The unit-of-work factory: holds the committed state every unit of work starts from."""
+
+    def __init__(self) -> None:
+        self.state = StoreState()
+        self.commits = 0
+        self.broken: dict[str, Callable[[], Exception]] = {}
+
+    def __call__(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self)
+
+    def break_on(self, method: str, error: Callable[[], Exception] = RuntimeError) -> None:
+        """Make a repository method raise, e.g. `break_on("ledger.add")`, until `repair()`."""
+        repo_name, _, name = method.partition(".")
+        if not hasattr(getattr(InMemoryUnitOfWork(self), repo_name, None), name):
+            raise AttributeError(f"no store method {method!r}")
+        self.broken[method] = error
+
+    def repair(self) -> None:
+        self.broken.clear()
+
+    # -- inspection --------------------------------------------------------------------------
+
+    def snapshot(self) -> StoreState:
+        """A copy of the committed state, to compare before and after a command."""
+        return self.state.copy()
+
+    @property
+    def outbox(self) -> list[OutboxRow]:
+        """Everything queued, in the order it was queued."""
+        return sorted(self.state.outbox.values(), key=lambda row: row.queued_at)
+
+    def dms_to(self, member: Member) -> list[OutboxRow]:
+        return [
+            row
+            for row in self.outbox
+            if isinstance(row.effect, DirectMessage) and row.effect.to == member
+        ]
+
+    def profile(self, member: Member) -> Profile | None:
+        return self.state.profiles.get(member)
+
+    def rows(self, table: str, owner: Member | None = None) -> list[Any]:
+        """The committed records of one table, optionally one owner's, in id order."""
+        records: dict[int, Any] = getattr(self.state, table)
+        return [r for _, r in sorted(records.items()) if owner is None or r.owner == owner]
+
+    def records_of(self, member: Member) -> Iterator[Any]:
+        """Every committed record that belongs to a member, whatever the table."""
+        if member in self.state.profiles:
+            yield self.state.profiles[member]
+        for table in ("contacts", "meetings", "notes", "promises", "cadences", "ledger"):
+            yield from self.rows(table, member)
