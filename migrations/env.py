@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 
 from bot.store.database import DEFAULT_SQLITE_URL, make_engine
-from bot.store.models import Base
+from bot.store.models import full_metadata
 
 # slack-sdk creates and owns these (its OAuth installation store); never drop or alter them.
 FOREIGN_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
@@ -43,12 +43,13 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
 def run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=full_metadata(),
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying tables
         include_name=include_name,
         include_object=include_object,
         render_item=render_item,
         compare_type=True,
+        compare_server_default=True,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -15,6 +15,17 @@ from typing import Any, TypeVar
 
 from bot.core.effects import DirectMessage, Effect, effect_workspace
 from bot.core.identity import Member, Workspace
+from bot.core.ports import (
+    CadenceRepository,
+    ContactRepository,
+    LedgerRepository,
+    MeetingRepository,
+    NoteRepository,
+    Outbox,
+    ProfileRepository,
+    PromiseRepository,
+    UnitOfWorkFactory,
+)
 from bot.core.records import (
     Cadence,
     Contact,
@@ -346,14 +357,15 @@ class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
         self._state: StoreState | None = None
-        self.profiles = InMemoryProfiles(self)
-        self.contacts = InMemoryContacts(self)
-        self.meetings = InMemoryMeetings(self)
-        self.notes = InMemoryNotes(self)
-        self.promises = InMemoryPromises(self)
-        self.cadences = InMemoryCadences(self)
-        self.ledger = InMemoryLedger(self)
-        self.outbox = InMemoryOutbox(self)
+        # Typed as the ports, so that mypy checks this class really is a `UnitOfWork`.
+        self.profiles: ProfileRepository = InMemoryProfiles(self)
+        self.contacts: ContactRepository = InMemoryContacts(self)
+        self.meetings: MeetingRepository = InMemoryMeetings(self)
+        self.notes: NoteRepository = InMemoryNotes(self)
+        self.promises: PromiseRepository = InMemoryPromises(self)
+        self.cadences: CadenceRepository = InMemoryCadences(self)
+        self.ledger: LedgerRepository = InMemoryLedger(self)
+        self.outbox: Outbox = InMemoryOutbox(self)
 
     @property
     def state(self) -> StoreState:
@@ -366,8 +378,8 @@ class InMemoryUnitOfWork:
             raise RuntimeError("unit of work entered twice")
         self._state = self._store.state.copy()
         for name, error in self._store.broken.items():
-            repo_name, _, method = name.partition(".")
-            setattr(getattr(self, repo_name), method, _raiser(error))
+            owner, _, method = name.rpartition(".")
+            setattr(getattr(self, owner) if owner else self, method, _raiser(error))
         return self
 
     def __exit__(
@@ -443,9 +455,10 @@ class InMemoryStore:
         return InMemoryUnitOfWork(self)
 
     def break_on(self, method: str, error: Callable[[], Exception] = RuntimeError) -> None:
-        """Make a repository method raise, e.g. `break_on("ledger.add")`, until `repair()`."""
-        repo_name, _, name = method.partition(".")
-        if not hasattr(getattr(InMemoryUnitOfWork(self), repo_name, None), name):
+        """Make a store method raise until `repair()`: "ledger.add", "commit", "erase_member"."""
+        owner, _, name = method.rpartition(".")
+        uow = InMemoryUnitOfWork(self)
+        if not callable(getattr(getattr(uow, owner) if owner else uow, name, None)):
             raise AttributeError(f"no store method {method!r}")
         self.broken[method] = error
 
@@ -484,3 +497,7 @@ class InMemoryStore:
             yield self.state.profiles[member]
         for table in ("contacts", "meetings", "notes", "promises", "cadences", "ledger"):
             yield from self.rows(table, member)
+
+
+def _is_a_unit_of_work_factory(store: InMemoryStore) -> UnitOfWorkFactory:
+    return store  # mypy checks the fake against the ports here

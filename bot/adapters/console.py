@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import zoneinfo
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -38,6 +40,23 @@ def normalise_mentions(text: str) -> tuple[str, dict[str, str]]:
         return f"<@{name}>{match.group(1)[len(name) :]}"
 
     return _MENTION.sub(replace, text), names
+
+
+def local_timezone() -> str | None:
+    """The terminal's IANA zone (from TZ or /etc/localtime), so times read as the user expects."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    localtime = os.path.realpath("/etc/localtime")
+    if "zoneinfo/" in localtime:
+        candidates.append(localtime.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            continue
+        return name
+    return None
 
 
 def _inline(part: Inline) -> str:
@@ -139,6 +158,7 @@ class ConsoleSession:
         self._after_each = after_each
         self.member = console_member(user)
         self.channel = console_channel("general")
+        self._timezone = local_timezone()
 
     def banner(self) -> str:
         return (
@@ -187,6 +207,7 @@ class ConsoleSession:
                     channel=self.channel,
                     invoker_name=self.member.user_id,
                     mention_names=names,
+                    platform_timezone=self._timezone,
                     is_organiser=True,  # in the console anyone may organise
                 ),
             )
@@ -209,6 +230,7 @@ class ConsoleSession:
                 invoker=self.member,
                 channel=self.channel,
                 invoker_name=self.member.user_id,
+                platform_timezone=self._timezone,
             ),
         )
         self._screen.show(f"(only you) buddy → @{self.member.user_id}:", reply, owner=self.member)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.commands.base import Context
 from bot.commands.parsing import PersonRef
+from bot.commands.replies import echo
 from bot.core.errors import UserError
 from bot.core.message import Inline, Mention, UserText
 from bot.core.records import Contact
@@ -35,7 +36,7 @@ def find_contact(ctx: Context, person: PersonRef) -> Contact:
         found = contacts.find_name(ctx.invoker, person.name)
     if found is None:
         raise UserError(
-            f"{person.name} isn't among your contacts yet.",
+            f"{echo(person.name)} isn't among your contacts yet.",
             hint="Log the meeting first, e.g. `met @sam at PyCon`.",
         )
     return found

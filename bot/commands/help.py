@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Callable
 
 from bot.commands.base import AnySpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.replies import echo
 from bot.core.errors import UserError
 from bot.core.message import Message, Strong, bullets, message, paragraph
 
@@ -23,7 +24,7 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
         nearest = difflib.get_close_matches(name, specs, n=1, cutoff=0.5)
         guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
         raise UserError(
-            f"There's no command called “{name[:40]}”.{guess}",
+            f"There's no command called {echo(name)}.{guess}",
             hint="`help` lists everything I can do.",
         )
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.commands.base import MAX_TEXT, ParseEnv
+from bot.commands.replies import echo
 from bot.core.errors import UserError
 
 _MENTION = re.compile(r"<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>")
@@ -15,6 +16,9 @@ PERSON_HINT = (
     "Mention a member (@sam) or put the name of someone outside the community in quotes "
     '("Sam Lee").'
 )
+
+# Typed text quoted back inside a reply: shortened, and defused so that no mention, broadcast
+# or markup survives (bot-authored text is rendered as markup by the adapters).
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,9 @@ def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonR
         )
     first = text.split()[0]
     if first.startswith("@"):
-        raise UserError(f"I couldn't find {first} here.", hint=PERSON_HINT)
+        raise UserError(f"I couldn't find {echo(first)} here.", hint=PERSON_HINT)
     raise UserError(
-        f"I need to know {role}: “{first[:40]}” isn't a mention or a quoted name.",
+        f"I need to know {role}: {echo(first)} isn't a mention or a quoted name.",
         hint=PERSON_HINT,
     )
 
@@ -58,10 +62,10 @@ def take_number(text: str, *, what: str = "promise") -> tuple[int, str]:
     """Read a short number (as shown by `promises`) at the start of `text`."""
     head, _, rest = text.strip().partition(" ")
     digits = head.lstrip("#")
-    if not digits.isdigit() or len(digits) > 6 or int(digits) == 0:
+    if not digits.isdecimal() or len(digits) > 6 or int(digits) == 0:
         shown = head or "nothing"
         raise UserError(
-            f"I need a {what} number, like 1 or 2, and got “{shown}”.",
+            f"I need a {what} number, like 1 or 2, and got {echo(shown)}.",
             hint="`promises` lists your open promises with their numbers.",
         )
     return int(digits), rest.strip()

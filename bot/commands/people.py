@@ -36,6 +36,7 @@ def parse_met(text: str, env: ParseEnv) -> MetRequest:
 def handle_met(ctx: Context, req: MetRequest) -> Message:
     contact = find_or_add_contact(ctx, req.person)
     follow_up_at = ctx.now + ctx.policy.follow_up_after
+    ctx.uow.meetings.clear_follow_ups(ctx.invoker, contact.id)  # one nudge, for the latest
     ctx.uow.meetings.add(
         owner=ctx.invoker,
         contact_id=contact.id,

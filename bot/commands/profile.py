@@ -9,6 +9,7 @@ from datetime import time
 
 from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
 from bot.commands.parsing import check_length
+from bot.commands.replies import echo
 from bot.commands.when import check_timezone, parse_time_of_day, parse_weekday
 from bot.core.errors import UserError
 from bot.core.message import Message, UserText, bullets, message, paragraph
@@ -100,7 +101,7 @@ def parse_settings(text: str, env: ParseEnv) -> SettingsChange:
         key = words.pop(0).lower()
         reader = readers.get(key)
         if reader is None:
-            raise UserError(f"I don't have a setting called “{key[:40]}”.", hint=SETTINGS_HINT)
+            raise UserError(f"I don't have a setting called {echo(key)}.", hint=SETTINGS_HINT)
         change = reader(words, change)
     return change
 
@@ -121,7 +122,7 @@ def _read_quiet(words: list[str], change: SettingsChange) -> SettingsChange:
         return replace(change, quiet_off=True)
     start, sep, end = span.partition("-")
     if not sep:
-        raise UserError(f"Quiet hours go from-to, like 22:00-08:00, not “{span}”.")
+        raise UserError(f"Quiet hours go from-to, like 22:00-08:00, not {echo(span)}.")
     return replace(change, quiet=(parse_time_of_day(start), parse_time_of_day(end)))
 
 
@@ -134,7 +135,7 @@ def _read_digest(words: list[str], change: SettingsChange) -> SettingsChange:
 def _read_intros(words: list[str], change: SettingsChange) -> SettingsChange:
     value = _take(words, "intros setting (on or off)").lower()
     if value not in {"on", "off"}:
-        raise UserError(f"`intros` is on or off, not “{value}”.")
+        raise UserError(f"`intros` is on or off, not {echo(value)}.")
     return replace(change, open_to_intros=value == "on")
 
 

@@ -15,7 +15,7 @@ from bot.commands.parsing import (
     take_number,
     take_person,
 )
-from bot.commands.when import format_when, parse_when
+from bot.commands.when import PastTimeError, format_when, parse_when
 from bot.core.errors import UserError
 from bot.core.message import (
     Choice,
@@ -28,7 +28,7 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.promises import heads_up_time, next_free_number
-from bot.core.records import LedgerKind, Promise, PromiseStatus
+from bot.core.records import Contact, LedgerKind, Promise, PromiseStatus
 
 # Words that may introduce the due time; "by" and "before" always do, the others only when
 # what follows reads as a time ("a talk on Rust" stays part of the promise).
@@ -51,18 +51,27 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
     person, rest = take_person(text, env, role="who you promised")
     example = "promise @sam the slides by friday"
     rest = require_text(rest, what="what you promised", example=example)
-    for match in reversed(list(_WHEN_WORDS.finditer(rest))):
+    # The earliest time-word whose remainder reads as a time wins: "the deck on monday at
+    # 10am" is due monday 10:00, "a talk on Rust by friday" is due friday.
+    refusal: UserError | None = None
+    for match in _WHEN_WORDS.finditer(rest):
         word = match.group(1).lower()
         when_text = rest[match.start() :] if word == "in" else rest[match.end() :]
         what = rest[: match.start()].strip(" ,")
         try:
             due_at = parse_when(when_text, now=env.now, timezone=env.timezone)
-        except UserError:
-            if word in _STRICT_WHEN_WORDS and what:
-                raise
+        except PastTimeError as past:
+            refusal = past
             continue
-        if what:
-            return PromiseRequest(person, what, due_at)
+        except UserError as unreadable:
+            if word in _STRICT_WHEN_WORDS:
+                refusal = unreadable
+            continue
+        if not what:  # "promise @sam by friday": a time, but nothing promised
+            raise UserError("Tell me what you promised.", hint=f"For example: `{example}`")
+        return PromiseRequest(person, what, due_at)
+    if refusal is not None:
+        raise refusal
     return PromiseRequest(person, rest, None)
 
 
@@ -117,8 +126,7 @@ PROMISE = CommandSpec(
 )
 
 
-def promise_line(ctx: Context, promise: Promise) -> Paragraph:
-    contact = ctx.uow.contacts.get(ctx.invoker, promise.contact_id)
+def promise_line(ctx: Context, promise: Promise, contact: Contact | None) -> Paragraph:
     to = (" → ", person_inline(contact)) if contact else ()
     if promise.due_at is None:
         due = " · no date"
@@ -138,6 +146,7 @@ def done_choices(promises: list[Promise]) -> tuple[Choice, ...]:
 
 def handle_promises(ctx: Context, _: None) -> Message:
     open_promises = list(ctx.uow.promises.list_open(ctx.invoker))
+    contacts = {contact.id: contact for contact in ctx.uow.contacts.list(ctx.invoker)}
     if not open_promises:
         return message(
             paragraph("No open promises. 🎈"),
@@ -145,7 +154,7 @@ def handle_promises(ctx: Context, _: None) -> Message:
         )
     return message(
         paragraph(f"Your open promises ({len(open_promises)}), soonest first:"),
-        bullets(*(promise_line(ctx, p) for p in open_promises)),
+        bullets(*(promise_line(ctx, p, contacts.get(p.contact_id)) for p in open_promises)),
         paragraph("`done <number>` when kept, `snooze <number> <when>`, `drop <number>`."),
         choices=done_choices(open_promises),
     )
@@ -304,7 +313,8 @@ DROP = CommandSpec(
 
 
 def _pressed_promise(ctx: Context, payload: str) -> Promise | None:
-    promise = ctx.uow.promises.get(ctx.invoker, int(payload)) if payload.isdigit() else None
+    known = payload.isdecimal() and len(payload) <= 18  # int() reads it; a BIGINT holds it
+    promise = ctx.uow.promises.get(ctx.invoker, int(payload)) if known else None
     if promise is None:
         raise UserError("I couldn't find that promise among yours.")
     if promise.status is not PromiseStatus.OPEN:

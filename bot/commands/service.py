@@ -16,7 +16,8 @@ from bot.commands.base import (
     Context,
     ParseEnv,
 )
-from bot.commands.replies import error_reply, oops_reply
+from bot.commands.replies import echo, error_reply, oops_reply
+from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
@@ -97,7 +98,8 @@ class CommandService:
 
     def _split(self, text: str) -> tuple[str, str]:
         text = text.strip()
-        if text.lower().startswith(SLASH_PREFIX):
+        head = text.split(maxsplit=1)[0].lower() if text else ""
+        if head == SLASH_PREFIX:
             text = text[len(SLASH_PREFIX) :].strip()
         if len(text) > MAX_TEXT + 200:
             raise UserError(
@@ -115,7 +117,7 @@ class CommandService:
         nearest = difflib.get_close_matches(name, self._commands, n=1, cutoff=0.5)
         guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
         raise UserError(
-            f"I don't know the command “{name[:40]}”.{guess}",
+            f"I don't know the command {echo(name)}.{guess}",
             hint="`help` lists everything I can do.",
         )
 
@@ -170,6 +172,11 @@ def _current_profile(
     )
     if name and name != profile.display_name:
         profile = replace(profile, display_name=name)
-    if platform_timezone and not profile.timezone_chosen and profile.timezone != platform_timezone:
+    if (
+        platform_timezone
+        and not profile.timezone_chosen
+        and profile.timezone != platform_timezone
+        and is_timezone(platform_timezone)
+    ):
         profile = replace(profile, timezone=platform_timezone)
     return profile

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from dateparser.date import DateDataParser
 
+from bot.commands.replies import echo
 from bot.core.errors import UserError
 
 MAX_WHEN_LENGTH: Final = 200
@@ -29,7 +30,11 @@ MAX_INTERVAL: Final = timedelta(days=366)
 MAX_AHEAD: Final = timedelta(days=3653)
 
 DEFAULT_TIME: Final = time(9, 0)  # a date given without a time of day
-_ECHO_LIMIT = 40
+
+
+class PastTimeError(UserError):
+    """A readable time that has already passed (as opposed to unreadable text)."""
+
 
 _WEEKDAYS: Final = {
     "mon": 0, "monday": 0,
@@ -107,19 +112,21 @@ _OFFSET_TERM = re.compile(
 )
 _OFFSET_SEP = re.compile(r"(?:,? ?and |, ?| )?", _A)
 _TIME_MARKER = re.compile(r"[0-9][:.h][0-9]|[0-9] ?[ap]\.?m\b|noon|midnight|midday", _A)
+# dateparser skips words it does not know ("🙂 tomorrow" reads as tomorrow): it only sees text
+# made of these words, numbers (3, 3rd, 14:00, 2026-12-01, 12/01/2026) and a little punctuation.
+_FALLBACK_WORDS: Final = frozenset(
+    {*_MONTHS, *_DAY_WORDS, *_TIME_WORDS, "midnight", "now", "ago", "later", "time"}
+    | {"in", "at", "on", "of", "the", "and", "from", "next", "last", "this", "after", "a", "an"}
+    | {"sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour", "hours"}
+    | {"day", "days", "week", "weeks", "month", "months", "year", "years", "fortnight"}
+    | {"am", "pm", "t", "z", "utc", "gmt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"}
+    | {"cet", "cest", "bst", "ist", "jst", "aest", "aedt"}
+)
+_FALLBACK_TOKEN = re.compile(r"[a-z]+|[0-9]+(?:st|nd|rd|th|h|am|pm|z)?|[-+/:.,' ]", _A)
 _INTERVAL = re.compile(r"(?:every )?(?:(other) |([0-9]+) ?|(" + _OFFSET_WORDS + r") )?([a-z]+)", _A)
 
 
 # --------------------------------------------------------------------------- what was typed
-
-
-def _echo(text: str) -> str:
-    """The member's words, quoted and defused (no mention, broadcast or token survives)."""
-    flat = " ".join("".join(ch for ch in text if ch.isprintable()).split())
-    if len(flat) > _ECHO_LIMIT:
-        flat = flat[: _ECHO_LIMIT - 1].rstrip() + "…"
-    flat = flat.replace("<", "‹").replace(">", "›").replace("@", "@\u200b")
-    return f"“{flat}”"
 
 
 def _normalize(text: str) -> str:
@@ -137,7 +144,7 @@ def _normalize(text: str) -> str:
 
 
 def _unreadable(typed: str) -> UserError:
-    return UserError(f"I couldn't read {_echo(typed)} as a date or time.", hint=WHEN_EXAMPLES)
+    return UserError(f"I couldn't read {echo(typed)} as a date or time.", hint=WHEN_EXAMPLES)
 
 
 # --------------------------------------------------------------------------- time zones
@@ -156,6 +163,11 @@ def _zone_cities() -> dict[str, list[str]]:
     for name in _zone_names().values():
         cities.setdefault(name.rsplit("/", 1)[-1].lower(), []).append(name)
     return cities
+
+
+def is_timezone(name: str) -> bool:
+    """Whether `name` is an IANA zone as platforms report it (exact spelling)."""
+    return _zone_names().get(name.lower()) == name
 
 
 def check_timezone(name: str) -> str:
@@ -181,7 +193,7 @@ def check_timezone(name: str) -> str:
     unique = list(dict.fromkeys(suggestions))[:3]
     guess = f"Did you mean {' or '.join(unique)}? " if unique else ""
     raise UserError(
-        f"I don't know the time zone {_echo(name)}.",
+        f"I don't know the time zone {echo(name)}.",
         hint=f"{guess}Use an IANA name, for example {TIMEZONE_EXAMPLE} or America/New_York.",
     )
 
@@ -223,7 +235,7 @@ def parse_time_of_day(text: str) -> time:
         return time(12, 0)
     found = _clock(text, bare_hour=True)
     if found is None:
-        raise UserError(f"I couldn't read {_echo(typed)} as a time of day.", hint=TIME_EXAMPLES)
+        raise UserError(f"I couldn't read {echo(typed)} as a time of day.", hint=TIME_EXAMPLES)
     return found
 
 
@@ -282,10 +294,14 @@ def _calendar_dates(year: int | None, month: int, day: int, *, today: date) -> _
     return _Dates(tuple(found)) if found else _NotADate()
 
 
+def _month_length(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, _month_length(date(year, month, 1))))
 
 
 def _weekday_date(which: str | None, weekday: int, *, today: date) -> date:
@@ -304,8 +320,8 @@ def _parse_offset(text: str) -> _Offset | None:
         text = text[3:]
     elif text.endswith(" ago"):
         text, ago = text[:-4], True
-    elif text.endswith((" from now", " later")):
-        text = text.rsplit(" ", 2 if text.endswith(" now") else 1)[0]
+    else:
+        text = text.removesuffix(" from now").removesuffix(" later")
     text = re.sub(r"(?:'s?)? time$", "", text)  # "in 2 days' time"
     months = days = seconds = 0
     position = 0
@@ -352,8 +368,7 @@ def _parse_day(text: str, *, today: date) -> _Day | None:
     if text == "next month":
         return _Dates((_add_months(today.replace(day=1), 1),))
     if text in ("end of month", "end of the month", "eom"):
-        last = calendar.monthrange(today.year, today.month)[1]
-        return _Dates((today.replace(day=last),))
+        return _Dates((today.replace(day=_month_length(today)),))
     if match := _ISO_DATE.fullmatch(text):
         return _calendar_dates(int(match[1]), int(match[2]), int(match[3]), today=today)
     if match := _MONTH_DAY.fullmatch(text):
@@ -371,10 +386,6 @@ def _parse_day(text: str, *, today: date) -> _Day | None:
         )
         return _Dates(found) if found else _NotADate()
     return _parse_offset(text)
-
-
-def _month_length(day: date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
 
 
 # --------------------------------------------------------------------------- parse_when
@@ -403,21 +414,23 @@ def _resolve(day: _Dates | _Offset, at: time | None, *, now: datetime, zone: Zon
 def _parse_own(text: str, *, now: datetime, zone: ZoneInfo, typed: str) -> datetime | None:
     """Our own grammar: [day] [time], [time] [day], offsets; None when it does not apply."""
     today = now.astimezone(zone).date()
-    tomorrow = _Dates((today, today + timedelta(days=1)))
+    today_or_tomorrow = _Dates((today, today + timedelta(days=1)))
 
     def combine(day: _Day | None, at: time | None) -> datetime | None:
         if isinstance(day, _NotADate):
-            raise UserError(f"{_echo(typed)} isn't a date on the calendar.", hint=WHEN_EXAMPLES)
+            raise UserError(f"{echo(typed)} isn't a date on the calendar.", hint=WHEN_EXAMPLES)
         if day is None or (at is not None and isinstance(day, _Offset) and day.seconds):
             return None  # "in 3 hours at 5pm" says two different things
         return _resolve(day, at, now=now, zone=zone)
 
+    if text in ("now", "right now"):
+        return now  # refused as already passed, which is clearer than "unreadable"
     if (day := _parse_day(text, today=today)) is not None:
         return combine(day, None)
     if text in ("midnight", "at midnight"):
-        return _resolve(tomorrow, time(0, 0), now=now, zone=zone)
-    if (at := _time_part(text, bare_hour=False)) is not None:
-        return _resolve(tomorrow, at, now=now, zone=zone)  # today if still ahead, else tomorrow
+        return _resolve(today_or_tomorrow, time(0, 0), now=now, zone=zone)
+    if (at := _time_part(text, bare_hour=False)) is not None:  # today if still ahead, else tomorrow
+        return _resolve(today_or_tomorrow, at, now=now, zone=zone)
     words = text.split(" ")
     for split in range(1, len(words)):
         head, tail = " ".join(words[:split]), " ".join(words[split:])
@@ -454,8 +467,19 @@ def _parse_with_dateparser(text: str, *, now: datetime, zone: ZoneInfo) -> datet
     return moment
 
 
-def _mentions_weekday(text: str) -> bool:
-    return any(word in _WEEKDAYS for word in re.findall(r"[a-z]+", text))
+def _fallback_may_read(text: str) -> bool:
+    if text.isdigit():
+        return False  # "2" or "29": a day of the month? an hour? too ambiguous
+    words = []
+    position = 0
+    while position < len(text):
+        match = _FALLBACK_TOKEN.match(text, position)
+        if match is None or (match[0].isalpha() and match[0] not in _FALLBACK_WORDS):
+            return False  # weekday names included: our grammar owns those
+        words.append(match[0])
+        position = match.end()
+    # Without a number or a month our own grammar has already said all there is to say.
+    return any(word[0].isdigit() or word in _MONTHS for word in words)
 
 
 def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
@@ -469,13 +493,15 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
     - "next friday", "friday next week": the Friday of next calendar week (weeks start on
       Monday), so on Thursday 26 Nov it is Fri 4 Dec, and on a Saturday or Sunday it is the same
       day as "friday". "next week" is next Monday, "next month" the 1st of next month.
-    - "in 2 days", "in a week", "in a month" keep the local time of day (even across a DST
-      change); "in 3 hours", "in 1 minute" are exact. "in 2 days at 5pm" sets the time.
+    - "in 2 days", "in a week", "in a month", "2 weeks" keep the local time of day (even across
+      a DST change); "in 3 hours", "in 1 minute", "2h" are exact ("21h" alone is in 21 hours;
+      "at 21h" is 21:00). "in 2 days at 5pm" sets the time.
     - "dec 3" without a year is the next Dec 3 whose moment is still ahead.
     - "tonight" is 20:00; morning 09:00, afternoon 14:00, evening 18:00, end of day 17:00.
     - A Discord timestamp token (`<t:1767225600>`, `<t:1767225600:F>`) is that instant.
-    - Anything else goes to dateparser (future-preferring, in the member's zone); text naming a
-      weekday that our grammar does not read is refused rather than guessed.
+    - Anything else made only of date words, numbers and date punctuation goes to dateparser
+      (future-preferring, in the member's zone); other text, including text naming a weekday
+      that our grammar does not read, is refused rather than guessed.
 
     Raises UserError when the text is empty, longer than 200 characters, unreadable, names no
     real date, has already passed, or is more than ten years ahead. Nothing else escapes for any
@@ -490,7 +516,7 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
         raise UserError("I need a date or time there, but got nothing.", hint=WHEN_EXAMPLES)
     if len(typed) > MAX_WHEN_LENGTH:
         raise UserError(
-            f"{_echo(typed)} is {len(typed)} characters; a date or time fits in {MAX_WHEN_LENGTH}.",
+            f"{echo(typed)} is {len(typed)} characters; a date or time fits in {MAX_WHEN_LENGTH}.",
             hint=WHEN_EXAMPLES,
         )
     try:
@@ -499,23 +525,23 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
         else:
             normalized = _normalize(typed)
             moment = _parse_own(normalized, now=now, zone=zone, typed=typed) if normalized else None
-            if moment is None and normalized and not _mentions_weekday(normalized):
+            if moment is None and normalized and _fallback_may_read(normalized):
                 moment = _parse_with_dateparser(normalized, now=now, zone=zone)
     except (OverflowError, OSError, ValueError):  # outside datetime's years 1 to 9999
         raise UserError(
-            f"{_echo(typed)} is too far away; I can keep track up to ten years ahead.",
+            f"{echo(typed)} is too far away; I can keep track up to ten years ahead.",
             hint=WHEN_EXAMPLES,
         ) from None
     if moment is None:
         raise _unreadable(typed)
     if moment <= now:
-        raise UserError(
-            f"That time has already passed: {_echo(typed)} is {_absolute(moment, zone)}.",
+        raise PastTimeError(
+            f"That time has already passed: {echo(typed)} is {_absolute(moment, zone)}.",
             hint=f"Pick a moment still ahead. {WHEN_EXAMPLES}",
         )
     if moment - now > MAX_AHEAD:
         raise UserError(
-            f"{_echo(typed)} is too far ahead; I can keep track up to ten years out.",
+            f"{echo(typed)} is too far ahead; I can keep track up to ten years out.",
             hint=WHEN_EXAMPLES,
         )
     return moment
@@ -541,7 +567,7 @@ def parse_interval(text: str) -> timedelta:
     )
     unit_days = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91, "year": 365}
     if match is None or (unit not in unit_days and unit not in ("hour", "minute", "min", "h")):
-        raise UserError(f"I couldn't read {_echo(typed)} as an interval.", hint=INTERVAL_EXAMPLES)
+        raise UserError(f"I couldn't read {echo(typed)} as an interval.", hint=INTERVAL_EXAMPLES)
     if match[1]:
         count = 2
     elif match[2]:
@@ -551,11 +577,11 @@ def parse_interval(text: str) -> timedelta:
     days = count * unit_days.get(unit, 0)
     if days < MIN_INTERVAL.days:
         raise UserError(
-            f"{_echo(typed)} is too often: the shortest interval is a day.", hint=INTERVAL_EXAMPLES
+            f"{echo(typed)} is too often: the shortest interval is a day.", hint=INTERVAL_EXAMPLES
         )
     if days > MAX_INTERVAL.days:
         raise UserError(
-            f"{_echo(typed)} is too long: the longest interval is {MAX_INTERVAL.days} days.",
+            f"{echo(typed)} is too long: the longest interval is {MAX_INTERVAL.days} days.",
             hint=INTERVAL_EXAMPLES,
         )
     return timedelta(days=days)
@@ -570,7 +596,7 @@ def parse_weekday(text: str) -> int:
         weekday = _WEEKDAYS.get(key[:-1])
     if weekday is None:
         raise UserError(
-            f"I couldn't read {_echo(text)} as a day of the week.", hint=WEEKDAY_EXAMPLES
+            f"I couldn't read {echo(text)} as a day of the week.", hint=WEEKDAY_EXAMPLES
         )
     return weekday
 

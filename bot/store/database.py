@@ -29,8 +29,9 @@ def normalise_database_url(url: str) -> str:
     url = url.strip()
     scheme, sep, rest = url.partition("://")
     if not sep:
+        # Never echo the value: it may hold a password.
         raise ValueError(
-            f"DATABASE_URL {url!r} is not a database URL: use sqlite:///buddy.sqlite3 "
+            "DATABASE_URL is not a database URL: use sqlite:///buddy.sqlite3 "
             "or postgresql://user:password@host/dbname"
         )
     if url.startswith(_POSTGRES_PREFIXES):

@@ -227,6 +227,14 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+def full_metadata() -> MetaData:
+    """Every table the migrations manage, including those defined beside the adapter using them."""
+    # Imported here, not at the top: those modules import this one.
+    import bot.store.slack  # noqa: F401  (slack_events)
+
+    return Base.metadata
+
+
 PRIVATE_TABLES: tuple[type[OwnedRow], ...] = (
     # Children before contacts, so deleting never depends on the cascade alone.
     MeetingRow,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,16 +42,17 @@ RowT = TypeVar("RowT", bound=OwnedRow)
 
 def owned_by(model: type[OwnedRow], owner: Member) -> ColumnElement[bool]:
     """The filter every private query carries: a guessed id of someone else's row finds nothing."""
-    return (
-        (model.platform == owner.platform.value)
-        & (model.workspace_id == owner.workspace_id)
-        & (model.owner_id == owner.user_id)
+    return and_(
+        model.platform == owner.platform.value,
+        model.workspace_id == owner.workspace_id,
+        model.owner_id == owner.user_id,
     )
 
 
 def in_workspace(model: Any, workspace: Workspace) -> ColumnElement[bool]:
-    return (model.platform == workspace.platform.value) & (
-        model.workspace_id == workspace.workspace_id
+    """Rows of one workspace, in any table with (platform, workspace_id) columns."""
+    return and_(
+        model.platform == workspace.platform.value, model.workspace_id == workspace.workspace_id
     )
 
 
@@ -77,11 +78,11 @@ class _Repository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _all(self, statement: Select[tuple[RowT]]) -> Sequence[RowT]:
+    def _all(self, statement: Select[RowT]) -> Sequence[RowT]:
         # populate_existing: an upsert or bulk update may have changed a row already in the session.
         return self._session.scalars(statement.execution_options(populate_existing=True)).all()
 
-    def _first(self, statement: Select[tuple[RowT]]) -> RowT | None:
+    def _first(self, statement: Select[RowT]) -> RowT | None:
         rows = self._all(statement.limit(1))
         return rows[0] if rows else None
 
@@ -91,10 +92,14 @@ class _Repository:
         return row
 
     def _update(self, model: type[OwnedRow], row_id: int, owner: Member, **values: Any) -> None:
-        result = self._session.execute(
-            update(model).where(model.id == row_id, owned_by(model, owner)).values(**values)
+        # RETURNING, not rowcount: psycopg reports -1 for some statements.
+        updated = self._session.scalar(
+            update(model)
+            .where(model.id == row_id, owned_by(model, owner))
+            .values(**values)
+            .returning(model.id)
         )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if updated is None:
             raise KeyError(f"no {model.__tablename__} row {row_id} for {owner}")
 
 
@@ -434,9 +439,10 @@ class SqlOutbox:
         workspace = workspace_of(effect)
         kind, recipient = outbox_recipient(effect)
         insert = dialect_insert(self._session)
-        # ON CONFLICT DO NOTHING: a duplicate key is skipped without aborting the transaction.
-        result = self._session.execute(
-            insert(OutboxRow)
+        # ON CONFLICT DO NOTHING: a duplicate key is skipped without aborting the transaction,
+        # and RETURNING tells which happened (psycopg's rowcount is -1 here).
+        inserted = self._session.scalar(
+            insert(OutboxRow.__table__)
             .values(
                 idempotency_key=key,
                 platform=workspace.platform.value,
@@ -451,8 +457,9 @@ class SqlOutbox:
                 status="pending",
             )
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(OutboxRow.__table__.c.id)
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return inserted is not None
 
 
 def outbox_recipient(effect: Effect) -> tuple[str, str]:

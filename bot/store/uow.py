@@ -8,7 +8,17 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.identity import Member, Workspace
-from bot.store.models import PRIVATE_TABLES, ContactRow, OutboxRow, WorkspaceRow
+from bot.core.ports import (
+    CadenceRepository,
+    ContactRepository,
+    LedgerRepository,
+    MeetingRepository,
+    NoteRepository,
+    Outbox,
+    ProfileRepository,
+    PromiseRepository,
+)
+from bot.store.models import PRIVATE_TABLES, Base, ContactRow, OutboxRow, WorkspaceRow
 from bot.store.repositories import (
     SqlCadenceRepository,
     SqlContactRepository,
@@ -28,14 +38,15 @@ class SqlUnitOfWork:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.profiles = SqlProfileRepository(session)
-        self.contacts = SqlContactRepository(session)
-        self.meetings = SqlMeetingRepository(session)
-        self.notes = SqlNoteRepository(session)
-        self.promises = SqlPromiseRepository(session)
-        self.cadences = SqlCadenceRepository(session)
-        self.ledger = SqlLedgerRepository(session)
-        self.outbox = SqlOutbox(session)
+        # Typed as the ports: the Protocol's attributes are invariant.
+        self.profiles: ProfileRepository = SqlProfileRepository(session)
+        self.contacts: ContactRepository = SqlContactRepository(session)
+        self.meetings: MeetingRepository = SqlMeetingRepository(session)
+        self.notes: NoteRepository = SqlNoteRepository(session)
+        self.promises: PromiseRepository = SqlPromiseRepository(session)
+        self.cadences: CadenceRepository = SqlCadenceRepository(session)
+        self.ledger: LedgerRepository = SqlLedgerRepository(session)
+        self.outbox: Outbox = SqlOutbox(session)
 
     def erase_member(self, member: Member) -> None:
         """Delete the member's own rows, and unlink them from other members' contacts.
@@ -63,14 +74,12 @@ class SqlUnitOfWork:
 
     def erase_workspace(self, workspace: Workspace) -> None:
         """Delete every row of the workspace (an uninstall or a guild removal)."""
-        for model in (*PRIVATE_TABLES, OutboxRow, WorkspaceRow):
+        models: tuple[type[Base], ...] = (*PRIVATE_TABLES, OutboxRow, WorkspaceRow)
+        for model in models:
             self.session.execute(delete(model).where(in_workspace(model, workspace)))
 
     def commit(self) -> None:
         self.session.commit()
-
-    def rollback(self) -> None:
-        self.session.rollback()
 
     def __enter__(self) -> SqlUnitOfWork:
         return self

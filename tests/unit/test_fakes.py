@@ -95,10 +95,16 @@ def test_open_promises_come_soonest_first_with_undated_ones_last() -> None:
 def test_an_open_promise_number_cannot_be_taken_twice() -> None:
     store = InMemoryStore()
     with store() as uow:
-        kwargs = {"contact_id": 1, "what": "x", "number": 1, "now": NOW}
-        uow.promises.add(owner=ALICE, **kwargs, due_at=None, remind_at=None, heads_up_at=None)  # type: ignore[arg-type]
+
+        def add() -> None:
+            uow.promises.add(
+                owner=ALICE, contact_id=1, what="x", number=1, now=NOW,
+                due_at=None, remind_at=None, heads_up_at=None,
+            )  # fmt: skip
+
+        add()
         with pytest.raises(ValueError):
-            uow.promises.add(owner=ALICE, **kwargs, due_at=None, remind_at=None, heads_up_at=None)  # type: ignore[arg-type]
+            add()
 
 
 def test_the_outbox_queues_each_key_once() -> None:
@@ -133,3 +139,14 @@ def test_the_manual_clock_moves_only_when_told() -> None:
     clock.advance(timedelta(minutes=3))
     assert clock.now() == NOW + timedelta(minutes=3)
     assert clock.now().utcoffset() == timedelta(0)
+
+
+def test_a_unit_of_work_method_can_be_broken_too() -> None:
+    store = InMemoryStore()
+    store.break_on("commit")
+    with pytest.raises(RuntimeError), store() as uow:
+        uow.contacts.add(owner=ALICE, name="Sam", member_user_id=None, now=NOW)
+        uow.commit()
+    assert store.rows("contacts") == []
+    with pytest.raises(AttributeError):
+        store.break_on("ledger.nothing")

@@ -1,0 +1,102 @@
+"""The Slack adapter's tables and stores: seen event ids, and slack-sdk's OAuth stores."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import Index, Integer, String, delete, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from bot.core.clock import Clock
+from bot.core.identity import Platform, Workspace
+from bot.store.database import normalise_database_url
+from bot.store.models import ID, Base
+from bot.store.repositories import dialect_insert
+from bot.store.types import UTCDateTime
+from bot.store.uow import SqlUnitOfWorkFactory
+
+# Slack retries an event for about an hour at most; a day leaves room for a slow restart.
+EVENT_MEMORY = timedelta(days=1)
+
+
+class SlackEventRow(Base):
+    """An Events API `event_id` already applied: Slack's retries of it are dropped."""
+
+    __tablename__ = "slack_events"
+    __table_args__ = (
+        Index("ix_slack_events_received_at", "received_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    workspace_id: Mapped[str] = mapped_column(ID)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SqlSlackEvents:
+    """The adapter's event log: the unique constraint decides, so replicas agree on first sight."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def first_seen(self, event_id: str, *, workspace_id: str) -> bool:
+        now = self._clock.now()
+        with self._sessions() as session:
+            table = SlackEventRow.__table__
+            inserted = session.scalar(
+                dialect_insert(session)(table)
+                .values(event_id=event_id, workspace_id=workspace_id, received_at=now)
+                .on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(table.c.id)
+            )
+            session.execute(
+                delete(SlackEventRow).where(SlackEventRow.received_at < now - EVENT_MEMORY)
+            )
+            session.commit()
+            return inserted is not None
+
+
+class SqlSlackWorkspaces:
+    """Erases a Slack workspace: every member's data, its queued messages and its event log."""
+
+    def __init__(self, uow_factory: SqlUnitOfWorkFactory) -> None:
+        self._uow_factory = uow_factory
+
+    def erase(self, workspace: Workspace) -> None:
+        with self._uow_factory() as uow:
+            uow.erase_workspace(workspace)
+            if workspace.platform is Platform.SLACK:
+                uow.session.execute(
+                    delete(SlackEventRow).where(
+                        SlackEventRow.workspace_id == workspace.workspace_id
+                    )
+                )
+            uow.commit()
+
+
+def async_engine_for(database_url: str) -> AsyncEngine:
+    """The bot's database through an asyncio driver, for slack-sdk's async OAuth stores."""
+    url = make_url(normalise_database_url(database_url))
+    if url.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True)  # psycopg 3 speaks asyncio itself
+    url = url.set(drivername="sqlite+aiosqlite")
+    if url.database in (None, "", ":memory:"):
+        return create_async_engine(url, poolclass=StaticPool)
+    return create_async_engine(url)
+
+
+async def slack_oauth_stores(
+    engine: AsyncEngine, *, client_id: str
+) -> tuple[AsyncSQLAlchemyInstallationStore, AsyncSQLAlchemyOAuthStateStore]:
+    """slack-sdk's installation and OAuth state stores, their tables created if missing."""
+    installations = AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine)
+    states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
+    await installations.create_tables()
+    await states.create_tables()
+    return installations, states

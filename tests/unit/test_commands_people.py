@@ -1,0 +1,242 @@
+"""`met`, `people`, `note` and `keep-in-touch`: who you met, and staying in touch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.records import Cadence, Contact, Meeting, Note
+from tests.unit.harness import ALICE, BOB, NOW, Buddy
+
+
+def contacts(buddy: Buddy) -> list[Contact]:
+    return buddy.store.rows("contacts", ALICE)
+
+
+def meetings(buddy: Buddy) -> list[Meeting]:
+    return buddy.store.rows("meetings", ALICE)
+
+
+def cadences(buddy: Buddy) -> list[Cadence]:
+    return buddy.store.rows("cadences", ALICE)
+
+
+# --- met ---------------------------------------------------------------------------------------
+
+
+def test_met_logs_a_member_with_where_and_how(buddy: Buddy) -> None:
+    reply = buddy.say("met <@UBOB> at PyCon — talked about Rust")
+    assert "you met @UBOB" in reply
+    assert "at PyCon — talked about Rust" in reply
+    [bob] = contacts(buddy)
+    assert (bob.name, bob.member_user_id, bob.last_touch_at) == ("Bob", "UBOB", NOW)
+    [meeting] = meetings(buddy)
+    assert (meeting.contact_id, meeting.context, meeting.met_at) == (
+        bob.id,
+        "at PyCon — talked about Rust",
+        NOW,
+    )
+
+
+def test_met_says_when_it_will_nudge_for_a_follow_up(buddy: Buddy) -> None:
+    reply = buddy.say("met <@UBOB>")
+    assert "If nothing follows by Sun 29 Nov" in reply
+    [meeting] = meetings(buddy)
+    assert meeting.follow_up_at == NOW + timedelta(days=3)
+    assert meeting.context == ""
+
+
+def test_met_logs_someone_outside_the_workspace_by_quoted_name(buddy: Buddy) -> None:
+    reply = buddy.say('met "Ana   Lima" at the Lisbon meetup')
+    assert "you met Ana Lima at the Lisbon meetup" in reply
+    [ana] = contacts(buddy)
+    assert (ana.name, ana.member_user_id) == ("Ana Lima", None)
+
+
+def test_meeting_the_same_outside_person_again_in_any_case_keeps_one_contact(buddy: Buddy) -> None:
+    buddy.say('met "Ana Lima" at the Lisbon meetup')
+    buddy.clock.advance(timedelta(days=1))
+    buddy.say("met “ana lima” at the Porto meetup")
+    assert [c.name for c in contacts(buddy)] == ["Ana Lima"]
+    assert len(meetings(buddy)) == 2
+    assert contacts(buddy)[0].last_touch_at == NOW + timedelta(days=1)
+
+
+def test_meeting_a_member_again_keeps_one_contact_and_refreshes_last_touch(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB> at PyCon")
+    buddy.clock.advance(timedelta(days=2))
+    buddy.say("met <@UBOB|bob> at the sprint")
+    assert len(contacts(buddy)) == 1
+    assert len(meetings(buddy)) == 2
+    assert contacts(buddy)[0].last_touch_at == NOW + timedelta(days=2)
+
+
+def test_met_uses_the_name_slack_sends_with_the_mention(buddy: Buddy) -> None:
+    buddy.say("met <@UDANA|dana> at PyCon")
+    assert contacts(buddy)[0].name == "dana"
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def test_people_with_no_contacts_shows_how_to_add_one(buddy: Buddy) -> None:
+    reply = buddy.say("people")
+    assert reply.startswith("No contacts yet.")
+    assert "met @sam" in reply
+
+
+def test_people_shows_when_and_where_you_met_and_last_touch(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB> at PyCon")
+    buddy.clock.advance(timedelta(days=2))
+    buddy.say("met <@UBOB> at the sprint")
+    reply = buddy.say("people")
+    assert reply.splitlines() == [
+        "Your contacts (1):",
+        "• @UBOB — met Thu 26 Nov, at PyCon; last touch Sat 28 Nov",
+    ]
+
+
+def test_people_lists_the_most_recently_touched_first(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB>")
+    buddy.clock.advance(timedelta(hours=1))
+    buddy.say('met "Ana Lima"')
+    buddy.clock.advance(timedelta(hours=1))
+    buddy.say("met <@UCAROL>")
+    lines = buddy.say("people").splitlines()[1:]
+    assert [line.split(" — ")[0] for line in lines] == ["• @UCAROL", "• Ana Lima", "• @UBOB"]
+
+
+def test_people_counts_open_promises_per_contact(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("promise <@UBOB> an intro to Jo")
+    buddy.say('promise "Ana Lima" the recipe')
+    reply = buddy.say("people")
+    assert "@UBOB; last touch Thu 26 Nov; 2 open promises" in reply
+    assert "Ana Lima; last touch Thu 26 Nov; 1 open promise" in reply
+
+
+def test_people_search_matches_part_of_a_name_in_any_case(buddy: Buddy) -> None:
+    buddy.say('met "Ana Lima"')
+    buddy.say('met "Jo Banks"')
+    reply = buddy.say("people LIM")
+    assert "Ana Lima" in reply
+    assert "Jo Banks" not in reply
+    assert reply.startswith("Your contacts (1):")
+
+
+def test_people_search_with_no_match_says_so(buddy: Buddy) -> None:
+    buddy.say('met "Ana Lima"')
+    assert buddy.say("people zed") == "No contacts match “zed”."
+
+
+def test_people_shows_at_most_25_and_says_how_many_more(buddy: Buddy) -> None:
+    for n in range(27):
+        buddy.say(f'met "Person {n:02}"')
+    reply = buddy.say("people")
+    assert reply.startswith("Your contacts (27):")
+    assert reply.count("• ") == 25
+    assert "…and 2 more" in reply
+
+
+# --- note --------------------------------------------------------------------------------------
+
+
+def test_note_adds_a_private_note_to_a_contact(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB>")
+    buddy.clock.advance(timedelta(hours=3))
+    reply = buddy.say("note <@UBOB> is hiring a data engineer in January")
+    assert reply == "📝 Private note added to @UBOB."
+    [note] = buddy.store.rows("notes", ALICE)
+    assert isinstance(note, Note)
+    assert note.text == "is hiring a data engineer in January"
+    assert note.contact_id == contacts(buddy)[0].id
+    assert contacts(buddy)[0].last_touch_at == NOW + timedelta(hours=3)
+
+
+def test_a_note_about_someone_new_adds_them_as_a_contact(buddy: Buddy) -> None:
+    buddy.say('note "Ana Lima" loves sourdough')
+    assert [c.name for c in contacts(buddy)] == ["Ana Lima"]
+    assert [n.text for n in buddy.store.rows("notes", ALICE)] == ["loves sourdough"]
+
+
+def test_a_note_does_not_count_as_following_up_a_meeting(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB>")
+    buddy.say("note <@UBOB> loves sourdough")
+    assert meetings(buddy)[0].follow_up_at == NOW + timedelta(days=3)
+
+
+def test_a_note_without_text_is_refused(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB>")
+    reply = buddy.refused("note <@UBOB>")
+    assert "Tell me what to note." in reply
+
+
+# --- keep-in-touch -----------------------------------------------------------------------------
+
+
+def test_keep_in_touch_sets_a_cadence(buddy: Buddy) -> None:
+    reply = buddy.say("keep-in-touch <@UBOB> every 2 weeks")
+    assert "when 14 days pass without contact with @UBOB" in reply
+    assert "Next: Thu 10 Dec 2026, 14:57 UTC (in 2 weeks)" in reply
+    [cadence] = cadences(buddy)
+    assert (cadence.every_days, cadence.due_at) == (14, NOW + timedelta(days=14))
+    assert cadence.contact_id == contacts(buddy)[0].id
+
+
+def test_keep_in_touch_again_changes_the_cadence_rather_than_adding_one(buddy: Buddy) -> None:
+    buddy.say("keep-in-touch <@UBOB> every 2 weeks")
+    buddy.say("keep-in-touch <@UBOB> every month")
+    [cadence] = cadences(buddy)
+    assert (cadence.every_days, cadence.due_at) == (30, NOW + timedelta(days=30))
+
+
+def test_any_logged_interaction_restarts_the_keep_in_touch_clock(buddy: Buddy) -> None:
+    buddy.say("keep-in-touch <@UBOB> every week")
+    interactions = [
+        "met <@UBOB> at lunch",
+        "note <@UBOB> tea",
+        "give <@UBOB> a link",
+        "promise <@UBOB> x",
+    ]
+    for step, command in enumerate(interactions):
+        now = buddy.clock.advance(timedelta(days=5))
+        buddy.say(command)
+        assert cadences(buddy)[0].due_at == now + timedelta(days=7), (step, command)
+
+
+def test_keeping_a_promise_restarts_the_keep_in_touch_clock(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("keep-in-touch <@UBOB> every week")
+    now = buddy.clock.advance(timedelta(days=3))
+    buddy.say("done 1")
+    assert cadences(buddy)[0].due_at == now + timedelta(days=7)
+
+
+def test_keep_in_touch_off_stops_the_nudges(buddy: Buddy) -> None:
+    buddy.say("keep-in-touch <@UBOB> every month")
+    reply = buddy.say("keep-in-touch <@UBOB> off")
+    assert reply == "OK, no more keep-in-touch nudges for @UBOB."
+    assert cadences(buddy) == []
+    assert len(contacts(buddy)) == 1
+
+
+def test_keep_in_touch_off_for_someone_unknown_is_refused(buddy: Buddy) -> None:
+    reply = buddy.refused("keep-in-touch <@UBOB> off")
+    assert "“Bob” isn't among your contacts yet." in reply
+
+
+def test_keep_in_touch_without_an_interval_asks_how_often(buddy: Buddy) -> None:
+    assert "How often?" in buddy.refused("keep-in-touch <@UBOB>")
+
+
+def test_keep_in_touch_more_often_than_daily_is_refused(buddy: Buddy) -> None:
+    assert "too often" in buddy.refused("keep-in-touch <@UBOB> every 5 minutes")
+
+
+def test_keep_in_touch_with_an_unreadable_interval_is_refused(buddy: Buddy) -> None:
+    assert "as an interval" in buddy.refused("keep-in-touch <@UBOB> every blue moon")
+
+
+def test_keep_in_touch_is_per_member(buddy: Buddy) -> None:
+    buddy.say("keep-in-touch <@UCAROL> every week")
+    buddy.say("keep-in-touch <@UCAROL> off", by=BOB)
+    assert len(cadences(buddy)) == 1
