@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from bot.commands.jobs import default_jobs
 from bot.commands.registry import ACTIONS, COMMANDS
 from bot.commands.service import CommandService
 from bot.config import Settings
@@ -16,10 +20,17 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.identity import Platform
 from bot.core.policy import Policy
 from bot.core.ports import Messenger
-from bot.delivery import Delivery
+from bot.delivery import Delivery, Pace, RetryPolicy, run_delivery
+from bot.scheduler import Ticker
 from bot.store.database import make_engine, make_session_factory, upgrade_to_head
 from bot.store.outbox_queue import SqlOutboxQueue
 from bot.store.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:  # imported where used, so `buddy console` never loads slack-bolt
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.adapters.discord_bot import DiscordPorts
+    from bot.adapters.slack import SlackBot
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +48,28 @@ class Buddy:
     service: CommandService
 
     def delivery(self, messengers: Mapping[Platform, Messenger]) -> Delivery:
-        return Delivery(queue=self.outbox_queue, messengers=messengers, clock=self.clock)
+        s = self.settings
+        lease = timedelta(seconds=s.buddy_delivery_lease_seconds)
+        rates = {
+            Platform.SLACK: s.buddy_slack_send_rate,
+            Platform.DISCORD: s.buddy_discord_send_rate,
+        }
+        return Delivery(
+            queue=self.outbox_queue,
+            messengers=messengers,
+            clock=self.clock,
+            retry=RetryPolicy(lease=lease, send_timeout=min(30.0, lease.total_seconds() / 4)),
+            pacing={platform: Pace(rate=rate or None) for platform, rate in rates.items()},
+        )
+
+    def ticker(self, *, after_tick: Callable[[], Awaitable[object]] | None = None) -> Ticker:
+        """The due jobs over this store; `after_tick` (e.g. delivery) runs after each tick."""
+        return Ticker(
+            uow_factory=self.uow_factory,
+            clock=self.clock,
+            jobs=default_jobs(self.policy),
+            after_tick=after_tick,
+        )
 
 
 def policy_from(settings: Settings) -> Policy:
@@ -68,3 +100,234 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         outbox_queue=SqlOutboxQueue(sessions),
         service=service,
     )
+
+
+# --- Slack ------------------------------------------------------------------------------------
+
+# The lead's hook for the ticker (and anything else) to run on the adapter's event loop.
+Background = Callable[[], Coroutine[Any, Any, None]]
+
+# Delivery looks for due messages at least this often, besides right after each command.
+DELIVERY_POLL_SECONDS = 5.0
+
+
+async def build_slack(
+    buddy: Buddy,
+    *,
+    oauth_engine: AsyncEngine | None = None,
+    after_change: Callable[[], Awaitable[object]] | None = None,
+) -> SlackBot:
+    """The Slack app on this bot's services; `oauth_engine` holds slack-sdk's install tables."""
+    from bot.adapters.slack import SlackBot, SlackConfig, SlackPorts
+    from bot.store.slack import SqlSlackEvents, SqlSlackWorkspaces, slack_oauth_stores
+
+    s = buddy.settings
+    config = SlackConfig(
+        signing_secret=s.slack_signing_secret,
+        api_url=s.slack_api_url,
+        bot_token=s.slack_bot_token,
+        client_id=s.slack_client_id,
+        client_secret=s.slack_client_secret,
+    )
+    installations = states = None
+    if config.multi_workspace:
+        if oauth_engine is None:
+            raise ValueError("a multi-workspace Slack app needs the OAuth stores' engine")
+        installations, states = await slack_oauth_stores(oauth_engine, client_id=config.client_id)
+    ports = SlackPorts(
+        service=buddy.service,
+        events=SqlSlackEvents(make_session_factory(buddy.engine), clock=buddy.clock),
+        workspaces=SqlSlackWorkspaces(buddy.uow_factory),
+        installations=installations,
+        oauth_states=states,
+        after_change=after_change,
+    )
+    return SlackBot(config, ports)
+
+
+async def deliver_continuously(delivery: Delivery, *, wake: asyncio.Event, every: float) -> None:
+    """Send due messages now, whenever woken (after a command), and every `every` seconds."""
+    while True:
+        wake.clear()
+        try:
+            await delivery.deliver_due()
+        except Exception:  # a database hiccup must not stop delivery for good
+            log.exception("delivery round failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=every)
+
+
+async def serve_slack(buddy: Buddy, *, ticker: Background | None = None) -> None:
+    """`buddy slack`: the adapter, delivery through its messenger, and `ticker` when given."""
+    from bot.adapters import slack
+    from bot.store.slack import async_engine_for
+
+    s = buddy.settings
+    wake = asyncio.Event()
+
+    async def wake_delivery() -> None:
+        wake.set()
+
+    multi = bool(s.slack_client_id and s.slack_client_secret)
+    oauth_engine = async_engine_for(s.database_url) if multi else None
+    try:
+        bot = await build_slack(buddy, oauth_engine=oauth_engine, after_change=wake_delivery)
+        delivery = buddy.delivery({Platform.SLACK: bot.messenger})
+        every = min(s.buddy_tick_seconds, DELIVERY_POLL_SECONDS)
+
+        async def background() -> None:
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(deliver_continuously(delivery, wake=wake, every=every))
+                if ticker is not None:
+                    tasks.create_task(ticker())
+
+        await slack.run(bot, app_token=s.slack_app_token, port=s.port, background=background)
+    finally:
+        if oauth_engine is not None:
+            await oauth_engine.dispose()
+
+
+# --- Discord ----------------------------------------------------------------------------------
+
+
+def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None) -> DiscordPorts:
+    """The storage the Discord adapter needs, as plain callables over this bot's unit of work."""
+    from bot.adapters.discord_bot import DiscordPorts
+    from bot.core.identity import Member, Workspace
+
+    def erase_workspace(workspace: Workspace) -> None:
+        with buddy.uow_factory() as uow:
+            uow.erase_workspace(workspace)
+            uow.commit()
+
+    def open_promises(member: Member) -> list[tuple[int, str]]:
+        with buddy.uow_factory() as uow:
+            return [(p.number, p.what) for p in uow.promises.list_open(member)]
+
+    def timezone_chosen(member: Member) -> bool:
+        with buddy.uow_factory() as uow:
+            profile = uow.profiles.get(member)
+            return profile is not None and profile.timezone_chosen
+
+    return DiscordPorts(
+        service=buddy.service,
+        erase_workspace=erase_workspace,
+        open_promises=open_promises,
+        timezone_chosen=timezone_chosen,
+        after_each=after_each,
+    )
+
+
+async def serve_discord(
+    buddy: Buddy, *, ticker: Background | None = None, sharded: bool = False, **options: object
+) -> None:
+    """`buddy discord`: the gateway client, delivery through its messenger, `ticker` if given.
+
+    `options` go to discord.py's client (tests shorten its wait for guilds, for one).
+    """
+    from bot.adapters import discord_bot
+
+    s = buddy.settings
+    discord_bot.point_at(api_url=s.discord_api_url, gateway_url=s.discord_gateway_url)
+    wake = asyncio.Event()
+    every = min(s.buddy_tick_seconds, DELIVERY_POLL_SECONDS)
+
+    async def background(messenger: Messenger) -> None:
+        delivery = buddy.delivery({Platform.DISCORD: messenger})
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(deliver_continuously(delivery, wake=wake, every=every))
+            if ticker is not None:
+                tasks.create_task(ticker())
+
+    await discord_bot.run_bot(
+        discord_ports(buddy, after_each=wake.set),
+        token=s.discord_token,
+        sharded=sharded,
+        background=background,
+        **options,
+    )
+
+
+async def sync_discord(buddy: Buddy, *, guild_id: int | None = None) -> int:
+    """`buddy discord sync`: register `/buddy`; the number of subcommands registered."""
+    from bot.adapters import discord_bot
+
+    s = buddy.settings
+    discord_bot.point_at(api_url=s.discord_api_url, gateway_url=s.discord_gateway_url)
+    return await discord_bot.sync_commands(
+        discord_ports(buddy), token=s.discord_token, guild_id=guild_id
+    )
+
+
+# --- Worker: the ticker and delivery, no chat adapter -----------------------------------------
+
+WORKER_POLL_SECONDS = 1.0  # delivery looks for due messages this often, and after each tick
+
+
+async def worker_messengers(
+    buddy: Buddy, stack: contextlib.AsyncExitStack
+) -> dict[Platform, Messenger]:
+    """A messenger for each platform whose credentials are set; none needs a chat gateway.
+
+    Slack's goes through the Web API (the one bot token, or each workspace's installation);
+    Discord's through the REST API with a client that logs in but never connects.
+    """
+    s = buddy.settings
+    messengers: dict[Platform, Messenger] = {}
+    multi_workspace = bool(s.slack_client_id and s.slack_client_secret)
+    if s.slack_bot_token or multi_workspace:
+        from aiohttp import ClientSession
+
+        from bot.adapters.slack import SlackClients, SlackMessenger
+        from bot.store.slack import async_engine_for, slack_oauth_stores
+
+        installations = None
+        if multi_workspace:
+            oauth_engine = async_engine_for(s.database_url)
+            stack.push_async_callback(oauth_engine.dispose)
+            installations, _ = await slack_oauth_stores(oauth_engine, client_id=s.slack_client_id)
+        session = await stack.enter_async_context(ClientSession())
+        clients = SlackClients(
+            api_url=s.slack_api_url,
+            session=session,
+            bot_token="" if multi_workspace else s.slack_bot_token,
+            installations=installations,
+        )
+        messengers[Platform.SLACK] = SlackMessenger(clients)
+    if s.discord_token:
+        import discord
+
+        from bot.adapters import discord_bot
+        from bot.adapters.discord_messenger import DiscordMessenger, DmClosedNotices, Pacer
+
+        discord_bot.point_at(api_url=s.discord_api_url)
+        client = await stack.enter_async_context(discord.Client(intents=discord.Intents.none()))
+        await client.login(s.discord_token)
+        # Members whose DMs are closed are told through the outbox (Outbox.take_undelivered).
+        messengers[Platform.DISCORD] = DiscordMessenger(
+            client, pacer=Pacer(1.0), dm_closed=DmClosedNotices()
+        )
+    return messengers
+
+
+async def serve_worker(
+    buddy: Buddy, messengers: Mapping[Platform, Messenger], *, stop: asyncio.Event
+) -> None:
+    """`buddy worker`: tick, and deliver through `messengers`, until `stop` is set.
+
+    Stopping lets the sends under way finish and releases the messages claimed but not yet
+    sent, so another worker takes them at once. Any number of workers may run on PostgreSQL.
+    """
+    wake = asyncio.Event()
+
+    async def after_tick() -> None:
+        wake.set()
+
+    ticker = buddy.ticker(after_tick=after_tick)
+    ticker.start(buddy.settings.buddy_tick_seconds)
+    try:
+        await run_delivery(
+            buddy.delivery(messengers), interval=WORKER_POLL_SECONDS, stop=stop, wake=wake
+        )
+    finally:
+        ticker.shutdown()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -39,7 +41,13 @@ async def run_console(buddy: Buddy, *, user: str) -> None:
     session = ConsoleSession(
         service=buddy.service, screen=screen, user=user, after_each=delivery.deliver_due
     )
-    await read_eval_print(session, screen, sys.stdin)
+    # Reminders, nudges and digests show up live, between the lines you type.
+    ticker = buddy.ticker(after_tick=delivery.deliver_due)
+    ticker.start(buddy.settings.buddy_tick_seconds)
+    try:
+        await read_eval_print(session, screen, sys.stdin)
+    finally:
+        ticker.shutdown()
     await delivery.deliver_due()
 
 
@@ -56,27 +64,45 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_outbox(settings: Settings, args: argparse.Namespace) -> None:
     buddy = build(settings)
+    counts = buddy.outbox_queue.counts(statuses=args.status)
     entries = buddy.outbox_queue.entries(statuses=args.status, limit=args.limit)
-    if not entries:
-        print(f"No {' or '.join(args.status)} messages.")
+    more = f" (the oldest {len(entries)} below)" if len(entries) < sum(counts.values()) else ""
+    print(", ".join(f"{counts.get(status, 0)} {status}" for status in args.status) + more)
     for e in entries:
+        due = f" next try {e.next_attempt_at:%Y-%m-%d %H:%M:%S}Z" if e.status == "pending" else ""
         error = f"  last error: {e.last_error}" if e.last_error else ""
         print(
             f"#{e.id} {e.status:<7} {e.platform}/{e.workspace_id} {e.kind} to {e.recipient} "
-            f"attempts={e.attempts} next={e.next_attempt_at:%Y-%m-%d %H:%M:%S}Z{error}"
+            f"attempts={e.attempts}{due}{error}"
         )
 
 
 def cmd_slack(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.app import serve_slack
+
     if not (settings.slack_client_id and settings.slack_client_secret):
         _require(settings, "slack_bot_token", where=SLACK_HELP)
-    _require(settings, "slack_signing_secret", where=SLACK_HELP)
-    raise MissingSetting("The Slack adapter is not in this build yet.")
+    if not settings.slack_app_token:  # HTTP mode: Slack's requests must be verified
+        _require(settings, "slack_signing_secret", where=SLACK_HELP)
+    asyncio.run(serve_slack(build(settings)))
 
 
 def cmd_discord(settings: Settings, args: argparse.Namespace) -> None:
+    from discord import LoginFailure
+
+    from bot.app import serve_discord, sync_discord
+
     _require(settings, "discord_token", where=DISCORD_HELP)
-    raise MissingSetting("The Discord adapter is not in this build yet.")
+    buddy = build(settings)
+    try:
+        if getattr(args, "discord_action", None) == "sync":
+            count = asyncio.run(sync_discord(buddy, guild_id=args.guild))
+            where = f"in guild {args.guild} (visible at once)" if args.guild else "globally"
+            print(f"Registered /buddy with {count} subcommands {where}.")
+        else:
+            asyncio.run(serve_discord(buddy, sharded=getattr(args, "sharded", False)))
+    except LoginFailure:
+        raise MissingSetting(f"Discord refused DISCORD_TOKEN. {DISCORD_HELP}") from None
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
@@ -91,7 +117,27 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
-    raise MissingSetting("The worker (ticker and delivery) is not in this build yet.")
+    if not (settings.slack_bot_token or settings.slack_client_id or settings.discord_token):
+        raise MissingSetting(
+            "The worker delivers to Slack or Discord: set SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET) or DISCORD_TOKEN."
+        )
+    if settings.slack_client_id and not settings.slack_client_secret:
+        _require(settings, "slack_client_secret", where=SLACK_HELP)
+    asyncio.run(run_worker(build(settings)))
+
+
+async def run_worker(buddy: Buddy) -> None:
+    """Until SIGTERM or Ctrl-C, which let the sends under way finish first."""
+    from bot.app import serve_worker, worker_messengers
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stop.set)
+    async with contextlib.AsyncExitStack() as stack:
+        messengers = await worker_messengers(buddy, stack)
+        await serve_worker(buddy, messengers, stop=stop)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -105,7 +151,16 @@ def parser() -> argparse.ArgumentParser:
     console.add_argument("--user", help="who you are in the console (default: me)")
     console.set_defaults(run=cmd_console)
     sub.add_parser("slack", help="run on Slack (Socket Mode or HTTP)").set_defaults(run=cmd_slack)
-    discord = sub.add_parser("discord", help="run on Discord")
+    discord = sub.add_parser("discord", help="run on Discord (`discord sync` registers /buddy)")
+    discord.add_argument(
+        "discord_action",
+        nargs="?",
+        choices=["sync"],
+        metavar="sync",
+        help="register the /buddy commands with Discord, then exit",
+    )
+    discord.add_argument("--guild", type=int, help="sync: register in this guild only, at once")
+    discord.add_argument("--sharded", action="store_true", help="run with AutoShardedClient")
     discord.set_defaults(run=cmd_discord)
     sub.add_parser("run", help="run every platform that has tokens, with the ticker").set_defaults(
         run=cmd_run

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     buddy_follow_up_days: int = Field(default=3, ge=1, le=60)
     buddy_give_window_days: int = Field(default=30, ge=1, le=365)
     buddy_console_user: str = Field(default="me", min_length=1, pattern=r"^[\w.\-]+$")
+    # Delivery: how long a worker's claim on a message lasts (a dead worker's claims free
+    # themselves after it), and how many messages a second each process sends to each platform
+    # (0: as fast as the platform's rate-limit answers allow).
+    buddy_delivery_lease_seconds: float = Field(default=120.0, ge=10, le=3600)
+    buddy_slack_send_rate: float = Field(default=0.0, ge=0, le=1000)
+    buddy_discord_send_rate: float = Field(default=0.0, ge=0, le=1000)
 
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
@@ -44,6 +50,9 @@ _EXPECTED = {
     "buddy_follow_up_days": "a whole number of days between 1 and 60, e.g. 3",
     "buddy_give_window_days": "a whole number of days between 1 and 365, e.g. 30",
     "buddy_console_user": "a short name with letters, digits, '.', '-' or '_', e.g. me",
+    "buddy_delivery_lease_seconds": "a number of seconds between 10 and 3600, e.g. 120",
+    "buddy_slack_send_rate": "messages a second, between 0 (unpaced) and 1000, e.g. 1",
+    "buddy_discord_send_rate": "messages a second, between 0 (unpaced) and 1000, e.g. 5",
     "port": "a TCP port number, e.g. 3000",
 }
 

@@ -14,29 +14,46 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from bot.core.effects import DirectMessage, Effect, effect_workspace
-from bot.core.identity import Member, Workspace
+from bot.core.identity import Channel, Member, Workspace
 from bot.core.ports import (
+    BlockRepository,
     CadenceRepository,
+    ChannelPromptRepository,
     ContactRepository,
+    DueCadence,
+    DueDigest,
+    DueMeeting,
+    DuePromise,
+    IntroRepository,
     LedgerRepository,
     MeetingRepository,
     NoteRepository,
     Outbox,
+    OutboxMessage,
+    PairingRepository,
     ProfileRepository,
     PromiseRepository,
     UnitOfWorkFactory,
 )
 from bot.core.records import (
     Cadence,
+    ChannelPrompt,
     Contact,
+    Intro,
     LedgerEntry,
     LedgerKind,
     Meeting,
+    MemberBlock,
     Note,
+    PairingChannel,
+    PairingGroup,
+    PairingMembership,
+    PairingRound,
     Profile,
     Promise,
     PromiseStatus,
 )
+from tests import fakes_intros
 
 R = TypeVar("R")
 
@@ -84,13 +101,25 @@ class StoreState:
 
     profiles: dict[Member, Profile] = field(default_factory=dict)
     first_used: dict[Member, datetime] = field(default_factory=dict)
+    profile_updated: dict[Member, datetime] = field(default_factory=dict)
+    digest_due: dict[Member, datetime | None] = field(default_factory=dict)
     contacts: dict[int, Contact] = field(default_factory=dict)
     meetings: dict[int, Meeting] = field(default_factory=dict)
     notes: dict[int, Note] = field(default_factory=dict)
     promises: dict[int, Promise] = field(default_factory=dict)
     cadences: dict[int, Cadence] = field(default_factory=dict)
     ledger: dict[int, LedgerEntry] = field(default_factory=dict)
+    channel_prompts: dict[int, ChannelPrompt] = field(default_factory=dict)
     outbox: dict[str, OutboxRow] = field(default_factory=dict)
+    # DMs that failed for good, per recipient, not yet told in a reply (no delivery here: tests
+    # set it).
+    undelivered: dict[Member, int] = field(default_factory=dict)
+    intros: dict[int, Intro] = field(default_factory=dict)
+    member_blocks: dict[int, MemberBlock] = field(default_factory=dict)
+    pairing_channels: dict[int, PairingChannel] = field(default_factory=dict)
+    pairing_members: dict[int, PairingMembership] = field(default_factory=dict)
+    pairing_rounds: dict[int, PairingRound] = field(default_factory=dict)
+    pairing_groups: dict[int, PairingGroup] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> StoreState:
@@ -123,8 +152,54 @@ class InMemoryProfiles(_Repo):
         return self._state.profiles.get(member)
 
     def save(self, profile: Profile, *, now: datetime) -> None:
-        self._state.profiles[profile.member] = profile
-        self._state.first_used.setdefault(profile.member, now)
+        state = self._state
+        old = state.profiles.get(profile.member)
+        if old is None or _schedule(old) != _schedule(profile):
+            state.digest_due[profile.member] = None  # for the digest job to schedule
+        state.profiles[profile.member] = profile
+        state.first_used.setdefault(profile.member, now)
+        state.profile_updated[profile.member] = now
+
+    def due_digests(self, *, now: datetime, limit: int) -> Sequence[DueDigest]:
+        state = self._state
+        order = {member: index for index, member in enumerate(state.profiles)}
+        due = [
+            (at, member)
+            for member, at in state.digest_due.items()
+            if member in state.profiles and (at is None or at <= now)
+        ]
+        # NULLs first, then soonest due; ties in insertion (id) order, as the SQL store.
+        due.sort(key=lambda item: (item[0] is not None, item[0] or now, order[item[1]]))
+        return [DueDigest(state.profiles[member], at) for at, member in due[:limit]]
+
+    def schedule_digest(self, member: Member, *, at: datetime) -> None:
+        if member in self._state.profiles:
+            self._state.digest_due[member] = at
+
+    def seeking(self, workspace: Workspace, *, exclude: Member, limit: int) -> Sequence[Profile]:
+        state = self._state
+        order = {member: index for index, member in enumerate(state.profiles)}
+        found = [
+            p
+            for p in state.profiles.values()
+            if p.member.workspace == workspace and p.member != exclude and p.looking_for != ""
+        ]
+        found.sort(key=lambda p: (state.profile_updated[p.member], order[p.member]), reverse=True)
+        return found[:limit]
+
+
+def _schedule(profile: Profile) -> tuple[object, ...]:
+    return (profile.timezone, profile.digest_weekday, profile.digest_time)
+
+
+def _due_promises(
+    state: StoreState, due: list[tuple[datetime, Promise]], limit: int
+) -> list[DuePromise]:
+    due.sort(key=lambda item: (item[0], item[1].id))
+    return [
+        DuePromise(p, state.contacts[p.contact_id], state.profiles.get(p.owner))
+        for _, p in due[:limit]
+    ]
 
 
 class InMemoryContacts(_Repo):
@@ -202,6 +277,19 @@ class InMemoryMeetings(_Repo):
             if meeting.contact_id == contact_id and meeting.follow_up_at is not None:
                 self._state.meetings[meeting.id] = replace(meeting, follow_up_at=None)
 
+    def due_follow_ups(self, *, now: datetime, limit: int) -> Sequence[DueMeeting]:
+        state = self._state
+        due = [
+            (m.follow_up_at, m.id, m)
+            for m in state.meetings.values()
+            if m.follow_up_at is not None and m.follow_up_at <= now
+        ]
+        due.sort(key=lambda item: item[:2])
+        return [
+            DueMeeting(m, state.contacts[m.contact_id], state.profiles.get(m.owner))
+            for _, _, m in due[:limit]
+        ]
+
 
 class InMemoryNotes(_Repo):
     def add(self, *, owner: Member, contact_id: int, text: str, now: datetime) -> Note:
@@ -272,6 +360,32 @@ class InMemoryPromises(_Repo):
     def list_all(self, owner: Member) -> Sequence[Promise]:
         return sorted(_owned(self._state.promises, owner), key=lambda p: p.id)
 
+    def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
+        due = [
+            (p.remind_at, p)
+            for p in self._state.promises.values()
+            if p.status is PromiseStatus.OPEN and p.remind_at is not None and p.remind_at <= now
+        ]
+        return _due_promises(self._state, due, limit)
+
+    def clear_reminders(self, promise_ids: Sequence[int]) -> None:
+        for promise_id in promise_ids:
+            promise = self._state.promises[promise_id]
+            self._state.promises[promise_id] = replace(promise, remind_at=None)
+
+    def clear_heads_ups(self, promise_ids: Sequence[int]) -> None:
+        for promise_id in promise_ids:
+            promise = self._state.promises[promise_id]
+            self._state.promises[promise_id] = replace(promise, heads_up_at=None)
+
+    def due_heads_ups(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
+        due = [
+            (p.heads_up_at, p)
+            for p in self._state.promises.values()
+            if p.status is PromiseStatus.OPEN and p.heads_up_at is not None and p.heads_up_at <= now
+        ]
+        return _due_promises(self._state, due, limit)
+
 
 class InMemoryCadences(_Repo):
     def get(self, owner: Member, contact_id: int) -> Cadence | None:
@@ -305,7 +419,18 @@ class InMemoryCadences(_Repo):
             del self._state.cadences[cadence.id]
 
     def list(self, owner: Member) -> Sequence[Cadence]:
-        return sorted(_owned(self._state.cadences, owner), key=lambda c: c.id)
+        return sorted(_owned(self._state.cadences, owner), key=lambda c: (c.due_at, c.id))
+
+    def due(self, *, now: datetime, limit: int) -> Sequence[DueCadence]:
+        state = self._state
+        due = sorted(
+            (c for c in state.cadences.values() if c.due_at <= now),
+            key=lambda c: (c.due_at, c.id),
+        )
+        return [
+            DueCadence(c, state.contacts[c.contact_id], state.profiles.get(c.owner))
+            for c in due[:limit]
+        ]
 
 
 class InMemoryLedger(_Repo):
@@ -339,6 +464,46 @@ class InMemoryLedger(_Repo):
             if e.kind is kind and (since is None or e.at >= since)
         )
 
+    def get(self, owner: Member, entry_id: int) -> LedgerEntry | None:
+        entry = self._state.ledger.get(entry_id)
+        return entry if entry is not None and entry.owner == owner else None
+
+
+class InMemoryChannelPrompts(_Repo):
+    def get(self, channel: Channel) -> ChannelPrompt | None:
+        for prompt in self._state.channel_prompts.values():
+            if prompt.channel == channel:
+                return prompt
+        return None
+
+    def put(
+        self,
+        channel: Channel,
+        *,
+        weekday: int,
+        timezone: str,
+        next_post_at: datetime,
+        now: datetime,
+    ) -> ChannelPrompt:
+        existing = self.get(channel)
+        prompt_id = existing.id if existing else self._state.next_id("channel_prompts")
+        prompt = ChannelPrompt(prompt_id, channel, weekday, timezone, next_post_at)
+        self._state.channel_prompts[prompt_id] = prompt
+        return prompt
+
+    def save(self, prompt: ChannelPrompt) -> None:
+        if prompt.id in self._state.channel_prompts:
+            self._state.channel_prompts[prompt.id] = prompt
+
+    def delete(self, channel: Channel) -> None:
+        existing = self.get(channel)
+        if existing is not None:
+            del self._state.channel_prompts[existing.id]
+
+    def due(self, *, now: datetime, limit: int) -> Sequence[ChannelPrompt]:
+        due = [p for p in self._state.channel_prompts.values() if p.next_post_at <= now]
+        return sorted(due, key=lambda p: (p.next_post_at, p.id))[:limit]
+
 
 class InMemoryOutbox(_Repo):
     def add(self, effect: Effect, *, key: str, now: datetime, not_before: datetime) -> bool:
@@ -346,6 +511,14 @@ class InMemoryOutbox(_Repo):
             return False
         self._state.outbox[key] = OutboxRow(key, effect, now, not_before)
         return True
+
+    def add_many(self, messages: Sequence[OutboxMessage], *, now: datetime) -> int:
+        return sum(
+            self.add(m.effect, key=m.key, now=now, not_before=m.not_before) for m in messages
+        )
+
+    def take_undelivered(self, member: Member) -> int:
+        return self._state.undelivered.pop(member, 0)
 
 
 # --- the unit of work -------------------------------------------------------------------------
@@ -365,6 +538,10 @@ class InMemoryUnitOfWork:
         self.promises: PromiseRepository = InMemoryPromises(self)
         self.cadences: CadenceRepository = InMemoryCadences(self)
         self.ledger: LedgerRepository = InMemoryLedger(self)
+        self.channel_prompts: ChannelPromptRepository = InMemoryChannelPrompts(self)
+        self.intros: IntroRepository = fakes_intros.InMemoryIntros(self)
+        self.blocks: BlockRepository = fakes_intros.InMemoryBlocks(self)
+        self.pairing: PairingRepository = fakes_intros.InMemoryPairing(self)
         self.outbox: Outbox = InMemoryOutbox(self)
 
     @property
@@ -398,8 +575,15 @@ class InMemoryUnitOfWork:
 
     def erase_member(self, member: Member) -> None:
         state = self.state
-        state.profiles.pop(member, None)
-        state.first_used.pop(member, None)
+        per_member: tuple[dict[Member, Any], ...] = (
+            state.profiles,
+            state.first_used,
+            state.profile_updated,
+            state.digest_due,
+            state.undelivered,
+        )
+        for by_member in per_member:
+            by_member.pop(member, None)
         for table in (
             state.contacts,
             state.meetings,
@@ -413,13 +597,25 @@ class InMemoryUnitOfWork:
         for contact in list(state.contacts.values()):
             if contact.member == member:
                 state.contacts[contact.id] = replace(contact, member_user_id=None)
+        fakes_intros.erase_member(state, member)
 
     def erase_workspace(self, workspace: Workspace) -> None:
         state = self.state
-        for member in [m for m in state.profiles if m.workspace == workspace]:
-            del state.profiles[member]
-        for member in [m for m in state.first_used if m.workspace == workspace]:
-            del state.first_used[member]
+        per_member: tuple[dict[Member, Any], ...] = (
+            state.profiles,
+            state.first_used,
+            state.profile_updated,
+            state.digest_due,
+            state.undelivered,
+        )
+        for by_member in per_member:
+            for member in [m for m in by_member if m.workspace == workspace]:
+                del by_member[member]
+        for prompt_id in [
+            i for i, p in state.channel_prompts.items() if p.channel.workspace == workspace
+        ]:
+            del state.channel_prompts[prompt_id]
+        fakes_intros.erase_workspace(state, workspace)
         for table in (
             state.contacts,
             state.meetings,
@@ -497,6 +693,7 @@ class InMemoryStore:
             yield self.state.profiles[member]
         for table in ("contacts", "meetings", "notes", "promises", "cadences", "ledger"):
             yield from self.rows(table, member)
+        yield from fakes_intros.records_of(self.state, member)
 
 
 def _is_a_unit_of_work_factory(store: InMemoryStore) -> UnitOfWorkFactory:

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
 from bot.commands.common import find_or_add_contact, person_inline, record_interaction
+from bot.commands.give_ideas import give_ideas
+from bot.commands.pairing import organiser_stats
 from bot.commands.parsing import PersonRef, no_arguments, require_text, take_person
-from bot.core.message import Message, UserText, bullets, message, paragraph
-from bot.core.records import LedgerKind, PromiseStatus
+from bot.core.effects import ChannelPost
+from bot.core.errors import UserError
+from bot.core.identity import Channel
+from bot.core.message import (
+    Block,
+    Choice,
+    Mention,
+    Message,
+    UserText,
+    bullets,
+    message,
+    paragraph,
+)
+from bot.core.records import LedgerEntry, LedgerKind, PromiseStatus
+
+ACTION_POST_ANYWAY = "ask.post_anyway"
 
 
 @dataclass(frozen=True)
@@ -55,11 +71,69 @@ def parse_ask(text: str, env: ParseEnv) -> str:
     return require_text(text, what="what you'd like help with", example="ask a review of my CV")
 
 
+def _post_ask(ctx: Context, ask: LedgerEntry, channel: Channel) -> None:
+    """The ask, posted where it was made, crediting what the member offers in return."""
+    offer = ctx.profile.offer.strip()
+    credit = (" — they offer: “", UserText(offer), "”") if offer else ()
+    ctx.send(
+        ChannelPost(
+            channel,
+            message(
+                paragraph(Mention(ctx.invoker), " asks: “", UserText(ask.what), "”", *credit),
+                paragraph("Can you help? Reply in a thread — and log it with `give`."),
+            ),
+        ),
+        key=f"ask:{ask.id}",  # "Post anyway" pressed twice still posts once
+    )
+
+
 def handle_ask(ctx: Context, what: str) -> Message:
-    ctx.uow.ledger.add(
+    ask = ctx.uow.ledger.add(
         owner=ctx.invoker, kind=LedgerKind.ASK, what=what, contact_id=None, now=ctx.now
     )
-    return message(paragraph("📣 Noted your ask: “", UserText(what), "”."))
+    window = ctx.policy.give_window
+    gives = ctx.uow.ledger.count(ctx.invoker, LedgerKind.GIVE, since=ctx.now - window)
+    if gives:
+        if ctx.channel is None:
+            return message(
+                paragraph("📣 Noted your ask: “", UserText(what), "”."),
+                paragraph("To post it for the community, run the same `ask` in a channel."),
+            )
+        _post_ask(ctx, ask, ctx.channel)
+        return message(paragraph("📣 Posted your ask in this channel: “", UserText(what), "”."))
+    # Give before you ask: no give logged lately, so suggest some first.
+    ideas = give_ideas(ctx.uow, ctx.profile, now=ctx.now, policy=ctx.policy)
+    blocks: list[Block] = [
+        paragraph("📣 Noted your ask: “", UserText(what), "”."),
+        paragraph(
+            f"You haven't logged a give in the last {window.days} days, and giving first makes "
+            "asking easier. Some gives you could make now:"
+        ),
+        bullets(*ideas)
+        if ideas
+        else paragraph(
+            "Report a broken link or a typo on a member's site, pass on an article that helped "
+            "you, or offer a quick review. (Set your `offer` and I'll suggest members to help.)"
+        ),
+        paragraph("Log one with `give @person what you gave`."),
+    ]
+    if ctx.channel is None:
+        blocks.append(paragraph("To post your ask, run it in a channel."))
+        return message(*blocks)
+    blocks.append(paragraph("Or post your ask now anyway."))
+    post = Choice("Post anyway", ACTION_POST_ANYWAY, f"{ask.id}:{ctx.channel.channel_id}")
+    return message(*blocks, choices=(post,))
+
+
+def press_post_anyway(ctx: Context, payload: str) -> Message:
+    entry_id, _, channel_id = payload.partition(":")
+    known = entry_id.isdecimal() and len(entry_id) <= 18 and channel_id != ""
+    ask = ctx.uow.ledger.get(ctx.invoker, int(entry_id)) if known else None
+    if ask is None or ask.kind is not LedgerKind.ASK:
+        raise UserError("I couldn't find that ask among yours.")
+    channel = Channel(ctx.invoker.platform, ctx.invoker.workspace_id, channel_id)
+    _post_ask(ctx, ask, channel)
+    return message(paragraph("📣 Posted your ask: “", UserText(ask.what), "”."))
 
 
 ASK = CommandSpec(
@@ -96,6 +170,7 @@ def handle_stats(ctx: Context, _: None) -> Message:
             if gives >= asks
             else "Maybe give one before the next ask? 🌱"
         ),
+        *organiser_stats(ctx),
     )
 
 
@@ -109,3 +184,4 @@ STATS = CommandSpec(
 )
 
 SPECS = (GIVE, ASK, STATS)
+ACTIONS = (ActionSpec(ACTION_POST_ANYWAY, press_post_anyway),)

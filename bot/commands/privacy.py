@@ -74,6 +74,18 @@ def export_data(ctx: Context) -> dict[str, Any]:
             {"kind": e.kind.value, "what": e.what, "contact": e.contact_id, "at": iso(e.at)}
             for e in uow.ledger.list(me)
         ],
+        "blocked": [
+            {"member": b.blocked_user_id, "since": iso(b.created_at)} for b in uow.blocks.list(me)
+        ],
+        "pairing": [
+            {
+                "channel": m.channel.channel_id,
+                "state": m.state.value,
+                "joined": iso(m.joined_at),
+                "paused_until": iso(m.paused_until),
+            }
+            for m in uow.pairing.memberships_of(me)
+        ],
     }
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from bot.commands import ledger, people, privacy, profile, promises
+from bot.commands import (
+    channel_prompts,
+    intros,
+    ledger,
+    pairing,
+    people,
+    privacy,
+    profile,
+    promises,
+)
 from bot.commands.base import ActionSpec, AnySpec
 from bot.commands.help import make_help
+from bot.commands.jobs import follow_ups
 
 HELP = make_help(lambda: COMMANDS)
 
@@ -15,6 +25,16 @@ COMMANDS: tuple[AnySpec, ...] = (
     *ledger.SPECS,
     *profile.SPECS,
     *privacy.SPECS,
+    *channel_prompts.SPECS,
+    *intros.SPECS,
+    *pairing.SPECS,
 )
 
-ACTIONS: tuple[ActionSpec, ...] = (*promises.ACTIONS, *privacy.ACTIONS)
+ACTIONS: tuple[ActionSpec, ...] = (
+    *promises.ACTIONS,
+    *privacy.ACTIONS,
+    *ledger.ACTIONS,
+    *follow_ups.ACTIONS,
+    *intros.ACTIONS,
+    *pairing.ACTIONS,
+)

@@ -21,9 +21,9 @@ from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
-from bot.core.message import Message
+from bot.core.message import Message, paragraph
 from bot.core.policy import Policy
-from bot.core.ports import UnitOfWork, UnitOfWorkFactory
+from bot.core.ports import UnitOfWorkFactory
 from bot.core.records import Profile
 
 log = logging.getLogger(__name__)
@@ -135,8 +135,9 @@ class CommandService:
         now = self._clock.now()
         try:
             with self._uow_factory() as uow:
+                stored = uow.profiles.get(invoker)
                 profile = _current_profile(
-                    uow, invoker, name=invoker_name, platform_timezone=platform_timezone
+                    stored, invoker, name=invoker_name, platform_timezone=platform_timezone
                 )
                 ctx = Context(
                     uow=uow,
@@ -148,8 +149,9 @@ class CommandService:
                     is_organiser=is_organiser,
                     mention_names=mention_names,
                 )
-                reply = work(ctx)
-                if ctx.keep_profile:
+                reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
+                # Saved only when changed, so concurrent commands can't undo each other's settings.
+                if ctx.keep_profile and ctx.profile != stored:
                     uow.profiles.save(ctx.profile, now=now)
                 for queued in ctx.queued:
                     uow.outbox.add(
@@ -164,12 +166,22 @@ class CommandService:
             return oops_reply()
 
 
-def _current_profile(
-    uow: UnitOfWork, member: Member, *, name: str, platform_timezone: str | None
-) -> Profile:
-    profile = uow.profiles.get(member) or Profile(
-        member=member, display_name=name or member.user_id
+def _with_undelivered_notice(reply: Message, undelivered: int) -> Message:
+    """Tell a member, once, that DMs to them failed for good: they may not know DMs are closed."""
+    if not undelivered:
+        return reply
+    what = "a message" if undelivered == 1 else f"{undelivered} messages"
+    notice = paragraph(
+        f"📭 I couldn't DM you: your DMs from this app seem closed — {what} didn't reach you. "
+        "Allow direct messages from me, and reminders will reach you again."
     )
+    return replace(reply, blocks=(*reply.blocks, notice))
+
+
+def _current_profile(
+    stored: Profile | None, member: Member, *, name: str, platform_timezone: str | None
+) -> Profile:
+    profile = stored or Profile(member=member, display_name=name or member.user_id)
     if name and name != profile.display_name:
         profile = replace(profile, display_name=name)
     if (

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from types import TracebackType
 from typing import Protocol
 
@@ -13,20 +13,70 @@ from bot.core.identity import Channel, Member, Workspace
 from bot.core.message import Message
 from bot.core.records import (
     Cadence,
+    ChannelPrompt,
+    CheckIn,
     Contact,
+    Intro,
     LedgerEntry,
     LedgerKind,
     Meeting,
+    MemberBlock,
     Note,
+    PairingChannel,
+    PairingGroup,
+    PairingMembership,
+    PairingRound,
     Profile,
     Promise,
 )
+
+# --- due work: what the ticker's jobs claim, with what they need to word the message ----------
+
+
+@dataclass(frozen=True)
+class DuePromise:
+    promise: Promise
+    contact: Contact
+    profile: Profile | None  # None: the owner has no profile, so gets nothing unprompted
+
+
+@dataclass(frozen=True)
+class DueMeeting:
+    meeting: Meeting
+    contact: Contact
+    profile: Profile | None
+
+
+@dataclass(frozen=True)
+class DueCadence:
+    cadence: Cadence
+    contact: Contact
+    profile: Profile | None
+
+
+@dataclass(frozen=True)
+class DueDigest:
+    profile: Profile
+    due_at: datetime | None  # None: not scheduled yet (a new member, or changed settings)
 
 
 class ProfileRepository(Protocol):
     def get(self, member: Member) -> Profile | None: ...
     def save(self, profile: Profile, *, now: datetime) -> None:
-        """Insert or update; also marks the member as someone who has used the bot."""
+        """Insert or update; also marks the member as someone who has used the bot.
+
+        A new profile, or a changed time zone or digest day/time, leaves the next digest
+        unscheduled: `due_digests` hands it to the digest job to schedule.
+        """
+        ...
+
+    def due_digests(self, *, now: datetime, limit: int) -> Sequence[DueDigest]:
+        """Profiles whose digest is due by `now` or not yet scheduled, claimed; oldest first."""
+        ...
+
+    def schedule_digest(self, member: Member, *, at: datetime) -> None: ...
+    def seeking(self, workspace: Workspace, *, exclude: Member, limit: int) -> Sequence[Profile]:
+        """Other members of the workspace who said what they are looking for, newest first."""
         ...
 
 
@@ -64,6 +114,10 @@ class MeetingRepository(Protocol):
         """The member followed up with this contact: no nudge is owed any more."""
         ...
 
+    def due_follow_ups(self, *, now: datetime, limit: int) -> Sequence[DueMeeting]:
+        """Meetings whose follow-up nudge is due by `now`, any owner, claimed; oldest first."""
+        ...
+
 
 class NoteRepository(Protocol):
     def add(self, *, owner: Member, contact_id: int, text: str, now: datetime) -> Note: ...
@@ -93,6 +147,19 @@ class PromiseRepository(Protocol):
         ...
 
     def list_all(self, owner: Member) -> Sequence[Promise]: ...
+    def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
+        """Open promises whose reminder is due by `now`, any owner, claimed; oldest first."""
+        ...
+
+    def due_heads_ups(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
+        """Open promises whose day-before heads-up is due by `now`, claimed; oldest first."""
+        ...
+
+    def clear_reminders(self, promise_ids: Sequence[int]) -> None:
+        """Reminders handled (sent or skipped): not due again until snoozed."""
+        ...
+
+    def clear_heads_ups(self, promise_ids: Sequence[int]) -> None: ...
 
 
 class CadenceRepository(Protocol):
@@ -103,6 +170,9 @@ class CadenceRepository(Protocol):
     def save(self, cadence: Cadence) -> None: ...
     def delete(self, owner: Member, contact_id: int) -> None: ...
     def list(self, owner: Member) -> Sequence[Cadence]: ...
+    def due(self, *, now: datetime, limit: int) -> Sequence[DueCadence]:
+        """Cadences run out by `now`, any owner, claimed; oldest first."""
+        ...
 
 
 class LedgerRepository(Protocol):
@@ -120,11 +190,186 @@ class LedgerRepository(Protocol):
         ...
 
     def count(self, owner: Member, kind: LedgerKind, *, since: datetime | None = None) -> int: ...
+    def get(self, owner: Member, entry_id: int) -> LedgerEntry | None: ...
+
+
+class ChannelPromptRepository(Protocol):
+    def get(self, channel: Channel) -> ChannelPrompt | None: ...
+    def put(
+        self,
+        channel: Channel,
+        *,
+        weekday: int,
+        timezone: str,
+        next_post_at: datetime,
+        now: datetime,
+    ) -> ChannelPrompt:
+        """Turn prompts on in the channel, or change their day."""
+        ...
+
+    def save(self, prompt: ChannelPrompt) -> None: ...
+    def delete(self, channel: Channel) -> None: ...
+    def due(self, *, now: datetime, limit: int) -> Sequence[ChannelPrompt]:
+        """Channels whose prompt is due by `now`, claimed; oldest first."""
+        ...
+
+
+class IntroRepository(Protocol):
+    def add(
+        self,
+        *,
+        introducer: Member,
+        a: Member,
+        b: Member,
+        reason: str,
+        channel: Channel | None,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Intro:
+        """A new pending intro; the introducer hears how it ended by `expires_at`."""
+        ...
+
+    def get(self, workspace: Workspace, intro_id: int) -> Intro | None: ...
+    def save(self, intro: Intro) -> None: ...
+    def waiting(self, introducer: Member) -> int:
+        """The introducer's intros not settled yet: pending, or over but not yet told."""
+        ...
+
+    def introduced_since(self, a: Member, b: Member, *, since: datetime) -> bool:
+        """Whether anyone asked to introduce these two (either way round) since then."""
+        ...
+
+    def open_between(self, a: Member, b: Member) -> Sequence[Intro]:
+        """Intros with these two as its sides (either way round), not yet told to the introducer."""
+        ...
+
+    def due_notices(self, *, now: datetime, limit: int) -> Sequence[Intro]:
+        """Intros whose introducer is due to hear they did not happen, claimed; oldest first."""
+        ...
+
+    def involving(self, member: Member) -> Sequence[Intro]:
+        """Every intro the member made or was asked about, oldest first."""
+        ...
+
+
+class BlockRepository(Protocol):
+    def add(self, owner: Member, blocked_user_id: str, *, now: datetime) -> bool:
+        """False when the owner had already blocked them."""
+        ...
+
+    def remove(self, owner: Member, blocked_user_id: str) -> bool:
+        """False when there was no such block."""
+        ...
+
+    def between(self, a: Member, b: Member) -> bool:
+        """Whether either of the two blocked the other."""
+        ...
+
+    def list(self, owner: Member) -> Sequence[MemberBlock]: ...
+    def in_workspace(self, workspace: Workspace) -> Sequence[MemberBlock]: ...
+
+
+class PairingRepository(Protocol):
+    """Pairing channels, who takes part in them, and their rounds and groups."""
+
+    def channel(self, channel: Channel) -> PairingChannel | None: ...
+    def put_channel(
+        self,
+        channel: Channel,
+        *,
+        every_weeks: int,
+        group_size: int,
+        weekday: int,
+        at: time,
+        timezone: str,
+        repeat_window: int,
+        organiser: Member,
+        next_round_at: datetime,
+        heads_up_at: datetime | None,
+        now: datetime,
+    ) -> PairingChannel:
+        """Turn pairing on in the channel, or change its settings."""
+        ...
+
+    def save_channel(self, channel: PairingChannel) -> None: ...
+    def due_rounds(self, *, now: datetime, limit: int) -> Sequence[PairingChannel]:
+        """Active channels whose next round is due by `now`, claimed; oldest first."""
+        ...
+
+    def due_heads_ups(self, *, now: datetime, limit: int) -> Sequence[PairingChannel]:
+        """Active channels whose day-before heads-up is due by `now`, claimed; oldest first."""
+        ...
+
+    def membership(self, channel: Channel, member: Member) -> PairingMembership | None: ...
+    def join(self, channel: Channel, member: Member, *, now: datetime) -> PairingMembership:
+        """Take part from now on: a new membership, or an old one made active again."""
+        ...
+
+    def save_membership(self, membership: PairingMembership) -> None: ...
+    def memberships(self, channel: Channel) -> Sequence[tuple[PairingMembership, Profile | None]]:
+        """Everyone who ever joined, with their profile (None once they asked to be forgotten)."""
+        ...
+
+    def memberships_of(self, member: Member) -> Sequence[PairingMembership]: ...
+    def add_round(
+        self,
+        channel: Channel,
+        *,
+        started_at: datetime,
+        checkin_at: datetime | None,
+        groups: Sequence[Sequence[Member]],
+    ) -> PairingRound:
+        """The channel's next round, numbered on from the last, with its groups."""
+        ...
+
+    def rounds(self, channel: Channel, *, limit: int) -> Sequence[PairingRound]:
+        """The channel's latest rounds, newest first."""
+        ...
+
+    def save_round(self, pairing_round: PairingRound) -> None: ...
+    def due_checkins(self, *, now: datetime, limit: int) -> Sequence[PairingRound]:
+        """Rounds whose mid-round check-in is due by `now`, claimed; oldest first."""
+        ...
+
+    def groups(self, round_id: int) -> Sequence[PairingGroup]: ...
+    def group(self, workspace: Workspace, group_id: int) -> PairingGroup | None: ...
+    def answer(
+        self, group: PairingGroup, member: Member, answer: CheckIn, *, met_at: datetime | None
+    ) -> PairingGroup:
+        """Record a member's check-in answer; `met_at` marks the group as having met."""
+        ...
+
+    def met_count(self, round_id: int) -> int:
+        """How many of the round's groups confirmed they met."""
+        ...
+
+    def recent_partners(self, channel: Channel, *, rounds: int) -> dict[str, set[str]]:
+        """Each member's partners in the channel's last `rounds` rounds, by user id, both ways."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    effect: Effect
+    key: str  # idempotency key: a message is queued once per key, ever
+    not_before: datetime
 
 
 class Outbox(Protocol):
     def add(self, effect: Effect, *, key: str, now: datetime, not_before: datetime) -> bool:
         """Queue an effect once per idempotency key; False when the key was already queued."""
+        ...
+
+    def add_many(self, messages: Sequence[OutboxMessage], *, now: datetime) -> int:
+        """Queue several in one statement (the ticker's batches); how many keys were new."""
+        ...
+
+    def take_undelivered(self, member: Member) -> int:
+        """How many DMs to `member` failed for good since they were last told, marked told now.
+
+        The command service tells the member in its reply; if the transaction rolls back, they
+        are told next time instead.
+        """
         ...
 
 
@@ -138,6 +383,10 @@ class UnitOfWork(Protocol):
     promises: PromiseRepository
     cadences: CadenceRepository
     ledger: LedgerRepository
+    channel_prompts: ChannelPromptRepository
+    intros: IntroRepository
+    blocks: BlockRepository
+    pairing: PairingRepository
     outbox: Outbox
 
     def erase_member(self, member: Member) -> None:
@@ -170,6 +419,9 @@ class OutboxItem:
     effect: Effect
     attempts: int
     created_at: datetime
+    # The claim's end; settling checks it, so a worker whose lease ran out cannot settle a
+    # message another worker has taken over since.
+    claimed_until: datetime
 
 
 @dataclass(frozen=True)
@@ -192,26 +444,38 @@ class OutboxQueue(Protocol):
     """The delivery side of the outbox: claim due messages, then settle each one."""
 
     def claim_due(
-        self, *, platforms: Sequence[str], now: datetime, limit: int, lease: timedelta
+        self, *, platform: str, now: datetime, limit: int, lease: timedelta
     ) -> Sequence[OutboxItem]:
-        """Pending messages for these platforms due by `now`, oldest first.
+        """Pending messages for the platform due by `now`, earliest due first.
 
-        At most the first pending message per recipient, so messages to one recipient go out
-        in order; claimed for `lease`, so no other worker takes them, and free again by
-        themselves if this worker dies.
+        A message waits while an earlier one to the same recipient is pending (unless that one
+        is held back until later, by quiet hours say), so messages to one recipient go out in
+        the order queued. Claimed for `lease`: no other worker takes them meanwhile, and they
+        are free again by themselves if this worker dies.
+
+        The settling methods below return False, changing nothing, when the claim ran out and
+        another worker has taken the message since.
         """
         ...
 
-    def mark_sent(self, item_id: int, *, now: datetime) -> None: ...
-    def retry_at(self, item_id: int, *, at: datetime, error: str, failed: bool) -> None:
-        """Release the message until `at`; `failed` counts the attempt (a rate limit does not)."""
+    def mark_sent(self, item: OutboxItem, *, now: datetime) -> bool: ...
+    def retry_at(self, item: OutboxItem, *, at: datetime, error: str | None, failed: bool) -> bool:
+        """Release the message until `at`; `failed` counts the attempt (a rate limit does not);
+        `error` None keeps the last one (a message released unsent at shutdown)."""
         ...
 
-    def mark_dead(self, item_id: int, *, now: datetime, error: str) -> None:
-        """Give up: recorded and visible, never retried."""
+    def mark_dead(self, item: OutboxItem, *, now: datetime, error: str, notify: bool) -> bool:
+        """Give up: recorded, listed by `buddy outbox`, never retried. `notify`: the recipient
+        of this DM is told in their next command reply (`Outbox.take_undelivered`)."""
+        ...
+
+    def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
+        """Settle the message by queuing `effects` (by idempotency key) in its place, due now:
+        each then succeeds or fails on its own, so a retry never repeats the ones that went."""
         ...
 
     def entries(self, *, statuses: Sequence[str], limit: int) -> Sequence[OutboxEntry]: ...
+    def counts(self, *, statuses: Sequence[str]) -> Mapping[str, int]: ...
 
 
 class Messenger(Protocol):
@@ -224,4 +488,19 @@ class Messenger(Protocol):
     ) -> Channel | None:
         """A private group conversation (or a private thread `near` a channel), or None where
         the platform can make neither: the message then goes to each member by DM."""
+        ...
+
+
+class DueJob(Protocol):
+    """One kind of due work (reminders, digests, rounds…); the ticker runs it batch by batch."""
+
+    name: str
+
+    def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
+        """Queue in `uow`'s outbox what is due by `now`, at most `limit` items, and mark them
+        handled; the ticker commits, and calls again while a batch comes back full.
+
+        Due rows are claimed so concurrent workers never take the same one (`FOR UPDATE SKIP
+        LOCKED` on PostgreSQL); idempotency keys make a repeat harmless all the same.
+        """
         ...

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 
-from bot.core.identity import Member
+from bot.core.identity import Channel, Member
 
 
 @dataclass(frozen=True)
@@ -110,3 +110,146 @@ class LedgerEntry:
     what: str
     contact_id: int | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class ChannelPrompt:
+    """An organiser turned give-first prompts on in a channel: one thread starter a week."""
+
+    id: int
+    channel: Channel
+    weekday: int  # Monday=0
+    timezone: str  # the organiser's, so the post lands at a sensible local hour
+    next_post_at: datetime
+
+
+# --- introductions and blocks -----------------------------------------------------------------
+
+
+class IntroStatus(StrEnum):
+    PENDING = "pending"  # asked; waiting for one answer or both
+    MADE = "made"  # both accepted: the group conversation was opened
+    DECLINED = "declined"  # one side said no (nobody but the store ever knows which)
+    EXPIRED = "expired"  # no answer within the week
+
+
+class IntroAnswer(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class Intro:
+    """A double opt-in introduction of `a` and `b` by `introducer`, all of one workspace."""
+
+    id: int
+    introducer: Member
+    a: Member
+    b: Member
+    reason: str
+    channel: Channel | None  # where it was asked, for a thread-based group conversation
+    status: IntroStatus
+    a_answer: IntroAnswer | None
+    b_answer: IntroAnswer | None
+    created_at: datetime
+    expires_at: datetime
+    # When the introducer hears "it didn't happen this time"; None once told, or once made.
+    notice_at: datetime | None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MemberBlock:
+    """`owner` never wants to be introduced to or paired with `blocked`; only the owner knows."""
+
+    id: int
+    owner: Member
+    blocked_user_id: str
+    created_at: datetime
+
+    @property
+    def blocked(self) -> Member:
+        return Member(self.owner.platform, self.owner.workspace_id, self.blocked_user_id)
+
+
+# --- pairing rounds ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairingChannel:
+    """A channel's pairing rounds: every so many weeks, on a weekday at a local time."""
+
+    id: int
+    channel: Channel
+    active: bool
+    every_weeks: int
+    group_size: int
+    weekday: int  # Monday=0
+    at: time
+    timezone: str
+    repeat_window: int  # rounds within which nobody meets the same person again
+    organiser: Member | None  # who turned it on: they get the round summaries
+    next_round_at: datetime | None  # None while pairing is off
+    heads_up_at: datetime | None  # the day-before heads-up; None once sent
+    created_at: datetime
+
+
+class MembershipState(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"  # until `paused_until`, or until they `join` again when that is None
+    LEFT = "left"
+
+
+@dataclass(frozen=True)
+class PairingMembership:
+    id: int
+    channel: Channel
+    member: Member
+    state: MembershipState
+    paused_until: datetime | None
+    skip_round_at: datetime | None  # the scheduled round they chose to sit out
+    silent_rounds: int  # rounds in a row without an answer to the check-in
+    joined_at: datetime
+
+    def takes_part(self, round_at: datetime) -> bool:
+        """In the round scheduled at `round_at`: joined, not paused then, not skipping it."""
+        if self.state is MembershipState.LEFT or self.skip_round_at == round_at:
+            return False
+        if self.state is MembershipState.PAUSED:
+            return self.paused_until is not None and self.paused_until <= round_at
+        return True
+
+
+class CheckIn(StrEnum):
+    YES = "yes"
+    NOT_YET = "not_yet"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class PairingRound:
+    id: int
+    channel: Channel
+    number: int  # 1, 2, 3… per channel
+    started_at: datetime
+    checkin_at: datetime | None  # the mid-round "did you meet?"; None once sent
+    group_count: int
+
+
+@dataclass(frozen=True)
+class PairingSeat:
+    member: Member
+    answer: CheckIn | None  # None: no answer to the check-in (yet)
+
+
+@dataclass(frozen=True)
+class PairingGroup:
+    id: int
+    round_id: int
+    channel: Channel
+    seats: tuple[PairingSeat, ...]
+    met_at: datetime | None  # when someone first confirmed they met
+
+    @property
+    def members(self) -> tuple[Member, ...]:
+        return tuple(seat.member for seat in self.seats)

@@ -84,7 +84,10 @@ class WorkspaceRow(Base):
 
 class ProfileRow(OwnedRow):
     __tablename__ = "profiles"
-    __table_args__ = _table_args(UniqueConstraint("platform", "workspace_id", "owner_id"))
+    __table_args__ = _table_args(
+        UniqueConstraint("platform", "workspace_id", "owner_id"),
+        Index("ix_profiles_digest_due_at", "digest_due_at"),
+    )
 
     display_name: Mapped[str] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(String(64))
@@ -99,6 +102,8 @@ class ProfileRow(OwnedRow):
     looking_for: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The next weekly digest; NULL until the digest job schedules it (see ProfileRepository.save).
+    digest_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ContactRow(OwnedRow):
@@ -198,6 +203,25 @@ class LedgerEntryRow(OwnedRow):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ChannelPromptRow(Base):
+    """A channel where an organiser turned give-first prompts on."""
+
+    __tablename__ = "channel_prompts"
+    __table_args__ = _table_args(
+        UniqueConstraint("platform", "workspace_id", "channel_id"),
+        Index("ix_channel_prompts_next_post_at", "next_post_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(SHORT)
+    workspace_id: Mapped[str] = mapped_column(ID)
+    channel_id: Mapped[str] = mapped_column(ID)
+    weekday: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    next_post_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class OutboxRow(Base):
     """A message to send, written in the same transaction as the change that caused it."""
 
@@ -205,9 +229,12 @@ class OutboxRow(Base):
     __table_args__ = _table_args(
         CheckConstraint("kind IN ('dm', 'post', 'group')", name="kind"),
         CheckConstraint("status IN ('pending', 'sent', 'dead')", name="status"),
-        Index("ix_outbox_due", "status", "next_attempt_at"),
-        # Per-recipient ordering, and erase_workspace's delete by (platform, workspace_id).
-        Index("ix_outbox_recipient", "platform", "workspace_id", "recipient", "id"),
+        # The claim walks the pending rows of one platform in due order: O(claimed), however
+        # many sent rows pile up behind them.
+        Index("ix_outbox_due", "status", "platform", "next_attempt_at", "id"),
+        # Per-recipient ordering (an earlier pending row holds later ones back), a member's
+        # undelivered notices, and the erasures' deletes by workspace and recipient.
+        Index("ix_outbox_recipient", "platform", "workspace_id", "recipient", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -225,11 +252,14 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A DM that failed for good, not yet told to its recipient in a command reply.
+    notice_pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def full_metadata() -> MetaData:
     """Every table the migrations manage, including those defined beside the adapter using them."""
     # Imported here, not at the top: those modules import this one.
+    import bot.store.pairing_models  # intros, blocks, pairing
     import bot.store.slack  # noqa: F401  (slack_events)
 
     return Base.metadata

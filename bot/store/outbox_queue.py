@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import (
+    Integer,
+    Row,
+    Update,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.core.effects import effect_from_json
+from bot.core.effects import Effect, effect_from_json
 from bot.core.ports import OutboxEntry, OutboxItem
 from bot.store.models import OutboxRow
+from bot.store.repositories import SqlOutbox
+from bot.store.types import UTCDateTime
 
+PENDING = literal_column("'pending'")
 _ERROR_LIMIT = 500  # keep recorded errors short: they are for operators, not archives
 
 
@@ -20,67 +35,78 @@ class SqlOutboxQueue:
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._sessions = session_factory
+        self._claim = _claim_statement()
 
     def claim_due(
-        self, *, platforms: Sequence[str], now: datetime, limit: int, lease: timedelta
+        self, *, platform: str, now: datetime, limit: int, lease: timedelta
     ) -> Sequence[OutboxItem]:
-        earlier = aliased(OutboxRow)
-        earlier_pending = exists().where(
-            earlier.status == "pending",
-            earlier.platform == OutboxRow.platform,
-            earlier.workspace_id == OutboxRow.workspace_id,
-            earlier.recipient == OutboxRow.recipient,
-            earlier.id < OutboxRow.id,
-        )
-        statement = (
-            select(OutboxRow)
-            .where(
-                OutboxRow.status == "pending",
-                OutboxRow.platform.in_(platforms),
-                OutboxRow.next_attempt_at <= now,
-                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-                ~earlier_pending,
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
-            # Ignored by SQLite, where a single process ticks.
-            .with_for_update(skip_locked=True, of=OutboxRow)
-        )
-        with self._sessions.begin() as session:
-            rows = session.scalars(statement).all()
-            for row in rows:
-                row.claimed_until = now + lease
-            return [
-                OutboxItem(
-                    id=row.id,
-                    key=row.idempotency_key,
-                    effect=effect_from_json(row.payload),
-                    attempts=row.attempts,
-                    created_at=row.created_at,
+        claimed_until = now + lease
+        values = {"for_platform": platform, "now": now, "limit": limit, "until": claimed_until}
+        while True:
+            with self._sessions.begin() as session:
+                rows = session.execute(self._claim, values).all()
+                items = [self._item(session, row, claimed_until=claimed_until) for row in rows]
+            readable = [item for item in items if item is not None]
+            if readable or len(readable) == len(items):
+                # RETURNING comes in no particular order.
+                return sorted(readable, key=lambda item: item.id)
+            # Only unreadable rows, now dead-lettered: the messages behind them may go.
+
+    @staticmethod
+    def _item(session: Session, row: Row[Any], *, claimed_until: datetime) -> OutboxItem | None:
+        try:
+            effect = effect_from_json(row.payload)
+        except (KeyError, TypeError, ValueError) as error:
+            # A row no version of the bot can read must not block its recipient forever.
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == row.id)
+                .values(
+                    status="dead",
+                    claimed_until=None,
+                    last_error=f"unreadable: {type(error).__name__}: {error}"[:_ERROR_LIMIT],
                 )
-                for row in rows
-            ]
-
-    def mark_sent(self, item_id: int, *, now: datetime) -> None:
-        self._set(item_id, status="sent", sent_at=now, claimed_until=None)
-
-    def retry_at(self, item_id: int, *, at: datetime, error: str, failed: bool) -> None:
-        self._set(
-            item_id,
-            attempts=OutboxRow.attempts + (1 if failed else 0),
-            next_attempt_at=at,
-            claimed_until=None,
-            last_error=error[:_ERROR_LIMIT],
+                .execution_options(synchronize_session=False)
+            )
+            return None
+        return OutboxItem(
+            id=row.id,
+            key=row.idempotency_key,
+            effect=effect,
+            attempts=row.attempts,
+            created_at=row.created_at,
+            claimed_until=claimed_until,
         )
 
-    def mark_dead(self, item_id: int, *, now: datetime, error: str) -> None:
-        self._set(
-            item_id,
+    def mark_sent(self, item: OutboxItem, *, now: datetime) -> bool:
+        return self._settle(item, status="sent", sent_at=now, claimed_until=None, last_error=None)
+
+    def retry_at(self, item: OutboxItem, *, at: datetime, error: str | None, failed: bool) -> bool:
+        values: dict[str, object] = {"next_attempt_at": at, "claimed_until": None}
+        if failed:
+            values["attempts"] = OutboxRow.attempts + 1
+        if error is not None:
+            values["last_error"] = error[:_ERROR_LIMIT]
+        return self._settle(item, **values)
+
+    def mark_dead(self, item: OutboxItem, *, now: datetime, error: str, notify: bool) -> bool:
+        return self._settle(
+            item,
             status="dead",
             attempts=OutboxRow.attempts + 1,
             claimed_until=None,
             last_error=error[:_ERROR_LIMIT],
+            notice_pending_since=now if notify else None,
         )
+
+    def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
+        with self._sessions.begin() as session:
+            if not self._settle_in(session, item, status="sent", sent_at=now, claimed_until=None):
+                return False
+            outbox = SqlOutbox(session)
+            for key, effect in effects.items():
+                outbox.add(effect, key=key, now=now, not_before=now)
+            return True
 
     def entries(self, *, statuses: Sequence[str], limit: int) -> Sequence[OutboxEntry]:
         statement = (
@@ -106,10 +132,90 @@ class SqlOutboxQueue:
                 for row in session.scalars(statement)
             ]
 
-    def _set(self, item_id: int, **values: object) -> None:
+    def counts(self, *, statuses: Sequence[str]) -> Mapping[str, int]:
+        statement = (
+            select(OutboxRow.status, func.count())
+            .where(OutboxRow.status.in_(statuses))
+            .group_by(OutboxRow.status)
+        )
+        with self._sessions() as session:
+            return {status: count for status, count in session.execute(statement).all()}
+
+    def _settle(self, item: OutboxItem, **values: object) -> bool:
         with self._sessions.begin() as session:
-            session.execute(
-                update(OutboxRow)
-                .where(and_(OutboxRow.id == item_id, OutboxRow.status == "pending"))
-                .values(**values)
+            return self._settle_in(session, item, **values)
+
+    @staticmethod
+    def _settle_in(session: Session, item: OutboxItem, **values: object) -> bool:
+        """Change the row only while this claim still holds it: the fence against a worker
+        whose lease ran out settling a message that another worker has taken over."""
+        settled = session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == item.id,
+                OutboxRow.status == "pending",
+                OutboxRow.claimed_until == item.claimed_until,
             )
+            .values(**values)
+            .returning(OutboxRow.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        return settled is not None
+
+
+def _claim_statement() -> Update:
+    """Claim the due messages of a platform: `:for_platform`, `:now`, `:limit`, `:until`.
+
+    One statement, so the claim is atomic on both databases; ix_outbox_due drives it and
+    ix_outbox_recipient answers the per-recipient check (EXPLAIN: ~2 ms with 10^6 sent rows).
+    The status and the limit are written into the SQL, not bound: PostgreSQL reuses a plan
+    for a prepared statement, and a plan that knows neither joins the claim to the whole
+    table (a sequential scan; ~40 ms per 10^5 rows).
+    """
+    now = bindparam("now", type_=UTCDateTime)
+    due, earlier = aliased(OutboxRow, name="due"), aliased(OutboxRow, name="earlier")
+    # The recipient's first pending message, held back by nothing: a message goes only when
+    # it is that one. A correlated subquery, looked up per candidate in ix_outbox_recipient;
+    # as NOT EXISTS, PostgreSQL may plan a join that scans every pending row per candidate
+    # when its statistics are stale (they usually are, for a queue).
+    first_of_recipient = (
+        select(earlier.id)
+        .where(
+            earlier.platform == due.platform,
+            earlier.workspace_id == due.workspace_id,
+            earlier.recipient == due.recipient,
+            earlier.status == PENDING,
+            # A message held until later (quiet hours) does not hold back an urgent one.
+            earlier.not_before <= now,
+        )
+        .order_by(earlier.id)
+        .limit(literal(1, literal_execute=True))
+        .scalar_subquery()
+    )
+    claimable = (
+        select(due.id)
+        .where(
+            due.status == PENDING,
+            due.platform == bindparam("for_platform"),
+            due.next_attempt_at <= now,
+            or_(due.claimed_until.is_(None), due.claimed_until <= now),
+            due.id == first_of_recipient,
+        )
+        .order_by(due.next_attempt_at, due.id)
+        .limit(bindparam("limit", type_=Integer, literal_execute=True))
+        # Ignored by SQLite, where this one UPDATE statement holds the write lock throughout.
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(claimable))
+        .values(claimed_until=bindparam("until", type_=UTCDateTime))
+        .returning(
+            OutboxRow.id,
+            OutboxRow.idempotency_key,
+            OutboxRow.payload,
+            OutboxRow.attempts,
+            OutboxRow.created_at,
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -6,15 +6,27 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.core.effects import ChannelPost, DirectMessage, Effect, GroupIntro, effect_to_json
 from bot.core.effects import effect_workspace as workspace_of
-from bot.core.identity import Member, Platform, Workspace
+from bot.core.identity import Channel, Member, Platform, Workspace
+from bot.core.ports import DueCadence, DueDigest, DueMeeting, DuePromise, OutboxMessage
 from bot.core.records import (
     Cadence,
+    ChannelPrompt,
     Contact,
     LedgerEntry,
     LedgerKind,
@@ -26,6 +38,7 @@ from bot.core.records import (
 )
 from bot.store.models import (
     CadenceRow,
+    ChannelPromptRow,
     ContactRow,
     LedgerEntryRow,
     MeetingRow,
@@ -60,6 +73,20 @@ def owner_of(row: OwnedRow) -> Member:
     return Member(Platform(row.platform), row.workspace_id, row.owner_id)
 
 
+def profile_of_owner(model: type[OwnedRow]) -> ColumnElement[bool]:
+    """Join a private row to its owner's profile (absent for someone who never used the bot)."""
+    return and_(
+        ProfileRow.platform == model.platform,
+        ProfileRow.workspace_id == model.workspace_id,
+        ProfileRow.owner_id == model.owner_id,
+    )
+
+
+# A literal, not a bound parameter: SQLite uses a partial index only when the query repeats
+# the index's condition with the same constant.
+_OPEN = literal_column("'open'")
+
+
 def name_key(name: str) -> str:
     return name.casefold()
 
@@ -90,6 +117,17 @@ class _Repository:
         self._session.add(row)
         self._session.flush()  # assigns the id
         return row
+
+    def _claim(self, statement: Select[Any], *claimed: type[Any]) -> Sequence[Any]:
+        """Due rows, locked for this transaction; rows another worker holds are skipped.
+
+        `FOR UPDATE OF` the claimed tables only: the joined profile may be missing (outer join),
+        and a profile must stay free for commands. SQLite ignores the clause; one process ticks.
+        """
+        statement = statement.with_for_update(skip_locked=True, of=claimed).execution_options(
+            populate_existing=True
+        )
+        return self._session.execute(statement).all()
 
     def _update(self, model: type[OwnedRow], row_id: int, owner: Member, **values: Any) -> None:
         # RETURNING, not rowcount: psycopg reports -1 for some statements.
@@ -132,20 +170,62 @@ class SqlProfileRepository(_Repository):
             "looking_for": profile.looking_for,
             "updated_at": now,
         }
+        statement = insert(ProfileRow).values(
+            platform=member.platform.value,
+            workspace_id=member.workspace_id,
+            owner_id=member.user_id,
+            created_at=now,
+            **fields,
+        )
+        new = statement.excluded
+        same_schedule = and_(
+            ProfileRow.timezone == new.timezone,
+            ProfileRow.digest_weekday == new.digest_weekday,
+            ProfileRow.digest_time == new.digest_time,
+        )
+        # A changed schedule unschedules the next digest, for the digest job to place anew.
+        digest_due_at = case((same_schedule, ProfileRow.digest_due_at), else_=None)
         # An upsert, so two first commands from a new member at once cannot collide.
         self._session.execute(
-            insert(ProfileRow)
-            .values(
-                platform=member.platform.value,
-                workspace_id=member.workspace_id,
-                owner_id=member.user_id,
-                created_at=now,
-                **fields,
-            )
-            .on_conflict_do_update(
-                index_elements=["platform", "workspace_id", "owner_id"], set_=fields
+            statement.on_conflict_do_update(
+                index_elements=["platform", "workspace_id", "owner_id"],
+                set_={**fields, "digest_due_at": digest_due_at},
             )
         )
+
+    def due_digests(self, *, now: datetime, limit: int) -> Sequence[DueDigest]:
+        # Two index range reads rather than one OR, which SQLite answers by scanning the index.
+        found: list[DueDigest] = []
+        for due in (ProfileRow.digest_due_at.is_(None), ProfileRow.digest_due_at <= now):
+            if len(found) == limit:
+                break
+            statement = (
+                select(ProfileRow)
+                .where(due)
+                .order_by(ProfileRow.digest_due_at, ProfileRow.id)  # the index's own order
+                .limit(limit - len(found))
+            )
+            rows = self._claim(statement, ProfileRow)
+            found += [DueDigest(_profile(row), row.digest_due_at) for (row,) in rows]
+        return found
+
+    def schedule_digest(self, member: Member, *, at: datetime) -> None:
+        self._session.execute(
+            update(ProfileRow).where(owned_by(ProfileRow, member)).values(digest_due_at=at)
+        )
+
+    def seeking(self, workspace: Workspace, *, exclude: Member, limit: int) -> Sequence[Profile]:
+        statement = (
+            select(ProfileRow)
+            .where(
+                in_workspace(ProfileRow, workspace),
+                ProfileRow.owner_id != exclude.user_id,
+                ProfileRow.looking_for != "",
+            )
+            .order_by(ProfileRow.updated_at.desc(), ProfileRow.id.desc())
+            .limit(limit)
+        )
+        return [_profile(row) for row in self._all(statement)]
 
 
 class SqlContactRepository(_Repository):
@@ -251,6 +331,20 @@ class SqlMeetingRepository(_Repository):
             .values(follow_up_at=None)
         )
 
+    def due_follow_ups(self, *, now: datetime, limit: int) -> Sequence[DueMeeting]:
+        statement = (
+            select(MeetingRow, ContactRow, ProfileRow)
+            .join(ContactRow, ContactRow.id == MeetingRow.contact_id)
+            .outerjoin(ProfileRow, profile_of_owner(MeetingRow))
+            .where(MeetingRow.follow_up_at <= now)
+            .order_by(MeetingRow.follow_up_at, MeetingRow.id)
+            .limit(limit)
+        )
+        return [
+            DueMeeting(_meeting(m), _contact(c), _profile_or_none(p))
+            for m, c, p in self._claim(statement, MeetingRow)
+        ]
+
 
 class SqlNoteRepository(_Repository):
     def add(self, *, owner: Member, contact_id: int, text: str, now: datetime) -> Note:
@@ -345,6 +439,39 @@ class SqlPromiseRepository(_Repository):
         statement = select(PromiseRow).where(owned_by(PromiseRow, owner)).order_by(PromiseRow.id)
         return [_promise(row) for row in self._all(statement)]
 
+    def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
+        return self._due(PromiseRow.remind_at, now=now, limit=limit)
+
+    def clear_reminders(self, promise_ids: Sequence[int]) -> None:
+        self._clear(promise_ids, remind_at=None)
+
+    def clear_heads_ups(self, promise_ids: Sequence[int]) -> None:
+        self._clear(promise_ids, heads_up_at=None)
+
+    def _clear(self, promise_ids: Sequence[int], **cleared: None) -> None:
+        if promise_ids:  # an idle tick writes nothing
+            self._session.execute(
+                update(PromiseRow).where(PromiseRow.id.in_(promise_ids)).values(**cleared)
+            )
+
+    def due_heads_ups(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
+        return self._due(PromiseRow.heads_up_at, now=now, limit=limit)
+
+    def _due(self, column: Any, *, now: datetime, limit: int) -> Sequence[DuePromise]:
+        statement = (
+            select(PromiseRow, ContactRow, ProfileRow)
+            .join(ContactRow, ContactRow.id == PromiseRow.contact_id)
+            .outerjoin(ProfileRow, profile_of_owner(PromiseRow))
+            # Spelled as the partial index's condition, so both databases use the index.
+            .where(PromiseRow.status == _OPEN, column.is_not(None), column <= now)
+            .order_by(column, PromiseRow.id)
+            .limit(limit)
+        )
+        return [
+            DuePromise(_promise(p), _contact(c), _profile_or_none(pr))
+            for p, c, pr in self._claim(statement, PromiseRow)
+        ]
+
 
 class SqlCadenceRepository(_Repository):
     def get(self, owner: Member, contact_id: int) -> Cadence | None:
@@ -392,6 +519,20 @@ class SqlCadenceRepository(_Repository):
         )
         return [_cadence(row) for row in self._all(statement)]
 
+    def due(self, *, now: datetime, limit: int) -> Sequence[DueCadence]:
+        statement = (
+            select(CadenceRow, ContactRow, ProfileRow)
+            .join(ContactRow, ContactRow.id == CadenceRow.contact_id)
+            .outerjoin(ProfileRow, profile_of_owner(CadenceRow))
+            .where(CadenceRow.due_at <= now)
+            .order_by(CadenceRow.due_at, CadenceRow.id)
+            .limit(limit)
+        )
+        return [
+            DueCadence(_cadence(cd), _contact(c), _profile_or_none(p))
+            for cd, c, p in self._claim(statement, CadenceRow)
+        ]
+
 
 class SqlLedgerRepository(_Repository):
     def add(
@@ -430,36 +571,149 @@ class SqlLedgerRepository(_Repository):
             statement = statement.where(LedgerEntryRow.at >= since)
         return self._session.scalar(statement) or 0
 
+    def get(self, owner: Member, entry_id: int) -> LedgerEntry | None:
+        row = self._first(
+            select(LedgerEntryRow).where(
+                LedgerEntryRow.id == entry_id, owned_by(LedgerEntryRow, owner)
+            )
+        )
+        return None if row is None else _ledger_entry(row)
+
+
+def _in_channel(channel: Channel) -> ColumnElement[bool]:
+    return and_(
+        ChannelPromptRow.platform == channel.platform.value,
+        ChannelPromptRow.workspace_id == channel.workspace_id,
+        ChannelPromptRow.channel_id == channel.channel_id,
+    )
+
+
+class SqlChannelPromptRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, channel: Channel) -> ChannelPrompt | None:
+        row = self._session.scalars(
+            select(ChannelPromptRow)
+            .where(_in_channel(channel))
+            .execution_options(populate_existing=True)
+        ).first()
+        return None if row is None else _channel_prompt(row)
+
+    def put(
+        self,
+        channel: Channel,
+        *,
+        weekday: int,
+        timezone: str,
+        next_post_at: datetime,
+        now: datetime,
+    ) -> ChannelPrompt:
+        insert = dialect_insert(self._session)
+        fields = {"weekday": weekday, "timezone": timezone, "next_post_at": next_post_at}
+        self._session.execute(
+            insert(ChannelPromptRow)
+            .values(
+                platform=channel.platform.value,
+                workspace_id=channel.workspace_id,
+                channel_id=channel.channel_id,
+                created_at=now,
+                **fields,
+            )
+            .on_conflict_do_update(
+                index_elements=["platform", "workspace_id", "channel_id"], set_=fields
+            )
+        )
+        prompt = self.get(channel)
+        assert prompt is not None
+        return prompt
+
+    def save(self, prompt: ChannelPrompt) -> None:
+        self._session.execute(
+            update(ChannelPromptRow)
+            .where(ChannelPromptRow.id == prompt.id)
+            .values(
+                weekday=prompt.weekday,
+                timezone=prompt.timezone,
+                next_post_at=prompt.next_post_at,
+            )
+        )
+
+    def delete(self, channel: Channel) -> None:
+        self._session.execute(delete(ChannelPromptRow).where(_in_channel(channel)))
+
+    def due(self, *, now: datetime, limit: int) -> Sequence[ChannelPrompt]:
+        statement = (
+            select(ChannelPromptRow)
+            .where(ChannelPromptRow.next_post_at <= now)
+            .order_by(ChannelPromptRow.next_post_at, ChannelPromptRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        return [_channel_prompt(row) for row in self._session.scalars(statement)]
+
 
 class SqlOutbox:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, effect: Effect, *, key: str, now: datetime, not_before: datetime) -> bool:
-        workspace = workspace_of(effect)
-        kind, recipient = outbox_recipient(effect)
+        return self.add_many([OutboxMessage(effect, key, not_before)], now=now) == 1
+
+    def add_many(self, messages: Sequence[OutboxMessage], *, now: datetime) -> int:
+        if not messages:
+            return 0
         insert = dialect_insert(self._session)
         # ON CONFLICT DO NOTHING: a duplicate key is skipped without aborting the transaction,
         # and RETURNING tells which happened (psycopg's rowcount is -1 here).
-        inserted = self._session.scalar(
+        # One cached statement, executed for many rows ("insertmanyvalues" batches them).
+        inserted = self._session.scalars(
             insert(OutboxRow.__table__)
-            .values(
-                idempotency_key=key,
-                platform=workspace.platform.value,
-                workspace_id=workspace.workspace_id,
-                kind=kind,
-                recipient=recipient,
-                payload=effect_to_json(effect),
-                created_at=now,
-                not_before=not_before,
-                next_attempt_at=not_before,
-                attempts=0,
-                status="pending",
-            )
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(OutboxRow.__table__.c.id)
+            .returning(OutboxRow.__table__.c.id),
+            [_outbox_values(m, now=now) for m in messages],
+        ).all()
+        return len(inserted)
+
+    def take_undelivered(self, member: Member) -> int:
+        untold = and_(
+            in_workspace(OutboxRow, member.workspace),
+            OutboxRow.recipient == member.user_id,
+            OutboxRow.status == "dead",
+            OutboxRow.kind == "dm",
+            OutboxRow.notice_pending_since.is_not(None),
         )
-        return inserted is not None
+        # Looked up first, so the usual answer (none) never takes SQLite's write lock.
+        if self._session.scalar(select(OutboxRow.id).where(untold).limit(1)) is None:
+            return 0
+        # Counted from what this UPDATE changed: of two concurrent commands, only one tells.
+        told = self._session.scalars(
+            update(OutboxRow)
+            .where(untold)
+            .values(notice_pending_since=None)
+            .returning(OutboxRow.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        return len(told)
+
+
+def _outbox_values(message: OutboxMessage, *, now: datetime) -> dict[str, Any]:
+    workspace = workspace_of(message.effect)
+    kind, recipient = outbox_recipient(message.effect)
+    return {
+        "idempotency_key": message.key,
+        "platform": workspace.platform.value,
+        "workspace_id": workspace.workspace_id,
+        "kind": kind,
+        "recipient": recipient,
+        "payload": effect_to_json(message.effect),
+        "created_at": now,
+        "not_before": message.not_before,
+        "next_attempt_at": message.not_before,
+        "attempts": 0,
+        "status": "pending",
+    }
 
 
 def outbox_recipient(effect: Effect) -> tuple[str, str]:
@@ -490,6 +744,20 @@ def _profile(row: ProfileRow) -> Profile:
         open_to_intros=row.open_to_intros,
         offer=row.offer,
         looking_for=row.looking_for,
+    )
+
+
+def _profile_or_none(row: ProfileRow | None) -> Profile | None:
+    return None if row is None else _profile(row)
+
+
+def _channel_prompt(row: ChannelPromptRow) -> ChannelPrompt:
+    return ChannelPrompt(
+        id=row.id,
+        channel=Channel(Platform(row.platform), row.workspace_id, row.channel_id),
+        weekday=row.weekday,
+        timezone=row.timezone,
+        next_post_at=row.next_post_at,
     )
 
 

@@ -97,6 +97,6 @@ async def slack_oauth_stores(
     """slack-sdk's installation and OAuth state stores, their tables created if missing."""
     installations = AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine)
     states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
-    await installations.create_tables()
-    await states.create_tables()
+    await installations.create_tables()  # type: ignore[no-untyped-call]
+    await states.create_tables()  # type: ignore[no-untyped-call]
     return installations, states

@@ -9,18 +9,37 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.identity import Member, Workspace
 from bot.core.ports import (
+    BlockRepository,
     CadenceRepository,
+    ChannelPromptRepository,
     ContactRepository,
+    IntroRepository,
     LedgerRepository,
     MeetingRepository,
     NoteRepository,
     Outbox,
+    PairingRepository,
     ProfileRepository,
     PromiseRepository,
 )
-from bot.store.models import PRIVATE_TABLES, Base, ContactRow, OutboxRow, WorkspaceRow
+from bot.store.intro_repositories import (
+    SqlBlockRepository,
+    SqlIntroRepository,
+    SqlPairingRepository,
+    erase_member_rows,
+    erase_workspace_rows,
+)
+from bot.store.models import (
+    PRIVATE_TABLES,
+    Base,
+    ChannelPromptRow,
+    ContactRow,
+    OutboxRow,
+    WorkspaceRow,
+)
 from bot.store.repositories import (
     SqlCadenceRepository,
+    SqlChannelPromptRepository,
     SqlContactRepository,
     SqlLedgerRepository,
     SqlMeetingRepository,
@@ -46,6 +65,10 @@ class SqlUnitOfWork:
         self.promises: PromiseRepository = SqlPromiseRepository(session)
         self.cadences: CadenceRepository = SqlCadenceRepository(session)
         self.ledger: LedgerRepository = SqlLedgerRepository(session)
+        self.channel_prompts: ChannelPromptRepository = SqlChannelPromptRepository(session)
+        self.intros: IntroRepository = SqlIntroRepository(session)
+        self.blocks: BlockRepository = SqlBlockRepository(session)
+        self.pairing: PairingRepository = SqlPairingRepository(session)
         self.outbox: Outbox = SqlOutbox(session)
 
     def erase_member(self, member: Member) -> None:
@@ -56,6 +79,7 @@ class SqlUnitOfWork:
         """
         for model in PRIVATE_TABLES:
             self.session.execute(delete(model).where(owned_by(model, member)))
+        erase_member_rows(self.session, member)
         self.session.execute(
             update(ContactRow)
             .where(
@@ -74,7 +98,13 @@ class SqlUnitOfWork:
 
     def erase_workspace(self, workspace: Workspace) -> None:
         """Delete every row of the workspace (an uninstall or a guild removal)."""
-        models: tuple[type[Base], ...] = (*PRIVATE_TABLES, OutboxRow, WorkspaceRow)
+        erase_workspace_rows(self.session, workspace)
+        models: tuple[type[Base], ...] = (
+            *PRIVATE_TABLES,
+            ChannelPromptRow,
+            OutboxRow,
+            WorkspaceRow,
+        )
         for model in models:
             self.session.execute(delete(model).where(in_workspace(model, workspace)))
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.commands.registry import COMMANDS
-from tests.unit.harness import Buddy
+from bot.core.identity import Member
+from tests.unit.harness import ALICE, BOB, GENERAL, Buddy
 
-# Everything a command's examples may refer to: @sam, promises #1 and #2.
+# Everything a command's examples may refer to: @sam, promises #1 and #2; and pairing on in
+# #general, where @sam, @bob and the member running the examples take part.
 SETUP = ("met <@USAM> at PyCon", "promise <@USAM> the slides by friday", "promise <@USAM> a link")
+SAM = Member(ALICE.platform, ALICE.workspace_id, "USAM")
 EXAMPLES = [(spec.name, example) for spec in COMMANDS for example in spec.examples]
 
 
@@ -31,7 +34,13 @@ def test_every_example_in_the_help_works_as_written(
 ) -> None:
     for line in SETUP:
         buddy.say(line)
-    reply = buddy.say(example.replace("@sam", "<@USAM>"))
+    buddy.say("pairing on", channel=GENERAL, is_organiser=True)
+    for member in (ALICE, BOB, SAM):
+        buddy.say("join", by=member, channel=GENERAL)
+    # Channel commands (pairing, prompts) are run in a channel, by an organiser.
+    [spec] = [spec for spec in COMMANDS if spec.name == command]
+    where = {"channel": GENERAL, "is_organiser": True} if spec.needs_channel else {}
+    reply = buddy.say(example.replace("@sam", "<@USAM>").replace("@bob", "<@UBOB>"), **where)
     assert not reply.startswith(("⚠️", "Sorry")), reply
 
 

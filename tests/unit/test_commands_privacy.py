@@ -10,7 +10,7 @@ import pytest
 from bot.commands.privacy import ACTION_FORGET
 from bot.core.effects import DirectMessage
 from bot.core.message import ChoiceStyle
-from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, CAROL, NOW, Buddy
+from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, CAROL, GENERAL, NOW, Buddy
 
 
 def alice_has_a_life(buddy: Buddy) -> None:
@@ -80,6 +80,19 @@ def test_export_holds_everything_about_the_member(buddy: Buddy) -> None:
         ("give", "ALICE-GIVE"),
         ("ask", "ALICE-ASK"),
     ]
+
+
+def test_export_holds_the_members_blocks_and_pairing_channels_but_not_who_blocked_them(
+    buddy: Buddy,
+) -> None:
+    buddy.say("block <@UBOB>")
+    buddy.say("block <@UALICE>", by=CAROL)
+    buddy.say("pairing on", by=CAROL, channel=GENERAL, is_organiser=True)
+    buddy.say("join", channel=GENERAL)
+    data = buddy.export()
+    assert [b["member"] for b in data["blocked"]] == ["UBOB"]
+    assert [(p["channel"], p["state"]) for p in data["pairing"]] == [("CGENERAL", "active")]
+    assert "UCAROL" not in json.dumps(data)
 
 
 def test_export_holds_nothing_of_another_members_data(buddy: Buddy) -> None:

@@ -1,0 +1,307 @@
+"""The Discord adapter: a discord.py client whose `/buddy` commands and buttons run the core."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.adapters.discord_commands import MAX_CHOICES, CommandLine, build_group
+from bot.adapters.discord_messenger import DiscordMessenger, DmClosedNotices, Pacer
+from bot.adapters.discord_render import BuddyButton, no_mentions, render
+from bot.commands.base import ActionInput, AnySpec, CommandInput
+from bot.commands.registry import COMMANDS
+from bot.commands.replies import oops_reply
+from bot.commands.service import CommandService
+from bot.core.identity import Channel, Member, Platform, Workspace
+from bot.core.message import Message, Paragraph, paragraph, text_message
+
+log = logging.getLogger(__name__)
+
+SHARDING_REQUIRED = 4011  # the gateway's close code once a bot is in too many guilds for one shard
+# discord.py waits out a rate limit up to this long itself (30 s is its minimum); a longer one is
+# raised, so the outbox reschedules the message instead of holding a delivery task.
+MAX_RATELIMIT_WAIT = 30.0
+
+TIMEZONE_HINT = (
+    "🕑 I read times in UTC: Discord doesn't tell me your time zone. "
+    "Set yours with `/buddy settings timezone:` (start typing a city)."
+)
+DMS_CLOSED_NOTE = (
+    "📭 I couldn't send you a direct message: your DMs are closed to me, so reminders can't "
+    "reach you. Allow direct messages from this server's members (server menu → Privacy "
+    "Settings) to get them."
+)
+NOT_SYNCED = (
+    "⚠️ My commands changed since they were registered: ask a server admin to run "
+    "`buddy discord sync`."
+)
+
+
+@dataclass(frozen=True)
+class DiscordPorts:
+    """What the adapter needs from the rest of the bot; `bot.app` passes the concrete pieces."""
+
+    service: CommandService
+    erase_workspace: Callable[[Workspace], None]  # the bot left a guild: forget it
+    open_promises: Callable[[Member], Sequence[tuple[int, str]]]  # (number, what), for autocomplete
+    timezone_chosen: Callable[[Member], bool]
+    after_each: Callable[[], None] = lambda: None  # a command ran: its messages may be queued
+
+
+def bot_intents() -> discord.Intents:
+    """Guild events only: interactions need no intent, and the bot reads no messages or members."""
+    intents = discord.Intents.none()
+    intents.guilds = True  # GUILD_CREATE/DELETE: leaving a guild erases it; channels for threads
+    return intents
+
+
+def point_at(*, api_url: str = "", gateway_url: str = "") -> None:
+    """DISCORD_API_URL and DISCORD_GATEWAY_URL: discord.py reads both from class attributes."""
+    if api_url:
+        Route.BASE = api_url.rstrip("/")
+    if gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class BuddyTree(app_commands.CommandTree[Any]):
+    """Errors end in a private, friendly reply, not Discord's "The application did not respond"."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        if interaction.type is discord.InteractionType.autocomplete:
+            log.warning("autocomplete failed: %s", error)
+            return
+        if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
+            text = NOT_SYNCED
+        else:
+            log.error("discord command failed", exc_info=error)
+            text = "\n".join(part.content for part in render(oops_reply()))
+        with contextlib.suppress(discord.HTTPException):
+            if interaction.response.is_done():
+                await interaction.followup.send(
+                    text, ephemeral=True, allowed_mentions=no_mentions()
+                )
+            else:
+                await interaction.response.send_message(
+                    text, ephemeral=True, allowed_mentions=no_mentions()
+                )
+
+
+class BuddyClient(discord.Client):
+    """One `/buddy` group made from the command specs, persistent buttons, and the messenger."""
+
+    def __init__(self, ports: DiscordPorts, *, dm_interval: float = 1.0, **options: Any) -> None:
+        super().__init__(
+            intents=bot_intents(),
+            allowed_mentions=no_mentions(),  # the default for anything not saying otherwise
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            **options,
+        )
+        self.ports = ports
+        self.dm_closed = DmClosedNotices()
+        self.messenger = DiscordMessenger(self, pacer=Pacer(dm_interval), dm_closed=self.dm_closed)
+        self.tree = BuddyTree(self)
+        self.tree.add_command(
+            build_group(COMMANDS, invoke=self.run_command, complete_number=self.complete_promise)
+        )
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(BuddyButton)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Kicked, or the guild deleted (an outage is `guild_unavailable`, not this)."""
+        await asyncio.to_thread(
+            self.ports.erase_workspace, Workspace(Platform.DISCORD, str(guild.id))
+        )
+        log.info("left a guild and erased its data", extra={"workspace": str(guild.id)})
+
+    async def run_command(
+        self, interaction: discord.Interaction[Any], spec: AnySpec, line: CommandLine
+    ) -> None:
+        try:
+            # Database work may take longer than the 3 seconds Discord allows for an answer.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if interaction.guild_id is None:
+                await self._reply(interaction, text_message("⚠️ Use /buddy in a server."), "")
+                return
+            member = _member(interaction, str(interaction.guild_id))
+            if line.problem:
+                reply = text_message("⚠️ ", line.problem)
+            else:
+                reply = await asyncio.to_thread(
+                    self.ports.service.run,
+                    CommandInput(
+                        text=line.text,
+                        invoker=member,
+                        channel=_channel(interaction, member.workspace_id),
+                        invoker_name=interaction.user.display_name,
+                        mention_names=line.mention_names,
+                        platform_timezone=None,  # Discord shares none
+                        is_organiser=interaction.permissions.manage_channels,
+                    ),
+                )
+            notes = await self._notes(member, names_a_time=line.names_a_time)
+            await self._reply(interaction, _with_notes(reply, notes), member.workspace_id)
+        finally:
+            self.ports.after_each()
+
+    async def press_button(
+        self, interaction: discord.Interaction[Any], *, action: str, guild_id: str, payload: str
+    ) -> None:
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            # A button in a DM has no guild: the one it was made for is in its custom_id.
+            workspace = guild_id or (str(interaction.guild_id) if interaction.guild_id else "")
+            if not workspace:
+                await self._reply(interaction, text_message("⚠️ That button is too old."), "")
+                return
+            member = _member(interaction, workspace)
+            reply = await asyncio.to_thread(
+                self.ports.service.press,
+                ActionInput(
+                    action=action,
+                    payload=payload,
+                    invoker=member,
+                    channel=_channel(interaction, workspace),
+                    invoker_name=interaction.user.display_name,
+                ),
+            )
+            notes = await self._notes(member, names_a_time=False)
+            await self._reply(interaction, _with_notes(reply, notes), workspace)
+        finally:
+            self.ports.after_each()
+
+    async def complete_promise(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The member's open promises, for the `number` options."""
+        if interaction.guild_id is None:
+            return []
+        member = _member(interaction, str(interaction.guild_id))
+        promises = await asyncio.to_thread(self.ports.open_promises, member)
+        needle = current.strip().lstrip("#").lower()
+        return [
+            app_commands.Choice(name=f"#{number} · {what}"[:100], value=number)
+            for number, what in promises
+            if not needle or needle in str(number) or needle in what.lower()
+        ][:MAX_CHOICES]
+
+    async def _notes(self, member: Member, *, names_a_time: bool) -> list[Paragraph]:
+        notes = []
+        if self.dm_closed.pop(member):
+            notes.append(paragraph(DMS_CLOSED_NOTE))
+        if names_a_time and not await asyncio.to_thread(self.ports.timezone_chosen, member):
+            notes.append(paragraph(TIMEZONE_HINT))
+        return notes
+
+    async def _reply(
+        self, interaction: discord.Interaction[Any], message: Message, workspace_id: str
+    ) -> None:
+        """Follow the deferred answer up, visible to the member only, pinging no one."""
+        for part in render(message):
+            await interaction.followup.send(
+                ephemeral=True,
+                **part.send_kwargs(guild_id=workspace_id, allowed_mentions=no_mentions()),
+            )
+
+
+class ShardedBuddyClient(BuddyClient, discord.AutoShardedClient):
+    """The same bot over as many gateway shards as Discord recommends."""
+
+
+def _member(interaction: discord.Interaction[Any], workspace_id: str) -> Member:
+    return Member(Platform.DISCORD, workspace_id, str(interaction.user.id))
+
+
+def _channel(interaction: discord.Interaction[Any], workspace_id: str) -> Channel | None:
+    if interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    return Channel(Platform.DISCORD, workspace_id, str(interaction.channel_id))
+
+
+def _with_notes(reply: Message, notes: list[Paragraph]) -> Message:
+    return replace(reply, blocks=(*reply.blocks, *notes)) if notes else reply
+
+
+def make_client(
+    ports: DiscordPorts, *, sharded: bool = False, dm_interval: float = 1.0, **options: Any
+) -> BuddyClient:
+    """`options` go to discord.py's client as they are."""
+    kind = ShardedBuddyClient if sharded else BuddyClient
+    return kind(ports, dm_interval=dm_interval, **options)
+
+
+Background = Callable[[DiscordMessenger], Coroutine[Any, Any, None]]
+
+
+async def run_bot(
+    ports: DiscordPorts,
+    *,
+    token: str,
+    sharded: bool = False,
+    background: Background | None = None,
+    **options: Any,
+) -> None:
+    """Run the gateway client in this event loop until it stops.
+
+    `background(messenger)` runs alongside (the ticker and the delivery loop). A bot Discord says
+    is too big for one shard restarts as an `AutoShardedClient`.
+    """
+    while True:
+        client = make_client(ports, sharded=sharded, **options)
+        try:
+            await _run_client(client, token=token, background=background)
+            return
+        except discord.ConnectionClosed as closed:
+            if closed.code != SHARDING_REQUIRED or sharded:
+                raise
+            log.warning("Discord requires sharding for this bot: restarting with shards")
+            sharded = True
+
+
+async def _run_client(client: BuddyClient, *, token: str, background: Background | None) -> None:
+    async with client:
+        await client.login(token)
+        task = asyncio.create_task(background(client.messenger)) if background else None
+        if task is not None:
+            task.add_done_callback(_report_crash)
+        try:
+            await client.connect()
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the background work stopped", exc_info=task.exception())
+
+
+async def sync_commands(ports: DiscordPorts, *, token: str, guild_id: int | None = None) -> int:
+    """Register `/buddy` with Discord (globally, or in one guild at once); its subcommand count.
+
+    Command creation is rate-limited by Discord, so this runs on demand, never at every start.
+    """
+    client = make_client(ports)
+    async with client:
+        await client.login(token)
+        if guild_id is None:
+            synced = await client.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            client.tree.copy_global_to(guild=guild)
+            synced = await client.tree.sync(guild=guild)
+    return sum(len(command.options) for command in synced)

@@ -1,0 +1,208 @@
+"""The Discord messenger: DMs, posts and private intro threads; failures as delivery errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal
+
+import aiohttp
+import discord
+
+from bot.adapters.discord_render import (
+    Outgoing,
+    mentioned_user_ids,
+    no_mentions,
+    only_users,
+    render,
+)
+from bot.core.errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    RateLimited,
+    TransientDeliveryError,
+)
+from bot.core.identity import Channel, Member, Platform
+from bot.core.message import Message
+
+log = logging.getLogger(__name__)
+
+CANNOT_DM = 50007  # "Cannot send messages to this user": DMs closed, or the bot is blocked
+OPENING_DMS_TOO_FAST = 40003  # Discord's anti-spam: stop opening new DMs for a while
+DM_COOLDOWN = 60.0
+THREAD_NAME = "👋 Introductions"
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week
+
+
+class DmsClosed(PermanentDeliveryError):
+    """The member does not accept DMs from the bot; they are told in their next reply."""
+
+
+class Pacer:
+    """At most one new DM channel per `interval` seconds across the bot (Discord's anti-spam)."""
+
+    def __init__(self, interval: float) -> None:
+        self._interval = interval
+        self._lock = asyncio.Lock()
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = loop.time() + self._interval
+
+    def hold(self, seconds: float) -> None:
+        """Open no new DM channel for `seconds` (Discord said we went too fast)."""
+        self._next = max(self._next, asyncio.get_running_loop().time() + seconds)
+
+
+class DmClosedNotices:
+    """Members whose DMs refused the bot, until their next reply tells them (this process)."""
+
+    def __init__(self) -> None:
+        self._members: set[Member] = set()
+
+    def add(self, member: Member) -> None:
+        self._members.add(member)
+
+    def pop(self, member: Member) -> bool:
+        if member in self._members:
+            self._members.discard(member)
+            return True
+        return False
+
+
+def _retry_after(error: discord.HTTPException) -> float:
+    try:
+        return float(error.response.headers.get("Retry-After", "5"))
+    except ValueError:
+        return 5.0
+
+
+def delivery_error(error: discord.HTTPException) -> DeliveryError:
+    """What the outbox should do about a refused request."""
+    detail = f"{error.status} {error.code}: {error.text}"[:300]
+    if error.code == CANNOT_DM:
+        return DmsClosed(detail)
+    if error.code == OPENING_DMS_TOO_FAST:
+        return RateLimited(DM_COOLDOWN, detail)
+    if error.status == 429:  # discord.py retried it already, or it came from Cloudflare
+        return RateLimited(_retry_after(error), detail)
+    if error.status >= 500:
+        return TransientDeliveryError(detail)
+    # 400, 403, 404: a gone member or channel, or a missing permission; retrying won't help.
+    return PermanentDeliveryError(detail)
+
+
+@contextmanager
+def delivery_errors() -> Iterator[None]:
+    """Turn discord.py's and aiohttp's failures into the outbox's delivery errors."""
+    try:
+        yield
+    except discord.RateLimited as limited:  # a wait longer than max_ratelimit_timeout
+        raise RateLimited(limited.retry_after, str(limited)) from limited
+    except discord.HTTPException as error:
+        raise delivery_error(error) from error
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
+        raise TransientDeliveryError(f"{type(error).__name__}: {error}") from error
+
+
+class DiscordMessenger:
+    """The outbound port for Discord; every call goes through the client's HTTP session."""
+
+    def __init__(self, client: discord.Client, *, pacer: Pacer, dm_closed: DmClosedNotices) -> None:
+        self._client = client
+        self._pacer = pacer
+        self._dm_closed = dm_closed
+        # Threads opened for a group but not yet posted to: a retried post reuses its thread,
+        # and only a group's own thread may ping the members it names.
+        self._groups: dict[tuple[str, tuple[str, ...]], discord.Thread] = {}
+
+    async def send_dm(self, member: Member, message: Message) -> None:
+        try:
+            with delivery_errors():
+                user_id = int(member.user_id)
+                user = self._client.get_user(user_id) or await self._client.fetch_user(user_id)
+                if user.dm_channel is None:
+                    await self._pacer.wait()
+                    await user.create_dm()
+                for part in render(message):
+                    await user.send(**self._kwargs(part, member.workspace_id, no_mentions()))
+        except DmsClosed:
+            self._dm_closed.add(member)
+            raise
+        except RateLimited as limited:
+            if limited.retry_after >= DM_COOLDOWN:
+                self._pacer.hold(limited.retry_after)
+            raise
+
+    async def post(self, channel: Channel, message: Message) -> None:
+        thread = next((t for t in self._groups.values() if str(t.id) == channel.channel_id), None)
+        # In a group's own thread the bot may ping the members it names; anywhere else, no one.
+        allowed = only_users(mentioned_user_ids(message)) if thread else no_mentions()
+        try:
+            with delivery_errors():
+                target = thread or self._client.get_partial_messageable(
+                    int(channel.channel_id), guild_id=int(channel.workspace_id)
+                )
+                for part in render(message):
+                    await target.send(**self._kwargs(part, channel.workspace_id, allowed))
+        except (RateLimited, TransientDeliveryError):
+            raise  # the retry posts in the same thread
+        except DeliveryError:
+            self._forget(thread)
+            raise
+        self._forget(thread)
+
+    def _forget(self, thread: discord.Thread | None) -> None:
+        self._groups = {key: t for key, t in self._groups.items() if t is not thread}
+
+    async def open_group(
+        self, members: Sequence[Member], *, near: Channel | None
+    ) -> Channel | None:
+        """A private thread in `near` with the members added; None (DM each) where there is none."""
+        if near is None:
+            return None
+        key = (near.channel_id, tuple(sorted(m.user_id for m in members)))
+        thread = self._groups.get(key)
+        if thread is None:
+            thread = await self._create_thread(near)
+            if thread is None:
+                return None
+            self._groups[key] = thread
+        with delivery_errors():
+            for member in members:
+                await thread.add_user(discord.Object(id=int(member.user_id)))
+        return Channel(Platform.DISCORD, near.workspace_id, str(thread.id))
+
+    async def _create_thread(self, near: Channel) -> discord.Thread | None:
+        with delivery_errors():
+            try:
+                channel = self._client.get_channel(int(near.channel_id)) or (
+                    await self._client.fetch_channel(int(near.channel_id))
+                )
+                if isinstance(channel, discord.Thread) and channel.parent is not None:
+                    channel = channel.parent
+                if not isinstance(channel, discord.TextChannel):
+                    return None
+                return await channel.create_thread(
+                    name=THREAD_NAME,
+                    type=discord.ChannelType.private_thread,
+                    invitable=False,
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                )
+            except (discord.Forbidden, discord.NotFound) as error:
+                # No thread here (channel gone, or private threads not allowed): DM each instead.
+                log.warning("no private thread in channel %s: %s", near.channel_id, error.text)
+                return None
+
+    @staticmethod
+    def _kwargs(
+        part: Outgoing, workspace_id: str, allowed: discord.AllowedMentions
+    ) -> dict[str, Any]:
+        return part.send_kwargs(guild_id=workspace_id, allowed_mentions=allowed)

@@ -1,0 +1,222 @@
+"""Discord rendering: neutral messages as content, allowed mentions and persistent buttons."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.core.message import (
+    Attachment,
+    Block,
+    Bullets,
+    Choice,
+    ChoiceStyle,
+    Inline,
+    Mention,
+    Message,
+    Paragraph,
+    Strong,
+    UserText,
+)
+
+MAX_CONTENT = 2000  # Discord's limit for a message's content
+MAX_BUTTONS = 25  # five rows of five
+# The custom_id carries everything a press needs, so a button works after any restart: the action,
+# the guild (a DM has none, yet the member's data lives per guild) and the choice's payload.
+BUTTON_TEMPLATE = r"buddy:(?P<action>[a-z_.]+):(?P<guild>[0-9]*):(?P<payload>.*)"
+
+_STYLES = {
+    ChoiceStyle.DEFAULT: discord.ButtonStyle.secondary,
+    ChoiceStyle.PRIMARY: discord.ButtonStyle.primary,
+    ChoiceStyle.DANGER: discord.ButtonStyle.danger,
+}
+
+
+def user_text(text: str) -> str:
+    """What a member typed, shown literally: no markdown, no mention, no broadcast."""
+    return escape_mentions(escape_markdown(text))
+
+
+def _inline(part: Inline) -> str:
+    match part:
+        case str():
+            # Bot text may use markdown (`code`), but never pings: a safety net for any user
+            # words a command echoes inside its own sentence.
+            return escape_mentions(part)
+        case UserText(text):
+            return user_text(text)
+        case Strong(text):
+            return f"**{user_text(text)}**"
+        case Mention(member):
+            return f"<@{member.user_id}>"
+
+
+def _paragraph(block: Paragraph) -> str:
+    return "".join(_inline(part) for part in block.parts)
+
+
+def _lines(blocks: Iterable[Block]) -> list[str]:
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines.append(_paragraph(block))
+        else:
+            lines += [f"• {_paragraph(item)}" for item in block.items]
+    return lines
+
+
+def mentioned_user_ids(message: Message) -> tuple[int, ...]:
+    """The members the message means to name (Mention parts), in order, once each."""
+    ids: dict[int, None] = {}
+    paragraphs = [
+        item
+        for block in message.blocks
+        for item in (block.items if isinstance(block, Bullets) else (block,))
+    ]
+    for block in paragraphs:
+        for part in block.parts:
+            if isinstance(part, Mention) and part.member.user_id.isdigit():
+                ids[int(part.member.user_id)] = None
+    return tuple(ids)
+
+
+def _chunks(lines: list[str], limit: int = MAX_CONTENT) -> list[str]:
+    """Whole lines packed into messages of at most `limit` characters."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        while len(line) > limit:  # a single giant line: cut it, rather than lose it
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current or not chunks:
+        chunks.append(current or "…")
+    return chunks
+
+
+def custom_id(choice: Choice, *, guild_id: str) -> str:
+    return f"buddy:{choice.action}:{guild_id}:{choice.payload}"
+
+
+@runtime_checkable
+class ButtonPresser(Protocol):
+    """The client that handles a press: the button itself only knows its custom_id."""
+
+    async def press_button(
+        self, interaction: discord.Interaction[Any], *, action: str, guild_id: str, payload: str
+    ) -> None: ...
+
+
+class BuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
+    """A persistent button: rebuilt from its custom_id whenever pressed, even after a restart."""
+
+    def __init__(
+        self,
+        *,
+        action: str,
+        guild_id: str,
+        payload: str,
+        label: str = "…",
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+    ) -> None:
+        self.action = action
+        self.guild_id = guild_id
+        self.payload = payload
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80], style=style, custom_id=f"buddy:{action}:{guild_id}:{payload}"
+            )
+        )
+
+    @classmethod
+    def for_choice(cls, choice: Choice, *, guild_id: str) -> BuddyButton:
+        return cls(
+            action=choice.action,
+            guild_id=guild_id,
+            payload=choice.payload,
+            label=choice.label,
+            style=_STYLES[choice.style],
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> BuddyButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        style = item.style if isinstance(item, discord.ui.Button) else discord.ButtonStyle.secondary
+        return cls(
+            action=match["action"],
+            guild_id=match["guild"],
+            payload=match["payload"],
+            label=label or "…",
+            style=style,
+        )
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if isinstance(interaction.client, ButtonPresser):
+            await interaction.client.press_button(
+                interaction, action=self.action, guild_id=self.guild_id, payload=self.payload
+            )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One Discord message of a rendered `Message` (long ones take several)."""
+
+    content: str
+    choices: tuple[Choice, ...] = ()
+    attachment: Attachment | None = None
+
+    def send_kwargs(
+        self, *, guild_id: str, allowed_mentions: discord.AllowedMentions
+    ) -> dict[str, Any]:
+        """Keyword arguments for `send`: discord.py objects are built fresh for every send."""
+        kwargs: dict[str, Any] = {"content": self.content, "allowed_mentions": allowed_mentions}
+        if self.choices:
+            view = discord.ui.View(timeout=None)
+            for choice in self.choices[:MAX_BUTTONS]:
+                view.add_item(BuddyButton.for_choice(choice, guild_id=guild_id))
+            kwargs["view"] = view
+        if self.attachment is not None:
+            kwargs["file"] = discord.File(
+                io.BytesIO(self.attachment.content.encode()), filename=self.attachment.filename
+            )
+        return kwargs
+
+
+def render(message: Message) -> list[Outgoing]:
+    """Content chunks of at most 2,000 characters; buttons and the file ride on the last one."""
+    chunks = _chunks(_lines(message.blocks))
+    last = Outgoing(chunks[-1], message.choices, message.attachment)
+    return [Outgoing(chunk) for chunk in chunks[:-1]] + [last]
+
+
+def no_mentions() -> discord.AllowedMentions:
+    return discord.AllowedMentions.none()
+
+
+def only_users(user_ids: Iterable[int]) -> discord.AllowedMentions:
+    """Exactly these members may be pinged: never everyone, here or a role."""
+    return discord.AllowedMentions(
+        everyone=False,
+        roles=False,
+        users=[discord.Object(id=user_id) for user_id in user_ids],
+        replied_user=False,
+    )

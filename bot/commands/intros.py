@@ -1,0 +1,400 @@
+"""Double opt-in introductions and confidential blocks: `intro`, `block`, `unblock`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.parsing import PersonRef, require_text, take_person
+from bot.commands.replies import echo
+from bot.core import intros
+from bot.core.effects import DirectMessage, GroupIntro
+from bot.core.errors import UserError
+from bot.core.identity import Member
+from bot.core.intros import Outcome, Refusal
+from bot.core.message import (
+    Choice,
+    ChoiceStyle,
+    Inline,
+    Mention,
+    Message,
+    Paragraph,
+    UserText,
+    bullets,
+    message,
+    paragraph,
+)
+from bot.core.policy import Policy
+from bot.core.ports import UnitOfWork
+from bot.core.records import Intro, Profile
+from bot.core.schedule import not_before
+
+ACTION_ACCEPT = "intro.accept"
+ACTION_DECLINE = "intro.decline"
+NOT_HAPPENED = "didn't happen this time"
+
+
+# --- intro ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntroRequest:
+    a: PersonRef
+    b: PersonRef
+    reason: str
+
+
+INTRO_EXAMPLE = "intro @sam @bob you both run Rust meetups"
+
+
+def parse_intro(text: str, env: ParseEnv) -> IntroRequest:
+    # The invoker naming themself is the intro rules' to refuse, in the intro's own words.
+    anyone = replace(env, invoker=Member(env.invoker.platform, env.invoker.workspace_id, ""))
+    a, rest = take_person(text, anyone, role="who to introduce")
+    b, rest = take_person(rest, anyone, role="who to introduce them to")
+    reason = require_text(rest, what="why they should meet", example=INTRO_EXAMPLE)
+    return IntroRequest(a, b, reason)
+
+
+def _member(ctx: Context, person: PersonRef) -> Member | None:
+    if person.user_id is None:
+        return None
+    return Member(ctx.invoker.platform, ctx.invoker.workspace_id, person.user_id)
+
+
+def _refusal_error(refusal: Refusal, req: IntroRequest) -> UserError:
+    match refusal:
+        case Refusal.YOURSELF:
+            return UserError(
+                "You can't introduce yourself — but you can say hello to anyone directly.",
+                hint="`intro` connects two other members who should meet.",
+            )
+        case Refusal.NOT_A_MEMBER:
+            outside = req.a if req.a.user_id is None else req.b
+            return UserError(
+                f"I can only introduce members of this community, and {echo(outside.name)} "
+                "isn't one I can reach.",
+                hint=f"Mention both people, like `{INTRO_EXAMPLE}`.",
+            )
+        case Refusal.SAME_PERSON:
+            return UserError("That's the same person twice: introduce two different members.")
+        case Refusal.TOO_MANY_WAITING:
+            return UserError(
+                f"You have {intros.MAX_WAITING} introductions waiting for answers already.",
+                hint="Once some are settled (a week at most), you can make more.",
+            )
+        case Refusal.UNAVAILABLE:
+            # One wording for every private reason: it must not tell them apart.
+            return UserError(
+                "I can't make this introduction. Not everyone takes introductions through me, "
+                "and I never say who or why.",
+                hint="Thanks for thinking of them, all the same.",
+            )
+        case Refusal.RECENTLY_INTRODUCED:
+            return UserError(
+                f"These two were introduced in the last {intros.REPEAT_WINDOW.days} days: "
+                "let's give that one time."
+            )
+
+
+def handle_intro(ctx: Context, req: IntroRequest) -> Message:
+    uow, me = ctx.uow, ctx.invoker
+    a, b = _member(ctx, req.a), _member(ctx, req.b)
+    a_profile = b_profile = None
+    blocked = recent = False
+    if a is not None and b is not None and a != b and me not in (a, b):
+        a_profile, b_profile = uow.profiles.get(a), uow.profiles.get(b)
+        # A block between the two, or against the introducer, is respected all the same.
+        blocked = any(uow.blocks.between(x, y) for x, y in ((a, b), (a, me), (b, me)))
+        recent = uow.intros.introduced_since(a, b, since=ctx.now - intros.REPEAT_WINDOW)
+    refusal = intros.refusal(
+        introducer=me,
+        a=a,
+        b=b,
+        a_profile=a_profile,
+        b_profile=b_profile,
+        blocked=blocked,
+        introduced_recently=recent,
+        waiting=uow.intros.waiting(me),
+        now=ctx.now,
+    )
+    if refusal is not None:
+        raise _refusal_error(refusal, req)
+    assert a is not None and b is not None and a_profile is not None and b_profile is not None
+    intro = uow.intros.add(
+        introducer=me,
+        a=a,
+        b=b,
+        reason=req.reason,
+        channel=ctx.channel,
+        now=ctx.now,
+        expires_at=ctx.now + intros.ANSWER_WINDOW,
+    )
+    for profile, other in ((a_profile, b_profile), (b_profile, a_profile)):
+        ctx.send(
+            DirectMessage(profile.member, ask_message(intro, other=other)),
+            key=f"intro:{intro.id}:ask:{profile.member.user_id}",
+            not_before=not_before(profile, ctx.now),
+        )
+    return message(
+        paragraph("🤝 I've asked ", Mention(a), " and ", Mention(b), " privately."),
+        paragraph(
+            "If both accept, I'll start a conversation for the three of you. If not, I'll tell "
+            f"you within a week that it {NOT_HAPPENED} — never who or why."
+        ),
+    )
+
+
+def ask_message(intro: Intro, *, other: Profile) -> Message:
+    """The private question to one side: who, why, and what the other side offers or seeks."""
+    return message(
+        paragraph(
+            "👋 ",
+            Mention(intro.introducer),
+            " would like to introduce you to ",
+            Mention(other.member),
+            ".",
+        ),
+        paragraph("Why, in their words: “", UserText(intro.reason), "”"),
+        *_context_lines(other),
+        paragraph(
+            "If you both accept, I'll start a conversation for the three of you. If not, nobody "
+            "hears who said what: ",
+            Mention(intro.introducer),
+            f" only learns that it {NOT_HAPPENED}. You have a week to answer.",
+        ),
+        choices=(
+            Choice("Accept", ACTION_ACCEPT, str(intro.id), ChoiceStyle.PRIMARY),
+            Choice("Decline", ACTION_DECLINE, str(intro.id)),
+        ),
+    )
+
+
+def _context_lines(profile: Profile) -> tuple[Paragraph, ...]:
+    who = Mention(profile.member)
+    lines = []
+    if profile.offer:
+        lines.append(paragraph(who, " can help with: “", UserText(profile.offer), "”"))
+    if profile.looking_for:
+        lines.append(paragraph(who, " is looking for: “", UserText(profile.looking_for), "”"))
+    return tuple(lines)
+
+
+INTRO = CommandSpec(
+    name="intro",
+    summary="Introduce two members to each other — only if both say yes.",
+    usage="intro @a @b <why they should meet>",
+    examples=(INTRO_EXAMPLE,),
+    args=(
+        Arg("a", ArgKind.PERSON, "The first member"),
+        Arg("b", ArgKind.PERSON, "The second member"),
+        Arg("why", ArgKind.TEXT, "Why they should meet"),
+    ),
+    parse=parse_intro,
+    handle=handle_intro,
+    aliases=("introduce",),
+    details=(
+        "Each of them is asked privately, with your reason. Only if both accept do the three of "
+        "you get a conversation; otherwise you hear within a week that it didn't happen, and "
+        "nobody ever learns who said no."
+    ),
+)
+
+
+# --- the answers --------------------------------------------------------------------------------
+
+
+def _pressed_intro(ctx: Context, payload: str) -> Intro:
+    known = payload.isdecimal() and len(payload) <= 18
+    intro = ctx.uow.intros.get(ctx.invoker.workspace, int(payload)) if known else None
+    if intro is None or ctx.invoker not in (intro.a, intro.b):
+        raise UserError("I couldn't find that introduction among yours.")
+    return intro
+
+
+def _press(accept: bool) -> ActionSpec:
+    def press(ctx: Context, payload: str) -> Message:
+        intro = _pressed_intro(ctx, payload)
+        answered, outcome = intros.answer(intro, ctx.invoker, accept=accept, now=ctx.now)
+        if answered != intro:
+            ctx.uow.intros.save(answered)
+        other = Mention(intros.other_side(intro, ctx.invoker))
+        introducer = Mention(intro.introducer)
+        match outcome:
+            case Outcome.MADE:
+                make_intro(ctx, answered)
+                return message(
+                    paragraph(
+                        "🎉 You both accepted: I'm starting a conversation for the three "
+                        "of you now."
+                    ),
+                    paragraph("You'll also find ", other, " in your `people`."),
+                )
+            case Outcome.WAITING:
+                return message(
+                    paragraph(
+                        "👍 Thanks! If ",
+                        other,
+                        " accepts too, I'll start a conversation for the three of you.",
+                    )
+                )
+            case Outcome.DECLINED:
+                return message(
+                    paragraph(
+                        "OK, no introduction. Nobody will be told you said no: ",
+                        introducer,
+                        f" only hears that it {NOT_HAPPENED}.",
+                    ),
+                )
+            case Outcome.ALREADY:
+                return message(paragraph("You've already answered this introduction."))
+            case Outcome.EXPIRED:
+                return message(paragraph("This introduction has lapsed: answers are open a week."))
+
+    return ActionSpec(ACTION_ACCEPT if accept else ACTION_DECLINE, press)
+
+
+def make_intro(ctx: Context, intro: Intro) -> None:
+    """Both said yes: the three of them in one conversation, and each side in the other's
+    contacts, introduced by the introducer, so follow-ups and promises flow."""
+    uow = ctx.uow
+    sides = [uow.profiles.get(intro.a), uow.profiles.get(intro.b)]
+    introducer = uow.profiles.get(intro.introducer)
+    by = introducer.display_name if introducer else intro.introducer.user_id
+    blocks: list[Paragraph] = []
+    for profile in sides:
+        if profile is not None:
+            blocks += _context_lines(profile)
+    ctx.send(
+        GroupIntro(
+            (intro.introducer, intro.a, intro.b),
+            message(
+                paragraph(
+                    "🎉 ",
+                    Mention(intro.a),
+                    ", meet ",
+                    Mention(intro.b),
+                    " — introduced by ",
+                    Mention(intro.introducer),
+                    ".",
+                ),
+                paragraph("Why: “", UserText(intro.reason), "”"),
+                bullets(*blocks) if blocks else None,
+                paragraph(
+                    "Say hello here! If you promise each other something, "
+                    "`promise @person …` keeps track of it."
+                ),
+            ),
+            intro.channel,
+        ),
+        key=f"intro:{intro.id}:made",
+    )
+    for (owner, other), profile in zip(
+        ((intro.a, intro.b), (intro.b, intro.a)), reversed(sides), strict=True
+    ):
+        name = profile.display_name if profile else other.user_id
+        log_meeting(
+            uow,
+            owner=owner,
+            other=other,
+            name=name,
+            context=f"introduced by {by}: {intro.reason}",
+            now=ctx.now,
+            policy=ctx.policy,
+        )
+
+
+def log_meeting(
+    uow: UnitOfWork,
+    *,
+    owner: Member,
+    other: Member,
+    name: str,
+    context: str,
+    now: datetime,
+    policy: Policy,
+) -> None:
+    """A `met` written for `owner` by the bot: the contact (found or added), a meeting with
+    its follow-up nudge, and a fresh keep-in-touch clock."""
+    contact = uow.contacts.find_member(owner, other.user_id)
+    if contact is None:
+        contact = uow.contacts.add(owner=owner, name=name, member_user_id=other.user_id, now=now)
+    uow.meetings.clear_follow_ups(owner, contact.id)
+    uow.meetings.add(
+        owner=owner,
+        contact_id=contact.id,
+        met_at=now,
+        context=context,
+        follow_up_at=now + policy.follow_up_after,
+    )
+    uow.contacts.save(replace(contact, last_touch_at=now))
+    cadence = uow.cadences.get(owner, contact.id)
+    if cadence is not None:
+        uow.cadences.save(replace(cadence, due_at=now + timedelta(days=cadence.every_days)))
+
+
+# --- block / unblock ----------------------------------------------------------------------------
+
+
+def parse_blocked(text: str, env: ParseEnv) -> PersonRef:
+    person, _ = take_person(text, env, role="who")
+    if person.user_id is None:
+        raise UserError(
+            "Blocks are for members of this community: mention them (@name).",
+            hint="I never introduce or pair anyone with people outside it anyway.",
+        )
+    return person
+
+
+def _named(person: PersonRef) -> Inline:
+    # Their name as text, not a mention: nothing about a block should ever reach them.
+    return UserText(person.name)
+
+
+def handle_block(ctx: Context, person: PersonRef) -> Message:
+    assert person.user_id is not None
+    blocked = Member(ctx.invoker.platform, ctx.invoker.workspace_id, person.user_id)
+    if not ctx.uow.blocks.add(ctx.invoker, person.user_id, now=ctx.now):
+        return message(paragraph("You had already blocked ", _named(person), "."))
+    # An intro between them still waiting on the blocker ends as a silent no.
+    for intro in ctx.uow.intros.open_between(ctx.invoker, blocked):
+        ctx.uow.intros.save(intros.withdraw(intro, ctx.invoker, now=ctx.now))
+    return message(
+        paragraph(
+            "🔒 Done: I'll never introduce you to ",
+            _named(person),
+            " or put you in a pairing group together.",
+        ),
+        paragraph("They won't be told. `unblock` undoes it."),
+    )
+
+
+def handle_unblock(ctx: Context, person: PersonRef) -> Message:
+    assert person.user_id is not None
+    if not ctx.uow.blocks.remove(ctx.invoker, person.user_id):
+        return message(paragraph("You hadn't blocked ", _named(person), "."))
+    return message(paragraph("Unblocked ", _named(person), ". They were never told either way."))
+
+
+BLOCK = CommandSpec(
+    name="block",
+    summary="Never be introduced to or paired with someone (they are never told).",
+    usage="block @person",
+    examples=("block @sam",),
+    args=(Arg("person", ArgKind.PERSON, "Who"),),
+    parse=parse_blocked,
+    handle=handle_block,
+)
+UNBLOCK = CommandSpec(
+    name="unblock",
+    summary="Undo a block.",
+    usage="unblock @person",
+    examples=("unblock @sam",),
+    args=(Arg("person", ArgKind.PERSON, "Who"),),
+    parse=parse_blocked,
+    handle=handle_unblock,
+)
+
+SPECS = (INTRO, BLOCK, UNBLOCK)
+ACTIONS = (_press(accept=True), _press(accept=False))

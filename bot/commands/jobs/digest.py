@@ -1,0 +1,114 @@
+"""The weekly digest, in each member's zone on their day and time: promises, follow-ups, ideas."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from bot.commands.common import person_inline
+from bot.commands.give_ideas import match_line, matches, owed, owed_line
+from bot.commands.jobs.base import Outgoing, key_time
+from bot.commands.promises import done_choices
+from bot.commands.when import format_when
+from bot.core.identity import Member
+from bot.core.message import (
+    Block,
+    Inline,
+    Message,
+    Paragraph,
+    UserText,
+    bullets,
+    message,
+    paragraph,
+)
+from bot.core.policy import Policy
+from bot.core.ports import UnitOfWork
+from bot.core.records import Contact, Profile, Promise
+from bot.core.schedule import is_paused, is_stale, next_weekly
+from bot.core.tips import tip_for
+
+SHOWN = 5  # promises and follow-ups listed; the rest are a command away
+
+
+def next_digest(profile: Profile, *, after: datetime) -> datetime:
+    return next_weekly(
+        after, timezone=profile.timezone, weekday=profile.digest_weekday, at=profile.digest_time
+    )
+
+
+def digest_key(member: Member, due_at: datetime) -> str:
+    # Hashed: platform ids may be long, and keys are capped at 200 characters.
+    who = hashlib.blake2b(
+        f"{member.platform.value}:{member.workspace_id}:{member.user_id}".encode(), digest_size=10
+    ).hexdigest()
+    return f"digest:{who}:{key_time(due_at)}"
+
+
+def _promise_line(
+    promise: Promise, contact: Contact | None, *, profile: Profile, now: datetime
+) -> Paragraph:
+    parts: list[Inline] = [f"#{promise.number} ", UserText(promise.what)]
+    if contact is not None:
+        parts += [" → ", person_inline(contact)]
+    if promise.due_at is not None:
+        overdue = " ⏰ overdue" if promise.due_at <= now else ""
+        parts.append(f" · due {format_when(promise.due_at, timezone=profile.timezone, now=now)}")
+        parts.append(overdue)
+    return paragraph(*parts)
+
+
+def digest_message(
+    uow: UnitOfWork, profile: Profile, *, now: datetime, policy: Policy
+) -> Message | None:
+    """The member's digest, or None when there is nothing to tell them but a tip."""
+    member = profile.member
+    promises = list(uow.promises.list_open(member))
+    contacts = {c.id: c for c in uow.contacts.list(member)} if promises else {}
+    waiting = owed(uow, profile, now=now, policy=policy)
+    ideas = matches(uow, profile, limit=2)
+    if not (promises or waiting or ideas):
+        return None
+    blocks: list[Block] = [paragraph("📬 Your weekly digest")]
+    if promises:
+        lines = [
+            _promise_line(p, contacts.get(p.contact_id), profile=profile, now=now)
+            for p in promises[:SHOWN]
+        ]
+        more = f" — `promises` shows all {len(promises)}" if len(promises) > SHOWN else ""
+        blocks += [paragraph(f"Open promises ({len(promises)}){more}:"), bullets(*lines)]
+    if waiting:
+        blocks += [
+            paragraph("Waiting on a follow-up from you:"),
+            bullets(*(owed_line(w, timezone=profile.timezone) for w in waiting[:SHOWN])),
+        ]
+    if ideas:
+        blocks += [
+            paragraph("A give idea:" if len(ideas) == 1 else "Give ideas:"),
+            bullets(*(match_line(m, profile.offer) for m in ideas)),
+        ]
+    blocks.append(paragraph("💡 ", tip_for(now)))
+    return message(*blocks, choices=done_choices(promises[:3]))
+
+
+class WeeklyDigest:
+    """Members with a profile whose digest time came: scheduled anew each time; skipped when
+    paused or more than a day late (the bot was down), never sent late."""
+
+    name = "digest"
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+
+    def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
+        due = uow.profiles.due_digests(now=now, limit=limit)
+        outgoing = Outgoing(now)
+        for item in due:
+            profile = item.profile
+            uow.profiles.schedule_digest(profile.member, at=next_digest(profile, after=now))
+            if item.due_at is None or is_stale(item.due_at, now) or is_paused(profile, now):
+                continue
+            digest = digest_message(uow, profile, now=now, policy=self._policy)
+            if digest is not None:
+                outgoing.dm(profile, digest, key=digest_key(profile.member, item.due_at))
+        outgoing.queue(uow)
+        return len(due)

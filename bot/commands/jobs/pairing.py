@@ -1,0 +1,377 @@
+"""Pairing rounds on their own: the day-before heads-up, the round, the mid-round check-in."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.commands.jobs.base import key_time, send_dm
+from bot.commands.when import format_when
+from bot.core.effects import GroupIntro
+from bot.core.identity import Channel, Member
+from bot.core.message import (
+    Choice,
+    ChoiceStyle,
+    Inline,
+    Mention,
+    Message,
+    Paragraph,
+    UserText,
+    bullets,
+    message,
+    paragraph,
+)
+from bot.core.pairing import make_groups, next_round, suggest_time, utc_offset_minutes
+from bot.core.ports import UnitOfWork
+from bot.core.records import (
+    MembershipState,
+    PairingChannel,
+    PairingGroup,
+    PairingMembership,
+    PairingRound,
+    Profile,
+)
+from bot.core.schedule import is_paused, is_stale
+
+ACTION_SKIP_ROUND = "pairing.skip_round"
+ACTION_MET = "pairing.met"
+ACTION_NOT_YET = "pairing.not_yet"
+ACTION_SKIP_CHECKIN = "pairing.skip_checkin"
+HEADS_UP_BEFORE = timedelta(days=1)
+SILENT_ROUNDS_TO_PAUSE = 3
+
+ICE_BREAKERS = (
+    "What's something you learned recently that surprised you?",
+    "What are you working on that you'd love a second pair of eyes on?",
+    "What's a small thing someone did for you that made a big difference?",
+    "Which community, meetup or newsletter taught you the most?",
+    "What would you do with a free afternoon next week?",
+    "What's a question you get asked a lot — and what's your best answer?",
+)
+
+
+def channel_name(channel: Channel) -> str:
+    return f"#{channel.channel_id}"
+
+
+def heads_up_at(round_at: datetime) -> datetime:
+    return round_at - HEADS_UP_BEFORE
+
+
+def skip_payload(channel: Channel, round_at: datetime) -> str:
+    return f"{channel.channel_id}:{int(round_at.timestamp())}"
+
+
+def _size_words(size: int) -> str:
+    return "pairs" if size == 2 else f"groups of {size}"
+
+
+# --- the heads-up -----------------------------------------------------------------------------
+
+
+def heads_up_message(
+    pairing: PairingChannel, round_at: datetime, *, profile: Profile, now: datetime
+) -> Message:
+    when = format_when(round_at, timezone=profile.timezone, now=now)
+    return message(
+        paragraph(
+            f"🍽️ Pairing round in {channel_name(pairing.channel)} {when}: I'll put you in one of "
+            f"the {_size_words(pairing.group_size)}, with an ice-breaker and a suggested time."
+        ),
+        paragraph("Can't make it this time? Skip just this round."),
+        choices=(
+            Choice("Skip this round", ACTION_SKIP_ROUND, skip_payload(pairing.channel, round_at)),
+        ),
+    )
+
+
+class PairingHeadsUps:
+    """The day before a round, each member who takes part gets a chance to skip it."""
+
+    name = "pairing_heads_ups"
+
+    def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
+        due = uow.pairing.due_heads_ups(now=now, limit=limit)
+        for pairing in due:
+            uow.pairing.save_channel(replace(pairing, heads_up_at=None))
+            round_at = pairing.next_round_at
+            if round_at is None or round_at <= now:  # the round itself is due: too late
+                continue
+            for membership, profile in uow.pairing.memberships(pairing.channel):
+                if profile is None or not _takes_part(membership, profile, round_at):
+                    continue
+                send_dm(
+                    uow,
+                    profile,
+                    heads_up_message(pairing, round_at, profile=profile, now=now),
+                    key=f"pairing:{pairing.id}:heads_up:{key_time(round_at)}:{profile.member.user_id}",
+                    now=now,
+                )
+        return len(due)
+
+
+def _takes_part(membership: PairingMembership, profile: Profile, round_at: datetime) -> bool:
+    return membership.takes_part(round_at) and not is_paused(profile, round_at)
+
+
+# --- the round --------------------------------------------------------------------------------
+
+
+class PairingRounds:
+    """Each channel's round when due; one more than a day late is skipped, not held late."""
+
+    name = "pairing_rounds"
+
+    def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
+        due = uow.pairing.due_rounds(now=now, limit=limit)
+        for pairing in due:
+            scheduled = pairing.next_round_at
+            assert scheduled is not None
+            if not is_stale(scheduled, now):
+                start_round(uow, pairing, round_at=scheduled, now=now)
+            following = next_round(
+                previous=scheduled,
+                every_weeks=pairing.every_weeks,
+                weekday=pairing.weekday,
+                at=pairing.at,
+                zone=pairing.timezone,
+                now=now,
+            )
+            uow.pairing.save_channel(
+                replace(pairing, next_round_at=following, heads_up_at=heads_up_at(following))
+            )
+        return len(due)
+
+
+def start_round(
+    uow: UnitOfWork, pairing: PairingChannel, *, round_at: datetime, now: datetime
+) -> PairingRound:
+    """Group everyone taking part in the round scheduled at `round_at` (now, for `pairing
+    now`), and tell each group, the left-out, and the organiser."""
+    channel = pairing.channel
+    previous = next(iter(uow.pairing.rounds(channel, limit=1)), None)
+    memberships = _count_silence(uow, pairing, previous, now=now)
+    taking_part = {
+        m.member.user_id: profile
+        for m, profile in memberships
+        if profile is not None and _takes_part(m, profile, round_at)
+    }
+    blocked: dict[str, set[str]] = {}
+    for block in uow.blocks.in_workspace(channel.workspace):
+        if block.owner.user_id in taking_part and block.blocked_user_id in taking_part:
+            blocked.setdefault(block.owner.user_id, set()).add(block.blocked_user_id)
+    grouping = make_groups(
+        list(taking_part),
+        size=pairing.group_size,
+        recent=uow.pairing.recent_partners(channel, rounds=pairing.repeat_window),
+        blocked=blocked,
+        offsets={u: utc_offset_minutes(p.timezone, round_at) for u, p in taking_part.items()},
+        seed=_seed(channel, round_at),
+    )
+    halfway = timedelta(weeks=pairing.every_weeks) / 2
+    started = uow.pairing.add_round(
+        channel,
+        started_at=now,
+        checkin_at=now + halfway,
+        groups=[[taking_part[u].member for u in group] for group in grouping.groups],
+    )
+    for group in uow.pairing.groups(started.id):
+        profiles = [taking_part[m.user_id] for m in group.members]
+        uow.outbox.add(
+            GroupIntro(group.members, group_message(started, profiles, now=now), channel),
+            key=f"pairing:{started.id}:group:{group.id}",
+            now=now,
+            not_before=now,
+        )
+    for user in grouping.unplaced:
+        send_dm(
+            uow,
+            taking_part[user],
+            message(
+                paragraph(
+                    f"I couldn't find you a group in {channel_name(channel)} this round, sorry — "
+                    "there'll be another one soon."
+                )
+            ),
+            key=f"pairing:{started.id}:unplaced:{user}",
+            now=now,
+        )
+    _send_summary(uow, pairing, started, previous, members=len(taking_part), now=now)
+    return started
+
+
+def _seed(channel: Channel, round_at: datetime) -> int:
+    text = f"{channel.platform.value}:{channel.workspace_id}:{channel.channel_id}:{round_at}"
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _count_silence(
+    uow: UnitOfWork, pairing: PairingChannel, previous: PairingRound | None, *, now: datetime
+) -> Sequence[tuple[PairingMembership, Profile | None]]:
+    """Count the previous round's unanswered check-ins; three in a row pauses a member (told
+    how to come back). Returns the channel's memberships as they now stand."""
+    memberships = uow.pairing.memberships(pairing.channel)
+    if previous is None or previous.checkin_at is not None:  # no check-in was sent for it
+        return memberships
+    answered: dict[str, bool] = {}
+    for group in uow.pairing.groups(previous.id):
+        for seat in group.seats:
+            answered[seat.member.user_id] = seat.answer is not None
+    updated: list[tuple[PairingMembership, Profile | None]] = []
+    for membership, profile in memberships:
+        user = membership.member.user_id
+        if user not in answered or membership.state is not MembershipState.ACTIVE:
+            updated.append((membership, profile))
+            continue
+        silent = 0 if answered[user] else membership.silent_rounds + 1
+        changed = replace(membership, silent_rounds=silent)
+        if silent >= SILENT_ROUNDS_TO_PAUSE:
+            changed = replace(changed, state=MembershipState.PAUSED, paused_until=None)
+            if profile is not None:
+                send_dm(
+                    uow,
+                    profile,
+                    paused_message(pairing.channel),
+                    key=f"pairing:{previous.id}:paused:{user}",
+                    now=now,
+                )
+        if changed != membership:
+            uow.pairing.save_membership(changed)
+        updated.append((changed, profile))
+    return updated
+
+
+def paused_message(channel: Channel) -> Message:
+    return message(
+        paragraph(
+            f"💤 I haven't heard from you for {SILENT_ROUNDS_TO_PAUSE} pairing rounds in "
+            f"{channel_name(channel)}, so I've paused you there: no more groups for now."
+        ),
+        paragraph(
+            f"Want back in? Type `/buddy join` in {channel_name(channel)} whenever you like."
+        ),
+    )
+
+
+def group_message(
+    pairing_round: PairingRound, profiles: Sequence[Profile], *, now: datetime
+) -> Message:
+    """The group's introduction: who, an ice-breaker from their profiles, a suggested time."""
+    people: list[Inline] = []
+    for index, profile in enumerate(profiles):
+        if index:
+            people.append(" and " if index == len(profiles) - 1 else ", ")
+        people.append(Mention(profile.member))
+    context = [_profile_line(p) for p in profiles if p.offer or p.looking_for]
+    question = ICE_BREAKERS[(pairing_round.number + len(profiles)) % len(ICE_BREAKERS)]
+    slot = suggest_time([p.timezone for p in profiles], after=now)
+    local_times: list[Inline] = []
+    for index, profile in enumerate(profiles):
+        local = slot.astimezone(ZoneInfo(profile.timezone))
+        local_times += [", " if index else "", f"{local:%H:%M} for ", Mention(profile.member)]
+    return message(
+        paragraph(
+            f"🍽️ Pairing round {pairing_round.number} in {channel_name(pairing_round.channel)}: ",
+            *people,
+            ", you're meeting this time!",
+        ),
+        bullets(*context) if context else None,
+        paragraph(f"Ice-breaker: {question}"),
+        paragraph(f"Suggested time: {slot:%a %d %b, %H:%M} UTC (", *local_times, ")."),
+        paragraph("Pick whatever suits you; I'll ask halfway through the round how it went."),
+    )
+
+
+def _profile_line(profile: Profile) -> Paragraph:
+    parts: list[Inline] = [Mention(profile.member)]
+    if profile.offer:
+        parts += [" can help with “", UserText(profile.offer), "”"]
+    if profile.looking_for:
+        parts += [";" if profile.offer else "", " is looking for “"]
+        parts += [UserText(profile.looking_for), "”"]
+    return paragraph(*parts)
+
+
+def _send_summary(
+    uow: UnitOfWork,
+    pairing: PairingChannel,
+    started: PairingRound,
+    previous: PairingRound | None,
+    *,
+    members: int,
+    now: datetime,
+) -> None:
+    """Numbers only, for whoever turned pairing on: nothing about any one member."""
+    organiser = uow.profiles.get(pairing.organiser) if pairing.organiser else None
+    if organiser is None:
+        return
+    lines = [paragraph(f"Groups made: {started.group_count}, for {members} members taking part.")]
+    if previous is not None:
+        lines.append(paragraph(f"Last round's meet-rate: {meet_rate(uow, previous)}."))
+    send_dm(
+        uow,
+        organiser,
+        message(
+            paragraph(f"📊 Pairing round {started.number} in {channel_name(pairing.channel)}:"),
+            bullets(*lines),
+        ),
+        key=f"pairing:{started.id}:summary",
+        now=now,
+    )
+
+
+def meet_rate(uow: UnitOfWork, pairing_round: PairingRound) -> str:
+    met, groups = uow.pairing.met_count(pairing_round.id), pairing_round.group_count
+    if not groups:
+        return "no groups"
+    return f"{met} of {groups} groups met ({round(100 * met / groups)}%)"
+
+
+# --- the check-in -----------------------------------------------------------------------------
+
+
+def checkin_message(group: PairingGroup, member: Member) -> Message:
+    others = [m for m in group.members if m != member]
+    names: list[Inline] = []
+    for index, other in enumerate(others):
+        names += [" and " if index else "", Mention(other)]
+    payload = str(group.id)
+    return message(
+        paragraph("👋 Did you meet with ", *names, f" (paired in {channel_name(group.channel)})?"),
+        choices=(
+            Choice("Yes", ACTION_MET, payload, ChoiceStyle.PRIMARY),
+            Choice("Not yet", ACTION_NOT_YET, payload),
+            Choice("Skip", ACTION_SKIP_CHECKIN, payload),
+        ),
+    )
+
+
+class PairingCheckIns:
+    """Halfway through a round, "did you meet?" to everyone who hasn't said yet."""
+
+    name = "pairing_checkins"
+
+    def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
+        due = uow.pairing.due_checkins(now=now, limit=limit)
+        for pairing_round in due:
+            uow.pairing.save_round(replace(pairing_round, checkin_at=None))
+            latest = uow.pairing.rounds(pairing_round.channel, limit=1)
+            if latest and latest[0].id != pairing_round.id:  # a newer round began meanwhile
+                continue
+            profiles = {m.member: p for m, p in uow.pairing.memberships(pairing_round.channel) if p}
+            for group in uow.pairing.groups(pairing_round.id):
+                for seat in group.seats:
+                    profile = profiles.get(seat.member)
+                    if profile is None or seat.answer is not None:
+                        continue
+                    send_dm(
+                        uow,
+                        profile,
+                        checkin_message(group, seat.member),
+                        key=f"pairing:{pairing_round.id}:checkin:{seat.member.user_id}",
+                        now=now,
+                    )
+        return len(due)

@@ -1,0 +1,265 @@
+"""`/buddy` on Slack: signed requests to the running app, private replies through response_url."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import make_url
+
+from bot.core.identity import Member, Platform
+from tests.adapters.slack_harness import (
+    SlackHarness,
+    all_text,
+    buttons,
+    running_slack,
+)
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ANN = Member(Platform.SLACK, "T1", "U1")
+
+
+@pytest.fixture
+async def slack(database_url: str) -> AsyncIterator[SlackHarness]:
+    async with running_slack(database_url) as harness:
+        harness.fake.add_user("T1", "U1", name="Ann", tz="America/New_York")
+        harness.fake.add_user("T1", "U2", name="Sam")
+        harness.fake.add_user("T1", "U3", name="Cara")
+        yield harness
+
+
+def contact_names(slack: SlackHarness, member: Member = ANN) -> list[str]:
+    with slack.buddy.uow_factory() as uow:
+        return sorted(contact.name for contact in uow.contacts.list(member))
+
+
+def assert_nothing_posted_in_channels(slack: SlackHarness) -> None:
+    """Replies are private: never chat.postMessage or postEphemeral into a channel."""
+    for call in slack.fake.calls:
+        if call.method in {"chat.postMessage", "chat.postEphemeral"}:
+            assert str(call.args.get("channel", "")).startswith("D"), call
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    ("timestamp", "signature"),
+    [
+        pytest.param(None, None, id="absent"),
+        pytest.param(None, "v0=" + "0" * 64, id="wrong"),
+        pytest.param(int(time.time()) - 6 * 60, "sign", id="stale"),
+    ],
+)
+async def test_a_request_without_a_valid_fresh_signature_is_refused_and_changes_nothing(
+    slack: SlackHarness, timestamp: int | None, signature: str | None
+) -> None:
+    body = slack.command_body("met <@U2|sam> at PyCon", key="forged")
+
+    status, _ = await slack.post(
+        body,
+        content_type="application/x-www-form-urlencoded",
+        timestamp=timestamp,
+        signature=signature,
+    )
+    await asyncio.sleep(0.1)  # anything the app might wrongly do after answering
+
+    assert status == 401
+    assert slack.fake.replies("forged") == []
+    assert slack.fake.calls == []
+    assert contact_names(slack) == []
+
+
+@SQLITE_ONLY
+async def test_a_body_altered_after_signing_is_refused(slack: SlackHarness) -> None:
+    stamp = int(time.time())
+    from slack_sdk.signature import SignatureVerifier
+
+    from tests.adapters.slack_harness import SIGNING_SECRET
+
+    signed = SignatureVerifier(SIGNING_SECRET).generate_signature(
+        timestamp=str(stamp), body=slack.command_body("help")
+    )
+    status, _ = await slack.post(
+        slack.command_body("forget-me confirm"),
+        content_type="application/x-www-form-urlencoded",
+        timestamp=stamp,
+        signature=signed,
+    )
+    assert status == 401
+
+
+@SQLITE_ONLY
+async def test_help_is_acknowledged_empty_then_answered_only_to_the_invoker(
+    slack: SlackHarness,
+) -> None:
+    status, ack = await slack.post(
+        slack.command_body("help", key="help"), content_type="application/x-www-form-urlencoded"
+    )
+    reply = await slack.reply("help")
+
+    assert (status, ack) == (200, "")
+    assert reply["response_type"] == "ephemeral"
+    assert "*Networking Buddy* remembers who you met" in reply["text"]
+    assert "`promise @person &lt;what&gt;" in all_text(reply["blocks"])
+    assert_nothing_posted_in_channels(slack)
+
+
+@SQLITE_ONLY
+async def test_an_empty_command_shows_the_help(slack: SlackHarness) -> None:
+    reply = await slack.ask("")
+
+    assert "remembers who you met" in reply["text"]
+
+
+async def test_met_records_the_mentioned_member_under_the_name_slack_sent(
+    slack: SlackHarness,
+) -> None:
+    reply = await slack.ask("met <@U2|sam> at PyCon &amp; the sprint")
+
+    assert (
+        reply["blocks"][0]["text"]["text"] == "🤝 Noted: you met <@U2> at PyCon &amp; the sprint."
+    )
+    assert contact_names(slack) == ["sam"]
+    assert_nothing_posted_in_channels(slack)
+
+
+@SQLITE_ONLY
+async def test_a_mention_without_a_name_is_named_from_the_member_s_slack_profile(
+    slack: SlackHarness,
+) -> None:
+    await slack.ask("met <@U3> at the meetup")
+
+    assert contact_names(slack) == ["Cara"]
+    assert [c.args["user"] for c in slack.fake.calls_to("users.info")] == ["U1", "U3"]
+
+
+@SQLITE_ONLY
+async def test_broadcasts_typed_by_a_member_never_reach_slack_as_live_mentions(
+    slack: SlackHarness,
+) -> None:
+    # What Slack sends for: @channel @here @everyone @design-team <!here> (typed literally) & <b>
+    typed = (
+        "promise <@U2|sam> a talk for <!channel> <!here> <!everyone> "
+        "<!subteam^S123|@design-team> &lt;!here&gt; &lt;!subteam^S9&gt; &amp; &lt;b&gt;"
+    )
+
+    reply = await slack.ask(typed)
+    listed = await slack.ask("promises")
+
+    sent = (
+        "a talk for @\u200bchannel @\u200bhere @\u200beveryone @design-team "
+        "&lt;!here&gt; &lt;!subteam^S9&gt; &amp; &lt;b&gt;"
+    )
+    assert reply["blocks"][0]["text"]["text"] == f"✅ Promise #1: send <@U2> “{sent}”"
+    assert f"#1 {sent} → <@U2>" in all_text(listed["blocks"])
+    for body in (reply, listed):
+        assert "<!" not in json.dumps(body, ensure_ascii=False)
+    assert_nothing_posted_in_channels(slack)
+
+
+@SQLITE_ONLY
+async def test_a_broadcast_is_not_taken_for_a_person(slack: SlackHarness) -> None:
+    reply = await slack.ask("met <!channel> at PyCon")
+
+    assert reply["blocks"][0]["text"]["text"].startswith("⚠️ I can only note one person")
+    assert contact_names(slack) == []
+    assert "<!" not in json.dumps(reply)
+
+
+@SQLITE_ONLY
+async def test_the_member_s_slack_time_zone_applies_until_they_choose_one(
+    slack: SlackHarness,
+) -> None:
+    before = await slack.ask("settings")
+    await slack.ask("settings timezone Europe/Paris")
+    after = await slack.ask("settings")
+
+    assert "Time zone: America/New_York (from your platform" in all_text(before["blocks"])
+    assert "Time zone: Europe/Paris\n" in all_text(after["blocks"]) + "\n"
+    assert len(slack.fake.calls_to("users.info")) == 1  # cached
+
+
+@SQLITE_ONLY
+async def test_a_slow_database_never_delays_the_acknowledgement(
+    slack: SlackHarness, database_url: str
+) -> None:
+    path = make_url(database_url).database
+    blocker = sqlite3.connect(str(path), isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # every other writer and reader now waits
+    try:
+        status, ack = await slack.post(
+            slack.command_body("met <@U2|sam> at PyCon", key="slow"),
+            content_type="application/x-www-form-urlencoded",
+        )
+        answered_while_locked = slack.fake.replies("slow") == []
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    reply = await slack.reply("slow")
+
+    assert (status, ack) == (200, "")
+    assert answered_while_locked
+    assert reply["blocks"][0]["text"]["text"].startswith("🤝 Noted: you met <@U2>")
+
+
+@SQLITE_ONLY
+async def test_promise_alone_opens_a_form_whose_submission_makes_the_promise(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("promise")
+    await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
+    form = slack.fake.calls_to("views.open")[0].args
+    values = {
+        "person": {"value": {"type": "users_select", "selected_user": "U2"}},
+        "name": {"value": {"type": "plain_text_input", "value": None}},
+        "what": {"value": {"type": "plain_text_input", "value": "the <!here> slides"}},
+        "when": {"value": {"type": "plain_text_input", "value": "friday"}},
+    }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "team-t1"},
+        "user": {"id": "U1", "username": "ann", "name": "ann", "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy-verification-token",
+        "trigger_id": "t2",
+        "view": {**form["view"], "id": "V7", "team_id": "T1", "state": {"values": values}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }
+    status, ack = await slack.post(
+        urlencode({"payload": json.dumps(payload)}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    await slack.fake.wait_until(lambda: slack.fake.calls_to("views.update"))
+    await slack.settle()
+
+    assert form["trigger_id"] == "trigger-r1"
+    assert form["view"]["callback_id"] == "buddy.promise_form"
+    assert status == 200 and json.loads(ack)["response_action"] == "update"
+    update = slack.fake.calls_to("views.update")[0].args
+    assert update["view_id"] == "V7"
+    shown = all_text(update["view"]["blocks"])
+    assert shown.startswith("✅ Promise #1: send <@U2> “the &lt;!here&gt; slides”")
+    assert "Due Fri 27 Nov" in shown
+    assert_nothing_posted_in_channels(slack)
+
+
+@SQLITE_ONLY
+async def test_a_command_refreshes_the_home_tab_of_a_member_who_looked_at_it(
+    slack: SlackHarness,
+) -> None:
+    await slack.ask("promise <@U2|sam> the slides by friday", user="U3")  # never opened Home
+    await slack.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
+
+    await slack.ask("promise <@U2|sam> the slides by friday")
+
+    published = slack.fake.calls_to("views.publish")
+    assert [call.args["user_id"] for call in published] == ["U1", "U1"]
+    home = published[-1].args["view"]
+    assert home["type"] == "home"
+    assert "#1 the slides → <@U2>" in all_text(home["blocks"])
+    assert "Done #1" in buttons(home["blocks"])

@@ -1,0 +1,127 @@
+"""End to end on Slack: a promise's reminder arrives by DM when due, and introductions happen
+only when both accept — through the real ticker, outbox and Slack app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.adapters.slack_fake import Call
+from tests.adapters.slack_harness import SlackHarness, all_text, buttons, running_slack
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+async def slack(database_url: str) -> AsyncIterator[SlackHarness]:
+    async with running_slack(database_url) as harness:
+        for user, name in (("U1", "Ann"), ("U2", "Sam"), ("U3", "Cara")):
+            harness.fake.add_user("T1", user, name=name, tz="Europe/London")
+        yield harness
+
+
+def posts(slack: SlackHarness) -> list[dict[str, Any]]:
+    return [call.args for call in slack.fake.calls_to("chat.postMessage")]
+
+
+async def tick_and_deliver(slack: SlackHarness) -> None:
+    await slack.buddy.ticker().tick()
+    await slack.delivery.deliver_due()
+
+
+async def test_a_promise_s_reminder_arrives_by_dm_when_due_and_done_keeps_it(
+    slack: SlackHarness,
+) -> None:
+    await slack.ask("promise <@U2|sam> the slides in 1 minute")
+    await tick_and_deliver(slack)
+    early = posts(slack)
+
+    slack.clock.advance(timedelta(minutes=2))
+    await tick_and_deliver(slack)
+    await tick_and_deliver(slack)  # nothing more: a reminder is sent once
+
+    assert early == []
+    [reminder] = posts(slack)
+    assert reminder["channel"] == "DU1"
+    assert all_text(reminder["blocks"]).startswith("⏰ Reminder — promise #1: send <@U2>")
+    assert list(buttons(reminder["blocks"])) == ["Done #1", "Snooze a day", "Snooze a week"]
+    done = await slack.reply(
+        await slack.press(buttons(reminder["blocks"])["Done #1"], channel="DU1")
+    )
+    assert all_text(done["blocks"]).startswith("🎉 Kept")
+
+
+async def test_a_reminder_pending_across_a_restart_is_delivered_once(database_url: str) -> None:
+    async with running_slack(database_url) as before:
+        before.fake.add_user("T1", "U1", name="Ann")
+        await before.ask("promise <@U2|sam> the slides in 1 minute")
+        before.clock.advance(timedelta(minutes=2))
+        await before.buddy.ticker().tick()
+        # The worker claims the reminder, then dies before Slack has it.
+        claimed = before.buddy.outbox_queue.claim_due(
+            platform="slack", now=before.clock.now(), limit=10, lease=timedelta(minutes=2)
+        )
+        assert len(claimed) == 1
+        later = before.clock.now() + timedelta(minutes=5)
+
+    async with running_slack(database_url) as after:
+        after.clock.set(later)
+        for _ in range(2):
+            await tick_and_deliver(after)
+
+        [reminder] = posts(after)
+        assert all_text(reminder["blocks"]).startswith("⏰ Reminder — promise #1")
+
+
+async def introduce(slack: SlackHarness) -> list[dict[str, Any]]:
+    """Ann introduces Sam and Cara (both used the bot before); the two private asks."""
+    for user in ("U2", "U3"):
+        await slack.ask("help", user=user)
+    reply = await slack.ask("intro <@U2|sam> <@U3|cara> you both build <!here> keyboards")
+    assert all_text(reply["blocks"]).startswith("🤝 I've asked <@U2> and <@U3> privately.")
+    await slack.delivery.deliver_due()
+    asks = posts(slack)
+    assert sorted(ask["channel"] for ask in asks) == ["DU2", "DU3"]
+    return asks
+
+
+def ask_to(asks: list[dict[str, Any]], user: str) -> dict[str, dict[str, Any]]:
+    [ask] = [ask for ask in asks if ask["channel"] == f"D{user}"]
+    assert "“you both build @\u200bhere keyboards”" in all_text(ask["blocks"])
+    return buttons(ask["blocks"])
+
+
+async def test_an_intro_accepted_by_both_opens_one_group_dm_for_the_three(
+    slack: SlackHarness,
+) -> None:
+    asks = await introduce(slack)
+
+    first = await slack.reply(await slack.press(ask_to(asks, "U2")["Accept"], user="U2"))
+    second = await slack.reply(await slack.press(ask_to(asks, "U3")["Accept"], user="U3"))
+    await slack.delivery.deliver_due()
+
+    assert all_text(first["blocks"]).startswith("👍 Thanks! If <@U3> accepts too")
+    assert all_text(second["blocks"]).startswith("🎉 You both accepted")
+    opened: Call = slack.fake.calls_to("conversations.open")[-1]
+    assert opened.args["users"] == "U1,U2,U3"
+    [group] = [post for post in posts(slack) if post["channel"] == "GU1U2U3"]
+    assert all_text(group["blocks"]).startswith(
+        "🎉 <@U2>, meet <@U3> — introduced by <@U1>.\nWhy: “you both build @\u200bhere keyboards”"
+    )
+
+
+async def test_a_decline_stays_private_to_the_one_who_declined(slack: SlackHarness) -> None:
+    asks = await introduce(slack)
+
+    declined = await slack.reply(await slack.press(ask_to(asks, "U2")["Decline"], user="U2"))
+    accepted = await slack.reply(await slack.press(ask_to(asks, "U3")["Accept"], user="U3"))
+    await tick_and_deliver(slack)
+
+    assert declined["response_type"] == "ephemeral"
+    assert all_text(declined["blocks"]).startswith("OK, no introduction.")
+    assert all_text(accepted["blocks"]).startswith("👍 Thanks! If <@U2> accepts too")
+    assert posts(slack) == asks  # nothing new to anyone: no group DM, no word to Cara or Ann
+    assert slack.fake.calls_to("chat.postEphemeral") == []

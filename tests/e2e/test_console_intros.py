@@ -1,0 +1,117 @@
+"""Introductions and pairing rounds typed into the console, on a real SQLite file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleMessenger, ConsoleScreen, ConsoleSession
+from bot.app import build
+from bot.config import Settings
+from bot.core.identity import Platform
+from bot.scheduler import Ticker
+from tests.fakes import ManualClock
+
+
+@dataclass
+class Console:
+    clock: ManualClock
+    out: io.StringIO
+    session: ConsoleSession
+    ticker: Ticker
+
+    async def script(self, *lines: str) -> str:
+        """Type each line (acting as whoever `as @name` says); what the screen showed."""
+        start = len(self.out.getvalue())
+        for line in lines:
+            await self.session.handle_line(line)
+        return self.out.getvalue()[start:]
+
+    async def wait(self, delta: timedelta) -> str:
+        start = len(self.out.getvalue())
+        self.clock.advance(delta)
+        await self.ticker.tick()
+        return self.out.getvalue()[start:]
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[Console]:
+    clock = ManualClock(datetime(2026, 11, 26, 14, 57, tzinfo=UTC))
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}")
+    buddy = build(settings, clock=clock)
+    out = io.StringIO()
+    screen = ConsoleScreen(out)
+    delivery = buddy.delivery({Platform.CONSOLE: ConsoleMessenger(screen)})
+    session = ConsoleSession(
+        service=buddy.service, screen=screen, user="carol", after_each=delivery.deliver_due
+    )
+    yield Console(clock, out, session, buddy.ticker(after_tick=delivery.deliver_due))
+    buddy.engine.dispose()
+
+
+PROFILES = (
+    "as @ana",
+    "offer maps and GIS",
+    "as @ben",
+    "looking-for someone who knows GIS",
+    "as @carol",
+)
+
+
+async def test_an_intro_both_accept_opens_a_conversation_for_the_three(console: Console) -> None:
+    await console.script(*PROFILES)
+    asked = await console.script("intro @ana @ben you both care about maps")
+    assert "I've asked @ana and @ben privately." in asked
+    assert "DM to @ana:" in asked and "DM to @ben:" in asked
+    assert "@carol would like to introduce you to @ben." in asked
+    assert "@ben is looking for: “someone who knows GIS”" in asked
+    assert "[Accept] [Decline]" in asked
+
+    first = await console.script("as @ana", "click Accept")
+    assert "If @ben accepts too" in first
+    made = await console.script("as @ben", "click Accept")
+
+    assert "#group-ana-ben-carol:" in made
+    assert "🎉 @ana, meet @ben — introduced by @carol." in made
+    assert "Why: “you both care about maps”" in made
+    assert "@ana can help with: “maps and GIS”" in made
+    people = await console.script("people")
+    assert "@ana — met" in people and "introduced by carol: you both care about maps" in people
+
+
+async def test_a_declined_intro_reaches_the_introducer_a_week_later_as_not_this_time(
+    console: Console,
+) -> None:
+    await console.script(*PROFILES, "intro @ana @ben you both care about maps")
+    after_no = await console.script("as @ana", "click Decline", "as @ben", "click Accept")
+    assert "DM to" not in after_no  # nobody hears anything now
+
+    later = await console.wait(timedelta(days=7))
+    assert "DM to @carol:" in later
+    assert "Your introduction of @ana and @ben didn't happen this time." in later
+    assert "DM to @ben" not in later and "DM to @ana" not in later
+
+
+async def test_a_pairing_round_groups_the_channel_and_checks_in_halfway(console: Console) -> None:
+    on = await console.script("pairing on every 2 weeks")
+    assert "Pairing is on in #general: every 2 weeks, in pairs" in on
+    await console.script(
+        *(line for name in ("ana", "ben", "dee") for line in (f"as @{name}", "join"))
+    )
+    await console.script("as @carol", "join")
+
+    started = await console.script("pairing now")
+    assert "Round 1 started: 2 groups" in started
+    assert started.count("🍽️ Pairing round 1 in #general:") == 2
+    assert "Ice-breaker:" in started and "Suggested time:" in started
+
+    checkin = await console.wait(timedelta(days=7))
+    assert checkin.count("👋 Did you meet with @") == 4
+    met = await console.script("click Yes")
+    assert "It's in your `people` now, “paired in #general”." in met
+    assert "paired in #general" in await console.script("people")

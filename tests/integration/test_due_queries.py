@@ -1,0 +1,447 @@
+"""What the ticker's jobs find due, on SQLite and PostgreSQL: exactly what is due, claimed once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, insert
+
+from bot.commands.jobs import default_jobs
+from bot.core.identity import Channel, Member, Platform
+from bot.core.policy import Policy
+from bot.core.records import Profile, PromiseStatus
+from bot.scheduler import Ticker
+from bot.store.models import (
+    CadenceRow,
+    ChannelPromptRow,
+    ContactRow,
+    MeetingRow,
+    ProfileRow,
+    PromiseRow,
+)
+from bot.store.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from tests.fakes import ManualClock
+from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, NOW
+
+HOUR = timedelta(hours=1)
+GENERAL = Channel(Platform.SLACK, "T1", "C_GENERAL")
+
+
+def add_promise(
+    uow: SqlUnitOfWork,
+    owner: Member,
+    what: str,
+    *,
+    remind_at: Any = None,
+    heads_up_at: Any = None,
+    number: int | None = None,
+) -> int:
+    contact = uow.contacts.find_name(owner, "Sam") or uow.contacts.add(
+        owner=owner, name="Sam", member_user_id=None, now=NOW
+    )
+    taken = [p.number for p in uow.promises.list_open(owner)]
+    promise = uow.promises.add(
+        owner=owner,
+        contact_id=contact.id,
+        what=what,
+        number=number or max(taken, default=0) + 1,
+        now=NOW,
+        due_at=remind_at,
+        remind_at=remind_at,
+        heads_up_at=heads_up_at,
+    )
+    return promise.id
+
+
+def test_due_reminders_are_exactly_the_open_promises_whose_time_came(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(ANN, "Ann", timezone="Europe/Paris"), now=NOW)
+        late = add_promise(uow, ANN, "late", remind_at=NOW - 2 * HOUR)
+        now = add_promise(uow, ANN, "now", remind_at=NOW)
+        add_promise(uow, ANN, "future", remind_at=NOW + HOUR)
+        add_promise(uow, ANN, "undated")
+        done = add_promise(uow, ANN, "done", remind_at=NOW - HOUR)
+        promise = uow.promises.get(ANN, done)
+        assert promise is not None
+        uow.promises.save(replace(promise, status=PromiseStatus.DONE))
+        elsewhere = add_promise(uow, ANN_ELSEWHERE, "no profile", remind_at=NOW - HOUR)
+        uow.commit()
+    with uow_factory() as uow:
+        due = uow.promises.due_reminders(now=NOW, limit=10)
+        assert [d.promise.id for d in due] == [late, elsewhere, now]  # oldest first
+        assert [d.promise.what for d in due] == ["late", "no profile", "now"]
+        assert due[0].contact.name == "Sam" and due[0].contact.owner == ANN
+        assert due[0].profile is not None and due[0].profile.timezone == "Europe/Paris"
+        assert due[1].profile is None  # that Ann never used the bot in workspace T2
+        assert [d.promise.id for d in uow.promises.due_reminders(now=NOW, limit=1)] == [late]
+
+
+def test_due_heads_ups_are_the_open_promises_whose_heads_up_time_came(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        due = add_promise(uow, ANN, "due", remind_at=NOW + 24 * HOUR, heads_up_at=NOW)
+        add_promise(uow, ANN, "later", remind_at=NOW + 48 * HOUR, heads_up_at=NOW + HOUR)
+        add_promise(uow, BOB, "no heads-up", remind_at=NOW - HOUR)
+        uow.commit()
+    with uow_factory() as uow:
+        assert [d.promise.id for d in uow.promises.due_heads_ups(now=NOW, limit=10)] == [due]
+
+
+def test_due_follow_ups_are_the_meetings_whose_nudge_time_came(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(BOB, "Bob"), now=NOW)
+        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id="U_SAM", now=NOW)
+        jo = uow.contacts.add(owner=BOB, name="Jo", member_user_id=None, now=NOW)
+        due = uow.meetings.add(
+            owner=ANN, contact_id=sam.id, met_at=NOW, context="PyCon", follow_up_at=NOW - HOUR
+        )
+        uow.meetings.add(
+            owner=ANN, contact_id=sam.id, met_at=NOW, context="", follow_up_at=NOW + HOUR
+        )
+        uow.meetings.add(owner=ANN, contact_id=sam.id, met_at=NOW, context="", follow_up_at=None)
+        bobs = uow.meetings.add(
+            owner=BOB, contact_id=jo.id, met_at=NOW, context="", follow_up_at=NOW
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.meetings.due_follow_ups(now=NOW, limit=10)
+        assert [(f.meeting.id, f.contact.name) for f in found] == [(due.id, "Sam"), (bobs.id, "Jo")]
+        assert [f.profile is not None for f in found] == [False, True]
+
+
+def test_due_cadences_are_those_run_out(uow_factory: SqlUnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id=None, now=NOW)
+        jo = uow.contacts.add(owner=ANN, name="Jo", member_user_id=None, now=NOW)
+        due = uow.cadences.add(owner=ANN, contact_id=sam.id, every_days=7, due_at=NOW)
+        uow.cadences.add(owner=ANN, contact_id=jo.id, every_days=7, due_at=NOW + HOUR)
+        uow.commit()
+    with uow_factory() as uow:
+        assert [c.cadence.id for c in uow.cadences.due(now=NOW, limit=10)] == [due.id]
+
+
+def test_a_new_profile_is_due_for_scheduling_and_a_changed_schedule_is_rescheduled(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    ann = Profile(ANN, "Ann")
+    with uow_factory() as uow:
+        uow.profiles.save(ann, now=NOW)
+        uow.profiles.save(Profile(BOB, "Bob"), now=NOW)
+        assert [
+            (d.profile.member, d.due_at) for d in uow.profiles.due_digests(now=NOW, limit=9)
+        ] == [
+            (ANN, None),
+            (BOB, None),
+        ]
+        uow.profiles.schedule_digest(ANN, at=NOW + HOUR)
+        uow.profiles.schedule_digest(BOB, at=NOW - HOUR)
+        uow.commit()
+    with uow_factory() as uow:
+        assert [
+            (d.profile.member, d.due_at) for d in uow.profiles.due_digests(now=NOW, limit=9)
+        ] == [(BOB, NOW - HOUR)]
+        # Saving other fields keeps the schedule; a new digest time clears it for the job.
+        uow.profiles.save(replace(ann, offer="reviews"), now=NOW)
+        assert uow.profiles.due_digests(now=NOW, limit=9)[0].profile.member == BOB
+        uow.profiles.save(replace(ann, digest_time=time(18, 0)), now=NOW)
+        due = uow.profiles.due_digests(now=NOW, limit=9)
+        assert [(d.profile.member, d.due_at) for d in due] == [(ANN, None), (BOB, NOW - HOUR)]
+
+
+def test_seeking_lists_the_other_members_of_the_workspace_who_look_for_something(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(ANN, "Ann", looking_for="a mentor"), now=NOW)
+        uow.profiles.save(Profile(BOB, "Bob", looking_for="a Rust review"), now=NOW + HOUR)
+        uow.profiles.save(Profile(ANN_ELSEWHERE, "Ann", looking_for="a job"), now=NOW)
+        carl = Member(Platform.SLACK, "T1", "U_CARL")
+        uow.profiles.save(Profile(carl, "Carl"), now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.profiles.seeking(ANN.workspace, exclude=ANN, limit=10)
+        assert [p.member for p in found] == [BOB]
+
+
+def test_channel_prompts_are_put_found_due_and_erased_with_the_workspace(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    other = Channel(Platform.SLACK, "T2", "C_OTHER")
+    with uow_factory() as uow:
+        uow.channel_prompts.put(
+            GENERAL, weekday=2, timezone="UTC", next_post_at=NOW + HOUR, now=NOW
+        )
+        first = uow.channel_prompts.put(
+            GENERAL, weekday=0, timezone="Europe/Paris", next_post_at=NOW, now=NOW
+        )
+        uow.channel_prompts.put(other, weekday=0, timezone="UTC", next_post_at=NOW, now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.channel_prompts.get(GENERAL) == first
+        assert (first.weekday, first.timezone, first.next_post_at) == (0, "Europe/Paris", NOW)
+        assert [p.channel for p in uow.channel_prompts.due(now=NOW, limit=10)] == [GENERAL, other]
+        uow.channel_prompts.save(replace(first, next_post_at=NOW + HOUR))
+        uow.erase_workspace(other.workspace)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.channel_prompts.due(now=NOW, limit=10) == []
+        uow.channel_prompts.delete(GENERAL)
+        assert uow.channel_prompts.get(GENERAL) is None
+
+
+def test_a_ledger_entry_is_found_by_its_owner_only(uow_factory: SqlUnitOfWorkFactory) -> None:
+    from bot.core.records import LedgerKind
+
+    with uow_factory() as uow:
+        ask = uow.ledger.add(owner=ANN, kind=LedgerKind.ASK, what="help", contact_id=None, now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.ledger.get(ANN, ask.id) == ask
+        assert uow.ledger.get(BOB, ask.id) is None
+
+
+async def test_the_ticker_queues_due_work_once_on_the_real_store(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(ANN, "Ann", quiet_start=time(22), quiet_end=time(7)), now=NOW)
+        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id="U_SAM", now=NOW)
+        add_promise(uow, ANN, "slides", remind_at=NOW - HOUR)
+        uow.meetings.add(
+            owner=ANN, contact_id=sam.id, met_at=NOW, context="at PyCon", follow_up_at=NOW
+        )
+        uow.cadences.add(owner=ANN, contact_id=sam.id, every_days=7, due_at=NOW)
+        uow.channel_prompts.put(GENERAL, weekday=0, timezone="UTC", next_post_at=NOW, now=NOW)
+        uow.commit()
+    ticker = Ticker(uow_factory=uow_factory, clock=ManualClock(NOW), jobs=default_jobs(Policy()))
+    counts = await ticker.tick()
+    mine = {
+        "heads_ups": 0,
+        "reminders": 1,
+        "follow_ups": 1,
+        "keep_in_touch": 1,
+        "digest": 1,
+        "channel_prompts": 1,
+    }
+    assert {name: counts[name] for name in mine} == mine
+    assert await ticker.tick() == dict.fromkeys(counts, 0)
+    from sqlalchemy import select
+
+    from bot.store.models import OutboxRow
+
+    with uow_factory() as uow:
+        rows = uow.session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+        kinds = [row.idempotency_key.split(":")[0] for row in rows]
+        assert kinds == ["reminder", "follow_up", "keep_in_touch", "prompt"]
+        assert [row.recipient for row in rows] == ["U_ANN", "U_ANN", "U_ANN", "C_GENERAL"]
+
+
+# --- PostgreSQL: two workers never claim the same row -----------------------------------------
+
+
+@pytest.fixture
+def postgres_only(engine: Engine) -> Engine:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite one process ticks")
+    return engine
+
+
+def test_two_concurrent_transactions_claim_disjoint_due_rows(
+    postgres_only: Engine, uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    with uow_factory() as uow:
+        for n in range(5):
+            add_promise(uow, ANN, f"p{n}", remind_at=NOW - HOUR, heads_up_at=NOW - HOUR)
+        sam = uow.contacts.add(owner=BOB, name="Sam", member_user_id=None, now=NOW)
+        for _ in range(5):
+            uow.meetings.add(owner=BOB, contact_id=sam.id, met_at=NOW, context="", follow_up_at=NOW)
+        for n in range(5):
+            jo = uow.contacts.add(owner=BOB, name=f"Jo{n}", member_user_id=None, now=NOW)
+            uow.cadences.add(owner=BOB, contact_id=jo.id, every_days=7, due_at=NOW)
+        for n in range(5):
+            channel = Channel(Platform.SLACK, "T1", f"C{n}")
+            uow.channel_prompts.put(channel, weekday=0, timezone="UTC", next_post_at=NOW, now=NOW)
+            uow.profiles.save(Profile(Member(Platform.SLACK, "T1", f"U{n}"), f"U{n}"), now=NOW)
+        uow.commit()
+
+    queries: dict[str, Any] = {
+        "reminders": lambda u, n: [
+            d.promise.id for d in u.promises.due_reminders(now=NOW, limit=n)
+        ],
+        "heads_ups": lambda u, n: [
+            d.promise.id for d in u.promises.due_heads_ups(now=NOW, limit=n)
+        ],
+        "follow_ups": lambda u, n: [
+            d.meeting.id for d in u.meetings.due_follow_ups(now=NOW, limit=n)
+        ],
+        "cadences": lambda u, n: [d.cadence.id for d in u.cadences.due(now=NOW, limit=n)],
+        "digests": lambda u, n: [
+            d.profile.member.user_id for d in u.profiles.due_digests(now=NOW, limit=n)
+        ],
+        "prompts": lambda u, n: [p.id for p in u.channel_prompts.due(now=NOW, limit=n)],
+    }
+    for name, query in queries.items():
+        with uow_factory() as first, uow_factory() as second:
+            mine = query(first, 3)  # held until `first` ends
+            theirs = query(second, 10)
+            assert len(mine) == 3 and len(theirs) == 2, name
+            assert not set(mine) & set(theirs), name
+
+
+# --- the due queries use their indexes ---------------------------------------------------------
+
+
+@pytest.fixture
+def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    yield statements
+    event.remove(engine, "before_cursor_execute", capture)
+
+
+INDEXES = {
+    "unscheduled digests": "ix_profiles_digest_due_at",
+    "due digests": "ix_profiles_digest_due_at",
+    "reminders": "ix_promises_remind_at_due",
+    "heads_ups": "ix_promises_heads_up_at_due",
+    "follow_ups": "ix_meetings_follow_up_at_due",
+    "cadences": "ix_cadences_due_at",
+    "prompts": "ix_channel_prompts_next_post_at",
+}
+
+
+CROWD = 3000  # rows not due: enough that reading the whole table would cost far more
+
+
+@pytest.fixture
+def crowded(engine: Engine) -> Engine:
+    """Tables full of rows that are not due (later, closed, unscheduled), and statistics."""
+
+    def later(i: int) -> datetime:  # distinct times, as real ones are: the statistics see them
+        return NOW + timedelta(days=30, minutes=i)
+
+    owner = {"platform": "slack", "workspace_id": "T1"}
+    with engine.begin() as connection:
+        contact_ids = (
+            connection.execute(
+                insert(ContactRow).returning(ContactRow.id),
+                [
+                    {
+                        **owner,
+                        "owner_id": f"U{i}",
+                        "name": "Sam",
+                        "name_key": "sam",
+                        "created_at": NOW,
+                        "last_touch_at": NOW,
+                    }
+                    for i in range(CROWD)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        per_row = [
+            {**owner, "owner_id": f"U{i}", "contact_id": c} for i, c in enumerate(contact_ids)
+        ]
+        connection.execute(
+            insert(PromiseRow),
+            [
+                {
+                    **row,
+                    "what": "x",
+                    "number": 1,
+                    "status": "open" if i % 2 else "done",
+                    "created_at": NOW,
+                    "due_at": later(i),
+                    "remind_at": later(i) if i % 2 else None,
+                    "heads_up_at": later(i) if i % 2 else None,
+                    "snoozes": 0,
+                }
+                for i, row in enumerate(per_row)
+            ],
+        )
+        connection.execute(
+            insert(MeetingRow),
+            [
+                {**row, "met_at": NOW, "context": "", "follow_up_at": later(i) if i % 2 else None}
+                for i, row in enumerate(per_row)
+            ],
+        )
+        connection.execute(
+            insert(CadenceRow),
+            [{**row, "every_days": 30, "due_at": later(i)} for i, row in enumerate(per_row)],
+        )
+        connection.execute(
+            insert(ProfileRow),
+            [
+                {
+                    **owner,
+                    "owner_id": f"U{i}",
+                    "display_name": "x",
+                    "timezone": "UTC",
+                    "timezone_chosen": False,
+                    "quiet_start": None,
+                    "quiet_end": None,
+                    "digest_weekday": 0,
+                    "digest_time": time(9),
+                    "paused_until": None,
+                    "open_to_intros": True,
+                    "offer": "",
+                    "looking_for": "",
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                    "digest_due_at": later(i),
+                }
+                for i in range(CROWD)
+            ],
+        )
+        connection.execute(
+            insert(ChannelPromptRow),
+            [
+                {
+                    **owner,
+                    "channel_id": f"C{i}",
+                    "weekday": 0,
+                    "timezone": "UTC",
+                    "next_post_at": later(i),
+                    "created_at": NOW,
+                }
+                for i in range(CROWD)
+            ],
+        )
+        connection.exec_driver_sql("ANALYZE")
+    return engine
+
+
+def test_each_due_query_reads_its_index_not_the_whole_table(
+    crowded: Engine, uow_factory: SqlUnitOfWorkFactory, captured: list[tuple[str, Any]]
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.due_digests(now=NOW, limit=100)  # two reads: unscheduled, then due
+        uow.promises.due_reminders(now=NOW, limit=100)
+        uow.promises.due_heads_ups(now=NOW, limit=100)
+        uow.meetings.due_follow_ups(now=NOW, limit=100)
+        uow.cadences.due(now=NOW, limit=100)
+        uow.channel_prompts.due(now=NOW, limit=100)
+    assert len(captured) == len(INDEXES)
+    explain = "EXPLAIN" if crowded.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+    with crowded.connect() as connection:
+        for (statement, parameters), (query, index) in zip(captured, INDEXES.items(), strict=True):
+            rows = connection.exec_driver_sql(f"{explain} {statement}", parameters).all()
+            plan = "\n".join(str(row[-1]) for row in rows)
+            assert index in plan, f"{query}:\n{plan}"
+            assert "Seq Scan" not in plan and "SCAN" not in plan, f"{query}:\n{plan}"
