@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -102,13 +102,47 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     )
 
 
-# --- Slack ------------------------------------------------------------------------------------
-
-# The lead's hook for the ticker (and anything else) to run on the adapter's event loop.
-Background = Callable[[], Coroutine[Any, Any, None]]
+# --- Delivery and the ticker, beside an adapter on one event loop -----------------------
 
 # Delivery looks for due messages at least this often, besides right after each command.
 DELIVERY_POLL_SECONDS = 5.0
+
+
+async def deliver_and_tick(
+    buddy: Buddy,
+    messengers: Mapping[Platform, Messenger],
+    *,
+    wake: asyncio.Event,
+    tick: bool,
+    interval: float,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Deliver through `messengers` every `interval` seconds and whenever `wake` is set, and
+    run the ticker if `tick`, until `stop` is set or the task is cancelled; either way the
+    sends under way finish and the messages claimed but not sent are released."""
+    stop = stop or asyncio.Event()
+
+    async def after_tick() -> None:
+        wake.set()
+
+    ticker = buddy.ticker(after_tick=after_tick) if tick else None
+    if ticker is not None:
+        ticker.start(buddy.settings.buddy_tick_seconds)
+    delivering = asyncio.ensure_future(
+        run_delivery(buddy.delivery(messengers), interval=interval, stop=stop, wake=wake)
+    )
+    try:
+        await asyncio.shield(delivering)
+    except asyncio.CancelledError:
+        stop.set()
+        await delivering
+        raise
+    finally:
+        if ticker is not None:
+            ticker.shutdown()
+
+
+# --- Slack ------------------------------------------------------------------------------------
 
 
 async def build_slack(
@@ -145,20 +179,9 @@ async def build_slack(
     return SlackBot(config, ports)
 
 
-async def deliver_continuously(delivery: Delivery, *, wake: asyncio.Event, every: float) -> None:
-    """Send due messages now, whenever woken (after a command), and every `every` seconds."""
-    while True:
-        wake.clear()
-        try:
-            await delivery.deliver_due()
-        except Exception:  # a database hiccup must not stop delivery for good
-            log.exception("delivery round failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=every)
-
-
-async def serve_slack(buddy: Buddy, *, ticker: Background | None = None) -> None:
-    """`buddy slack`: the adapter, delivery through its messenger, and `ticker` when given."""
+async def serve_slack(buddy: Buddy, *, tick: bool | None = None) -> None:
+    """`buddy slack`: the adapter, delivery through its messenger, and the ticker unless
+    `tick` is False (default: BUDDY_TICKER; web-only replicas turn it off)."""
     from bot.adapters import slack
     from bot.store.slack import async_engine_for
 
@@ -172,14 +195,15 @@ async def serve_slack(buddy: Buddy, *, ticker: Background | None = None) -> None
     oauth_engine = async_engine_for(s.database_url) if multi else None
     try:
         bot = await build_slack(buddy, oauth_engine=oauth_engine, after_change=wake_delivery)
-        delivery = buddy.delivery({Platform.SLACK: bot.messenger})
-        every = min(s.buddy_tick_seconds, DELIVERY_POLL_SECONDS)
 
         async def background() -> None:
-            async with asyncio.TaskGroup() as tasks:
-                tasks.create_task(deliver_continuously(delivery, wake=wake, every=every))
-                if ticker is not None:
-                    tasks.create_task(ticker())
+            await deliver_and_tick(
+                buddy,
+                {Platform.SLACK: bot.messenger},
+                wake=wake,
+                tick=s.buddy_ticker if tick is None else tick,
+                interval=min(s.buddy_tick_seconds, DELIVERY_POLL_SECONDS),
+            )
 
         await slack.run(bot, app_token=s.slack_app_token, port=s.port, background=background)
     finally:
@@ -219,9 +243,10 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
 
 
 async def serve_discord(
-    buddy: Buddy, *, ticker: Background | None = None, sharded: bool = False, **options: object
+    buddy: Buddy, *, tick: bool | None = None, sharded: bool = False, **options: object
 ) -> None:
-    """`buddy discord`: the gateway client, delivery through its messenger, `ticker` if given.
+    """`buddy discord`: the gateway client, delivery through its messenger, and the ticker
+    unless `tick` is False (default: BUDDY_TICKER).
 
     `options` go to discord.py's client (tests shorten its wait for guilds, for one).
     """
@@ -230,14 +255,15 @@ async def serve_discord(
     s = buddy.settings
     discord_bot.point_at(api_url=s.discord_api_url, gateway_url=s.discord_gateway_url)
     wake = asyncio.Event()
-    every = min(s.buddy_tick_seconds, DELIVERY_POLL_SECONDS)
 
     async def background(messenger: Messenger) -> None:
-        delivery = buddy.delivery({Platform.DISCORD: messenger})
-        async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(deliver_continuously(delivery, wake=wake, every=every))
-            if ticker is not None:
-                tasks.create_task(ticker())
+        await deliver_and_tick(
+            buddy,
+            {Platform.DISCORD: messenger},
+            wake=wake,
+            tick=s.buddy_ticker if tick is None else tick,
+            interval=min(s.buddy_tick_seconds, DELIVERY_POLL_SECONDS),
+        )
 
     await discord_bot.run_bot(
         discord_ports(buddy, after_each=wake.set),
@@ -298,15 +324,12 @@ async def worker_messengers(
         import discord
 
         from bot.adapters import discord_bot
-        from bot.adapters.discord_messenger import DiscordMessenger, DmClosedNotices, Pacer
+        from bot.adapters.discord_bot.messenger import DiscordMessenger, Pacer
 
         discord_bot.point_at(api_url=s.discord_api_url)
         client = await stack.enter_async_context(discord.Client(intents=discord.Intents.none()))
         await client.login(s.discord_token)
-        # Members whose DMs are closed are told through the outbox (Outbox.take_undelivered).
-        messengers[Platform.DISCORD] = DiscordMessenger(
-            client, pacer=Pacer(1.0), dm_closed=DmClosedNotices()
-        )
+        messengers[Platform.DISCORD] = DiscordMessenger(client, pacer=Pacer(1.0))
     return messengers
 
 
@@ -318,16 +341,11 @@ async def serve_worker(
     Stopping lets the sends under way finish and releases the messages claimed but not yet
     sent, so another worker takes them at once. Any number of workers may run on PostgreSQL.
     """
-    wake = asyncio.Event()
-
-    async def after_tick() -> None:
-        wake.set()
-
-    ticker = buddy.ticker(after_tick=after_tick)
-    ticker.start(buddy.settings.buddy_tick_seconds)
-    try:
-        await run_delivery(
-            buddy.delivery(messengers), interval=WORKER_POLL_SECONDS, stop=stop, wake=wake
-        )
-    finally:
-        ticker.shutdown()
+    await deliver_and_tick(
+        buddy,
+        messengers,
+        wake=asyncio.Event(),
+        tick=True,
+        interval=WORKER_POLL_SECONDS,
+        stop=stop,
+    )

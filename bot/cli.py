@@ -77,13 +77,17 @@ def cmd_outbox(settings: Settings, args: argparse.Namespace) -> None:
         )
 
 
-def cmd_slack(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.app import serve_slack
-
+def _check_slack(settings: Settings) -> None:
     if not (settings.slack_client_id and settings.slack_client_secret):
         _require(settings, "slack_bot_token", where=SLACK_HELP)
     if not settings.slack_app_token:  # HTTP mode: Slack's requests must be verified
         _require(settings, "slack_signing_secret", where=SLACK_HELP)
+
+
+def cmd_slack(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.app import serve_slack
+
+    _check_slack(settings)
     asyncio.run(serve_slack(build(settings)))
 
 
@@ -106,14 +110,29 @@ def cmd_discord(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
-    if not (settings.slack_bot_token or settings.slack_client_id or settings.discord_token):
+    slack = bool(settings.slack_bot_token or settings.slack_client_id)
+    if not (slack or settings.discord_token):
         raise MissingSetting(
             "Neither SLACK_BOT_TOKEN nor DISCORD_TOKEN is set. "
             "Try `buddy console` (no tokens needed), or see the README to create an app."
         )
-    if settings.slack_bot_token or settings.slack_client_id:
+    if slack:
+        _check_slack(settings)
+    if not settings.discord_token:
         cmd_slack(settings, args)
-    cmd_discord(settings, args)
+    elif not slack:
+        cmd_discord(settings, args)
+    else:
+        asyncio.run(run_both(build(settings)))
+
+
+async def run_both(buddy: Buddy) -> None:
+    """Slack and Discord on one event loop; one ticker serves both."""
+    from bot.app import serve_discord, serve_slack
+
+    async with asyncio.TaskGroup() as tasks:
+        tasks.create_task(serve_slack(buddy))
+        tasks.create_task(serve_discord(buddy, tick=False))
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:

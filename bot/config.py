@@ -17,6 +17,7 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_SQLITE_URL
     buddy_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    buddy_ticker: bool = True  # off for web-only replicas: workers tick
     buddy_follow_up_days: int = Field(default=3, ge=1, le=60)
     buddy_give_window_days: int = Field(default=30, ge=1, le=365)
     buddy_console_user: str = Field(default="me", min_length=1, pattern=r"^[\w.\-]+$")
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
 
 _EXPECTED = {
     "buddy_tick_seconds": "a number of seconds between 0 and 3600, e.g. 30",
+    "buddy_ticker": "on or off",
     "buddy_follow_up_days": "a whole number of days between 1 and 60, e.g. 3",
     "buddy_give_window_days": "a whole number of days between 1 and 365, e.g. 30",
     "buddy_console_user": "a short name with letters, digits, '.', '-' or '_', e.g. me",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.adapters import slack
+from bot.adapters.slack import app as slack
 
 MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yml"
 

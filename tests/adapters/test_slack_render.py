@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.adapters.slack_render import (
+from bot.adapters.slack.render import (
     MESSAGE_BLOCK_LIMIT,
     SECTION_LIMIT,
     fallback_text,

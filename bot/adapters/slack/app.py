@@ -1,4 +1,4 @@
-"""The Slack adapter: a thin slack-bolt `AsyncApp` over Socket Mode or HTTP, and its messenger."""
+"""The Slack app: slack-bolt `AsyncApp` handlers over Socket Mode or HTTP, and its messenger."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_render import (
+from bot.adapters.slack.render import (
     ACTION_ID,
     FILE_COMMENT_LIMIT,
     PROMISE_FORM,

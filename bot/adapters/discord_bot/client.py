@@ -15,9 +15,9 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.adapters.discord_commands import MAX_CHOICES, CommandLine, build_group
-from bot.adapters.discord_messenger import DiscordMessenger, DmClosedNotices, Pacer
-from bot.adapters.discord_render import BuddyButton, no_mentions, render
+from bot.adapters.discord_bot.commands import MAX_CHOICES, CommandLine, build_group
+from bot.adapters.discord_bot.messenger import DiscordMessenger, Pacer
+from bot.adapters.discord_bot.render import BuddyButton, no_mentions, render
 from bot.commands.base import ActionInput, AnySpec, CommandInput
 from bot.commands.registry import COMMANDS
 from bot.commands.replies import oops_reply
@@ -35,11 +35,6 @@ MAX_RATELIMIT_WAIT = 30.0
 TIMEZONE_HINT = (
     "🕑 I read times in UTC: Discord doesn't tell me your time zone. "
     "Set yours with `/buddy settings timezone:` (start typing a city)."
-)
-DMS_CLOSED_NOTE = (
-    "📭 I couldn't send you a direct message: your DMs are closed to me, so reminders can't "
-    "reach you. Allow direct messages from this server's members (server menu → Privacy "
-    "Settings) to get them."
 )
 NOT_SYNCED = (
     "⚠️ My commands changed since they were registered: ask a server admin to run "
@@ -109,8 +104,7 @@ class BuddyClient(discord.Client):
             **options,
         )
         self.ports = ports
-        self.dm_closed = DmClosedNotices()
-        self.messenger = DiscordMessenger(self, pacer=Pacer(dm_interval), dm_closed=self.dm_closed)
+        self.messenger = DiscordMessenger(self, pacer=Pacer(dm_interval))
         self.tree = BuddyTree(self)
         self.tree.add_command(
             build_group(COMMANDS, invoke=self.run_command, complete_number=self.complete_promise)
@@ -199,8 +193,6 @@ class BuddyClient(discord.Client):
 
     async def _notes(self, member: Member, *, names_a_time: bool) -> list[Paragraph]:
         notes = []
-        if self.dm_closed.pop(member):
-            notes.append(paragraph(DMS_CLOSED_NOTE))
         if names_a_time and not await asyncio.to_thread(self.ports.timezone_chosen, member):
             notes.append(paragraph(TIMEZONE_HINT))
         return notes

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import aiohttp
 import discord
 
-from bot.adapters.discord_render import (
+from bot.adapters.discord_bot.render import (
     Outgoing,
     mentioned_user_ids,
     no_mentions,
@@ -61,22 +61,6 @@ class Pacer:
         self._next = max(self._next, asyncio.get_running_loop().time() + seconds)
 
 
-class DmClosedNotices:
-    """Members whose DMs refused the bot, until their next reply tells them (this process)."""
-
-    def __init__(self) -> None:
-        self._members: set[Member] = set()
-
-    def add(self, member: Member) -> None:
-        self._members.add(member)
-
-    def pop(self, member: Member) -> bool:
-        if member in self._members:
-            self._members.discard(member)
-            return True
-        return False
-
-
 def _retry_after(error: discord.HTTPException) -> float:
     try:
         return float(error.response.headers.get("Retry-After", "5"))
@@ -115,10 +99,9 @@ def delivery_errors() -> Iterator[None]:
 class DiscordMessenger:
     """The outbound port for Discord; every call goes through the client's HTTP session."""
 
-    def __init__(self, client: discord.Client, *, pacer: Pacer, dm_closed: DmClosedNotices) -> None:
+    def __init__(self, client: discord.Client, *, pacer: Pacer) -> None:
         self._client = client
         self._pacer = pacer
-        self._dm_closed = dm_closed
         # Threads opened for a group but not yet posted to: a retried post reuses its thread,
         # and only a group's own thread may ping the members it names.
         self._groups: dict[tuple[str, tuple[str, ...]], discord.Thread] = {}
@@ -133,9 +116,6 @@ class DiscordMessenger:
                     await user.create_dm()
                 for part in render(message):
                     await user.send(**self._kwargs(part, member.workspace_id, no_mentions()))
-        except DmsClosed:
-            self._dm_closed.add(member)
-            raise
         except RateLimited as limited:
             if limited.retry_after >= DM_COOLDOWN:
                 self._pacer.hold(limited.retry_after)

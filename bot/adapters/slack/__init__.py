@@ -1,0 +1,25 @@
+"""The Slack adapter: a slack-bolt `AsyncApp` (app.py) rendering core messages as Block Kit."""
+
+from __future__ import annotations
+
+from bot.adapters.slack.app import (
+    EVENTS_PATH,
+    SlackBot,
+    SlackClients,
+    SlackConfig,
+    SlackMessenger,
+    SlackPorts,
+    run,
+    web_client,
+)
+
+__all__ = [
+    "EVENTS_PATH",
+    "SlackBot",
+    "SlackClients",
+    "SlackConfig",
+    "SlackMessenger",
+    "SlackPorts",
+    "run",
+    "web_client",
+]
