@@ -35,7 +35,14 @@ from bot.store.pairing_models import (
     PairingRoundRow,
     PairingSeatRow,
 )
-from bot.store.repositories import _profile, _Repository, dialect_insert, in_workspace, owned_by
+from bot.store.repositories import (
+    SqlRepository,
+    dialect_insert,
+    in_workspace,
+    owned_by,
+    profile_record,
+    upsert_channel_row,
+)
 
 
 def _in_channel(model: Any, channel: Channel) -> ColumnElement[bool]:
@@ -48,7 +55,7 @@ def _add(session: Session, row: Any) -> Any:
     return row
 
 
-class SqlIntroRepository(_Repository):
+class SqlIntroRepository(SqlRepository):
     def add(
         self,
         *,
@@ -149,7 +156,7 @@ def _pair(a: Member, b: Member) -> ColumnElement[bool]:
     )
 
 
-class SqlBlockRepository(_Repository):
+class SqlBlockRepository(SqlRepository):
     def add(self, owner: Member, blocked_user_id: str, *, now: datetime) -> bool:
         insert_ = dialect_insert(self._session)
         added = self._session.scalar(
@@ -205,7 +212,7 @@ class SqlBlockRepository(_Repository):
         return [_block(row) for row in self._session.scalars(statement)]
 
 
-class SqlPairingRepository(_Repository):
+class SqlPairingRepository(SqlRepository):
     # -- channels ----------------------------------------------------------------------------
 
     def channel(self, channel: Channel) -> PairingChannel | None:
@@ -243,20 +250,7 @@ class SqlPairingRepository(_Repository):
             "next_round_at": next_round_at,
             "heads_up_at": heads_up_at,
         }
-        insert_ = dialect_insert(self._session)
-        self._session.execute(
-            insert_(PairingChannelRow)
-            .values(
-                platform=channel.platform.value,
-                workspace_id=channel.workspace_id,
-                channel_id=channel.channel_id,
-                created_at=now,
-                **fields,
-            )
-            .on_conflict_do_update(
-                index_elements=["platform", "workspace_id", "channel_id"], set_=fields
-            )
-        )
+        upsert_channel_row(self._session, PairingChannelRow, channel, now=now, fields=fields)
         stored = self.channel(channel)
         assert stored is not None
         return stored
@@ -354,7 +348,7 @@ class SqlPairingRepository(_Repository):
             .execution_options(populate_existing=True)
         )
         return [
-            (_membership(row), None if profile is None else _profile(profile))
+            (_membership(row), None if profile is None else profile_record(profile))
             for row, profile in self._session.execute(statement)
         ]
 

@@ -101,7 +101,27 @@ def dialect_insert(session: Session) -> Any:
     raise NotImplementedError(f"unsupported database dialect {name!r}")
 
 
-class _Repository:
+def upsert_channel_row(
+    session: Session, model: Any, channel: Channel, *, now: datetime, fields: dict[str, Any]
+) -> None:
+    """Insert a channel's settings row, or update `fields` in the one it has."""
+    insert = dialect_insert(session)
+    session.execute(
+        insert(model)
+        .values(
+            platform=channel.platform.value,
+            workspace_id=channel.workspace_id,
+            channel_id=channel.channel_id,
+            created_at=now,
+            **fields,
+        )
+        .on_conflict_do_update(
+            index_elements=["platform", "workspace_id", "channel_id"], set_=fields
+        )
+    )
+
+
+class SqlRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
@@ -141,10 +161,10 @@ class _Repository:
             raise KeyError(f"no {model.__tablename__} row {row_id} for {owner}")
 
 
-class SqlProfileRepository(_Repository):
+class SqlProfileRepository(SqlRepository):
     def get(self, member: Member) -> Profile | None:
         row = self._first(select(ProfileRow).where(owned_by(ProfileRow, member)))
-        return None if row is None else _profile(row)
+        return None if row is None else profile_record(row)
 
     def save(self, profile: Profile, *, now: datetime) -> None:
         insert = dialect_insert(self._session)
@@ -206,7 +226,7 @@ class SqlProfileRepository(_Repository):
                 .limit(limit - len(found))
             )
             rows = self._claim(statement, ProfileRow)
-            found += [DueDigest(_profile(row), row.digest_due_at) for (row,) in rows]
+            found += [DueDigest(profile_record(row), row.digest_due_at) for (row,) in rows]
         return found
 
     def schedule_digest(self, member: Member, *, at: datetime) -> None:
@@ -225,10 +245,10 @@ class SqlProfileRepository(_Repository):
             .order_by(ProfileRow.updated_at.desc(), ProfileRow.id.desc())
             .limit(limit)
         )
-        return [_profile(row) for row in self._all(statement)]
+        return [profile_record(row) for row in self._all(statement)]
 
 
-class SqlContactRepository(_Repository):
+class SqlContactRepository(SqlRepository):
     def get(self, owner: Member, contact_id: int) -> Contact | None:
         row = self._first(
             select(ContactRow).where(ContactRow.id == contact_id, owned_by(ContactRow, owner))
@@ -291,7 +311,7 @@ class SqlContactRepository(_Repository):
         return [_contact(row) for row in self._all(statement)]
 
 
-class SqlMeetingRepository(_Repository):
+class SqlMeetingRepository(SqlRepository):
     def add(
         self,
         *,
@@ -346,7 +366,7 @@ class SqlMeetingRepository(_Repository):
         ]
 
 
-class SqlNoteRepository(_Repository):
+class SqlNoteRepository(SqlRepository):
     def add(self, *, owner: Member, contact_id: int, text: str, now: datetime) -> Note:
         row = NoteRow(
             platform=owner.platform.value,
@@ -365,7 +385,7 @@ class SqlNoteRepository(_Repository):
         return [_note(row) for row in self._all(statement)]
 
 
-class SqlPromiseRepository(_Repository):
+class SqlPromiseRepository(SqlRepository):
     def add(
         self,
         *,
@@ -473,7 +493,7 @@ class SqlPromiseRepository(_Repository):
         ]
 
 
-class SqlCadenceRepository(_Repository):
+class SqlCadenceRepository(SqlRepository):
     def get(self, owner: Member, contact_id: int) -> Cadence | None:
         row = self._first(
             select(CadenceRow).where(
@@ -534,7 +554,7 @@ class SqlCadenceRepository(_Repository):
         ]
 
 
-class SqlLedgerRepository(_Repository):
+class SqlLedgerRepository(SqlRepository):
     def add(
         self,
         *,
@@ -609,21 +629,8 @@ class SqlChannelPromptRepository:
         next_post_at: datetime,
         now: datetime,
     ) -> ChannelPrompt:
-        insert = dialect_insert(self._session)
         fields = {"weekday": weekday, "timezone": timezone, "next_post_at": next_post_at}
-        self._session.execute(
-            insert(ChannelPromptRow)
-            .values(
-                platform=channel.platform.value,
-                workspace_id=channel.workspace_id,
-                channel_id=channel.channel_id,
-                created_at=now,
-                **fields,
-            )
-            .on_conflict_do_update(
-                index_elements=["platform", "workspace_id", "channel_id"], set_=fields
-            )
-        )
+        upsert_channel_row(self._session, ChannelPromptRow, channel, now=now, fields=fields)
         prompt = self.get(channel)
         assert prompt is not None
         return prompt
@@ -730,7 +737,7 @@ def outbox_recipient(effect: Effect) -> tuple[str, str]:
 # --- rows to records --------------------------------------------------------------------------
 
 
-def _profile(row: ProfileRow) -> Profile:
+def profile_record(row: ProfileRow) -> Profile:
     return Profile(
         member=owner_of(row),
         display_name=row.display_name,
@@ -748,7 +755,7 @@ def _profile(row: ProfileRow) -> Profile:
 
 
 def _profile_or_none(row: ProfileRow | None) -> Profile | None:
-    return None if row is None else _profile(row)
+    return None if row is None else profile_record(row)
 
 
 def _channel_prompt(row: ChannelPromptRow) -> ChannelPrompt:
