@@ -21,6 +21,7 @@ from bot.core.identity import Platform
 from bot.core.policy import Policy
 from bot.core.ports import Messenger
 from bot.delivery import Delivery, Pace, RetryPolicy, run_delivery
+from bot.observability import PrometheusMetrics
 from bot.scheduler import Ticker
 from bot.store.database import make_engine, make_session_factory, upgrade_to_head
 from bot.store.outbox_queue import SqlOutboxQueue
@@ -46,6 +47,7 @@ class Buddy:
     uow_factory: SqlUnitOfWorkFactory
     outbox_queue: SqlOutboxQueue
     service: CommandService
+    metrics: PrometheusMetrics  # served at /metrics by the Slack web process
 
     def delivery(self, messengers: Mapping[Platform, Messenger]) -> Delivery:
         s = self.settings
@@ -60,6 +62,7 @@ class Buddy:
             clock=self.clock,
             retry=RetryPolicy(lease=lease, send_timeout=min(30.0, lease.total_seconds() / 4)),
             pacing={platform: Pace(rate=rate or None) for platform, rate in rates.items()},
+            metrics=self.metrics,
         )
 
     def ticker(self, *, after_tick: Callable[[], Awaitable[object]] | None = None) -> Ticker:
@@ -69,6 +72,7 @@ class Buddy:
             clock=self.clock,
             jobs=default_jobs(self.policy),
             after_tick=after_tick,
+            metrics=self.metrics,
         )
 
 
@@ -88,8 +92,14 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     uow_factory = SqlUnitOfWorkFactory(sessions)
     clock = clock or SystemClock()
     policy = policy_from(settings)
+    metrics = PrometheusMetrics()
     service = CommandService(
-        uow_factory=uow_factory, clock=clock, commands=COMMANDS, actions=ACTIONS, policy=policy
+        uow_factory=uow_factory,
+        clock=clock,
+        commands=COMMANDS,
+        actions=ACTIONS,
+        policy=policy,
+        metrics=metrics,
     )
     return Buddy(
         settings=settings,
@@ -99,6 +109,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         uow_factory=uow_factory,
         outbox_queue=SqlOutboxQueue(sessions),
         service=service,
+        metrics=metrics,
     )
 
 
@@ -175,6 +186,7 @@ async def build_slack(
         installations=installations,
         oauth_states=states,
         after_change=after_change,
+        metrics_page=buddy.metrics.exposition,
     )
     return SlackBot(config, ports)
 

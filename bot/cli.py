@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from bot.adapters.console import (
 from bot.app import Buddy, build
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.identity import Platform
+from bot.observability import configure_logging
 from bot.store.database import upgrade_to_head
 
 SLACK_HELP = "Create a Slack app (README, “Create the Slack app”) and copy it from its settings."
@@ -199,12 +199,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
     try:
-        args.run(load_settings(), args)
+        settings = load_settings()
+        configure_logging(log_format=settings.buddy_log_format, verbose=args.verbose)
+        args.run(settings, args)
     except (ConfigError, MissingSetting) as problem:
         print(f"buddy: {problem}", file=sys.stderr)
         return 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,6 +29,9 @@ class Settings(BaseSettings):
     buddy_delivery_lease_seconds: float = Field(default=120.0, ge=10, le=3600)
     buddy_slack_send_rate: float = Field(default=0.0, ge=0, le=1000)
     buddy_discord_send_rate: float = Field(default=0.0, ge=0, le=1000)
+    # json: one object per line with the structured fields (and INFO lines: one per command
+    # and per delivery); text: readable, warnings only unless `buddy -v`.
+    buddy_log_format: Literal["text", "json"] = "text"
 
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
@@ -55,6 +60,7 @@ _EXPECTED = {
     "buddy_delivery_lease_seconds": "a number of seconds between 10 and 3600, e.g. 120",
     "buddy_slack_send_rate": "messages a second, between 0 (unpaced) and 1000, e.g. 1",
     "buddy_discord_send_rate": "messages a second, between 0 (unpaced) and 1000, e.g. 5",
+    "buddy_log_format": "text or json",
     "port": "a TCP port number, e.g. 3000",
 }
 

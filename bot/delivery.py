@@ -18,7 +18,7 @@ from bot.core.clock import Clock
 from bot.core.effects import ChannelPost, DirectMessage, Effect, GroupIntro, effect_workspace
 from bot.core.errors import DeliveryError, PermanentDeliveryError, RateLimited
 from bot.core.identity import Platform, Workspace
-from bot.core.ports import Messenger, OutboxItem, OutboxQueue
+from bot.core.ports import Messenger, Metrics, NoMetrics, OutboxItem, OutboxQueue
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +128,10 @@ class Delivery:
         retry: RetryPolicy | None = None,
         pacing: Mapping[Platform, Pace] | None = None,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._queue = queue
+        self._metrics = metrics or NoMetrics()
         self._messengers = dict(messengers)
         self._clock = clock
         self._retry = retry or RetryPolicy()
@@ -331,8 +333,8 @@ class Delivery:
     def _hold(self, workspace: Workspace, until: datetime) -> None:
         self._holds[workspace] = max(until, self._holds.get(workspace, until))
 
-    @staticmethod
     def _outcome(
+        self,
         item: OutboxItem,
         outcome: str,
         settled: bool,
@@ -354,8 +356,17 @@ class Delivery:
                 "outbox_id": item.id,
                 "attempt": item.attempts + 1,
                 "latency_ms": None if latency is None else round(latency * 1000, 1),
+                "outcome": outcome,
             },
         )
+        for counted, n in (
+            ("sent", report.sent),
+            ("retried", report.retried),
+            ("dead", report.dead),
+            ("released", report.released),
+        ):
+            if n:
+                self._metrics.delivery(platform=workspace.platform.value, outcome=counted)
         return report
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import Clock
-from bot.core.ports import DueJob, UnitOfWorkFactory
+from bot.core.ports import DueJob, Metrics, NoMetrics, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,10 @@ class Ticker:
         jobs: Sequence[DueJob],
         batch: int = 200,
         after_tick: Callable[[], Awaitable[object]] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._uow_factory = uow_factory
+        self._metrics = metrics or NoMetrics()
         self._clock = clock
         self._jobs = tuple(jobs)
         self._batch = batch
@@ -54,6 +56,7 @@ class Ticker:
         elapsed_ms = (time.perf_counter() - started) * 1000
         summary = " ".join(f"{name}={count}" for name, count in counts.items())
         log.info("tick %s in %.1f ms", summary, elapsed_ms, extra={"tick_ms": elapsed_ms})
+        self._metrics.tick(seconds=elapsed_ms / 1000)
         if self._after_tick is not None:
             try:
                 await self._after_tick()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -23,7 +24,7 @@ from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
 from bot.core.message import Message, paragraph
 from bot.core.policy import Policy
-from bot.core.ports import UnitOfWorkFactory
+from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
 from bot.core.records import Profile
 
 log = logging.getLogger(__name__)
@@ -42,17 +43,22 @@ class CommandService:
         commands: tuple[AnySpec, ...],
         actions: tuple[ActionSpec, ...],
         policy: Policy | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._uow_factory = uow_factory
+        self._metrics = metrics or NoMetrics()
         self._clock = clock
         self._policy = policy or Policy()
         self._commands = {name: spec for spec in commands for name in (spec.name, *spec.aliases)}
         self._actions = {spec.action: spec for spec in actions}
 
     def run(self, cmd: CommandInput) -> Message:
+        started = time.perf_counter()
+        name = "unknown"  # what was typed is never logged: only a known command's name
         try:
-            name, rest = self._split(cmd.text)
-            spec = self._find(name)
+            head, rest = self._split(cmd.text)
+            spec = self._find(head)
+            name = spec.name
             if spec.needs_channel and cmd.channel is None:
                 raise UserError(
                     f"`{spec.name}` works in a channel: run it there, not in a direct message."
@@ -67,7 +73,7 @@ class CommandService:
                 )
                 return spec.handle(ctx, spec.parse(rest, env))
 
-            return self._transact(
+            reply = self._transact(
                 invoker=cmd.invoker,
                 invoker_name=cmd.invoker_name,
                 channel=cmd.channel,
@@ -76,15 +82,26 @@ class CommandService:
                 mention_names=cmd.mention_names,
                 work=work,
             )
+            outcome = "ok"
         except UserError as error:
-            return error_reply(error)
+            reply, outcome = error_reply(error), "refused"
+        except Exception:
+            log.exception("command failed", extra={"workspace": cmd.invoker.workspace_id})
+            reply, outcome = oops_reply(), "error"
+        self._report(cmd.invoker, kind="command", name=name, outcome=outcome, started=started)
+        return reply
 
     def press(self, act: ActionInput) -> Message:
+        started = time.perf_counter()
         spec = self._actions.get(act.action)
         if spec is None:
-            return error_reply(UserError("That button no longer does anything here."))
+            reply = error_reply(UserError("That button no longer does anything here."))
+            self._report(
+                act.invoker, kind="button", name="unknown", outcome="refused", started=started
+            )
+            return reply
         try:
-            return self._transact(
+            reply = self._transact(
                 invoker=act.invoker,
                 invoker_name=act.invoker_name,
                 channel=act.channel,
@@ -93,8 +110,37 @@ class CommandService:
                 mention_names={},
                 work=lambda ctx: spec.handle(ctx, act.payload),
             )
+            outcome = "ok"
         except UserError as error:
-            return error_reply(error)
+            reply, outcome = error_reply(error), "refused"
+        except Exception:
+            log.exception("button failed", extra={"workspace": act.invoker.workspace_id})
+            reply, outcome = oops_reply(), "error"
+        self._report(act.invoker, kind="button", name=spec.action, outcome=outcome, started=started)
+        return reply
+
+    def _report(
+        self, invoker: Member, *, kind: str, name: str, outcome: str, started: float
+    ) -> None:
+        """One structured line per command or press: who-less and text-less by design."""
+        seconds = time.perf_counter() - started
+        platform = invoker.platform.value
+        log.info(
+            "%s %s %s in %.1f ms",
+            kind,
+            name,
+            outcome,
+            seconds * 1000,
+            extra={
+                "platform": platform,
+                "workspace": invoker.workspace_id,
+                "kind": kind,
+                "command": name,
+                "outcome": outcome,
+                "latency_ms": round(seconds * 1000, 1),
+            },
+        )
+        self._metrics.command(platform=platform, outcome=outcome, seconds=seconds)
 
     def _split(self, text: str) -> tuple[str, str]:
         text = text.strip()
@@ -133,37 +179,29 @@ class CommandService:
         work: Callable[[Context], Message],
     ) -> Message:
         now = self._clock.now()
-        try:
-            with self._uow_factory() as uow:
-                stored = uow.profiles.get(invoker)
-                profile = _current_profile(
-                    stored, invoker, name=invoker_name, platform_timezone=platform_timezone
-                )
-                ctx = Context(
-                    uow=uow,
-                    invoker=invoker,
-                    profile=profile,
-                    now=now,
-                    policy=self._policy,
-                    channel=channel,
-                    is_organiser=is_organiser,
-                    mention_names=mention_names,
-                )
-                reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
-                # Saved only when changed, so concurrent commands can't undo each other's settings.
-                if ctx.keep_profile and ctx.profile != stored:
-                    uow.profiles.save(ctx.profile, now=now)
-                for queued in ctx.queued:
-                    uow.outbox.add(
-                        queued.effect, key=queued.key, now=now, not_before=queued.not_before
-                    )
-                uow.commit()
-                return reply
-        except UserError:
-            raise
-        except Exception:
-            log.exception("command failed", extra={"workspace": invoker.workspace_id})
-            return oops_reply()
+        with self._uow_factory() as uow:
+            stored = uow.profiles.get(invoker)
+            profile = _current_profile(
+                stored, invoker, name=invoker_name, platform_timezone=platform_timezone
+            )
+            ctx = Context(
+                uow=uow,
+                invoker=invoker,
+                profile=profile,
+                now=now,
+                policy=self._policy,
+                channel=channel,
+                is_organiser=is_organiser,
+                mention_names=mention_names,
+            )
+            reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
+            # Saved only when changed, so concurrent commands can't undo each other's settings.
+            if ctx.keep_profile and ctx.profile != stored:
+                uow.profiles.save(ctx.profile, now=now)
+            for queued in ctx.queued:
+                uow.outbox.add(queued.effect, key=queued.key, now=now, not_before=queued.not_before)
+            uow.commit()
+            return reply
 
 
 def _with_undelivered_notice(reply: Message, undelivered: int) -> Message:

@@ -504,3 +504,30 @@ class DueJob(Protocol):
         LOCKED` on PostgreSQL); idempotency keys make a repeat harmless all the same.
         """
         ...
+
+
+class Metrics(Protocol):
+    """Counters an operator watches (Prometheus on the web process); never private text."""
+
+    def command(self, *, platform: str, outcome: str, seconds: float) -> None:
+        """A command or button press finished: `outcome` is ok, refused or error."""
+        ...
+
+    def delivery(self, *, platform: str, outcome: str) -> None:
+        """An outbox message was settled: sent, retried, dead or released."""
+        ...
+
+    def tick(self, *, seconds: float) -> None: ...
+
+
+class NoMetrics:
+    """The default: nothing is counted."""
+
+    def command(self, *, platform: str, outcome: str, seconds: float) -> None:
+        pass
+
+    def delivery(self, *, platform: str, outcome: str) -> None:
+        pass
+
+    def tick(self, *, seconds: float) -> None:
+        pass

@@ -118,6 +118,10 @@ class FakeSlack:
         """The next `times` calls to `method` fail this way."""
         self._failures.setdefault(method, []).append(_Failure(status, error, retry_after, times))
 
+    def recover(self) -> None:
+        """Forget every failure still to come: Slack is healthy again."""
+        self._failures.clear()
+
     async def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
         """Send a Socket Mode envelope (`slash_commands`, `events_api`, `interactive`)."""
         envelope_id = f"envelope-{len(self.socket_acks) + len(self.calls)}"

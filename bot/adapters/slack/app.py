@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 ACK_SENT = "buddy_ack_sent"  # in a request's Bolt context: set once the HTTP answer is written
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -132,6 +133,7 @@ class SlackPorts:
     installations: AsyncInstallationStore | None = None  # multi-workspace only
     oauth_states: AsyncOAuthStateStore | None = None
     after_change: Callable[[], Awaitable[object]] | None = None  # e.g. wake the delivery loop
+    metrics_page: Callable[[], tuple[bytes, str]] | None = None  # served at /metrics: body, type
 
 
 def web_client(
@@ -640,10 +642,13 @@ class SlackBot:
     # -- serving --
 
     def web_app(self) -> web.Application:
-        """Slack's requests at /slack/events, health at /healthz, and the OAuth install pages."""
+        """Slack's requests at /slack/events, health at /healthz, metrics at /metrics, and the
+        OAuth install pages."""
         application = web.Application()
         application.router.add_post(EVENTS_PATH, self._slack_request)
         application.router.add_get(HEALTH_PATH, _healthz)
+        if self._ports.metrics_page is not None:
+            application.router.add_get(METRICS_PATH, self._metrics)
         flow = self.app.oauth_flow
         if flow is not None:
             application.router.add_get(flow.install_path, self._oauth_page)
@@ -667,6 +672,13 @@ class SlackBot:
             return response
         finally:
             sent.set()
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        assert self._ports.metrics_page is not None  # the route exists only with a page
+        body, content_type = self._ports.metrics_page()
+        response = web.Response(body=body)
+        response.headers["Content-Type"] = content_type  # with its version parameter
+        return response
 
     async def _oauth_page(self, request: web.Request) -> web.Response:
         flow = self.app.oauth_flow
