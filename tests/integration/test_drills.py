@@ -24,7 +24,7 @@ from tests.adapters.slack_harness import running_slack
 from tests.pg import PostgresCluster, create_postgres_database, find_postgres_bin
 
 ANN = Member(Platform.SLACK, "T1", "U1")
-OUTAGE_SECONDS = 5  # the issue asks for 30; 5 exercises the same path and keeps the suite fast
+OUTAGE_SECONDS = 30  # as long as the issue asks: pools, claims and leases must all ride it out
 
 
 class Recorder:

@@ -151,6 +151,8 @@ def test_a_worker_killed_between_claim_and_send_leaves_the_message_to_the_next_o
 
     cluster.start_worker("--lease", "3")
     cluster.wait_until(lambda: len(cluster.sent()) >= 3)
+    # A send is recorded by the messenger just before its row is marked sent.
+    cluster.wait_until(lambda: {row.status for row in cluster.rows().values()} == {"sent"})
 
     rows = cluster.rows()
     assert [line.text for line in cluster.sent() if line.recipient == "U001"] == [
