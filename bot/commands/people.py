@@ -13,7 +13,14 @@ from bot.commands.common import (
     person_inline,
     record_interaction,
 )
-from bot.commands.parsing import PersonRef, check_length, require_text, take_person
+from bot.commands.give_ideas import owed, owed_line
+from bot.commands.parsing import (
+    PersonRef,
+    check_length,
+    no_arguments,
+    require_text,
+    take_person,
+)
 from bot.commands.when import format_day, format_when, parse_interval
 from bot.core.errors import UserError
 from bot.core.message import Message, UserText, bullets, message, paragraph
@@ -214,4 +221,27 @@ KEEP_IN_TOUCH = CommandSpec(
     aliases=("keep", "kit"),
 )
 
-SPECS = (MET, PEOPLE, NOTE, KEEP_IN_TOUCH)
+
+def handle_follow_ups(ctx: Context, _: None) -> Message:
+    waiting = owed(ctx.uow, ctx.profile, now=ctx.now, policy=ctx.policy)
+    days = ctx.policy.give_window.days
+    if not waiting:
+        return message(paragraph(f"Nobody you met in the last {days} days is waiting on you. ✨"))
+    return message(
+        paragraph(f"Met in the last {days} days, nothing promised or given since:"),
+        bullets(*(owed_line(item, timezone=ctx.profile.timezone) for item in waiting)),
+        paragraph("`promise @person …` or `give @person …` when you follow up."),
+    )
+
+
+FOLLOW_UPS = CommandSpec(
+    name="follow-ups",
+    summary="Who you met lately and haven't followed up with yet.",
+    usage="follow-ups",
+    examples=("follow-ups",),
+    parse=no_arguments,
+    handle=handle_follow_ups,
+    aliases=("waiting",),
+)
+
+SPECS = (MET, PEOPLE, NOTE, KEEP_IN_TOUCH, FOLLOW_UPS)

@@ -9,7 +9,9 @@ from bot.commands.base import ActionSpec, CommandSpec, Context, ParseEnv
 from bot.commands.parsing import no_arguments
 from bot.core.effects import DirectMessage
 from bot.core.errors import UserError
+from bot.core.identity import Member
 from bot.core.message import Attachment, Choice, ChoiceStyle, Message, message, paragraph
+from bot.core.records import Intro, IntroStatus
 
 ACTION_FORGET = "forget.confirm"
 EXPORT_FILENAME = "buddy-export.json"
@@ -77,6 +79,7 @@ def export_data(ctx: Context) -> dict[str, Any]:
         "blocked": [
             {"member": b.blocked_user_id, "since": iso(b.created_at)} for b in uow.blocks.list(me)
         ],
+        "intros": [_intro_as_seen_by(me, intro) for intro in uow.intros.involving(me)],
         "pairing": [
             {
                 "channel": m.channel.channel_id,
@@ -87,6 +90,25 @@ def export_data(ctx: Context) -> dict[str, Any]:
             for m in uow.pairing.memberships_of(me)
         ],
     }
+
+
+def _intro_as_seen_by(me: Member, intro: Intro) -> dict[str, Any]:
+    """An intro as this member may know it: their own answer, never anyone else's, and the
+    outcome only as the introducer hears it ("didn't happen", once told)."""
+    made = intro.status is IntroStatus.MADE
+    told = intro.status is not IntroStatus.PENDING and intro.notice_at is None
+    outcome = "made" if made else ("didn't happen" if told else "pending")
+    entry: dict[str, Any] = {
+        "introducer": intro.introducer.user_id,
+        "members": [intro.a.user_id, intro.b.user_id],
+        "reason": intro.reason,
+        "asked_at": intro.created_at.isoformat(),
+        "outcome": outcome,
+    }
+    if me in (intro.a, intro.b):
+        answer = intro.a_answer if me == intro.a else intro.b_answer
+        entry["your_answer"] = answer.value if answer else None
+    return entry
 
 
 def handle_export(ctx: Context, _: None) -> Message:

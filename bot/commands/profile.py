@@ -10,10 +10,10 @@ from datetime import time
 from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
 from bot.commands.parsing import check_length
 from bot.commands.replies import echo
-from bot.commands.when import check_timezone, parse_time_of_day, parse_weekday
+from bot.commands.when import check_timezone, format_when, parse_time_of_day, parse_weekday
 from bot.core.errors import UserError
-from bot.core.message import Message, UserText, bullets, message, paragraph
-from bot.core.records import Profile
+from bot.core.message import Message, Paragraph, UserText, bullets, message, paragraph
+from bot.core.records import MembershipState, Profile
 
 
 def _profile_field(
@@ -171,9 +171,35 @@ def handle_settings(ctx: Context, change: SettingsChange) -> Message:
                 f"Weekly digest: {calendar.day_name[p.digest_weekday]} {p.digest_time:%H:%M}"
             ),
             paragraph(f"Open to intros: {'yes' if p.open_to_intros else 'no'}"),
+            *_pairing_lines(ctx),
         ),
         paragraph(SETTINGS_HINT) if change.empty else None,
     )
+
+
+def _pairing_lines(ctx: Context) -> list[Paragraph]:
+    """The channels whose pairing rounds the member takes part in, with the next round."""
+    lines = []
+    for membership in ctx.uow.pairing.memberships_of(ctx.invoker):
+        if membership.state is MembershipState.LEFT:
+            continue
+        channel = ctx.uow.pairing.channel(membership.channel)
+        if channel is None or not channel.active or channel.next_round_at is None:
+            continue
+        tz = ctx.profile.timezone
+        when = format_when(channel.next_round_at, timezone=tz, now=ctx.now)
+        paused = ""
+        if membership.state is MembershipState.PAUSED:
+            until = membership.paused_until
+            paused = (
+                f" (paused until {format_when(until, timezone=tz, now=ctx.now)})"
+                if until is not None and until > ctx.now
+                else " (paused: `join` there to come back)"
+            )
+        lines.append(
+            paragraph(f"Pairing in #{membership.channel.channel_id}: next round {when}{paused}")
+        )
+    return lines
 
 
 SETTINGS = CommandSpec(

@@ -417,3 +417,23 @@ def test_only_members_can_be_blocked(buddy: Buddy) -> None:
 
 def test_blocking_yourself_is_refused(buddy: Buddy) -> None:
     assert "That's you!" in buddy.refused("block <@UALICE>")
+
+
+def test_exports_show_each_member_only_their_own_answer_and_the_outcome_as_told(
+    buddy: Buddy, asked: int
+) -> None:
+    buddy.press(ACTION_DECLINE, str(asked), by=ALICE)
+    buddy.press(ACTION_ACCEPT, str(asked), by=BOB)
+
+    [alices] = buddy.export(by=ALICE)["intros"]
+    [bobs] = buddy.export(by=BOB)["intros"]
+    [carols] = buddy.export(by=CAROL)["intros"]
+    assert alices["your_answer"] == "declined"
+    assert bobs["your_answer"] == "accepted"
+    assert "your_answer" not in carols
+    assert {alices["outcome"], bobs["outcome"], carols["outcome"]} == {"pending"}
+
+    buddy.clock.advance(WEEK)
+    tick(buddy)
+    assert buddy.export(by=CAROL)["intros"][0]["outcome"] == "didn't happen"
+    assert "declined" not in str(buddy.export(by=BOB)) + str(buddy.export(by=CAROL))

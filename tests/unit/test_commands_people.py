@@ -240,3 +240,28 @@ def test_keep_in_touch_is_per_member(buddy: Buddy) -> None:
     buddy.say("keep-in-touch <@UCAROL> every week")
     buddy.say("keep-in-touch <@UCAROL> off", by=BOB)
     assert len(cadences(buddy)) == 1
+
+
+def test_follow_ups_lists_who_you_met_and_have_not_followed_up_with(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB> at PyCon — talked about Rust")
+    buddy.say('met "Ana Lima" at the Lisbon meetup')
+    buddy.say('give "Ana Lima" a link to the asyncio docs')
+
+    reply = buddy.say("follow-ups")
+
+    assert "nothing promised or given since" in reply
+    assert "@UBOB: you met Thu 26 Nov, at PyCon — talked about Rust." in reply
+    assert "Ana Lima" not in reply
+
+
+def test_follow_ups_is_empty_once_everyone_got_a_promise_or_a_give(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB> at PyCon")
+    buddy.say("promise <@UBOB> the slides by friday")
+
+    assert buddy.say("waiting") == "Nobody you met in the last 30 days is waiting on you. ✨"
+
+
+def test_follow_ups_are_private_to_each_member(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB> at PyCon")
+
+    assert "Nobody" in buddy.say("follow-ups", by=BOB)

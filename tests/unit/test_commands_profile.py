@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 
 from bot.core.records import Profile
-from tests.unit.harness import ALICE, BOB, Buddy
+from tests.unit.harness import ALICE, BOB, GENERAL, Buddy
 
 EXAMPLE = "timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on"
 
@@ -164,3 +164,17 @@ def test_a_setting_without_its_value_is_refused(buddy: Buddy) -> None:
 def test_settings_are_per_member(buddy: Buddy) -> None:
     buddy.say("settings timezone Europe/Paris")
     assert "Time zone: UTC" in buddy.say("settings", by=BOB)
+
+
+def test_settings_show_the_pairing_rounds_you_take_part_in(buddy: Buddy) -> None:
+    buddy.say("settings timezone Europe/Paris")
+    buddy.say("pairing on every 2 weeks", by=BOB, channel=GENERAL, is_organiser=True)
+    buddy.say("join", channel=GENERAL)
+
+    # The organiser's rounds are at 10:00 in their zone (UTC); Alice reads them in hers.
+    assert "Pairing in #CGENERAL: next round Mon 30 Nov 2026, 11:00 Europe/Paris" in buddy.say(
+        "settings"
+    )
+
+    buddy.say("leave", channel=GENERAL)
+    assert "Pairing in" not in buddy.say("settings")

@@ -107,10 +107,6 @@ def _chunks(lines: list[str], limit: int = MAX_CONTENT) -> list[str]:
     return chunks
 
 
-def custom_id(choice: Choice, *, guild_id: str) -> str:
-    return f"buddy:{choice.action}:{guild_id}:{choice.payload}"
-
-
 @runtime_checkable
 class ButtonPresser(Protocol):
     """The client that handles a press: the button itself only knows its custom_id."""

@@ -68,7 +68,7 @@ SCOPES = (
 )
 
 # The App Home shows the replies of these commands, so its rules stay in the core.
-HOME_COMMANDS = ("promises", "stats", "settings")
+HOME_COMMANDS = ("promises", "follow-ups", "stats", "settings")
 
 # Slack's errors that retrying can never fix (the rest are retried by the outbox, then dropped).
 PERMANENT_ERRORS = frozenset(
