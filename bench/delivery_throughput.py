@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
+from bench._postgres import postgres_server
 from bot.core.clock import SystemClock
 from bot.core.effects import DirectMessage
 from bot.core.errors import RateLimited
@@ -34,7 +34,6 @@ from bot.delivery import Delivery, Pace, RetryPolicy, run_delivery
 from bot.store.database import (
     make_engine,
     make_session_factory,
-    normalise_database_url,
     upgrade_to_head,
 )
 from bot.store.outbox_queue import SqlOutboxQueue
@@ -171,29 +170,6 @@ def claim_cost(url: str, *, sent: int, due: int = 1000, claim: int = 100) -> flo
         assert len(claimed) == claim
     engine.dispose()
     return statistics.median(timings)
-
-
-@contextlib.contextmanager
-def postgres_server() -> Iterator[str | None]:
-    """BUDDY_TEST_POSTGRES_URL, or a throwaway cluster where initdb is installed, or None."""
-    given = os.environ.get("BUDDY_TEST_POSTGRES_URL")
-    if given:
-        yield normalise_database_url(given)
-        return
-    try:
-        from tests.pg import PostgresCluster, find_postgres_bin
-    except ImportError:
-        yield None
-        return
-    bin_dir = find_postgres_bin()
-    if bin_dir is None:
-        yield None
-        return
-    cluster = PostgresCluster.start(bin_dir)
-    try:
-        yield cluster.url
-    finally:
-        cluster.stop()
 
 
 def claim_rows(quick: bool, folder: Path) -> list[dict[str, Any]]:

@@ -8,27 +8,26 @@ inserts. PostgreSQL: BUDDY_BENCH_POSTGRES_URL, or a throwaway cluster where init
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, text, update
 
+from bench._postgres import postgres_server
 from bot.commands.jobs import default_jobs
 from bot.core.policy import Policy
 from bot.scheduler import Ticker
 from bot.store.database import (
     make_engine,
     make_session_factory,
-    normalise_database_url,
     upgrade_to_head,
 )
 from bot.store.models import OutboxRow, PromiseRow
@@ -171,27 +170,6 @@ async def _measure(
         await ticker.tick()
         idle.append((time.perf_counter() - started) * 1000)
     return busy, idle
-
-
-@contextlib.contextmanager
-def postgres_server() -> Iterator[str | None]:
-    """BUDDY_BENCH_POSTGRES_URL, or a throwaway cluster where initdb is installed, or None."""
-    given = os.environ.get("BUDDY_BENCH_POSTGRES_URL")
-    if given:
-        yield normalise_database_url(given)
-        return
-    from tests.pg import PostgresCluster, find_postgres_bin
-
-    bin_dir = find_postgres_bin()
-    if bin_dir is None:
-        print("  no PostgreSQL found: SQLite only", file=sys.stderr)
-        yield None
-        return
-    cluster = PostgresCluster.start(bin_dir)
-    try:
-        yield cluster.url
-    finally:
-        cluster.stop()
 
 
 def run(quick: bool) -> list[dict[str, Any]]:

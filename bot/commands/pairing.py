@@ -17,7 +17,7 @@ from bot.commands.jobs.pairing import (
     meet_rate,
     start_round,
 )
-from bot.commands.parsing import require_text
+from bot.commands.parsing import no_arguments, require_text
 from bot.commands.replies import echo
 from bot.commands.when import (
     check_timezone,
@@ -345,16 +345,12 @@ def handle_pause(ctx: Context, until: datetime) -> Message:
     )
 
 
-def _no_arguments(text: str, env: ParseEnv) -> None:
-    """`join` and `leave` take nothing; stray words are ignored."""
-
-
 JOIN = CommandSpec(
     name="join",
     summary="Take part in this channel's pairing rounds.",
     usage="join",
     examples=("join",),
-    parse=_no_arguments,
+    parse=no_arguments,
     handle=handle_join,
     needs_channel=True,
 )
@@ -363,7 +359,7 @@ LEAVE = CommandSpec(
     summary="Stop taking part in this channel's pairing rounds.",
     usage="leave",
     examples=("leave",),
-    parse=_no_arguments,
+    parse=no_arguments,
     handle=handle_leave,
     needs_channel=True,
 )
