@@ -238,7 +238,9 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
 
     def open_promises(member: Member) -> list[tuple[int, str]]:
         with buddy.uow_factory() as uow:
-            return [(p.number, p.what) for p in uow.promises.list_open(member)]
+            # Bounded: autocomplete shows 25 at most, and open promises are capped anyway.
+            listed = uow.promises.list_open(member, limit=buddy.policy.max_open_promises)
+            return [(p.number, p.what) for p in listed]
 
     def timezone_chosen(member: Member) -> bool:
         with buddy.uow_factory() as uow:

@@ -7,7 +7,7 @@ command that fails half-way leaves nothing behind — the same promise the SQL s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -33,7 +33,9 @@ from bot.core.ports import (
     PairingRepository,
     ProfileRepository,
     PromiseRepository,
+    PromiseTally,
     UnitOfWorkFactory,
+    UsageRepository,
 )
 from bot.core.records import (
     Cadence,
@@ -95,6 +97,17 @@ class OutboxRow:
     not_before: datetime
 
 
+@dataclass(frozen=True)
+class UsageMark:
+    """A rate-limited act, as the `usage_marks` table keeps it."""
+
+    id: int
+    owner: Member
+    kind: str
+    scope: str
+    at: datetime
+
+
 @dataclass
 class StoreState:
     """Everything the fake store holds; each field is a dict of immutable values."""
@@ -120,6 +133,7 @@ class StoreState:
     pairing_members: dict[int, PairingMembership] = field(default_factory=dict)
     pairing_rounds: dict[int, PairingRound] = field(default_factory=dict)
     pairing_groups: dict[int, PairingGroup] = field(default_factory=dict)
+    usage_marks: dict[int, UsageMark] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> StoreState:
@@ -353,9 +367,38 @@ class InMemoryPromises(_Repo):
         promise = self._state.promises.get(promise_id)
         return promise if promise is not None and promise.owner == owner else None
 
-    def list_open(self, owner: Member) -> Sequence[Promise]:
-        open_ = [p for p in _owned(self._state.promises, owner) if p.status is PromiseStatus.OPEN]
-        return sorted(open_, key=lambda p: (p.due_at is None, p.due_at or p.created_at, p.id))
+    def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
+        open_ = sorted(
+            self._open(owner),
+            key=lambda p: (p.due_at is None, p.due_at or p.created_at, p.created_at, p.id),
+        )
+        return open_ if limit is None else open_[:limit]
+
+    def _open(self, owner: Member) -> list[Promise]:
+        return [p for p in _owned(self._state.promises, owner) if p.status is PromiseStatus.OPEN]
+
+    def count_open(self, owner: Member) -> int:
+        return len(self._open(owner))
+
+    def open_numbers(self, owner: Member) -> Sequence[int]:
+        return [p.number for p in self._open(owner)]
+
+    def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
+        counts: dict[int, int] = {}
+        for promise in self._open(owner):
+            if promise.contact_id in contact_ids:
+                counts[promise.contact_id] = counts.get(promise.contact_id, 0) + 1
+        return counts
+
+    def tally(self, owner: Member) -> PromiseTally:
+        promises = _owned(self._state.promises, owner)
+        kept = [p for p in promises if p.status is PromiseStatus.DONE]
+        on_time = [
+            p
+            for p in kept
+            if p.due_at is None or (p.closed_at is not None and p.closed_at <= p.due_at)
+        ]
+        return PromiseTally(open=len(self._open(owner)), kept=len(kept), kept_on_time=len(on_time))
 
     def list_all(self, owner: Member) -> Sequence[Promise]:
         return sorted(_owned(self._state.promises, owner), key=lambda p: p.id)
@@ -385,6 +428,27 @@ class InMemoryPromises(_Repo):
             if p.status is PromiseStatus.OPEN and p.heads_up_at is not None and p.heads_up_at <= now
         ]
         return _due_promises(self._state, due, limit)
+
+
+class InMemoryUsage(_Repo):
+    def recent(
+        self, member: Member, *, kind: str, scope: str = "", since: datetime
+    ) -> Sequence[datetime]:
+        return sorted(
+            mark.at
+            for mark in _owned(self._state.usage_marks, member)
+            if mark.kind == kind and mark.scope == scope and mark.at > since
+        )
+
+    def mark(
+        self, member: Member, *, kind: str, scope: str = "", now: datetime, keep: timedelta
+    ) -> None:
+        marks = self._state.usage_marks
+        for mark in _owned(marks, member):
+            if mark.kind == kind and mark.at <= now - keep:
+                del marks[mark.id]
+        mark_id = self._state.next_id("usage_marks")
+        marks[mark_id] = UsageMark(mark_id, member, kind, scope, now)
 
 
 class InMemoryCadences(_Repo):
@@ -542,6 +606,7 @@ class InMemoryUnitOfWork:
         self.intros: IntroRepository = fakes_intros.InMemoryIntros(self)
         self.blocks: BlockRepository = fakes_intros.InMemoryBlocks(self)
         self.pairing: PairingRepository = fakes_intros.InMemoryPairing(self)
+        self.usage: UsageRepository = InMemoryUsage(self)
         self.outbox: Outbox = InMemoryOutbox(self)
 
     @property
@@ -591,6 +656,7 @@ class InMemoryUnitOfWork:
             state.promises,
             state.cadences,
             state.ledger,
+            state.usage_marks,
         ):
             for row_id in [row_id for row_id, row in table.items() if row.owner == member]:
                 del table[row_id]
@@ -623,6 +689,7 @@ class InMemoryUnitOfWork:
             state.promises,
             state.cadences,
             state.ledger,
+            state.usage_marks,
         ):
             for row_id in [i for i, row in table.items() if row.owner.workspace == workspace]:
                 del table[row_id]
@@ -691,7 +758,8 @@ class InMemoryStore:
         """Every committed record that belongs to a member, whatever the table."""
         if member in self.state.profiles:
             yield self.state.profiles[member]
-        for table in ("contacts", "meetings", "notes", "promises", "cadences", "ledger"):
+        tables = ("contacts", "meetings", "notes", "promises", "cadences", "ledger", "usage_marks")
+        for table in tables:
             yield from self.rows(table, member)
         yield from fakes_intros.records_of(self.state, member)
 

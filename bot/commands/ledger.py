@@ -9,6 +9,7 @@ from bot.commands.common import find_or_add_contact, person_inline, record_inter
 from bot.commands.give_ideas import give_ideas
 from bot.commands.pairing import organiser_stats
 from bot.commands.parsing import PersonRef, no_arguments, require_text, take_person
+from bot.commands.when import format_when
 from bot.core.effects import ChannelPost
 from bot.core.errors import UserError
 from bot.core.identity import Channel
@@ -22,9 +23,10 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.records import LedgerEntry, LedgerKind, PromiseStatus
+from bot.core.records import LedgerEntry, LedgerKind
 
 ACTION_POST_ANYWAY = "ask.post_anyway"
+ASK_POSTED = "ask_posted"  # usage mark: an ask posted in a channel (scope: the channel id)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,33 @@ def parse_ask(text: str, env: ParseEnv) -> str:
     return require_text(text, what="what you'd like help with", example="ask a review of my CV")
 
 
+def _check_ask_limit(ctx: Context, channel: Channel) -> None:
+    """At most a few asks per member per channel a day: the channel is everyone's."""
+    rate = ctx.policy.asks_per_channel
+    recent = ctx.uow.usage.recent(
+        ctx.invoker, kind=ASK_POSTED, scope=channel.channel_id, since=ctx.now - rate.per
+    )
+    next_at = rate.next_allowed(recent, now=ctx.now)
+    if next_at is None:
+        return
+    when = format_when(next_at, timezone=ctx.profile.timezone, now=ctx.now)
+    raise UserError(
+        f"You've posted {len(recent)} asks in this channel in the last day, the most I post "
+        "for one member, so I haven't saved or posted this one.",
+        hint=f"You can ask here again from {when}. In a DM with me, `ask` notes it without "
+        "posting.",
+    )
+
+
 def _post_ask(ctx: Context, ask: LedgerEntry, channel: Channel) -> None:
     """The ask, posted where it was made, crediting what the member offers in return."""
+    ctx.uow.usage.mark(
+        ctx.invoker,
+        kind=ASK_POSTED,
+        scope=channel.channel_id,
+        now=ctx.now,
+        keep=ctx.policy.asks_per_channel.per,
+    )
     offer = ctx.profile.offer.strip()
     credit = (" — they offer: “", UserText(offer), "”") if offer else ()
     ctx.send(
@@ -88,6 +115,8 @@ def _post_ask(ctx: Context, ask: LedgerEntry, channel: Channel) -> None:
 
 
 def handle_ask(ctx: Context, what: str) -> Message:
+    if ctx.channel is not None:
+        _check_ask_limit(ctx, ctx.channel)
     ask = ctx.uow.ledger.add(
         owner=ctx.invoker, kind=LedgerKind.ASK, what=what, contact_id=None, now=ctx.now
     )
@@ -132,6 +161,7 @@ def press_post_anyway(ctx: Context, payload: str) -> Message:
     if ask is None or ask.kind is not LedgerKind.ASK:
         raise UserError("I couldn't find that ask among yours.")
     channel = Channel(ctx.invoker.platform, ctx.invoker.workspace_id, channel_id)
+    _check_ask_limit(ctx, channel)
     _post_ask(ctx, ask, channel)
     return message(paragraph("📣 Posted your ask: “", UserText(ask.what), "”."))
 
@@ -153,17 +183,14 @@ def handle_stats(ctx: Context, _: None) -> Message:
     since = ctx.now - window
     gives, asks = (ledger.count(ctx.invoker, kind) for kind in (LedgerKind.GIVE, LedgerKind.ASK))
     recent_gives = ledger.count(ctx.invoker, LedgerKind.GIVE, since=since)
-    promises = ctx.uow.promises.list_all(ctx.invoker)
-    kept = [p for p in promises if p.status is PromiseStatus.DONE]
-    on_time = sum(1 for p in kept if p.due_at is None or (p.closed_at and p.closed_at <= p.due_at))
-    open_count = sum(1 for p in promises if p.status is PromiseStatus.OPEN)
-    rate = f" ({on_time * 100 // len(kept)}% on time)" if kept else ""
+    tally = ctx.uow.promises.tally(ctx.invoker)
+    rate = f" ({tally.kept_on_time * 100 // tally.kept}% on time)" if tally.kept else ""
     return message(
         paragraph("Your balance:"),
         bullets(
             paragraph(f"Gives: {gives} ({recent_gives} in the last {window.days} days)"),
             paragraph(f"Asks: {asks}"),
-            paragraph(f"Promises kept: {len(kept)}{rate}; open: {open_count}"),
+            paragraph(f"Promises kept: {tally.kept}{rate}; open: {tally.open}"),
         ),
         paragraph(
             "Giving first makes asking easy. 🌱"

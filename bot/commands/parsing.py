@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.commands.base import MAX_TEXT, ParseEnv
 from bot.commands.replies import echo
 from bot.core.errors import UserError
+from bot.core.limits import MAX_MENTIONS
 
 _MENTION = re.compile(r"<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
@@ -84,6 +85,24 @@ def check_length(text: str) -> str:
             f"That's {len(text):,} characters; I keep up to {MAX_TEXT:,}. Could you shorten it?"
         )
     return text
+
+
+def input_refusal(text: str) -> UserError | None:
+    """Why a whole command line is refused before anything is looked up for it: far too long,
+    or naming too many people. Adapters ask before resolving mentions (Slack's users.info);
+    the command service refuses with the same error."""
+    if len(text) > MAX_TEXT + 200:
+        return UserError(
+            f"That's {len(text):,} characters; I keep up to {MAX_TEXT:,}. Could you shorten it?"
+        )
+    mentions = len(_MENTION.findall(text))
+    if mentions > MAX_MENTIONS:
+        return UserError(
+            f"That names {mentions:,} people; one command takes up to {MAX_MENTIONS}. "
+            "Could you split it?",
+            hint="Nothing was saved.",
+        )
+    return None
 
 
 def no_arguments(text: str, env: ParseEnv) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -21,6 +20,7 @@ from bot.commands.parsing import (
     require_text,
     take_person,
 )
+from bot.commands.replies import capped
 from bot.commands.when import format_day, format_when, parse_interval
 from bot.core.errors import UserError
 from bot.core.message import Message, UserText, bullets, message, paragraph
@@ -95,10 +95,11 @@ def handle_people(ctx: Context, search: str) -> Message:
     first_meeting: dict[int, Meeting] = {}
     for meeting in reversed(ctx.uow.meetings.list(ctx.invoker)):
         first_meeting.setdefault(meeting.contact_id, meeting)
-    open_count = Counter(p.contact_id for p in ctx.uow.promises.list_open(ctx.invoker))
+    shown = contacts[:PEOPLE_SHOWN]
+    open_count = ctx.uow.promises.open_per_contact(ctx.invoker, [c.id for c in shown])
     tz = ctx.profile.timezone
     lines = []
-    for contact in contacts[:PEOPLE_SHOWN]:
+    for contact in shown:
         parts: list[str | UserText] = []
         first = first_meeting.get(contact.id)
         if first is not None:
@@ -106,8 +107,8 @@ def handle_people(ctx: Context, search: str) -> Message:
             if first.context:
                 parts += [", ", UserText(first.context)]
         parts.append(f"; last touch {format_day(contact.last_touch_at, timezone=tz)}")
-        if open_count[contact.id]:
-            count = open_count[contact.id]
+        count = open_count.get(contact.id, 0)
+        if count:
             parts.append(f"; {count} open promise{'s' if count > 1 else ''}")
         lines.append(paragraph(person_inline(contact), *parts))
     more = len(contacts) - PEOPLE_SHOWN
@@ -229,7 +230,7 @@ def handle_follow_ups(ctx: Context, _: None) -> Message:
         return message(paragraph(f"Nobody you met in the last {days} days is waiting on you. ✨"))
     return message(
         paragraph(f"Met in the last {days} days, nothing promised or given since:"),
-        bullets(*(owed_line(item, timezone=ctx.profile.timezone) for item in waiting)),
+        *capped([owed_line(item, timezone=ctx.profile.timezone) for item in waiting]),
         paragraph("`promise @person …` or `give @person …` when you follow up."),
     )
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from bot.commands.base import ActionSpec, CommandSpec, Context, ParseEnv
 from bot.commands.parsing import no_arguments
+from bot.commands.when import format_when
 from bot.core.effects import DirectMessage
 from bot.core.errors import UserError
 from bot.core.identity import Member
@@ -15,6 +17,7 @@ from bot.core.records import Intro, IntroStatus
 
 ACTION_FORGET = "forget.confirm"
 EXPORT_FILENAME = "buddy-export.json"
+EXPORTED = "export"  # usage mark: an export sent
 
 
 def export_data(ctx: Context) -> dict[str, Any]:
@@ -112,6 +115,18 @@ def _intro_as_seen_by(me: Member, intro: Intro) -> dict[str, Any]:
 
 
 def handle_export(ctx: Context, _: None) -> Message:
+    # Once an hour: an export is every row the member has, and a file in a DM.
+    rate = ctx.policy.exports
+    recent = ctx.uow.usage.recent(ctx.invoker, kind=EXPORTED, since=ctx.now - rate.per)
+    next_at = rate.next_allowed(recent, now=ctx.now)
+    if next_at is not None:
+        when = format_when(next_at, timezone=ctx.profile.timezone, now=ctx.now)
+        raise UserError(
+            f"I sent you an export less than {_duration(rate.per)} ago: it's in our DM "
+            f"({EXPORT_FILENAME}).",
+            hint=f"The next one can go out from {when}.",
+        )
+    ctx.uow.usage.mark(ctx.invoker, kind=EXPORTED, now=ctx.now, keep=rate.per)
     content = json.dumps(export_data(ctx), ensure_ascii=False, indent=2)
     ctx.send(
         DirectMessage(
@@ -125,6 +140,14 @@ def handle_export(ctx: Context, _: None) -> Message:
     return message(
         paragraph(f"📦 I've sent you a DM with everything I hold about you ({EXPORT_FILENAME}).")
     )
+
+
+def _duration(span: timedelta) -> str:
+    hours = int(span.total_seconds() // 3600)
+    if hours >= 1 and span == timedelta(hours=hours):
+        return "an hour" if hours == 1 else f"{hours} hours"
+    minutes = max(1, int(span.total_seconds() // 60))
+    return f"{minutes} minutes"
 
 
 EXPORT = CommandSpec(

@@ -15,15 +15,16 @@ from bot.commands.parsing import (
     take_number,
     take_person,
 )
+from bot.commands.replies import capped
 from bot.commands.when import PastTimeError, format_when, parse_when
 from bot.core.errors import UserError
+from bot.core.limits import LIST_SHOWN
 from bot.core.message import (
     Choice,
     ChoiceStyle,
     Message,
     Paragraph,
     UserText,
-    bullets,
     message,
     paragraph,
 )
@@ -76,8 +77,16 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
 
 
 def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
+    most = ctx.policy.max_open_promises
+    if ctx.uow.promises.count_open(ctx.invoker) >= most:
+        raise UserError(
+            f"You have {most} open promises already, the most I keep at once, so I haven't "
+            "saved this one.",
+            hint="`done <number>` the ones you kept, or `drop <number>` those that no longer "
+            "matter, and then make it again.",
+        )
     contact = find_or_add_contact(ctx, req.person)
-    number = next_free_number(p.number for p in ctx.uow.promises.list_open(ctx.invoker))
+    number = next_free_number(ctx.uow.promises.open_numbers(ctx.invoker))
     heads_up = (
         heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
     )
@@ -145,16 +154,21 @@ def done_choices(promises: list[Promise]) -> tuple[Choice, ...]:
 
 
 def handle_promises(ctx: Context, _: None) -> Message:
-    open_promises = list(ctx.uow.promises.list_open(ctx.invoker))
-    contacts = {contact.id: contact for contact in ctx.uow.contacts.list(ctx.invoker)}
+    # The soonest few and a count: a member with hundreds open gets one short reply.
+    open_promises = list(ctx.uow.promises.list_open(ctx.invoker, limit=LIST_SHOWN))
     if not open_promises:
         return message(
             paragraph("No open promises. 🎈"),
             paragraph("Made one in a conversation? `promise @sam the slides by friday`."),
         )
+    total = ctx.uow.promises.count_open(ctx.invoker)
+    contacts = {
+        p.contact_id: ctx.uow.contacts.get(ctx.invoker, p.contact_id) for p in open_promises
+    }
+    lines = [promise_line(ctx, p, contacts.get(p.contact_id)) for p in open_promises]
     return message(
-        paragraph(f"Your open promises ({len(open_promises)}), soonest first:"),
-        bullets(*(promise_line(ctx, p, contacts.get(p.contact_id)) for p in open_promises)),
+        paragraph(f"Your open promises ({total:,}), soonest first:"),
+        *capped(lines, total=total),
         paragraph("`done <number>` when kept, `snooze <number> <when>`, `drop <number>`."),
         choices=done_choices(open_promises),
     )

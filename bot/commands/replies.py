@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.core.errors import UserError
-from bot.core.message import Inline, Message, Paragraph, UserText, message, paragraph
+from bot.core.limits import LIST_SHOWN
+from bot.core.message import (
+    Block,
+    Bullets,
+    Inline,
+    Message,
+    Paragraph,
+    UserText,
+    bullets,
+    message,
+    paragraph,
+)
 
 ECHO_LIMIT = 40
 _ECHOED = re.compile(r"“([^“”]*)”")
@@ -25,6 +37,22 @@ def _with_echoes(text: str) -> Paragraph:
     for index, piece in enumerate(_ECHOED.split(text)):
         parts.append(UserText(f"“{piece}”") if index % 2 else piece)
     return paragraph(*parts)
+
+
+def capped(
+    items: Sequence[Paragraph], *, total: int | None = None, where: str = ""
+) -> tuple[Bullets, Block | None]:
+    """A list reply of at most `LIST_SHOWN` items, then how many more there are and where to
+    find them all (`where`, or the member's `export`)."""
+    total = len(items) if total is None else total
+    shown = items[:LIST_SHOWN]
+    more = total - len(shown)
+    if more <= 0:
+        return bullets(*shown), None
+    return bullets(*shown), paragraph(f"…and {more:,} more: {where or EXPORT_HAS_ALL}")
+
+
+EXPORT_HAS_ALL = "`export` sends you the full list."
 
 
 def error_reply(error: UserError) -> Message:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from bot.commands.base import (
-    MAX_TEXT,
     ActionInput,
     ActionSpec,
     AnySpec,
@@ -17,6 +16,7 @@ from bot.commands.base import (
     Context,
     ParseEnv,
 )
+from bot.commands.parsing import input_refusal
 from bot.commands.replies import echo, error_reply, oops_reply
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
@@ -147,10 +147,9 @@ class CommandService:
         head = text.split(maxsplit=1)[0].lower() if text else ""
         if head == SLASH_PREFIX:
             text = text[len(SLASH_PREFIX) :].strip()
-        if len(text) > MAX_TEXT + 200:
-            raise UserError(
-                f"That's {len(text):,} characters; I keep up to {MAX_TEXT:,}. Could you shorten it?"
-            )
+        refusal = input_refusal(text)
+        if refusal is not None:
+            raise refusal
         if not text:
             return "help", ""
         head, _, rest = text.partition(" ")

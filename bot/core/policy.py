@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.core.limits import ASKS_PER_CHANNEL, EXPORTS, MAX_OPEN_PROMISES, Rate
+
 
 @dataclass(frozen=True)
 class Policy:
     follow_up_after: timedelta = timedelta(days=3)
     give_window: timedelta = timedelta(days=30)
     heads_up_threshold: timedelta = timedelta(days=2)
+    # Per-member limits (bot/core/limits.py)
+    asks_per_channel: Rate = ASKS_PER_CHANNEL
+    max_open_promises: int = MAX_OPEN_PROMISES
+    exports: Rate = EXPORTS

@@ -60,6 +60,15 @@ class DueDigest:
     due_at: datetime | None  # None: not scheduled yet (a new member, or changed settings)
 
 
+@dataclass(frozen=True)
+class PromiseTally:
+    """Counts for `stats`, without loading every promise ever made."""
+
+    open: int
+    kept: int
+    kept_on_time: int  # kept with no date, or by the date
+
+
 class ProfileRepository(Protocol):
     def get(self, member: Member) -> Profile | None: ...
     def save(self, profile: Profile, *, now: datetime) -> None:
@@ -142,10 +151,20 @@ class PromiseRepository(Protocol):
     def save(self, promise: Promise) -> None: ...
     def get_open(self, owner: Member, number: int) -> Promise | None: ...
     def get(self, owner: Member, promise_id: int) -> Promise | None: ...
-    def list_open(self, owner: Member) -> Sequence[Promise]:
-        """Soonest due first, undated ones last."""
+    def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
+        """Soonest due first, undated ones last; the first `limit` of them when given."""
         ...
 
+    def count_open(self, owner: Member) -> int: ...
+    def open_numbers(self, owner: Member) -> Sequence[int]:
+        """The numbers of the owner's open promises, in no particular order."""
+        ...
+
+    def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
+        """How many open promises the owner has to each of these contacts (absent: none)."""
+        ...
+
+    def tally(self, owner: Member) -> PromiseTally: ...
     def list_all(self, owner: Member) -> Sequence[Promise]: ...
     def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
         """Open promises whose reminder is due by `now`, any owner, claimed; oldest first."""
@@ -373,6 +392,23 @@ class Outbox(Protocol):
         ...
 
 
+class UsageRepository(Protocol):
+    """When a member last did something that is rate-limited (`kind`: posted an ask in the
+    channel `scope`, asked for an export), kept only as long as a limit looks back."""
+
+    def recent(
+        self, member: Member, *, kind: str, scope: str = "", since: datetime
+    ) -> Sequence[datetime]:
+        """Times after `since`, oldest first."""
+        ...
+
+    def mark(
+        self, member: Member, *, kind: str, scope: str = "", now: datetime, keep: timedelta
+    ) -> None:
+        """Record one at `now`; the member's marks of this kind older than `keep` go."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a command or tick changes, and the messages it causes."""
 
@@ -387,6 +423,7 @@ class UnitOfWork(Protocol):
     intros: IntroRepository
     blocks: BlockRepository
     pairing: PairingRepository
+    usage: UsageRepository
     outbox: Outbox
 
     def erase_member(self, member: Member) -> None:

@@ -256,6 +256,17 @@ class OutboxRow(Base):
     notice_pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class UsageMarkRow(OwnedRow):
+    """One rate-limited act (an ask posted in a channel, an export); pruned as it ages out."""
+
+    __tablename__ = "usage_marks"
+    __table_args__ = _table_args(_owner_index("usage_marks", "kind", "scope", "at"))
+
+    kind: Mapped[str] = mapped_column(SHORT)
+    scope: Mapped[str] = mapped_column(ID)  # the channel for asks; "" when the limit is global
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 def full_metadata() -> MetaData:
     """Every table the migrations manage, including those defined beside the adapter using them."""
     # Imported here, not at the top: those modules import this one.
@@ -272,6 +283,7 @@ PRIVATE_TABLES: tuple[type[OwnedRow], ...] = (
     PromiseRow,
     CadenceRow,
     LedgerEntryRow,
+    UsageMarkRow,
     ContactRow,
     ProfileRow,
 )

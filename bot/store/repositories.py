@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 from bot.core.effects import ChannelPost, DirectMessage, Effect, GroupIntro, effect_to_json
 from bot.core.effects import effect_workspace as workspace_of
 from bot.core.identity import Channel, Member, Platform, Workspace
-from bot.core.ports import DueCadence, DueDigest, DueMeeting, DuePromise, OutboxMessage
+from bot.core.ports import (
+    DueCadence,
+    DueDigest,
+    DueMeeting,
+    DuePromise,
+    OutboxMessage,
+    PromiseTally,
+)
 from bot.core.records import (
     Cadence,
     ChannelPrompt,
@@ -47,6 +54,7 @@ from bot.store.models import (
     OwnedRow,
     ProfileRow,
     PromiseRow,
+    UsageMarkRow,
     WorkspaceRow,
 )
 
@@ -446,13 +454,45 @@ class SqlPromiseRepository(SqlRepository):
         )
         return None if row is None else _promise(row)
 
-    def list_open(self, owner: Member) -> Sequence[Promise]:
+    def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
         statement = (
             select(PromiseRow)
-            .where(owned_by(PromiseRow, owner), PromiseRow.status == PromiseStatus.OPEN.value)
+            .where(_open_of(owner))
             .order_by(PromiseRow.due_at.asc().nulls_last(), PromiseRow.created_at, PromiseRow.id)
+            .limit(limit)
         )
         return [_promise(row) for row in self._all(statement)]
+
+    def count_open(self, owner: Member) -> int:
+        return self._session.scalar(select(func.count()).where(_open_of(owner))) or 0
+
+    def open_numbers(self, owner: Member) -> Sequence[int]:
+        return self._session.scalars(select(PromiseRow.number).where(_open_of(owner))).all()
+
+    def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
+        if not contact_ids:
+            return {}
+        statement = (
+            select(PromiseRow.contact_id, func.count())
+            .where(_open_of(owner), PromiseRow.contact_id.in_(contact_ids))
+            .group_by(PromiseRow.contact_id)
+        )
+        return {contact_id: count for contact_id, count in self._session.execute(statement)}
+
+    def tally(self, owner: Member) -> PromiseTally:
+        done = PromiseRow.status == PromiseStatus.DONE.value
+        on_time = and_(
+            done,
+            (PromiseRow.due_at.is_(None)) | (PromiseRow.closed_at <= PromiseRow.due_at),
+        )
+        row = self._session.execute(
+            select(
+                func.count().filter(PromiseRow.status == PromiseStatus.OPEN.value),
+                func.count().filter(done),
+                func.count().filter(on_time),
+            ).where(owned_by(PromiseRow, owner))
+        ).one()
+        return PromiseTally(open=row[0], kept=row[1], kept_on_time=row[2])
 
     def list_all(self, owner: Member) -> Sequence[Promise]:
         """In the order they were made."""
@@ -598,6 +638,50 @@ class SqlLedgerRepository(SqlRepository):
             )
         )
         return None if row is None else _ledger_entry(row)
+
+
+def _open_of(owner: Member) -> ColumnElement[bool]:
+    return and_(owned_by(PromiseRow, owner), PromiseRow.status == PromiseStatus.OPEN.value)
+
+
+class SqlUsageRepository(SqlRepository):
+    def recent(
+        self, member: Member, *, kind: str, scope: str = "", since: datetime
+    ) -> Sequence[datetime]:
+        statement = (
+            select(UsageMarkRow.at)
+            .where(_marks_of(member, kind, scope), UsageMarkRow.at > since)
+            .order_by(UsageMarkRow.at)
+        )
+        return self._session.scalars(statement).all()
+
+    def mark(
+        self, member: Member, *, kind: str, scope: str = "", now: datetime, keep: timedelta
+    ) -> None:
+        self._session.execute(
+            delete(UsageMarkRow).where(
+                owned_by(UsageMarkRow, member),
+                UsageMarkRow.kind == kind,
+                UsageMarkRow.at <= now - keep,
+            )
+        )
+        self._session.add(
+            UsageMarkRow(
+                platform=member.platform.value,
+                workspace_id=member.workspace_id,
+                owner_id=member.user_id,
+                kind=kind,
+                scope=scope,
+                at=now,
+            )
+        )
+        self._session.flush()
+
+
+def _marks_of(member: Member, kind: str, scope: str) -> ColumnElement[bool]:
+    return and_(
+        owned_by(UsageMarkRow, member), UsageMarkRow.kind == kind, UsageMarkRow.scope == scope
+    )
 
 
 def _in_channel(channel: Channel) -> ColumnElement[bool]:

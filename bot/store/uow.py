@@ -21,6 +21,7 @@ from bot.core.ports import (
     PairingRepository,
     ProfileRepository,
     PromiseRepository,
+    UsageRepository,
 )
 from bot.store.intro_repositories import (
     SqlBlockRepository,
@@ -47,6 +48,7 @@ from bot.store.repositories import (
     SqlOutbox,
     SqlProfileRepository,
     SqlPromiseRepository,
+    SqlUsageRepository,
     in_workspace,
     owned_by,
 )
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
         self.intros: IntroRepository = SqlIntroRepository(session)
         self.blocks: BlockRepository = SqlBlockRepository(session)
         self.pairing: PairingRepository = SqlPairingRepository(session)
+        self.usage: UsageRepository = SqlUsageRepository(session)
         self.outbox: Outbox = SqlOutbox(session)
 
     def erase_member(self, member: Member) -> None:

@@ -27,6 +27,8 @@ from bot.core.message import (
 
 MAX_CONTENT = 2000  # Discord's limit for a message's content
 MAX_BUTTONS = 25  # five rows of five
+MAX_PARTS = 4  # Discord messages one rendered message may take
+CUT_SHORT = "…(cut short: too long for one reply)"
 # The custom_id carries everything a press needs, so a button works after any restart: the action,
 # the guild (a DM has none, yet the member's data lives per guild) and the choice's payload.
 BUTTON_TEMPLATE = r"buddy:(?P<action>[a-z_.]+):(?P<guild>[0-9]*):(?P<payload>.*)"
@@ -198,8 +200,14 @@ class Outgoing:
 
 
 def render(message: Message) -> list[Outgoing]:
-    """Content chunks of at most 2,000 characters; buttons and the file ride on the last one."""
+    """Content chunks of at most 2,000 characters; buttons and the file ride on the last one.
+
+    At most `MAX_PARTS` of them: a longer message is cut, saying so, rather than becoming a
+    stream of follow-ups (lists are capped before this; it is the last line of defence)."""
     chunks = _chunks(_lines(message.blocks))
+    if len(chunks) > MAX_PARTS:
+        chunks = chunks[:MAX_PARTS]
+        chunks[-1] = chunks[-1][: MAX_CONTENT - len(CUT_SHORT) - 1] + "\n" + CUT_SHORT
     last = Outgoing(chunks[-1], message.choices, message.attachment)
     return [Outgoing(chunk) for chunk in chunks[:-1]] + [last]
 

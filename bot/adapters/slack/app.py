@@ -44,6 +44,7 @@ from bot.adapters.slack.render import (
     result_modal,
 )
 from bot.commands.base import ActionInput, CommandInput
+from bot.commands.parsing import input_refusal
 from bot.commands.service import CommandService
 from bot.core.errors import PermanentDeliveryError, RateLimited, TransientDeliveryError
 from bot.core.identity import Channel, Member, Platform, Workspace
@@ -505,7 +506,9 @@ class SlackBot:
     ) -> Message:
         person = await self.people.get(client, member, fallback=str(body.get("user_name", "")))
         names = dict(line.names)
-        for user_id in line.unnamed:
+        # A line the service will refuse anyway (too long, too many people) costs no lookups.
+        unnamed = line.unnamed if input_refusal(line.text) is None else ()
+        for user_id in unnamed:
             mentioned = Member(Platform.SLACK, member.workspace_id, user_id)
             names[user_id] = (await self.people.get(client, mentioned)).name
         command = CommandInput(

@@ -62,7 +62,8 @@ def digest_message(
 ) -> Message | None:
     """The member's digest, or None when there is nothing to tell them but a tip."""
     member = profile.member
-    promises = list(uow.promises.list_open(member))
+    promises = list(uow.promises.list_open(member, limit=SHOWN))
+    total = uow.promises.count_open(member) if len(promises) == SHOWN else len(promises)
     contacts = {c.id: c for c in uow.contacts.list(member)} if promises else {}
     waiting = owed(uow, profile, now=now, policy=policy)
     ideas = matches(uow, profile, limit=2)
@@ -74,8 +75,8 @@ def digest_message(
             _promise_line(p, contacts.get(p.contact_id), profile=profile, now=now)
             for p in promises[:SHOWN]
         ]
-        more = f" — `promises` shows all {len(promises)}" if len(promises) > SHOWN else ""
-        blocks += [paragraph(f"Open promises ({len(promises)}){more}:"), bullets(*lines)]
+        more = " — `promises` lists them" if total > SHOWN else ""
+        blocks += [paragraph(f"Open promises ({total:,}){more}:"), bullets(*lines)]
     if waiting:
         blocks += [
             paragraph("Waiting on a follow-up from you:"),
