@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -107,6 +108,7 @@ def test_export_holds_nothing_of_another_members_data(buddy: Buddy) -> None:
 
 def test_each_export_is_a_new_dm(buddy: Buddy) -> None:
     buddy.say("export")
+    buddy.clock.advance(timedelta(hours=1))  # exports go out once an hour at most
     buddy.say("export")
     assert len({row.key for row in buddy.store.dms_to(ALICE)}) == 2
 
