@@ -77,11 +77,11 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
 
 
 def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
-    most = ctx.policy.max_open_promises
-    if ctx.uow.promises.count_open(ctx.invoker) >= most:
+    most, count = ctx.policy.max_open_promises, ctx.uow.promises.count_open(ctx.invoker)
+    if count >= most:
         raise UserError(
-            f"You have {most} open promises already, the most I keep at once, so I haven't "
-            "saved this one.",
+            f"You have {count:,} open promises already; I keep up to {most} at once, so I "
+            "haven't saved this one.",
             hint="`done <number>` the ones you kept, or `drop <number>` those that no longer "
             "matter, and then make it again.",
         )
