@@ -9,9 +9,10 @@ from datetime import time
 
 from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
 from bot.commands.parsing import check_length
-from bot.commands.replies import echo
+from bot.commands.replies import EXPORT_HAS_ALL, echo
 from bot.commands.when import check_timezone, format_when, parse_time_of_day, parse_weekday
 from bot.core.errors import UserError
+from bot.core.limits import LIST_SHOWN
 from bot.core.message import Message, Paragraph, UserText, bullets, message, paragraph
 from bot.core.records import MembershipState, Profile
 
@@ -162,6 +163,8 @@ def handle_settings(ctx: Context, change: SettingsChange) -> Message:
         else "off"
     )
     zone_note = "" if p.timezone_chosen else " (from your platform; set it to pin it)"
+    pairing = _pairing_lines(ctx)
+    more = len(pairing) - LIST_SHOWN
     return message(
         paragraph("Settings saved:" if not change.empty else "Your settings:"),
         bullets(
@@ -171,8 +174,9 @@ def handle_settings(ctx: Context, change: SettingsChange) -> Message:
                 f"Weekly digest: {calendar.day_name[p.digest_weekday]} {p.digest_time:%H:%M}"
             ),
             paragraph(f"Open to intros: {'yes' if p.open_to_intros else 'no'}"),
-            *_pairing_lines(ctx),
+            *pairing[:LIST_SHOWN],
         ),
+        paragraph(f"…and pairing in {more} more channels: {EXPORT_HAS_ALL}") if more > 0 else None,
         paragraph(SETTINGS_HINT) if change.empty else None,
     )
 
