@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Buddy, build
-from bot.commands.base import CommandInput
+from bot.commands.base import ActionInput, CommandInput
+from bot.commands.intros import ACTION_DECLINE
+from bot.commands.ledger import ACTION_POST_ANYWAY
 from bot.config import Settings
 from bot.core.effects import ChannelPost, DirectMessage, effect_from_json
 from bot.core.identity import Channel, Member, Platform
@@ -124,9 +126,6 @@ def test_a_member_cannot_flood_a_channel_with_asks(bot: Bot) -> None:
 
 
 def test_a_member_cannot_flood_a_channel_through_post_anyway(bot: Bot) -> None:
-    from bot.commands.base import ActionInput
-    from bot.commands.ledger import ACTION_POST_ANYWAY
-
     payloads = []
     for n in range(4):  # no give logged: each ask offers "Post anyway"
         reply = bot.buddy.service.run(
@@ -192,6 +191,14 @@ def test_a_member_cannot_keep_more_than_five_intros_waiting(bot: Bot) -> None:
     pairs = [(people[2 * n], people[2 * n + 1]) for n in range(MAX_WAITING + 1)]
     for a, b in pairs[:MAX_WAITING]:
         assert bot.say(f"intro <@{a.user_id}> <@{b.user_id}> you both like Rust").startswith("🤝")
+    # A decline frees no slot before the week is out: that would tell the introducer of it.
+    first, _ = pairs[0]
+    with bot.buddy.uow_factory() as uow:
+        [intro] = uow.intros.involving(first)
+    declined = bot.buddy.service.press(
+        ActionInput(action=ACTION_DECLINE, payload=str(intro.id), invoker=first)
+    )
+    assert not declined.plain_text().startswith("⚠️"), declined.plain_text()
     a, b = pairs[MAX_WAITING]
 
     reply = bot.refused(f"intro <@{a.user_id}> <@{b.user_id}> you both like Rust")
