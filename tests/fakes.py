@@ -400,8 +400,11 @@ class InMemoryPromises(_Repo):
         ]
         return PromiseTally(open=len(self._open(owner)), kept=len(kept), kept_on_time=len(on_time))
 
-    def list_all(self, owner: Member) -> Sequence[Promise]:
-        return sorted(_owned(self._state.promises, owner), key=lambda p: p.id)
+    def list_all(self, owner: Member, *, since: datetime | None = None) -> Sequence[Promise]:
+        made = _owned(self._state.promises, owner)
+        if since is not None:
+            made = [p for p in made if p.created_at >= since]
+        return sorted(made, key=lambda p: p.id)
 
     def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
         due = [

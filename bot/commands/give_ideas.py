@@ -25,12 +25,13 @@ class OwedFollowUp:
 
 def owed(uow: UnitOfWork, profile: Profile, *, now: datetime, policy: Policy) -> list[OwedFollowUp]:
     """Contacts met within the give window with nothing promised or given to them since."""
-    member = profile.member
+    member, since = profile.member, now - policy.give_window
+    # Only promises made since matter: an older one predates every meeting that counts.
     meetings = owed_follow_ups(
         uow.meetings.list(member),
-        uow.promises.list_all(member),
+        uow.promises.list_all(member, since=since),
         uow.ledger.list(member),
-        since=now - policy.give_window,
+        since=since,
     )
     contacts = {c.id: c for c in uow.contacts.list(member)}
     return [OwedFollowUp(m, contacts[m.contact_id]) for m in meetings if m.contact_id in contacts]

@@ -494,9 +494,11 @@ class SqlPromiseRepository(SqlRepository):
         ).one()
         return PromiseTally(open=row[0], kept=row[1], kept_on_time=row[2])
 
-    def list_all(self, owner: Member) -> Sequence[Promise]:
+    def list_all(self, owner: Member, *, since: datetime | None = None) -> Sequence[Promise]:
         """In the order they were made."""
         statement = select(PromiseRow).where(owned_by(PromiseRow, owner)).order_by(PromiseRow.id)
+        if since is not None:
+            statement = statement.where(PromiseRow.created_at >= since)
         return [_promise(row) for row in self._all(statement)]
 
     def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:

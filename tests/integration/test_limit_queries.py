@@ -78,6 +78,8 @@ def check_open_promise_queries(factory: Factory) -> None:
         assert uow.promises.open_per_contact(ANN, [jo.id]) == {jo.id: 1}
         assert uow.promises.open_per_contact(ANN, []) == {}
         assert uow.promises.tally(ANN) == PromiseTally(open=3, kept=2, kept_on_time=1)
+        since = NOW + timedelta(minutes=2)
+        assert [p.number for p in uow.promises.list_all(ANN, since=since)] == [2, 3, 4, 5]
         assert uow.promises.tally(ANN_ELSEWHERE) == PromiseTally(open=0, kept=0, kept_on_time=0)
 
 
