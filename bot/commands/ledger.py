@@ -86,8 +86,7 @@ def _check_ask_limit(ctx: Context, channel: Channel) -> None:
     raise UserError(
         f"You've posted {len(recent)} asks in this channel in the last day, the most I post "
         "for one member, so I haven't saved or posted this one.",
-        hint=f"You can ask here again from {when}. In a DM with me, `ask` notes it without "
-        "posting.",
+        hint=f"You can ask here again from {when}.",
     )
 
 
