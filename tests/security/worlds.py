@@ -32,6 +32,7 @@ NAMES = {
     "UCAROL": "Carol",
     "UDAN": "Dan",
     "USAM": "Sam",
+    "UMALLORY": "Mallory",
     "UORG": "Org",
 }
 
