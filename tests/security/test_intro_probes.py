@@ -136,3 +136,20 @@ def test_nobody_is_asked_about_an_intro_the_bot_will_not_make(worlds: Worlds) ->
             assert not [
                 i for i in theirs if i["introducer"] == "UCAROL" and set(i["members"]) == pair
             ]
+
+
+def test_a_side_cannot_find_a_withheld_intro_by_tampering_with_a_button(worlds: Worlds) -> None:
+    for user in ("UALICE", "UBOB", "UCAROL"):
+        worlds.say("w", f"looking-for a {user[1:].lower()} thing", by=user)
+    worlds.say("w", "block <@UALICE>", by="UBOB")
+    worlds.say("w", INTRO, by="UCAROL")
+    with worlds.app.uow_factory() as uow:
+        [intro] = uow.intros.involving(worlds.member("w", "UCAROL"))
+    assert intro.withheld
+    for action in (ACTION_ACCEPT, ACTION_DECLINE):
+        for user in ("UALICE", "UBOB"):
+            guessed = worlds.press("w", action, str(intro.id), by=user)
+            unknown = worlds.press("w", action, str(intro.id + 1000), by=user)
+            assert (
+                guessed.text == unknown.text == "⚠️ I couldn't find that introduction among yours."
+            )
