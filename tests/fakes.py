@@ -196,7 +196,10 @@ class InMemoryProfiles(_Repo):
         found = [
             p
             for p in state.profiles.values()
-            if p.member.workspace == workspace and p.member != exclude and p.looking_for != ""
+            if p.member.workspace == workspace
+            and p.member != exclude
+            and p.looking_for != ""
+            and p.profile_visible
         ]
         found.sort(key=lambda p: (state.profile_updated[p.member], order[p.member]), reverse=True)
         return found[:limit]

@@ -53,6 +53,7 @@ class InMemoryIntros(_Repo):
         channel: Channel | None,
         now: datetime,
         expires_at: datetime,
+        withheld: bool = False,
     ) -> Intro:
         intro = Intro(
             id=self._state.next_id("intros"),
@@ -67,6 +68,7 @@ class InMemoryIntros(_Repo):
             created_at=now,
             expires_at=expires_at,
             notice_at=expires_at,
+            withheld=withheld,
         )
         self._state.intros[intro.id] = intro
         return intro
@@ -94,10 +96,14 @@ class InMemoryIntros(_Repo):
             if intro.introducer == introducer and intro.notice_at is not None
         )
 
-    def introduced_since(self, a: Member, b: Member, *, since: datetime) -> bool:
-        return any(
-            _same_pair(intro, a, b) and intro.created_at >= since
-            for intro in self._state.intros.values()
+    def between_since(self, a: Member, b: Member, *, since: datetime) -> Sequence[Intro]:
+        return sorted(
+            (
+                intro
+                for intro in self._state.intros.values()
+                if _same_pair(intro, a, b) and intro.created_at >= since
+            ),
+            key=lambda intro: intro.id,
         )
 
     def open_between(self, a: Member, b: Member) -> Sequence[Intro]:
@@ -118,7 +124,11 @@ class InMemoryIntros(_Repo):
 
     def involving(self, member: Member) -> Sequence[Intro]:
         return sorted(
-            (i for i in self._state.intros.values() if member in (i.introducer, i.a, i.b)),
+            (
+                i
+                for i in self._state.intros.values()
+                if member == i.introducer or (member in (i.a, i.b) and not i.withheld)
+            ),
             key=lambda i: i.id,
         )
 
@@ -148,6 +158,15 @@ class InMemoryBlocks(_Repo):
         if a.workspace != b.workspace:
             return False
         return self._find(a, b.user_id) is not None or self._find(b, a.user_id) is not None
+
+    def either_way(self, member: Member) -> frozenset[str]:
+        found = set()
+        for block in self._state.member_blocks.values():
+            if block.owner == member:
+                found.add(block.blocked_user_id)
+            elif block.blocked == member:
+                found.add(block.owner.user_id)
+        return frozenset(found)
 
     def list(self, owner: Member) -> Sequence[MemberBlock]:
         return sorted(

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.commands.common import person_inline
 from bot.commands.when import format_day
-from bot.core.matching import Match, best_matches, owed_follow_ups
+from bot.core.matching import Match, best_matches, owed_follow_ups, shown_as_give_idea
 from bot.core.message import Mention, Paragraph, UserText, paragraph
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -37,13 +37,17 @@ def owed(uow: UnitOfWork, profile: Profile, *, now: datetime, policy: Policy) ->
     return [OwedFollowUp(m, contacts[m.contact_id]) for m in meetings if m.contact_id in contacts]
 
 
-def matches(uow: UnitOfWork, profile: Profile, *, limit: int) -> list[Match]:
+def matches(uow: UnitOfWork, profile: Profile, *, now: datetime, limit: int) -> list[Match]:
+    """Members whose looking-for meets this member's offer, among those who may be shown to
+    them: so no chosen offer can read the looking-for of someone hidden, paused or blocked."""
     if not profile.offer.strip():
         return []
     seeking = uow.profiles.seeking(
         profile.member.workspace, exclude=profile.member, limit=CANDIDATES
     )
-    return best_matches(profile.offer, seeking, limit=limit)
+    blocks = uow.blocks.either_way(profile.member)
+    shown = [p for p in seeking if shown_as_give_idea(p, to_blocks=blocks, now=now)]
+    return best_matches(profile.offer, shown, limit=limit)
 
 
 def match_line(match: Match, offer: str) -> Paragraph:
@@ -71,7 +75,8 @@ def give_ideas(
     uow: UnitOfWork, profile: Profile, *, now: datetime, policy: Policy, limit: int = 2
 ) -> list[Paragraph]:
     """Up to `limit` concrete gives: matching members first, then contacts owed a follow-up."""
-    ideas = [match_line(m, profile.offer) for m in matches(uow, profile, limit=limit)]
+    found = matches(uow, profile, now=now, limit=limit)
+    ideas = [match_line(m, profile.offer) for m in found]
     if len(ideas) < limit:
         ideas += [
             owed_line(item, timezone=profile.timezone)

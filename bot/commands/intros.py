@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -84,44 +85,39 @@ def _refusal_error(refusal: Refusal, req: IntroRequest) -> UserError:
                 f"You have {intros.MAX_WAITING} introductions waiting for answers already.",
                 hint="Once some are settled (a week at most), you can make more.",
             )
-        case Refusal.UNAVAILABLE:
-            # One wording for every private reason: it must not tell them apart.
+        case Refusal.ASKED_LATELY:
+            # Their own earlier intro of these two: they know of it, so this tells them nothing.
             return UserError(
-                "I can't make this introduction. Not everyone takes introductions through me, "
-                "and I never say who or why.",
-                hint="Thanks for thinking of them, all the same.",
-            )
-        case Refusal.RECENTLY_INTRODUCED:
-            return UserError(
-                f"These two were introduced in the last {intros.REPEAT_WINDOW.days} days: "
-                "let's give that one time."
+                f"You asked to introduce these two in the last {intros.REPEAT_WINDOW.days} "
+                "days: let's give that one time."
             )
 
 
 def handle_intro(ctx: Context, req: IntroRequest) -> Message:
     uow, me = ctx.uow, ctx.invoker
     a, b = _member(ctx, req.a), _member(ctx, req.b)
-    a_profile = b_profile = None
-    blocked = recent = False
+    lately: Sequence[Intro] = ()
     if a is not None and b is not None and a != b and me not in (a, b):
-        a_profile, b_profile = uow.profiles.get(a), uow.profiles.get(b)
-        # A block between the two, or against the introducer, is respected all the same.
-        blocked = any(uow.blocks.between(x, y) for x, y in ((a, b), (a, me), (b, me)))
-        recent = uow.intros.introduced_since(a, b, since=ctx.now - intros.REPEAT_WINDOW)
+        lately = uow.intros.between_since(a, b, since=ctx.now - intros.REPEAT_WINDOW)
     refusal = intros.refusal(
         introducer=me,
         a=a,
         b=b,
-        a_profile=a_profile,
-        b_profile=b_profile,
-        blocked=blocked,
-        introduced_recently=recent,
         waiting=uow.intros.waiting(me),
-        now=ctx.now,
+        asked_lately=intros.asked_lately(lately, by=me),
     )
     if refusal is not None:
         raise _refusal_error(refusal, req)
-    assert a is not None and b is not None and a_profile is not None and b_profile is not None
+    assert a is not None and b is not None
+    a_profile, b_profile = uow.profiles.get(a), uow.profiles.get(b)
+    ask = intros.may_ask(
+        a_profile=a_profile,
+        b_profile=b_profile,
+        # A block between the two, or against the introducer, is respected all the same.
+        blocked=any(uow.blocks.between(x, y) for x, y in ((a, b), (a, me), (b, me))),
+        introduced_lately=intros.introduced_lately(lately),
+        now=ctx.now,
+    )
     intro = uow.intros.add(
         introducer=me,
         a=a,
@@ -130,15 +126,26 @@ def handle_intro(ctx: Context, req: IntroRequest) -> Message:
         channel=ctx.channel,
         now=ctx.now,
         expires_at=ctx.now + intros.ANSWER_WINDOW,
+        withheld=not ask,
     )
-    for profile, other in ((a_profile, b_profile), (b_profile, a_profile)):
-        ctx.send(
-            DirectMessage(profile.member, ask_message(intro, other=other)),
-            key=f"intro:{intro.id}:ask:{profile.member.user_id}",
-            not_before=not_before(profile, ctx.now),
-        )
+    if ask:
+        assert a_profile is not None and b_profile is not None
+        for profile, other in ((a_profile, b_profile), (b_profile, a_profile)):
+            ctx.send(
+                DirectMessage(profile.member, ask_message(intro, other=other)),
+                key=f"intro:{intro.id}:ask:{profile.member.user_id}",
+                not_before=not_before(profile, ctx.now),
+            )
+    # The same words whether both were asked or the intro is withheld: nothing here may tell
+    # a block, a pause, intros off or someone else's earlier intro from an unanswered ask.
     return message(
-        paragraph("🤝 I've asked ", Mention(a), " and ", Mention(b), " privately."),
+        paragraph(
+            "🤝 Thanks! I'll ask ",
+            Mention(a),
+            " and ",
+            Mention(b),
+            " privately, if they take introductions through me.",
+        ),
         paragraph(
             "If both accept, I'll start a conversation for the three of you. If not, I'll tell "
             f"you within a week that it {NOT_HAPPENED} — never who or why."
@@ -208,7 +215,8 @@ INTRO = CommandSpec(
 def _pressed_intro(ctx: Context, payload: str) -> Intro:
     known = payload.isdecimal() and len(payload) <= 18
     intro = ctx.uow.intros.get(ctx.invoker.workspace, int(payload)) if known else None
-    if intro is None or ctx.invoker not in (intro.a, intro.b):
+    # A withheld intro was never put to its sides: to them it does not exist.
+    if intro is None or intro.withheld or ctx.invoker not in (intro.a, intro.b):
         raise UserError("I couldn't find that introduction among yours.")
     return intro
 
@@ -246,9 +254,14 @@ def _press(accept: bool) -> ActionSpec:
                         introducer,
                         f" only hears that it {NOT_HAPPENED}.",
                     ),
+                    paragraph("Changed your mind? Accept still works until the week is out."),
                 )
-            case Outcome.ALREADY:
-                return message(paragraph("You've already answered this introduction."))
+            case Outcome.WAS_MADE:
+                return message(
+                    paragraph(
+                        "You both accepted already: the conversation for the three of you is open."
+                    )
+                )
             case Outcome.EXPIRED:
                 return message(paragraph("This introduction has lapsed: answers are open a week."))
 

@@ -40,6 +40,7 @@ def export_data(ctx: Context) -> dict[str, Any]:
             "open_to_intros": p.open_to_intros,
             "offer": p.offer,
             "looking_for": p.looking_for,
+            "profile_visible": p.profile_visible,
         },
         "contacts": [
             {

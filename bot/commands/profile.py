@@ -24,6 +24,7 @@ def _profile_field(
     example: str,
     read: Callable[[Profile], str],
     write: Callable[[Profile, str], Profile],
+    who_sees: Callable[[Profile], str],
 ) -> CommandSpec[str]:
     """`offer` and `looking-for` differ only in which profile line they set."""
 
@@ -38,7 +39,7 @@ def _profile_field(
             return message(paragraph(f"Cleared {label}."))
         return message(
             paragraph(f"Saved {label}: “", UserText(text), "”."),
-            paragraph("Members whose interests match may get you as a give idea — nothing more."),
+            paragraph(who_sees(ctx.profile)),
         )
 
     return CommandSpec(
@@ -52,12 +53,40 @@ def _profile_field(
     )
 
 
+# Who sees each line, truthfully: give ideas quote a looking-for (never an offer) to members
+# whose offer matches it; pairing groups and intros show both lines to the people in them.
+SEEN_IN_GROUPS = "your pairing groups and the members you're introduced to see it too."
+
+
+def _who_sees_offer(profile: Profile) -> str:
+    return (
+        "Who sees it: your pairing groups and the members you're introduced to. I also use it "
+        "to pick the give ideas I suggest to you."
+    )
+
+
+def _who_sees_looking_for(profile: Profile) -> str:
+    if not profile.profile_visible:
+        return (
+            "Your profile is hidden, so this stays out of everyone's give ideas; "
+            + SEEN_IN_GROUPS
+            + " `settings profile visible` lets matching members see it."
+        )
+    return (
+        "Who sees it: members whose offer matches may see it in their give ideas, never anyone "
+        "you blocked or who blocked you, nor while you're paused; "
+        + SEEN_IN_GROUPS
+        + " `settings profile hidden` keeps it out of give ideas."
+    )
+
+
 OFFER = _profile_field(
     name="offer",
     label="what you can help with",
     example="offer code reviews in Python, intros to Lisbon founders",
     read=lambda profile: profile.offer,
     write=lambda profile, text: replace(profile, offer=text),
+    who_sees=_who_sees_offer,
 )
 LOOKING_FOR = _profile_field(
     name="looking-for",
@@ -65,6 +94,7 @@ LOOKING_FOR = _profile_field(
     example="looking-for a co-organiser for a Rust meetup",
     read=lambda profile: profile.looking_for,
     write=lambda profile, text: replace(profile, looking_for=text),
+    who_sees=_who_sees_looking_for,
 )
 
 
@@ -77,6 +107,7 @@ class SettingsChange:
     quiet_off: bool = False
     digest: tuple[int, time] | None = None
     open_to_intros: bool | None = None
+    profile_visible: bool | None = None
 
     @property
     def empty(self) -> bool:
@@ -84,7 +115,8 @@ class SettingsChange:
 
 
 SETTINGS_HINT = (
-    "For example: `settings timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on`"
+    "For example: `settings timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on"
+    " profile visible`"
 )
 
 
@@ -97,6 +129,7 @@ def parse_settings(text: str, env: ParseEnv) -> SettingsChange:
         "quiet": _read_quiet,
         "digest": _read_digest,
         "intros": _read_intros,
+        "profile": _read_profile,
     }
     while words:
         key = words.pop(0).lower()
@@ -140,6 +173,13 @@ def _read_intros(words: list[str], change: SettingsChange) -> SettingsChange:
     return replace(change, open_to_intros=value == "on")
 
 
+def _read_profile(words: list[str], change: SettingsChange) -> SettingsChange:
+    value = _take(words, "profile setting (visible or hidden)").lower()
+    if value not in {"visible", "hidden"}:
+        raise UserError(f"`profile` is visible or hidden, not {echo(value)}.")
+    return replace(change, profile_visible=value == "visible")
+
+
 def apply_settings(profile: Profile, change: SettingsChange) -> Profile:
     if change.timezone is not None:
         profile = replace(profile, timezone=change.timezone, timezone_chosen=True)
@@ -151,6 +191,8 @@ def apply_settings(profile: Profile, change: SettingsChange) -> Profile:
         profile = replace(profile, digest_weekday=change.digest[0], digest_time=change.digest[1])
     if change.open_to_intros is not None:
         profile = replace(profile, open_to_intros=change.open_to_intros)
+    if change.profile_visible is not None:
+        profile = replace(profile, profile_visible=change.profile_visible)
     return profile
 
 
@@ -174,6 +216,10 @@ def handle_settings(ctx: Context, change: SettingsChange) -> Message:
                 f"Weekly digest: {calendar.day_name[p.digest_weekday]} {p.digest_time:%H:%M}"
             ),
             paragraph(f"Open to intros: {'yes' if p.open_to_intros else 'no'}"),
+            paragraph(
+                "Looking-for in matching members' give ideas: "
+                + ("visible" if p.profile_visible else "hidden")
+            ),
             *pairing[:LIST_SHOWN],
         ),
         paragraph(f"…and pairing in {more} more channels: {EXPORT_HAS_ALL}") if more > 0 else None,
@@ -208,14 +254,18 @@ def _pairing_lines(ctx: Context) -> list[Paragraph]:
 
 SETTINGS = CommandSpec(
     name="settings",
-    summary="Your time zone, quiet hours, weekly digest and intros preference.",
-    usage="settings [timezone <tz>] [quiet <from>-<to>] [digest <day> <time>] [intros on|off]",
+    summary="Your time zone, quiet hours, weekly digest, intros and profile visibility.",
+    usage=(
+        "settings [timezone <tz>] [quiet <from>-<to>] [digest <day> <time>] [intros on|off] "
+        "[profile visible|hidden]"
+    ),
     examples=("settings timezone Europe/Paris quiet 22:00-08:00", "settings digest friday 4pm"),
     args=(
         Arg("timezone", ArgKind.TIMEZONE, "An IANA zone like Europe/Paris", False, "timezone"),
         Arg("quiet", ArgKind.WORD, "Quiet hours like 22:00-08:00, or off", False, "quiet"),
         Arg("digest", ArgKind.TEXT, "Digest day and time, e.g. monday 9am", False, "digest"),
         Arg("intros", ArgKind.WORD, "on or off", False, "intros"),
+        Arg("profile", ArgKind.WORD, "visible or hidden (in give ideas)", False, "profile"),
     ),
     parse=parse_settings,
     handle=handle_settings,

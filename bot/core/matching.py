@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +38,15 @@ def keywords(text: str) -> frozenset[str]:
             word = word[:-1]
         found.add(word)
     return frozenset(found)
+
+
+def shown_as_give_idea(profile: Profile, *, to_blocks: Set[str], now: datetime) -> bool:
+    """Whether `profile`'s looking-for may be quoted to a member as a give idea: they keep it
+    visible, are not paused, and neither blocked the other (`to_blocks`: the user ids of members
+    the viewer blocked or was blocked by)."""
+    if not profile.profile_visible or profile.member.user_id in to_blocks:
+        return False
+    return profile.paused_until is None or profile.paused_until <= now
 
 
 @dataclass(frozen=True)

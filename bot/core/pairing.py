@@ -111,6 +111,48 @@ def make_groups(
         return best
 
 
+@dataclass(frozen=True)
+class RoundPlan:
+    grouping: Grouping  # of everyone but `kept_out`, exactly as if those had paused
+    kept_out: tuple[str, ...]  # blockers sitting the round out so whoever they block is not
+
+
+def plan_round(
+    members: Sequence[str],
+    *,
+    size: int,
+    recent: Partners | None = None,
+    blocked: Partners | None = None,
+    offsets: Mapping[str, int] | None = None,
+    seed: int = 0,
+) -> RoundPlan:
+    """A round's groups, where a block never shows. When blocks leave someone without a group,
+    whoever blocked them sits the round out instead (they know of their own block), and the rest
+    are grouped exactly as if those blockers had paused: the blocked member, and the organiser's
+    numbers, see what a pause would have shown."""
+    blocked = blocked or {}
+    people = list(dict.fromkeys(members))
+    kept: set[str] = set()
+    while True:
+        taking = [m for m in people if m not in kept]
+        among = set(taking)
+        grouping = make_groups(
+            taking,
+            size=size,
+            recent=recent,
+            blocked={o: theirs & among for o, theirs in blocked.items() if o in among},
+            offsets=offsets,
+            seed=seed,
+        )
+        before = len(kept)
+        if len(taking) >= MIN_GROUP:
+            for member in grouping.unplaced:
+                blockers = {o for o in taking if member in blocked.get(o, ())}
+                kept |= blockers or ({member} if blocked.get(member, set()) & among else set())
+        if len(kept) == before:
+            return RoundPlan(grouping, tuple(sorted(kept)))
+
+
 def shuffle_groups(members: Sequence[str], *, size: int, seed: int = 0) -> Grouping:
     """What most pairing bots do: shuffle and cut. The benchmark's baseline."""
     people = sorted(set(members))

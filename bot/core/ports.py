@@ -85,7 +85,8 @@ class ProfileRepository(Protocol):
 
     def schedule_digest(self, member: Member, *, at: datetime) -> None: ...
     def seeking(self, workspace: Workspace, *, exclude: Member, limit: int) -> Sequence[Profile]:
-        """Other members of the workspace who said what they are looking for, newest first."""
+        """Other members of the workspace who said what they are looking for and keep their
+        profile visible, newest first."""
         ...
 
 
@@ -247,8 +248,10 @@ class IntroRepository(Protocol):
         channel: Channel | None,
         now: datetime,
         expires_at: datetime,
+        withheld: bool = False,
     ) -> Intro:
-        """A new pending intro; the introducer hears how it ended by `expires_at`."""
+        """A new pending intro (`withheld`: nobody asked); the introducer hears how it ended
+        by `expires_at`."""
         ...
 
     def get(self, workspace: Workspace, intro_id: int) -> Intro | None: ...
@@ -257,8 +260,8 @@ class IntroRepository(Protocol):
         """The introducer's intros not settled yet: pending, or over but not yet told."""
         ...
 
-    def introduced_since(self, a: Member, b: Member, *, since: datetime) -> bool:
-        """Whether anyone asked to introduce these two (either way round) since then."""
+    def between_since(self, a: Member, b: Member, *, since: datetime) -> Sequence[Intro]:
+        """Intros of these two (either way round, withheld or not) asked for since then."""
         ...
 
     def open_between(self, a: Member, b: Member) -> Sequence[Intro]:
@@ -270,7 +273,8 @@ class IntroRepository(Protocol):
         ...
 
     def involving(self, member: Member) -> Sequence[Intro]:
-        """Every intro the member made or was asked about, oldest first."""
+        """Every intro the member made or was asked about, oldest first: a withheld one only
+        for its introducer (its sides were never asked)."""
         ...
 
 
@@ -285,6 +289,10 @@ class BlockRepository(Protocol):
 
     def between(self, a: Member, b: Member) -> bool:
         """Whether either of the two blocked the other."""
+        ...
+
+    def either_way(self, member: Member) -> frozenset[str]:
+        """The user ids of members this one blocked, or who blocked them."""
         ...
 
     def list(self, owner: Member) -> Sequence[MemberBlock]: ...

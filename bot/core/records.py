@@ -25,6 +25,7 @@ class Profile:
     open_to_intros: bool = True
     offer: str = ""
     looking_for: str = ""
+    profile_visible: bool = True  # False: offer / looking-for never shown as a give idea
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,12 @@ class ChannelPrompt:
 
 
 class IntroStatus(StrEnum):
-    PENDING = "pending"  # asked; waiting for one answer or both
+    PENDING = "pending"  # open: answers may still come, or change, until the week is out
     MADE = "made"  # both accepted: the group conversation was opened
-    DECLINED = "declined"  # one side said no (nobody but the store ever knows which)
-    EXPIRED = "expired"  # no answer within the week
+    # Will not be made: a side blocked the other since the ask, or the week ended with a no
+    # (nobody but the store ever knows which side).
+    DECLINED = "declined"
+    EXPIRED = "expired"  # the week ended without two yeses and without a no
 
 
 class IntroAnswer(StrEnum):
@@ -156,6 +159,9 @@ class Intro:
     # When the introducer hears "it didn't happen this time"; None once told, or once made.
     notice_at: datetime | None
     closed_at: datetime | None = None
+    # Nobody was asked: the bot would never make it (a block, a pause, intros off, or these two
+    # were asked about lately). Only the introducer knows of it, and they see an unanswered one.
+    withheld: bool = False
 
 
 @dataclass(frozen=True)

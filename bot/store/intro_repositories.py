@@ -66,6 +66,7 @@ class SqlIntroRepository(SqlRepository):
         channel: Channel | None,
         now: datetime,
         expires_at: datetime,
+        withheld: bool = False,
     ) -> Intro:
         row = IntroRow(
             platform=introducer.platform.value,
@@ -79,6 +80,7 @@ class SqlIntroRepository(SqlRepository):
             created_at=now,
             expires_at=expires_at,
             notice_at=expires_at,
+            withheld=withheld,
         )
         return _intro(_add(self._session, row))
 
@@ -109,11 +111,11 @@ class SqlIntroRepository(SqlRepository):
         )
         return self._session.scalar(statement) or 0
 
-    def introduced_since(self, a: Member, b: Member, *, since: datetime) -> bool:
-        statement = select(
-            exists().where(_pair(a, b), IntroRow.created_at >= since).select_from(IntroRow)
+    def between_since(self, a: Member, b: Member, *, since: datetime) -> Sequence[Intro]:
+        statement = (
+            select(IntroRow).where(_pair(a, b), IntroRow.created_at >= since).order_by(IntroRow.id)
         )
-        return bool(self._session.scalar(statement))
+        return [_intro(row) for row in self._session.scalars(statement)]
 
     def open_between(self, a: Member, b: Member) -> Sequence[Intro]:
         statement = (
@@ -138,7 +140,13 @@ class SqlIntroRepository(SqlRepository):
             select(IntroRow)
             .where(
                 in_workspace(IntroRow, member.workspace),
-                or_(IntroRow.introducer_id == user, IntroRow.a_id == user, IntroRow.b_id == user),
+                or_(
+                    IntroRow.introducer_id == user,
+                    and_(
+                        or_(IntroRow.a_id == user, IntroRow.b_id == user),
+                        IntroRow.withheld.is_(False),
+                    ),
+                ),
             )
             .order_by(IntroRow.id)
         )
@@ -194,6 +202,15 @@ class SqlBlockRepository(SqlRepository):
             .select_from(MemberBlockRow)
         )
         return bool(self._session.scalar(statement))
+
+    def either_way(self, member: Member) -> frozenset[str]:
+        user = member.user_id
+        statement = select(MemberBlockRow.owner_id, MemberBlockRow.blocked_id).where(
+            in_workspace(MemberBlockRow, member.workspace),
+            or_(MemberBlockRow.owner_id == user, MemberBlockRow.blocked_id == user),
+        )
+        rows = self._session.execute(statement)
+        return frozenset(blocked if owner == user else owner for owner, blocked in rows)
 
     def list(self, owner: Member) -> Sequence[MemberBlock]:
         statement = (
@@ -547,6 +564,7 @@ def _intro(row: IntroRow) -> Intro:
         expires_at=row.expires_at,
         notice_at=row.notice_at,
         closed_at=row.closed_at,
+        withheld=row.withheld,
     )
 
 

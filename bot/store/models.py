@@ -100,6 +100,10 @@ class ProfileRow(OwnedRow):
     open_to_intros: Mapped[bool] = mapped_column(Boolean)
     offer: Mapped[str] = mapped_column(Text)
     looking_for: Mapped[str] = mapped_column(Text)
+    # False: offer / looking-for are never shown to others as a give idea.
+    profile_visible: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The next weekly digest; NULL until the digest job schedules it (see ProfileRepository.save).

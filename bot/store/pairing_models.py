@@ -46,6 +46,8 @@ class IntroRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Nobody was asked: only the introducer may ever see this row.
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class MemberBlockRow(OwnedRow):

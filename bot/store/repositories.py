@@ -196,6 +196,7 @@ class SqlProfileRepository(SqlRepository):
             "open_to_intros": profile.open_to_intros,
             "offer": profile.offer,
             "looking_for": profile.looking_for,
+            "profile_visible": profile.profile_visible,
             "updated_at": now,
         }
         statement = insert(ProfileRow).values(
@@ -249,6 +250,7 @@ class SqlProfileRepository(SqlRepository):
                 in_workspace(ProfileRow, workspace),
                 ProfileRow.owner_id != exclude.user_id,
                 ProfileRow.looking_for != "",
+                ProfileRow.profile_visible.is_(True),
             )
             .order_by(ProfileRow.updated_at.desc(), ProfileRow.id.desc())
             .limit(limit)
@@ -837,6 +839,7 @@ def profile_record(row: ProfileRow) -> Profile:
         open_to_intros=row.open_to_intros,
         offer=row.offer,
         looking_for=row.looking_for,
+        profile_visible=row.profile_visible,
     )
 
 

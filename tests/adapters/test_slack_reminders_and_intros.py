@@ -81,7 +81,7 @@ async def introduce(slack: SlackHarness) -> list[dict[str, Any]]:
     for user in ("U2", "U3"):
         await slack.ask("help", user=user)
     reply = await slack.ask("intro <@U2|sam> <@U3|cara> you both build <!here> keyboards")
-    assert all_text(reply["blocks"]).startswith("🤝 I've asked <@U2> and <@U3> privately.")
+    assert all_text(reply["blocks"]).startswith("🤝 Thanks! I'll ask <@U2> and <@U3> privately,")
     await slack.delivery.deliver_due()
     asks = posts(slack)
     assert sorted(ask["channel"] for ask in asks) == ["DU2", "DU3"]

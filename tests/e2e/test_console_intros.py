@@ -66,7 +66,7 @@ PROFILES = (
 async def test_an_intro_both_accept_opens_a_conversation_for_the_three(console: Console) -> None:
     await console.script(*PROFILES)
     asked = await console.script("intro @ana @ben you both care about maps")
-    assert "I've asked @ana and @ben privately." in asked
+    assert "I'll ask @ana and @ben privately, if they take introductions through me." in asked
     assert "DM to @ana:" in asked and "DM to @ben:" in asked
     assert "@carol would like to introduce you to @ben." in asked
     assert "@ben is looking for: “someone who knows GIS”" in asked

@@ -166,10 +166,14 @@ def test_seeking_lists_the_other_members_of_the_workspace_who_look_for_something
         uow.profiles.save(Profile(ANN_ELSEWHERE, "Ann", looking_for="a job"), now=NOW)
         carl = Member(Platform.SLACK, "T1", "U_CARL")
         uow.profiles.save(Profile(carl, "Carl"), now=NOW)
+        dora = Member(Platform.SLACK, "T1", "U_DORA")
+        hidden = Profile(dora, "Dora", looking_for="a co-founder", profile_visible=False)
+        uow.profiles.save(hidden, now=NOW + HOUR)
         uow.commit()
     with uow_factory() as uow:
         found = uow.profiles.seeking(ANN.workspace, exclude=ANN, limit=10)
-        assert [p.member for p in found] == [BOB]
+        assert [p.member for p in found] == [BOB]  # Dora hid her profile
+        assert uow.profiles.get(dora) == hidden
 
 
 def test_channel_prompts_are_put_found_due_and_erased_with_the_workspace(

@@ -73,9 +73,9 @@ def test_intros_are_found_by_pair_either_way_round_and_counted_while_waiting(
 ) -> None:
     intro = _intro(uow_factory)
     with uow_factory() as uow:
-        assert uow.intros.introduced_since(BOB, ANN, since=NOW)
-        assert not uow.intros.introduced_since(ANN, BOB, since=NOW + timedelta(seconds=1))
-        assert not uow.intros.introduced_since(ANN, DEE, since=NOW - timedelta(days=1))
+        assert uow.intros.between_since(BOB, ANN, since=NOW) == [intro]
+        assert uow.intros.between_since(ANN, BOB, since=NOW + timedelta(seconds=1)) == []
+        assert uow.intros.between_since(ANN, DEE, since=NOW - timedelta(days=1)) == []
         assert uow.intros.open_between(BOB, ANN) == [intro]
         assert uow.intros.waiting(CARA) == 1
         assert uow.intros.waiting(ANN) == 0
@@ -84,7 +84,33 @@ def test_intros_are_found_by_pair_either_way_round_and_counted_while_waiting(
     with uow_factory() as uow:
         assert uow.intros.waiting(CARA) == 0
         assert uow.intros.open_between(ANN, BOB) == []
-        assert uow.intros.introduced_since(ANN, BOB, since=NOW)
+        [made] = uow.intros.between_since(ANN, BOB, since=NOW)
+        assert made.status is IntroStatus.MADE
+
+
+def test_a_withheld_intro_is_its_introducers_alone_and_waits_like_any_other(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        withheld = uow.intros.add(
+            introducer=CARA,
+            a=ANN,
+            b=BOB,
+            reason="both love maps",
+            channel=None,
+            now=NOW,
+            expires_at=NOW + ANSWER_WINDOW,
+            withheld=True,
+        )
+        uow.commit()
+    assert withheld.withheld and withheld.notice_at == NOW + ANSWER_WINDOW
+    with uow_factory() as uow:
+        assert uow.intros.get(ANN.workspace, withheld.id) == withheld
+        assert uow.intros.involving(CARA) == [withheld]
+        assert uow.intros.involving(ANN) == uow.intros.involving(BOB) == []
+        assert uow.intros.between_since(BOB, ANN, since=NOW) == [withheld]
+        assert uow.intros.waiting(CARA) == 1
+        assert uow.intros.due_notices(now=NOW + ANSWER_WINDOW, limit=9) == [withheld]
 
 
 def test_due_notices_come_oldest_first_and_only_once_due(uow_factory: UnitOfWorkFactory) -> None:
@@ -121,6 +147,10 @@ def test_blocks_are_one_members_and_count_both_ways(uow_factory: UnitOfWorkFacto
         assert (block.owner, block.blocked, block.created_at) == (ANN, BOB, NOW)
         assert uow.blocks.list(BOB) == []
         assert uow.blocks.in_workspace(ANN.workspace) == [block]
+        assert uow.blocks.either_way(ANN) == {BOB.user_id}
+        assert uow.blocks.either_way(BOB) == {ANN.user_id}
+        assert uow.blocks.either_way(CARA) == frozenset()
+        assert uow.blocks.either_way(ANN_ELSEWHERE) == {CARA.user_id}
         assert uow.blocks.remove(ANN, BOB.user_id)
         assert not uow.blocks.remove(ANN, BOB.user_id)
         uow.commit()

@@ -111,7 +111,7 @@ def test_the_introducer_learns_what_happens_next_and_gets_no_message_yet(
 ) -> None:
     set_up(buddy, ALICE, BOB, CAROL)
     reply = buddy.say(INTRO, by=CAROL)
-    assert "I've asked @UALICE and @UBOB privately." in reply
+    assert "I'll ask @UALICE and @UBOB privately, if they take introductions through me." in reply
     assert "within a week that it didn't happen this time — never who or why" in reply
     assert sent_to(buddy, CAROL) == []
 
@@ -256,16 +256,23 @@ def test_answers_after_a_week_are_turned_away_kindly(buddy: Buddy, asked: int) -
     assert reply == "This introduction has lapsed: answers are open a week."
 
 
-def test_a_second_answer_changes_nothing_but_a_yes_may_become_a_no(
+def test_a_second_answer_reads_like_the_first_and_either_may_change_their_mind(
     buddy: Buddy, asked: int
 ) -> None:
-    buddy.press(ACTION_ACCEPT, str(asked), by=ALICE)
+    first = buddy.press(ACTION_ACCEPT, str(asked), by=ALICE).plain_text()
     again = buddy.press(ACTION_ACCEPT, str(asked), by=ALICE).plain_text()
-    assert again == "You've already answered this introduction."
-    buddy.press(ACTION_DECLINE, str(asked), by=ALICE)
-    assert buddy.store.state.intros[asked].status is IntroStatus.DECLINED
+    assert again == first
+    no = buddy.press(ACTION_DECLINE, str(asked), by=ALICE).plain_text()
+    assert no.startswith("OK, no introduction.") and "Accept still works" in no
+    assert buddy.press(ACTION_DECLINE, str(asked), by=ALICE).plain_text() == no
     buddy.press(ACTION_ACCEPT, str(asked), by=BOB)
     assert [r for r in buddy.store.outbox if isinstance(r.effect, GroupIntro)] == []
+    # Alice's no becomes a yes within the week: the introduction is made after all.
+    made = buddy.press(ACTION_ACCEPT, str(asked), by=ALICE).plain_text()
+    assert made.startswith("🎉 You both accepted")
+    assert buddy.store.state.intros[asked].status is IntroStatus.MADE
+    later = buddy.press(ACTION_DECLINE, str(asked), by=BOB).plain_text()
+    assert later == "You both accepted already: the conversation for the three of you is open."
 
 
 @pytest.mark.parametrize("presser", [CAROL, ALICE_IN_T2], ids=["introducer", "other-workspace"])
@@ -303,28 +310,41 @@ def test_the_same_member_twice_is_refused(buddy: Buddy) -> None:
     assert "same person twice" in buddy.refused("intro <@UALICE> <@UALICE> hm", by=CAROL)
 
 
-def unavailable(buddy: Buddy) -> str:
-    return buddy.refused(INTRO, by=CAROL)
+def withheld(buddy: Buddy) -> str:
+    """Carol's intro, which the bot will not make: the reply of any intro, and nobody asked."""
+    before = list(buddy.store.outbox)
+    reply = buddy.say(INTRO, by=CAROL)
+    assert buddy.store.outbox == before
+    assert max(buddy.store.state.intros.values(), key=lambda i: i.id).withheld
+    return reply
+
+
+def clear_intros(buddy: Buddy) -> None:
+    buddy.store.state.intros.clear()
 
 
 def test_a_member_who_never_used_the_bot_is_never_messaged(buddy: Buddy) -> None:
     set_up(buddy, ALICE, CAROL)  # Bob never used the bot
-    reply = unavailable(buddy)
-    assert reply.startswith("⚠️ I can't make this introduction.")
+    reply = withheld(buddy)
+    assert reply.startswith("🤝 Thanks! I'll ask @UALICE and @UBOB privately")
     assert buddy.store.outbox == []
 
 
-def test_every_private_reason_gets_the_same_words(buddy: Buddy) -> None:
+def test_every_private_reason_gets_the_words_of_any_intro_and_asks_nobody(buddy: Buddy) -> None:
     set_up(buddy, ALICE, BOB, CAROL)
-    replies = {}
+    replies = {"asked": buddy.say(INTRO, by=CAROL)}
+    clear_intros(buddy)
     buddy.say("settings intros off", by=BOB)
-    replies["not open"] = unavailable(buddy)
+    replies["not open"] = withheld(buddy)
+    clear_intros(buddy)
     buddy.say("settings intros on", by=BOB)
     buddy.say("block <@UALICE>", by=BOB)
-    replies["bob blocked alice"] = unavailable(buddy)
+    replies["bob blocked alice"] = withheld(buddy)
+    clear_intros(buddy)
     buddy.say("unblock <@UALICE>", by=BOB)
     buddy.say("block <@UCAROL>", by=ALICE)
-    replies["alice blocked the introducer"] = unavailable(buddy)
+    replies["alice blocked the introducer"] = withheld(buddy)
+    clear_intros(buddy)
     buddy.say("unblock <@UCAROL>", by=ALICE)
     profile = buddy.store.profile(ALICE)
     assert profile is not None
@@ -333,29 +353,39 @@ def test_every_private_reason_gets_the_same_words(buddy: Buddy) -> None:
             replace(profile, paused_until=buddy.clock.now() + WEEK), now=buddy.clock.now()
         )
         uow.commit()
-    replies["paused"] = unavailable(buddy)
+    replies["paused"] = withheld(buddy)
+    clear_intros(buddy)
     with buddy.store() as uow:
         uow.erase_member(BOB)
         uow.commit()
-    replies["never used"] = unavailable(buddy)
+    replies["never used"] = withheld(buddy)
 
     assert len(set(replies.values())) == 1, replies
-    assert (
-        "Not everyone takes introductions through me, and I never say who or why."
-        in (replies["not open"])
-    )
-    assert buddy.store.outbox == []
+    assert len(buddy.store.outbox) == 2  # the first intro's two asks, and nothing since
 
 
-def test_a_pair_introduced_in_the_last_90_days_is_not_introduced_again(
+def test_a_pair_you_introduced_in_the_last_90_days_is_not_introduced_again(
     buddy: Buddy, asked: int
 ) -> None:
     buddy.press(ACTION_DECLINE, str(asked), by=ALICE)
     buddy.clock.advance(timedelta(days=89))
     reply = buddy.refused("intro <@UBOB> <@UALICE> another try", by=CAROL)
-    assert "These two were introduced in the last 90 days" in reply
+    assert "You asked to introduce these two in the last 90 days" in reply
     buddy.clock.advance(timedelta(days=1, seconds=1))
     assert buddy.say("intro <@UBOB> <@UALICE> another try", by=CAROL).startswith("🤝")
+    assert not buddy.store.state.intros[max(buddy.store.state.intros)].withheld
+
+
+def test_a_pair_someone_else_introduced_lately_is_withheld_without_a_word(
+    buddy: Buddy, asked: int
+) -> None:
+    set_up(buddy, Member(ALICE.platform, ALICE.workspace_id, "USAM"))
+    reply = buddy.say(
+        "intro <@UBOB> <@UALICE> another try", by=Member(ALICE.platform, "T1", "USAM")
+    )
+    assert reply.startswith("🤝 Thanks! I'll ask @UBOB and @UALICE privately")
+    assert buddy.store.state.intros[max(buddy.store.state.intros)].withheld
+    assert len(sent_to(buddy, ALICE)) == len(sent_to(buddy, BOB)) == 1  # Carol's ask only
 
 
 def test_at_most_five_intros_wait_at_once_per_introducer(buddy: Buddy) -> None:

@@ -9,7 +9,7 @@ import pytest
 from bot.core.records import Profile
 from tests.unit.harness import ALICE, BOB, GENERAL, Buddy
 
-EXAMPLE = "timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on"
+EXAMPLE = "timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on profile visible"
 
 
 def profile(buddy: Buddy) -> Profile:
@@ -64,8 +64,24 @@ def test_settings_alone_shows_the_defaults_and_how_to_change_them(buddy: Buddy) 
         "• Quiet hours: off",
         "• Weekly digest: Monday 09:00",
         "• Open to intros: yes",
+        "• Looking-for in matching members' give ideas: visible",
         f"For example: `settings {EXAMPLE}`",
     ]
+
+
+def test_settings_profile_hides_and_shows_the_looking_for_in_give_ideas(buddy: Buddy) -> None:
+    reply = buddy.say("settings profile hidden")
+    assert "• Looking-for in matching members' give ideas: hidden" in reply
+    assert not profile(buddy).profile_visible
+    saved = buddy.say("looking-for a Rust mentor")
+    assert "Your profile is hidden, so this stays out of everyone's give ideas" in saved
+    assert buddy.export()["profile"]["profile_visible"] is False
+    buddy.say("settings profile visible")
+    assert profile(buddy).profile_visible
+    saved = buddy.say("looking-for a Rust mentor")
+    assert "members whose offer matches may see it in their give ideas" in saved
+    assert "`settings profile hidden` keeps it out of give ideas" in saved
+    assert "`profile` is visible or hidden" in buddy.refused("settings profile public")
 
 
 def test_settings_timezone_pins_a_valid_zone(buddy: Buddy) -> None:

@@ -270,6 +270,7 @@ def test_someone_a_block_leaves_out_is_told_kindly_and_nothing_more(buddy: Buddy
     organise(buddy, "pairing now")
     [pair] = grouped(buddy)
     [left_out] = {ALICE, BOB} - pair
+    assert left_out == ALICE  # the blocker sits it out: Bob sees what Alice's pause would show
     [note] = dms(buddy, left_out)
     assert note.effect.message.plain_text() == (
         "I couldn't find you a group in #CGENERAL this round, sorry — there'll be another one soon."

@@ -66,7 +66,7 @@ def digest_message(
     total = uow.promises.count_open(member) if len(promises) == SHOWN else len(promises)
     contacts = {c.id: c for c in uow.contacts.list(member)} if promises else {}
     waiting = owed(uow, profile, now=now, policy=policy)
-    ideas = matches(uow, profile, limit=2)
+    ideas = matches(uow, profile, now=now, limit=2)
     if not (promises or waiting or ideas):
         return None
     blocks: list[Block] = [paragraph("📬 Your weekly digest")]

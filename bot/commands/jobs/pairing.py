@@ -24,7 +24,7 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.pairing import make_groups, next_round, suggest_time, utc_offset_minutes
+from bot.core.pairing import next_round, plan_round, suggest_time, utc_offset_minutes
 from bot.core.ports import UnitOfWork
 from bot.core.records import (
     MembershipState,
@@ -163,7 +163,7 @@ def start_round(
     for block in uow.blocks.in_workspace(channel.workspace):
         if block.owner.user_id in taking_part and block.blocked_user_id in taking_part:
             blocked.setdefault(block.owner.user_id, set()).add(block.blocked_user_id)
-    grouping = make_groups(
+    plan = plan_round(
         list(taking_part),
         size=pairing.group_size,
         recent=uow.pairing.recent_partners(channel, rounds=pairing.repeat_window),
@@ -171,6 +171,7 @@ def start_round(
         offsets={u: utc_offset_minutes(p.timezone, round_at) for u, p in taking_part.items()},
         seed=_seed(channel, round_at),
     )
+    grouping = plan.grouping
     halfway = timedelta(weeks=pairing.every_weeks) / 2
     started = uow.pairing.add_round(
         channel,
@@ -186,7 +187,8 @@ def start_round(
             now=now,
             not_before=now,
         )
-    for user in grouping.unplaced:
+    # Kept out by their own block, or left over: each hears the same, and nobody else hears.
+    for user in sorted({*grouping.unplaced, *plan.kept_out}):
         send_dm(
             uow,
             taking_part[user],
@@ -199,7 +201,9 @@ def start_round(
             key=f"pairing:{started.id}:unplaced:{user}",
             now=now,
         )
-    _send_summary(uow, pairing, started, previous, members=len(taking_part), now=now)
+    # The blockers kept out count as a pause would: the organiser's numbers show no block.
+    members = len(taking_part) - len(plan.kept_out)
+    _send_summary(uow, pairing, started, previous, members=members, now=now)
     return started
 
 
