@@ -1,7 +1,7 @@
 """Per-member limits: marks of rate-limited acts (asks posted per channel, exports).
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 """
 
