@@ -17,6 +17,7 @@ from bot.commands.base import (
     Context,
     ParseEnv,
 )
+from bot.commands.parsing import clean_input
 from bot.commands.replies import echo, error_reply, oops_reply
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
@@ -54,6 +55,7 @@ class CommandService:
 
     def run(self, cmd: CommandInput) -> Message:
         started = time.perf_counter()
+        cmd = _cleaned(cmd)  # every platform's input passes here: text lines and typed values
         name = "unknown"  # what was typed is never logged: only a known command's name
         try:
             head, rest = self._split(cmd.text)
@@ -93,6 +95,9 @@ class CommandService:
 
     def press(self, act: ActionInput) -> Message:
         started = time.perf_counter()
+        act = replace(
+            act, payload=clean_input(act.payload), invoker_name=clean_input(act.invoker_name)
+        )
         spec = self._actions.get(act.action)
         if spec is None:
             reply = error_reply(UserError("That button no longer does anything here."))
@@ -202,6 +207,16 @@ class CommandService:
                 uow.outbox.add(queued.effect, key=queued.key, now=now, not_before=queued.not_before)
             uow.commit()
             return reply
+
+
+def _cleaned(cmd: CommandInput) -> CommandInput:
+    """The command without control characters in anything typed (names from the platform too)."""
+    return replace(
+        cmd,
+        text=clean_input(cmd.text),
+        invoker_name=clean_input(cmd.invoker_name),
+        mention_names={key: clean_input(name) for key, name in cmd.mention_names.items()},
+    )
 
 
 def _with_undelivered_notice(reply: Message, undelivered: int) -> Message:

@@ -25,7 +25,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.slack import EVENTS_PATH, SlackBot
+from bot.adapters.slack import EVENTS_PATH, SlackBot, app_runner
 from bot.app import Buddy, build, build_slack
 from bot.config import Settings
 from bot.core.identity import Platform
@@ -278,7 +278,7 @@ async def running_slack(
         if oauth_engine is not None:
             for team in teams:
                 await install(oauth_engine, team)
-        runner = web.AppRunner(bot.web_app())
+        runner = app_runner(bot)  # as served: its access log leaves out query strings
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         site = web.TCPSite(runner, "127.0.0.1", 0)

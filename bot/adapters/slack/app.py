@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import time
 import weakref
@@ -30,6 +31,14 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.edge import (
+    PathOnlyAccessLogger,
+    RequestLog,
+    library_logger,
+    replay_key,
+    signed_by_slack,
+    well_formed,
+)
 from bot.adapters.slack.render import (
     ACTION_ID,
     FILE_COMMENT_LIMIT,
@@ -105,6 +114,7 @@ class SlackConfig:
     bot_token: str = ""
     client_id: str = ""
     client_secret: str = ""
+    metrics_token: str = ""  # when set, /metrics wants `Authorization: Bearer <token>`
 
     @property
     def multi_workspace(self) -> bool:
@@ -134,6 +144,7 @@ class SlackPorts:
     oauth_states: AsyncOAuthStateStore | None = None
     after_change: Callable[[], Awaitable[object]] | None = None  # e.g. wake the delivery loop
     metrics_page: Callable[[], tuple[bytes, str]] | None = None  # served at /metrics: body, type
+    requests: RequestLog | None = None  # signed requests seen: a replay runs nothing
 
 
 def web_client(
@@ -147,6 +158,7 @@ def web_client(
         token=token,
         base_url=api_url,
         session=session,
+        logger=library_logger(),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=1),
@@ -398,6 +410,7 @@ class SlackBot:
         if not config.multi_workspace:
             return AsyncApp(
                 signing_secret=config.signing_secret,
+                logger=library_logger(),
                 client=web_client(
                     api_url=config.api_url, token=config.bot_token, session=self._http
                 ),
@@ -407,11 +420,12 @@ class SlackBot:
         client = web_client(api_url=config.api_url, session=self._http)
         return AsyncApp(
             signing_secret=config.signing_secret,
+            logger=library_logger(),
             client=client,
             installation_store_bot_only=True,
             # Bolt takes an AsyncAuthorize here too, though its hint names only plain callables.
             authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
-                logger=log,
+                logger=library_logger(),
                 installation_store=ports.installations,
                 client_id=config.client_id,
                 client_secret=config.client_secret,
@@ -451,7 +465,7 @@ class SlackBot:
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         await _ack_sent(context)
-        if event.get("tab", "home") == "home":
+        if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):
             await self.publish_home(client, _member(context, event["user"]))
 
     async def _on_uninstalled(self, context: AsyncBoltContext) -> None:
@@ -657,14 +671,31 @@ class SlackBot:
 
     async def _slack_request(self, request: web.Request) -> web.StreamResponse:
         """Bolt's answer (the ack) is written out before the work after the ack may start:
-        that work competes for the interpreter, and Slack waits only 3 s for the ack."""
+        that work competes for the interpreter, and Slack waits only 3 s for the ack.
+
+        Nothing is parsed before the signature is checked (401), a signed body the listeners
+        can't read is a 400, and a replayed signed request is answered but runs nothing.
+        """
+        raw = await request.read()
+        if not signed_by_slack(raw, request.headers, secret=self.config.signing_secret):
+            return web.json_response({"error": "invalid request"}, status=401)
         sent = asyncio.Event()
-        bolt_request = AsyncBoltRequest(
-            body=await request.text(),
-            query=request.query_string,
-            headers=request.headers,  # type: ignore[arg-type]
-            context={ACK_SENT: sent},
-        )
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=request.headers,  # type: ignore[arg-type]
+                context={ACK_SENT: sent},
+            )
+            readable = well_formed(bolt_request.body)
+        except Exception:  # what Slack signed but no listener could read: never a traceback
+            readable = False
+        if not readable:
+            log.warning("refused a malformed signed Slack request")
+            return web.json_response({"error": "malformed request"}, status=400)
+        if not await self._first_time(request):
+            log.info("dropped a replayed Slack request")
+            return web.Response(status=200)
         try:
             response = await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
             await response.prepare(request)
@@ -673,8 +704,21 @@ class SlackBot:
         finally:
             sent.set()
 
+    async def _first_time(self, request: web.Request) -> bool:
+        if self._ports.requests is None:
+            return True
+        digest, signed_at = replay_key(request.headers)
+        return await asyncio.to_thread(self._ports.requests.first_seen, digest, signed_at=signed_at)
+
     async def _metrics(self, request: web.Request) -> web.Response:
         assert self._ports.metrics_page is not None  # the route exists only with a page
+        token = self.config.metrics_token
+        if token:
+            given = request.headers.get("Authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                return web.Response(
+                    status=401, text="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+                )
         body, content_type = self._ports.metrics_page()
         response = web.Response(body=body)
         response.headers["Content-Type"] = content_type  # with its version parameter
@@ -711,6 +755,11 @@ def _channel(member: Member, channel_id: str) -> Channel | None:
     return Channel(Platform.SLACK, member.workspace_id, channel_id)
 
 
+def app_runner(bot: SlackBot) -> web.AppRunner:
+    """The web app's runner; its access log leaves out query strings (an OAuth `code`)."""
+    return web.AppRunner(bot.web_app(), access_log_class=PathOnlyAccessLogger)
+
+
 async def run(
     bot: SlackBot,
     *,
@@ -731,7 +780,7 @@ async def run(
             stack.push_async_callback(handler.close_async)
             log.info("Slack: connected in Socket Mode")
         else:
-            runner = web.AppRunner(bot.web_app())
+            runner = app_runner(bot)
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
             await web.TCPSite(runner, host, port).start()
