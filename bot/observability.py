@@ -29,7 +29,7 @@ class TextFormatter(logging.Formatter):
     """One record, one line (a traceback follows indented): a newline in logged text can't
     start what looks like a record of its own."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         return super().formatMessage(record).translate(_ESCAPES)
 
     def format(self, record: logging.LogRecord) -> str:

@@ -99,10 +99,9 @@ async def test_a_database_error_never_quotes_what_a_member_typed(
         "VALUES (1, :event, :team, CURRENT_TIMESTAMP)"
     )
     try:
-        with pytest.raises(SQLAlchemyError) as failed:
-            with engine.begin() as connection:
-                connection.execute(insert, {"event": "E1", "team": MARKER})
-                connection.execute(insert, {"event": "E2", "team": MARKER})  # the same id
+        with pytest.raises(SQLAlchemyError) as failed, engine.begin() as connection:
+            connection.execute(insert, {"event": "E1", "team": MARKER})
+            connection.execute(insert, {"event": "E2", "team": MARKER})  # the same id
         logging.getLogger("bot.commands.service").exception("command failed")
     finally:
         engine.dispose()
