@@ -251,7 +251,11 @@ async def install(engine: AsyncEngine, team: str) -> None:
 
 @contextlib.asynccontextmanager
 async def running_slack(
-    database_url: str, *, multi_workspace: bool = False, teams: tuple[str, ...] = ("T1",)
+    database_url: str,
+    *,
+    multi_workspace: bool = False,
+    teams: tuple[str, ...] = ("T1",),
+    extra_settings: dict[str, Any] | None = None,
 ) -> AsyncIterator[SlackHarness]:
     """The whole bot with its Slack adapter served on a free port, and its fake Slack."""
     async with contextlib.AsyncExitStack() as stack:
@@ -267,6 +271,7 @@ async def running_slack(
             slack_bot_token="" if multi_workspace else "xoxb-T1",
             slack_client_id=CLIENT_ID if multi_workspace else "",
             slack_client_secret="client-secret" if multi_workspace else "",
+            **(extra_settings or {}),
         )
         buddy = build(settings, clock=clock)
         stack.callback(buddy.engine.dispose)
