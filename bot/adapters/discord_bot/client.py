@@ -155,8 +155,7 @@ class BuddyClient(discord.Client):
     ) -> None:
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            # A button in a DM has no guild: the one it was made for is in its custom_id.
-            workspace = guild_id or (str(interaction.guild_id) if interaction.guild_id else "")
+            workspace = self._press_guild(interaction, guild_id)
             if not workspace:
                 await self._reply(interaction, text_message("⚠️ That button is too old."), "")
                 return
@@ -175,6 +174,15 @@ class BuddyClient(discord.Client):
             await self._reply(interaction, _with_notes(reply, notes), workspace)
         finally:
             self.ports.after_each()
+
+    def _press_guild(self, interaction: discord.Interaction[Any], custom_id_guild: str) -> str:
+        """The guild a press acts in: Discord's own id of it always wins. Only a button in a DM
+        (which has none) names its guild in its custom_id, and only a guild the bot is in; the
+        handlers then check the member owns what the payload names."""
+        if interaction.guild_id is not None:
+            return str(interaction.guild_id)
+        known = custom_id_guild.isdecimal() and self.get_guild(int(custom_id_guild)) is not None
+        return custom_id_guild if known else ""
 
     async def complete_promise(
         self, interaction: discord.Interaction[Any], current: str
