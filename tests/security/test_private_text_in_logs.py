@@ -158,6 +158,6 @@ async def test_a_nul_byte_and_control_characters_in_a_note_store_cleanly(
         people = await slack.ask("people Sam")
 
     assert "Something went wrong" not in saved["text"]
-    assert "beforeafter and tab" in people["text"]
+    assert "beforeafter and tab" in people["text"]  # shown on one line; a tab is kept
     assert "\x00" not in people["text"] and "\x07" not in people["text"]
     assert [line for line in logs.lines if "ERROR" in line] == []
