@@ -1,20 +1,15 @@
-"""Discord rendering: neutral messages as content, allowed mentions and persistent buttons."""
+"""Slack markup both ways: core messages as Block Kit, `/buddy` text as the core reads it."""
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
-
-import discord
-from discord.utils import escape_markdown, escape_mentions
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import count
+from typing import Any
 
 from bot.core.message import (
-    Attachment,
     Block,
-    Bullets,
     Choice,
     ChoiceStyle,
     Inline,
@@ -26,199 +21,316 @@ from bot.core.message import (
     one_line,
 )
 
-MAX_CONTENT = 2000  # Discord's limit for a message's content
-MAX_BUTTONS = 25  # five rows of five
-# The custom_id carries everything a press needs, so a button works after any restart: the action,
-# the guild (a DM has none, yet the member's data lives per guild) and the choice's payload.
-BUTTON_TEMPLATE = r"buddy:(?P<action>[a-z_.]+):(?P<guild>[0-9]*):(?P<payload>.*)"
+SECTION_LIMIT = 3000  # characters in a section's text
+MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100
+BUTTONS_PER_ROW = 5
+LABEL_LIMIT = 75
+FALLBACK_LIMIT = 3000
+FILE_COMMENT_LIMIT = 3000
 
-_STYLES = {
-    ChoiceStyle.DEFAULT: discord.ButtonStyle.secondary,
-    ChoiceStyle.PRIMARY: discord.ButtonStyle.primary,
-    ChoiceStyle.DANGER: discord.ButtonStyle.danger,
-}
+# Every button's action_id is "<core action>:<n>", n unique within its message or view.
+ACTION_ID = re.compile(r"^(?P<action>[a-z][a-z0-9_.\-]*):\d+$")
+
+PROMISE_FORM = "buddy.promise_form"
+PERSON_BLOCK, NAME_BLOCK, WHAT_BLOCK, WHEN_BLOCK = "person", "name", "what", "when"
+
+Blocks = list[dict[str, Any]]
 
 
-# discord.py escapes headings, quotes and bullets but not a numbered list ("1. ").
-_NUMBERED = re.compile(r"^(\s*\d+)\.(?=\s)")
+# --- outbound: core messages as Slack mrkdwn and Block Kit -----------------------------------
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters as entities: no `<!channel>`, link or mention survives."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_BROADCAST_WORD = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+_TYPED_USER_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,})&gt;")
+# mrkdwn has no escape for its markers: they become look-alikes that Slack doesn't read as
+# markup. An underscore inside a word (snake_case) is never markup, so it stays.
+_MARKERS = str.maketrans({"*": "\u2217", "~": "\u223c", "`": "\u02cb"})
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 def user_text(text: str) -> str:
-    """What a member typed, shown literally: on one line, no markdown (headings, quotes, lists),
-    no mention, no broadcast."""
-    return escape_mentions(_NUMBERED.sub(r"\1\\.", escape_markdown(one_line(text))))
+    """Text a member typed, shown literally: on one line; escaped; no *bold*, _italic_,
+    ~strike~ or `code`; no quote (`>` opening a line); a broadcast word split by a zero-width
+    space for clients that link bare `@here`; a member mention they typed (`<@U…>`) stays."""
+    safe = _BROADCAST_WORD.sub("@\u200b", escape(one_line(text))).translate(_MARKERS)
+    safe = _EDGE_UNDERSCORE.sub("\u02cd", safe)
+    if safe.lstrip().startswith("&gt;"):
+        safe = "\u200b" + safe  # a quote needs `>` first on its line
+    return _TYPED_USER_MENTION.sub(r"<@\1>", safe)
 
 
-def _inline(part: Inline) -> str:
+def inline(part: Inline) -> str:
     match part:
         case str():
-            # Bot text may use markdown (`code`), but never pings: a safety net for any user
-            # words a command echoes inside its own sentence.
-            return escape_mentions(part)
+            return escape(part)  # bot text: its `code` and *bold* are meant
         case UserText(text):
             return user_text(text)
         case Strong(text):
-            return f"**{user_text(text)}**"
+            return f"*{escape(text)}*" if text.strip() else escape(text)
         case Mention(member):
             return f"<@{member.user_id}>"
 
 
-def _paragraph(block: Paragraph) -> str:
-    return "".join(_inline(part) for part in block.parts)
+def paragraph_mrkdwn(block: Paragraph) -> str:
+    return "".join(inline(part) for part in block.parts)
 
 
-def _lines(blocks: Iterable[Block]) -> list[str]:
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            lines.append(_paragraph(block))
-        else:
-            lines += [f"• {_paragraph(item)}" for item in block.items]
-    return lines
+def block_mrkdwn(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return paragraph_mrkdwn(block)
+    return "\n".join(f"• {paragraph_mrkdwn(item)}" for item in block.items)
 
 
-def mentioned_user_ids(message: Message) -> tuple[int, ...]:
-    """The members the message means to name (Mention parts), in order, once each."""
-    ids: dict[int, None] = {}
-    paragraphs = [
-        item
-        for block in message.blocks
-        for item in (block.items if isinstance(block, Bullets) else (block,))
-    ]
-    for block in paragraphs:
-        for part in block.parts:
-            if isinstance(part, Mention) and part.member.user_id.isdigit():
-                ids[int(part.member.user_id)] = None
-    return tuple(ids)
+def fallback_text(message: Message, *, limit: int = FALLBACK_LIMIT) -> str:
+    """The `text` of a message: notifications and old clients show it, so it is escaped too."""
+    text = "\n".join(block_mrkdwn(block) for block in message.blocks) or "…"
+    return _cut(text, limit)
 
 
-def _chunks(lines: list[str], limit: int = MAX_CONTENT) -> list[str]:
-    """Whole lines packed into messages of at most `limit` characters."""
+def _cut_at(text: str, limit: int) -> int:
+    """Where to cut `text` to leave room for "…" within `limit`: never inside an entity or a
+    mention, which would show half-parsed markup."""
+    end = limit - 1
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = text.rfind(opener, 0, end)
+        if start > 0 and text.find(closer, start, end) == -1:
+            end = start
+    return end
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: _cut_at(text, limit)] + "…"
+
+
+def _sections(text: str) -> Blocks:
+    """A long text as several sections, split between lines where possible."""
     chunks: list[str] = []
     current = ""
-    for line in lines:
-        while len(line) > limit:  # a single giant line: cut it, rather than lose it
+    for line in text.split("\n"):
+        while len(line) > SECTION_LIMIT:
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        if current and len(current) + 1 + len(line) > limit:
+            end = _cut_at(line, SECTION_LIMIT)
+            chunks.append(line[:end] + "…")
+            line = "…" + line[end:]
+        if current and len(current) + 1 + len(line) > SECTION_LIMIT:
             chunks.append(current)
             current = line
         else:
             current = f"{current}\n{line}" if current else line
-    if current or not chunks:
-        chunks.append(current or "…")
-    return chunks
+    if current.strip():
+        chunks.append(current)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
 
 
-@runtime_checkable
-class ButtonPresser(Protocol):
-    """The client that handles a press: the button itself only knows its custom_id."""
+def _button(choice: Choice, number: int) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": choice.label[:LABEL_LIMIT], "emoji": True},
+        "action_id": f"{choice.action}:{number}",
+    }
+    if choice.payload:
+        button["value"] = choice.payload
+    if choice.style is not ChoiceStyle.DEFAULT:
+        button["style"] = choice.style.value
+    return button
 
-    async def press_button(
-        self, interaction: discord.Interaction[Any], *, action: str, guild_id: str, payload: str
-    ) -> None: ...
+
+def _actions(choices: Sequence[Choice], numbers: Iterator[int]) -> Blocks:
+    buttons = [_button(choice, next(numbers)) for choice in choices]
+    return [
+        {"type": "actions", "elements": buttons[i : i + BUTTONS_PER_ROW]}
+        for i in range(0, len(buttons), BUTTONS_PER_ROW)
+    ]
 
 
-class BuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
-    """A persistent button: rebuilt from its custom_id whenever pressed, even after a restart."""
-
-    def __init__(
-        self,
-        *,
-        action: str,
-        guild_id: str,
-        payload: str,
-        label: str = "…",
-        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-    ) -> None:
-        self.action = action
-        self.guild_id = guild_id
-        self.payload = payload
-        super().__init__(
-            discord.ui.Button(
-                label=label[:80], style=style, custom_id=f"buddy:{action}:{guild_id}:{payload}"
-            )
-        )
-
-    @classmethod
-    def for_choice(cls, choice: Choice, *, guild_id: str) -> BuddyButton:
-        return cls(
-            action=choice.action,
-            guild_id=guild_id,
-            payload=choice.payload,
-            label=choice.label,
-            style=_STYLES[choice.style],
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> BuddyButton:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        style = item.style if isinstance(item, discord.ui.Button) else discord.ButtonStyle.secondary
-        return cls(
-            action=match["action"],
-            guild_id=match["guild"],
-            payload=match["payload"],
-            label=label or "…",
-            style=style,
-        )
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if isinstance(interaction.client, ButtonPresser):
-            await interaction.client.press_button(
-                interaction, action=self.action, guild_id=self.guild_id, payload=self.payload
-            )
+def message_blocks(
+    message: Message,
+    *,
+    numbers: Iterator[int] | None = None,
+    limit: int = MESSAGE_BLOCK_LIMIT,
+    with_attachment: bool = True,
+) -> Blocks:
+    """Sections for the text, an attachment as a code block, then rows of buttons."""
+    numbers = numbers if numbers is not None else count(1)
+    text: Blocks = []
+    for block in message.blocks:
+        text += _sections(block_mrkdwn(block))
+    if with_attachment and message.attachment is not None:
+        name, content = message.attachment.filename, message.attachment.content
+        text += _sections(f"*{escape(name)}*")
+        text += _sections(f"```{_cut(escape(content), SECTION_LIMIT - 6)}```")
+    actions = _actions(message.choices, numbers)
+    room = limit - len(actions)
+    if len(text) > room:
+        text = [*text[: room - 1], *_sections("_…and more than fits here._")]
+    return text + actions
 
 
 @dataclass(frozen=True)
-class Outgoing:
-    """One Discord message of a rendered `Message` (long ones take several)."""
+class SlackMessage:
+    """What chat.postMessage, respond() and the like take: `text` plus `blocks`."""
 
-    content: str
-    choices: tuple[Choice, ...] = ()
-    attachment: Attachment | None = None
+    text: str
+    blocks: Blocks = field(default_factory=list)
 
-    def send_kwargs(
-        self, *, guild_id: str, allowed_mentions: discord.AllowedMentions
-    ) -> dict[str, Any]:
-        """Keyword arguments for `send`: discord.py objects are built fresh for every send."""
-        kwargs: dict[str, Any] = {"content": self.content, "allowed_mentions": allowed_mentions}
-        if self.choices:
-            view = discord.ui.View(timeout=None)
-            for choice in self.choices[:MAX_BUTTONS]:
-                view.add_item(BuddyButton.for_choice(choice, guild_id=guild_id))
-            kwargs["view"] = view
-        if self.attachment is not None:
-            kwargs["file"] = discord.File(
-                io.BytesIO(self.attachment.content.encode()), filename=self.attachment.filename
-            )
-        return kwargs
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
 
 
-def render(message: Message) -> list[Outgoing]:
-    """Content chunks of at most 2,000 characters; buttons and the file ride on the last one."""
-    chunks = _chunks(_lines(message.blocks))
-    last = Outgoing(chunks[-1], message.choices, message.attachment)
-    return [Outgoing(chunk) for chunk in chunks[:-1]] + [last]
+def render(message: Message) -> SlackMessage:
+    return SlackMessage(fallback_text(message), message_blocks(message))
 
 
-def no_mentions() -> discord.AllowedMentions:
-    return discord.AllowedMentions.none()
+def home_view(sections: Sequence[Message], *, notice: Message | None = None) -> dict[str, Any]:
+    """The App Home tab: an optional notice (the last button's reply), then each section."""
+    numbers = count(1)
+    blocks: Blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Networking Buddy"}},
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": "Only you see this page. `/buddy help` lists everything I can do.",
+                }
+            ],
+        },
+    ]
+    if notice is not None:
+        blocks += message_blocks(notice, numbers=numbers)
+    for section in sections:
+        room = VIEW_BLOCK_LIMIT - len(blocks) - 1
+        if room < 2:
+            break
+        blocks.append({"type": "divider"})
+        blocks += message_blocks(section, numbers=numbers, limit=room, with_attachment=False)
+    return {"type": "home", "blocks": blocks}
 
 
-def only_users(user_ids: Iterable[int]) -> discord.AllowedMentions:
-    """Exactly these members may be pinged: never everyone, here or a role."""
-    return discord.AllowedMentions(
-        everyone=False,
-        roles=False,
-        users=[discord.Object(id=user_id) for user_id in user_ids],
-        replied_user=False,
-    )
+def _plain(text: str, limit: int = 24) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:limit]}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label, 2000),
+        "element": {**element, "action_id": "value"},
+        "optional": optional,
+    }
+
+
+def promise_form(*, channel_id: str) -> dict[str, Any]:
+    """The modal `/buddy promise` opens when typed with nothing after it."""
+    text_input = {"type": "plain_text_input"}
+    return {
+        "type": "modal",
+        "callback_id": PROMISE_FORM,
+        "private_metadata": channel_id,
+        "title": _plain("New promise"),
+        "submit": _plain("Save"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            _input(PERSON_BLOCK, "Who you promised", {"type": "users_select"}, optional=True),
+            _input(
+                NAME_BLOCK,
+                "…or someone outside the workspace (their name)",
+                {**text_input, "max_length": 200},
+                optional=True,
+            ),
+            _input(
+                WHAT_BLOCK,
+                "What you promised to send",
+                {**text_input, "multiline": True, "max_length": 2000},
+                optional=False,
+            ),
+            _input(
+                WHEN_BLOCK,
+                "By when (friday, in 2 days, dec 3 …)",
+                {**text_input, "max_length": 100},
+                optional=True,
+            ),
+        ],
+    }
+
+
+def form_command(values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> CommandText:
+    """The `promise …` line a submitted form stands for (form inputs arrive as typed)."""
+
+    def value(block_id: str) -> str:
+        element = values.get(block_id, {}).get("value", {})
+        picked = element.get("selected_user") or element.get("value") or ""
+        return " ".join(str(picked).split())
+
+    person = value(PERSON_BLOCK)
+    name = value(NAME_BLOCK).replace('"', "'")
+    who = f"<@{person}>" if person else (f'"{name}"' if name else "")
+    when = value(WHEN_BLOCK)
+    parts = ("promise", who, value(WHAT_BLOCK), f"by {when}" if when else "")
+    return CommandText(" ".join(part for part in parts if part), {}, (person,) if person else ())
+
+
+def result_modal(message: Message) -> dict[str, Any]:
+    """A modal that shows the reply to a submitted form."""
+    blocks = message_blocks(replace(message, choices=()), limit=VIEW_BLOCK_LIMIT)
+    return {
+        "type": "modal",
+        "title": _plain("Networking Buddy"),
+        "close": _plain("Close"),
+        "blocks": blocks,
+    }
+
+
+# --- inbound: `/buddy` text (sent with should_escape) to the core's form -----------------------
+
+_SLACK_MARKUP = re.compile(r"<([^<>]*)>")
+_BROADCASTS = {"channel", "here", "everyone"}
+
+
+@dataclass(frozen=True)
+class CommandText:
+    """A `/buddy` line with Slack's markup resolved."""
+
+    text: str  # member mentions as `<@U…>`, everything else as the member saw it
+    names: Mapping[str, str]  # names Slack sent along with mentions
+    unnamed: tuple[str, ...]  # mentioned ids Slack sent without a name
+
+
+def read_command_text(text: str) -> CommandText:
+    """`<@U1|sam>` → `<@U1>`; `<!here>` → `@here` (plain words, which the core refuses as a
+    person and escapes when shown); channels, links and user groups as their visible text."""
+    names: dict[str, str] = {}
+    unnamed: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        target, _, label = match.group(1).partition("|")
+        if target.startswith("@"):
+            user_id = target[1:]
+            if label:
+                names[user_id] = label.lstrip("@")
+            elif user_id not in unnamed:
+                unnamed.append(user_id)
+            return f"<@{user_id}>"
+        if target.startswith("#"):
+            return f"#{label or target[1:]}"
+        if target.startswith("!"):
+            word = target[1:].split("^", 1)[0]
+            if word in _BROADCASTS:
+                return f"@{word}"
+            if word == "subteam":
+                return label or "@group"
+            return label
+        return label or target.removeprefix("mailto:")
+
+    resolved = _SLACK_MARKUP.sub(replace, text)
+    plain = resolved.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return CommandText(plain, names, tuple(u for u in unnamed if u not in names))
