@@ -7,6 +7,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.observability import TEXT_FORMAT, JsonFormatter, TextFormatter, configure_logging
 from bot.store.database import make_engine
+from tests.adapters.discord_fake import ALICE, BOB, copy_database, discord_world
 from tests.adapters.slack_harness import running_slack
 
 MARKER = "zebra-marker-4711"
@@ -109,6 +111,19 @@ async def test_a_database_error_never_quotes_what_a_member_typed(
     assert MARKER not in str(failed.value)
     assert logs.lines
     assert logs.leaks(MARKER) == []
+
+
+async def test_discord_commands_and_replies_never_put_typed_text_in_a_log(
+    sqlite_template: Path, tmp_path: Path, logs: Everything
+) -> None:
+    async with discord_world(copy_database(sqlite_template, tmp_path)) as world:
+        await world.say(ALICE, "met", person=BOB, context=f"at PyCon {MARKER}")
+        await world.say(ALICE, "people")
+        await world.say(ALICE, "offer", text=f"reviews {MARKER}")
+
+    assert logs.lines
+    leaks = logs.leaks(MARKER, "Alice", "Bob")
+    assert leaks == [], leaks[:3]
 
 
 def test_a_newline_in_logged_text_cannot_forge_a_log_line(

@@ -75,10 +75,13 @@ class BuddyTree(app_commands.CommandTree[Any]):
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         if interaction.type is discord.InteractionType.autocomplete:
-            log.warning("autocomplete failed: %s", error)
+            log.warning("autocomplete failed: %s", type(error).__name__)  # its text quotes input
             return
         if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
             text = NOT_SYNCED
+        elif isinstance(error, app_commands.TransformerError):
+            log.warning("a discord option could not be read")  # its message quotes the value
+            text = "\n".join(part.content for part in render(oops_reply()))
         else:
             log.error("discord command failed", exc_info=error)
             text = "\n".join(part.content for part in render(oops_reply()))
@@ -97,6 +100,8 @@ class BuddyClient(discord.Client):
     """One `/buddy` group made from the command specs, persistent buttons, and the messenger."""
 
     def __init__(self, ports: DiscordPorts, *, dm_interval: float = 1.0, **options: Any) -> None:
+        # discord.py logs whole gateway events and HTTP bodies at DEBUG: typed text, names.
+        logging.getLogger("discord").setLevel(max(logging.INFO, logging.root.level))
         super().__init__(
             intents=bot_intents(),
             allowed_mentions=no_mentions(),  # the default for anything not saying otherwise

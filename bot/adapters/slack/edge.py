@@ -118,7 +118,8 @@ class _LibraryLines(logging.Filter):
 def library_logger() -> logging.Logger:
     """The logger handed to Bolt and the Web API clients (Bolt passes it on to its parts)."""
     logger = logging.getLogger("bot.adapters.slack.library")
+    # Never DEBUG; and no chattier than the process was asked to be (Bolt copies this level).
+    logger.setLevel(max(logging.INFO, logging.root.level))
     if not logger.filters:
-        logger.setLevel(logging.INFO)
         logger.addFilter(_LibraryLines())
     return logger
