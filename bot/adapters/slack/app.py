@@ -397,6 +397,7 @@ class SlackBot:
                 installations=ports.installations,
             )
         )
+        self.app.middleware(self._readable)
         self.app.middleware(self._once_per_event)
         self.app.command("/buddy")(self._on_command)
         self.app.action(ACTION_ID)(self._on_press)
@@ -442,6 +443,16 @@ class SlackBot:
                 state_store=ports.oauth_states,
             ),
         )
+
+    async def _readable(
+        self, body: dict[str, Any], next_: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """A payload no listener could read (no member, say) is refused, over Socket Mode too."""
+        if not well_formed(body):
+            log.warning("refused a malformed Slack payload")
+            return BoltResponse(status=400, body="")
+        await next_()
+        return None
 
     # -- events: each applied once, however often Slack retries it --
 
