@@ -21,7 +21,7 @@ from bot.commands.parsing import clean_input
 from bot.commands.replies import echo, error_reply, oops_reply
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
-from bot.core.errors import UserError
+from bot.core.errors import UserError, withheld
 from bot.core.identity import Channel, Member
 from bot.core.message import Message, paragraph
 from bot.core.policy import Policy
@@ -87,8 +87,12 @@ class CommandService:
             outcome = "ok"
         except UserError as error:
             reply, outcome = error_reply(error), "refused"
-        except Exception:
-            log.exception("command failed", extra={"workspace": cmd.invoker.workspace_id})
+        except Exception as error:
+            log.error(
+                "command failed",
+                exc_info=withheld(error),
+                extra={"workspace": cmd.invoker.workspace_id},
+            )
             reply, outcome = oops_reply(), "error"
         self._report(cmd.invoker, kind="command", name=name, outcome=outcome, started=started)
         return reply
@@ -118,8 +122,12 @@ class CommandService:
             outcome = "ok"
         except UserError as error:
             reply, outcome = error_reply(error), "refused"
-        except Exception:
-            log.exception("button failed", extra={"workspace": act.invoker.workspace_id})
+        except Exception as error:
+            log.error(
+                "button failed",
+                exc_info=withheld(error),
+                extra={"workspace": act.invoker.workspace_id},
+            )
             reply, outcome = oops_reply(), "error"
         self._report(act.invoker, kind="button", name=spec.action, outcome=outcome, started=started)
         return reply

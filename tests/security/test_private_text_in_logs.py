@@ -3,6 +3,7 @@ in text or JSON format, errors included; typed control characters never reach th
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
@@ -14,6 +15,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.commands.ledger import GiveRequest
+from bot.core.message import Message
 from bot.observability import TEXT_FORMAT, JsonFormatter, TextFormatter, configure_logging
 from bot.store.database import make_engine
 from tests.adapters.discord_fake import ALICE, BOB, copy_database, discord_world
@@ -110,6 +113,25 @@ async def test_a_database_error_never_quotes_what_a_member_typed(
 
     assert MARKER not in str(failed.value)
     assert logs.lines
+    assert logs.leaks(MARKER) == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_unexpected_error_quoting_the_typed_text_logs_its_kind_but_not_its_message(
+    database_url: str, logs: Everything
+) -> None:
+    def failing(ctx: object, request: GiveRequest) -> Message:
+        raise ValueError(f"could not save {request.what!r}")  # as a parser or a database might
+
+    async with running_slack(database_url) as slack:
+        service = slack.buddy.service
+        commands = service._commands  # the registry's spec, with a handler that fails
+        commands["give"] = dataclasses.replace(commands["give"], handle=failing)
+        reply = await slack.ask(f'give "Sam Lee" {MARKER}')
+
+    assert "something went wrong" in reply["text"]
+    errors = [line for line in logs.lines if "command failed" in line]
+    assert errors and all("builtins.ValueError" in line for line in errors)
     assert logs.leaks(MARKER) == []
 
 
