@@ -231,7 +231,7 @@ async def test_a_socket_mode_command_without_a_user_is_refused_without_a_traceba
             slack_api_url=fake.api_url,
         )
         buddy = build(settings)
-        served = asyncio.create_task(serve_slack(buddy))
+        served = asyncio.create_task(serve_slack(buddy, tick=False))
         try:
             await fake.wait_until(lambda: fake.socket_connected)
             body = {"team_id": "T1", "command": "/buddy", "text": "help", "channel_id": "C1"}

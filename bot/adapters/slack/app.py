@@ -64,6 +64,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 ACK_SENT = "buddy_ack_sent"  # in a request's Bolt context: set once the HTTP answer is written
+REPLAY_KEY = "buddy_replay_key"  # in a signed request's Bolt context: what identifies a replay
 DEFAULT_API_URL = "https://slack.com/api/"
 
 # Exactly what the code below calls; slack/manifest.yml lists the same.
@@ -509,6 +510,8 @@ class SlackBot:
     ) -> None:
         await ack()
         await _ack_sent(context)
+        if await self._replayed(context):
+            return
         member = _member(context, body["user_id"])
         channel_id = str(body.get("channel_id", ""))
         if body.get("text", "").strip().lower() == "promise" and body.get("trigger_id"):
@@ -555,6 +558,8 @@ class SlackBot:
     ) -> None:
         await ack(response_action="update", view=result_modal(text_message("Saving…")))
         await _ack_sent(context)
+        if await self._replayed(context):
+            return
         member = _member(context, body["user"]["id"])
         line = form_command(view["state"]["values"])
         reply = await self._run(client, member, view.get("private_metadata", ""), line, body)
@@ -575,6 +580,8 @@ class SlackBot:
     ) -> None:
         await ack()
         await _ack_sent(context)
+        if await self._replayed(context):
+            return
         match = ACTION_ID.match(action.get("action_id", ""))
         if match is None:
             return
@@ -696,7 +703,7 @@ class SlackBot:
                 body=raw.decode("utf-8"),
                 query=request.query_string,
                 headers=request.headers,  # type: ignore[arg-type]
-                context={ACK_SENT: sent},
+                context={ACK_SENT: sent, REPLAY_KEY: replay_key(request.headers)},
             )
             readable = well_formed(bolt_request.body)
         except Exception:  # what Slack signed but no listener could read: never a traceback
@@ -704,9 +711,6 @@ class SlackBot:
         if not readable:
             log.warning("refused a malformed signed Slack request")
             return web.json_response({"error": "malformed request"}, status=400)
-        if not await self._first_time(request):
-            log.info("dropped a replayed Slack request")
-            return web.Response(status=200)
         try:
             response = await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
             await response.prepare(request)
@@ -715,11 +719,19 @@ class SlackBot:
         finally:
             sent.set()
 
-    async def _first_time(self, request: web.Request) -> bool:
-        if self._ports.requests is None:
-            return True
-        digest, signed_at = replay_key(request.headers)
-        return await asyncio.to_thread(self._ports.requests.first_seen, digest, signed_at=signed_at)
+    async def _replayed(self, context: AsyncBoltContext) -> bool:
+        """Whether this signed command or press ran before: asked after the ack, so a slow
+        database never delays it, and answered like any other, so a replay learns nothing."""
+        key = context.get(REPLAY_KEY)
+        if self._ports.requests is None or key is None:
+            return False  # Socket Mode: Slack's own connection, nothing to replay
+        digest, signed_at = key
+        first = await asyncio.to_thread(
+            self._ports.requests.first_seen, digest, signed_at=signed_at
+        )
+        if not first:
+            log.info("dropped a replayed Slack request")
+        return not first
 
     async def _metrics(self, request: web.Request) -> web.Response:
         assert self._ports.metrics_page is not None  # the route exists only with a page
