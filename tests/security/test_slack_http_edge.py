@@ -124,6 +124,22 @@ def _press_payload(*, user: bool) -> str:
             urlencode({"command": "/buddy", "text": "help", "team_id": "T1"}), FORM, id="no-user"
         ),
         pytest.param(_press_payload(user=False), FORM, id="press-without-user"),
+        pytest.param(
+            urlencode(
+                {
+                    "payload": json.dumps(
+                        {
+                            "type": "view_submission",
+                            "user": {"id": "U1"},
+                            "team": {"id": "T1"},
+                            "view": {"id": "V1", "callback_id": "buddy.promise_form"},
+                        }
+                    )
+                }
+            ),
+            FORM,
+            id="form-without-its-fields",
+        ),
     ],
 )
 async def test_a_malformed_signed_request_is_a_400_not_a_traceback(

@@ -69,8 +69,11 @@ def well_formed(body: Any) -> bool:
         return _text(body.get("user_id")) and isinstance(body.get("text", ""), str)
     kind = body.get("type")
     if kind in _INTERACTIVE:
-        user = body.get("user")
-        return isinstance(user, dict) and _text(user.get("id"))
+        user, view = body.get("user"), body.get("view", {})
+        readable_view = isinstance(view, dict) and (
+            kind != "view_submission" or (isinstance(view.get("state"), dict) and "id" in view)
+        )
+        return isinstance(user, dict) and _text(user.get("id")) and readable_view
     if kind == "event_callback":
         return isinstance(body.get("event"), dict)
     return True
