@@ -164,7 +164,12 @@ async def build_slack(
 ) -> SlackBot:
     """The Slack app on this bot's services; `oauth_engine` holds slack-sdk's install tables."""
     from bot.adapters.slack import SlackBot, SlackConfig, SlackPorts
-    from bot.store.slack import SqlSlackEvents, SqlSlackWorkspaces, slack_oauth_stores
+    from bot.store.slack import (
+        SqlSlackEvents,
+        SqlSlackRequests,
+        SqlSlackWorkspaces,
+        slack_oauth_stores,
+    )
 
     s = buddy.settings
     config = SlackConfig(
@@ -173,6 +178,7 @@ async def build_slack(
         bot_token=s.slack_bot_token,
         client_id=s.slack_client_id,
         client_secret=s.slack_client_secret,
+        metrics_token=s.buddy_metrics_token,
     )
     installations = states = None
     if config.multi_workspace:
@@ -187,6 +193,7 @@ async def build_slack(
         oauth_states=states,
         after_change=after_change,
         metrics_page=buddy.metrics.exposition,
+        requests=SqlSlackRequests(make_session_factory(buddy.engine)),
     )
     return SlackBot(config, ports)
 
@@ -217,7 +224,13 @@ async def serve_slack(buddy: Buddy, *, tick: bool | None = None) -> None:
                 interval=min(s.buddy_tick_seconds, DELIVERY_POLL_SECONDS),
             )
 
-        await slack.run(bot, app_token=s.slack_app_token, port=s.port, background=background)
+        await slack.run(
+            bot,
+            app_token=s.slack_app_token,
+            host=s.buddy_host,
+            port=s.port,
+            background=background,
+        )
     finally:
         if oauth_engine is not None:
             await oauth_engine.dispose()

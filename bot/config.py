@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     slack_client_secret: str = ""
     slack_api_url: str = "https://slack.com/api/"
     port: int = Field(default=3000, ge=1, le=65535)
+    # The address the Slack web process binds: every interface by default (containers, PaaS);
+    # 127.0.0.1 behind a local reverse proxy.
+    buddy_host: str = Field(default="0.0.0.0", min_length=1, pattern=r"^[\w.:\-\[\]]+$")
+    # When set, /metrics answers only `Authorization: Bearer <token>` (401 otherwise).
+    buddy_metrics_token: str = ""
 
     discord_token: str = ""
     discord_api_url: str = ""
@@ -62,6 +67,7 @@ _EXPECTED = {
     "buddy_discord_send_rate": "messages a second, between 0 (unpaced) and 1000, e.g. 5",
     "buddy_log_format": "text or json",
     "port": "a TCP port number, e.g. 3000",
+    "buddy_host": "an address to listen on, e.g. 0.0.0.0 or 127.0.0.1",
 }
 
 

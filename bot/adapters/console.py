@@ -13,7 +13,16 @@ from typing import TextIO
 from bot.commands.base import ActionInput, CommandInput
 from bot.commands.service import CommandService
 from bot.core.identity import Channel, Member, Platform
-from bot.core.message import Bullets, Inline, Mention, Message, Paragraph, Strong, UserText
+from bot.core.message import (
+    Bullets,
+    Inline,
+    Mention,
+    Message,
+    Paragraph,
+    Strong,
+    UserText,
+    one_line,
+)
 
 WORKSPACE = "local"
 _MENTION = re.compile(r"(?<![\w<@])@([A-Za-z0-9_.\-]+)")
@@ -64,7 +73,7 @@ def _inline(part: Inline) -> str:
         case str():
             return part
         case UserText(text) | Strong(text):
-            return text
+            return one_line(text)
         case Mention(member):
             return f"@{member.user_id}"
 

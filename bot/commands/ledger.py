@@ -149,19 +149,24 @@ def handle_ask(ctx: Context, what: str) -> Message:
         blocks.append(paragraph("To post your ask, run it in a channel."))
         return message(*blocks)
     blocks.append(paragraph("Or post your ask now anyway."))
-    post = Choice("Post anyway", ACTION_POST_ANYWAY, f"{ask.id}:{ctx.channel.channel_id}")
+    # Only the ask's id: the text comes from the store, the channel from the platform's press.
+    post = Choice("Post anyway", ACTION_POST_ANYWAY, str(ask.id))
     return message(*blocks, choices=(post,))
 
 
 def press_post_anyway(ctx: Context, payload: str) -> Message:
-    entry_id, _, channel_id = payload.partition(":")
-    known = entry_id.isdecimal() and len(entry_id) <= 18 and channel_id != ""
+    """Posts the invoker's own ask where the button was pressed: the reply holding it lives
+    in the channel the ask was made in. A channel written in the payload (older buttons carried
+    one) is never trusted, nor an ask of someone else."""
+    entry_id = payload.partition(":")[0]
+    known = entry_id.isdecimal() and len(entry_id) <= 18
     ask = ctx.uow.ledger.get(ctx.invoker, int(entry_id)) if known else None
     if ask is None or ask.kind is not LedgerKind.ASK:
         raise UserError("I couldn't find that ask among yours.")
-    channel = Channel(ctx.invoker.platform, ctx.invoker.workspace_id, channel_id)
-    _check_ask_limit(ctx, channel)
-    _post_ask(ctx, ask, channel)
+    if ctx.channel is None:
+        raise UserError("To post your ask, run it in a channel.")
+    _check_ask_limit(ctx, ctx.channel)
+    _post_ask(ctx, ask, ctx.channel)
     return message(paragraph("📣 Posted your ask: “", UserText(ask.what), "”."))
 
 

@@ -13,6 +13,15 @@ from bot.core.limits import MAX_MENTIONS
 _MENTION = re.compile(r"<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 _BROADCAST = re.compile(r"@(?:everyone|here|channel)\b|<!\w+[^>]*>|<@&\d+>", re.IGNORECASE)
+# Typed input loses its control characters on the way in: PostgreSQL refuses NUL in text, and a
+# raw line break could forge a log line or a line of the bot's own. Line breaks become spaces;
+# a tab stays (harmless, and pasted text keeps it); every other control character goes.
+_BREAKS = "\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+_CONTROLS = {
+    code: (" " if chr(code) in _BREAKS else None)
+    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+    if code != 0x09
+}
 PERSON_HINT = (
     "Mention a member (@sam) or put the name of someone outside the community in quotes "
     '("Sam Lee").'
@@ -28,6 +37,11 @@ class PersonRef:
 
     user_id: str | None
     name: str
+
+
+def clean_input(text: str) -> str:
+    """What a member typed (a command line, a typed option, a name), without control characters."""
+    return text.translate(_CONTROLS)
 
 
 def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonRef, str]:

@@ -16,11 +16,11 @@ from bot.commands.base import (
     Context,
     ParseEnv,
 )
-from bot.commands.parsing import input_refusal
+from bot.commands.parsing import clean_input, input_refusal
 from bot.commands.replies import echo, error_reply, oops_reply
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
-from bot.core.errors import UserError
+from bot.core.errors import UserError, withheld
 from bot.core.identity import Channel, Member
 from bot.core.message import Message, paragraph
 from bot.core.policy import Policy
@@ -54,6 +54,7 @@ class CommandService:
 
     def run(self, cmd: CommandInput) -> Message:
         started = time.perf_counter()
+        cmd = _cleaned(cmd)  # every platform's input passes here: text lines and typed values
         name = "unknown"  # what was typed is never logged: only a known command's name
         try:
             head, rest = self._split(cmd.text)
@@ -85,14 +86,21 @@ class CommandService:
             outcome = "ok"
         except UserError as error:
             reply, outcome = error_reply(error), "refused"
-        except Exception:
-            log.exception("command failed", extra={"workspace": cmd.invoker.workspace_id})
+        except Exception as error:
+            log.error(
+                "command failed",
+                exc_info=withheld(error),
+                extra={"workspace": cmd.invoker.workspace_id},
+            )
             reply, outcome = oops_reply(), "error"
         self._report(cmd.invoker, kind="command", name=name, outcome=outcome, started=started)
         return reply
 
     def press(self, act: ActionInput) -> Message:
         started = time.perf_counter()
+        act = replace(
+            act, payload=clean_input(act.payload), invoker_name=clean_input(act.invoker_name)
+        )
         spec = self._actions.get(act.action)
         if spec is None:
             reply = error_reply(UserError("That button no longer does anything here."))
@@ -113,8 +121,12 @@ class CommandService:
             outcome = "ok"
         except UserError as error:
             reply, outcome = error_reply(error), "refused"
-        except Exception:
-            log.exception("button failed", extra={"workspace": act.invoker.workspace_id})
+        except Exception as error:
+            log.error(
+                "button failed",
+                exc_info=withheld(error),
+                extra={"workspace": act.invoker.workspace_id},
+            )
             reply, outcome = oops_reply(), "error"
         self._report(act.invoker, kind="button", name=spec.action, outcome=outcome, started=started)
         return reply
@@ -201,6 +213,16 @@ class CommandService:
                 uow.outbox.add(queued.effect, key=queued.key, now=now, not_before=queued.not_before)
             uow.commit()
             return reply
+
+
+def _cleaned(cmd: CommandInput) -> CommandInput:
+    """The command without control characters in anything typed (names from the platform too)."""
+    return replace(
+        cmd,
+        text=clean_input(cmd.text),
+        invoker_name=clean_input(cmd.invoker_name),
+        mention_names={key: clean_input(name) for key, name in cmd.mention_names.items()},
+    )
 
 
 def _with_undelivered_notice(reply: Message, undelivered: int) -> Message:

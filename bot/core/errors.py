@@ -28,3 +28,17 @@ class TransientDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """The member is gone or their DMs are closed: retrying would never help."""
+
+
+class Withheld(Exception):
+    """An unexpected error as logged: its kind and where it happened, not its message, which
+    may quote what a member typed (a database's "Key (…)=(…)", a parser's "bad value …")."""
+
+
+def withheld(error: BaseException) -> Withheld:
+    """`error` for `exc_info=`: the same traceback, named by its class, without its message."""
+    kind = type(error)
+    cause = error.__cause__ or error.__context__
+    underneath = f" from {type(cause).__module__}.{type(cause).__qualname__}" if cause else ""
+    safe = Withheld(f"{kind.__module__}.{kind.__qualname__}{underneath} (message withheld)")
+    return safe.with_traceback(error.__traceback__)

@@ -16,6 +16,16 @@ class UserText:
     text: str
 
 
+# Line breaks and other control characters: what a member typed can't start a line of its own.
+_NOT_INLINE = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
+def one_line(text: str) -> str:
+    """User text as every adapter shows it: on the line it is part of, so no line break in it
+    can make the rest look like a line of the bot's own."""
+    return text.translate(_NOT_INLINE)
+
+
 @dataclass(frozen=True)
 class Mention:
     """A member the bot means to name; adapters render it natively."""

@@ -50,18 +50,21 @@ def normalise_database_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for a SQLite or PostgreSQL URL (normalised first), with the settings each needs."""
+    """An engine for a SQLite or PostgreSQL URL (normalised first), with the settings each needs.
+
+    Its errors never quote bound parameters: they hold what members typed, and errors are logged.
+    """
     url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
     in_memory = parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
     options: dict[str, Any] = {}
     if in_memory:
         # One shared connection, usable from the worker threads the adapters run store calls in.
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-    engine = create_engine(url, **options)
+    engine = create_engine(url, hide_parameters=True, **options)
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

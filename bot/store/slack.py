@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from sqlalchemy import Index, Integer, String, delete, make_url
+from sqlalchemy import BigInteger, Index, Integer, String, delete, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -62,6 +63,46 @@ class SqlSlackEvents:
             return inserted is not None
 
 
+# Slack refuses a signature older than 5 minutes; a replay can't come later than that.
+REQUEST_MEMORY_SECONDS = 10 * 60
+
+
+class SlackRequestRow(Base):
+    """A signed request already run (a hash of its timestamp and signature): a replay is dropped.
+    It holds no text or id of anyone, and goes once Slack would refuse it anyway."""
+
+    __tablename__ = "slack_requests"
+    __table_args__ = (Index("ix_slack_requests_signed_at", "signed_at"),)
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    signed_at: Mapped[int] = mapped_column(BigInteger)  # the request's own Slack timestamp
+
+
+class SqlSlackRequests:
+    """The replay guard: the primary key decides, so every web replica agrees on first sight."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def first_seen(self, digest: str, *, signed_at: int) -> bool:
+        with self._sessions() as session:
+            table = SlackRequestRow.__table__
+            inserted = session.scalar(
+                dialect_insert(session)(table)
+                .values(digest=digest, signed_at=signed_at)
+                .on_conflict_do_nothing(index_elements=["digest"])
+                .returning(table.c.digest)
+            )
+            # Timed by Slack's own clock, as the signatures are: no replay of these can pass.
+            session.execute(
+                delete(SlackRequestRow).where(
+                    SlackRequestRow.signed_at < signed_at - REQUEST_MEMORY_SECONDS
+                )
+            )
+            session.commit()
+            return inserted is not None
+
+
 class SqlSlackWorkspaces:
     """Erases a Slack workspace: every member's data, its queued messages and its event log."""
 
@@ -82,13 +123,16 @@ class SqlSlackWorkspaces:
 
 def async_engine_for(database_url: str) -> AsyncEngine:
     """The bot's database through an asyncio driver, for slack-sdk's async OAuth stores."""
+    # aiosqlite logs each statement with its parameters (bot tokens) at DEBUG: never that low.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.root.level))
     url = make_url(normalise_database_url(database_url))
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)  # psycopg 3 speaks asyncio itself
+        # psycopg 3 speaks asyncio itself; errors never quote parameters (tokens, codes)
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     url = url.set(drivername="sqlite+aiosqlite")
     if url.database in (None, "", ":memory:"):
-        return create_async_engine(url, poolclass=StaticPool)
-    return create_async_engine(url)
+        return create_async_engine(url, poolclass=StaticPool, hide_parameters=True)
+    return create_async_engine(url, hide_parameters=True)
 
 
 async def slack_oauth_stores(

@@ -25,7 +25,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.slack import EVENTS_PATH, SlackBot
+from bot.adapters.slack import EVENTS_PATH, SlackBot, app_runner
 from bot.app import Buddy, build, build_slack
 from bot.config import Settings
 from bot.core.identity import Platform
@@ -251,7 +251,11 @@ async def install(engine: AsyncEngine, team: str) -> None:
 
 @contextlib.asynccontextmanager
 async def running_slack(
-    database_url: str, *, multi_workspace: bool = False, teams: tuple[str, ...] = ("T1",)
+    database_url: str,
+    *,
+    multi_workspace: bool = False,
+    teams: tuple[str, ...] = ("T1",),
+    extra_settings: dict[str, Any] | None = None,
 ) -> AsyncIterator[SlackHarness]:
     """The whole bot with its Slack adapter served on a free port, and its fake Slack."""
     async with contextlib.AsyncExitStack() as stack:
@@ -267,6 +271,7 @@ async def running_slack(
             slack_bot_token="" if multi_workspace else "xoxb-T1",
             slack_client_id=CLIENT_ID if multi_workspace else "",
             slack_client_secret="client-secret" if multi_workspace else "",
+            **(extra_settings or {}),
         )
         buddy = build(settings, clock=clock)
         stack.callback(buddy.engine.dispose)
@@ -278,7 +283,7 @@ async def running_slack(
         if oauth_engine is not None:
             for team in teams:
                 await install(oauth_engine, team)
-        runner = web.AppRunner(bot.web_app())
+        runner = app_runner(bot)  # as served: its access log leaves out query strings
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -46,7 +46,9 @@ def test_bot_text_keeps_its_markup_while_typed_text_is_shown_literally() -> None
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": "Try `done 1` *now* for <@U2>: *&lt;b&gt;* &amp; &lt;!channel&gt;",
+                "text": (
+                    "Try `done 1` *now* for <@U2>: \u2217&lt;b&gt;\u2217 &amp; &lt;!channel&gt;"
+                ),
             },
         }
     ]

@@ -47,8 +47,8 @@ class Buddy:
         """The reply's plain text."""
         return self.run(text, by=by, **extra).plain_text()
 
-    def press(self, action: str, payload: str = "", *, by: Member = ALICE) -> Message:
-        return self.service.press(ActionInput(action=action, payload=payload, invoker=by))
+    def press(self, action: str, payload: str = "", *, by: Member = ALICE, **extra: Any) -> Message:
+        return self.service.press(ActionInput(action=action, payload=payload, invoker=by, **extra))
 
     def snapshot(self) -> StoreState:
         return self.store.snapshot()

@@ -104,10 +104,10 @@ def test_post_anyway_posts_the_ask_once_where_it_was_made(buddy: Buddy) -> None:
     reply = buddy.run("ask an intro to a makerspace", channel=GENERAL)
     post = reply.choices[0]
     assert post.action == ACTION_POST_ANYWAY
-    assert buddy.press(post.action, post.payload).plain_text() == (
+    assert buddy.press(post.action, post.payload, channel=GENERAL).plain_text() == (
         "📣 Posted your ask: “an intro to a makerspace”."
     )
-    buddy.press(post.action, post.payload)
+    buddy.press(post.action, post.payload, channel=GENERAL)
     assert channel_posts(buddy) == [
         "@UALICE asks: “an intro to a makerspace” — they offer: “intros to Lisbon founders”\n"
         "Can you help? Reply in a thread — and log it with `give`."
@@ -117,7 +117,8 @@ def test_post_anyway_posts_the_ask_once_where_it_was_made(buddy: Buddy) -> None:
 def test_someone_else_cannot_post_your_ask(buddy: Buddy) -> None:
     reply = buddy.run("ask an intro to a makerspace", channel=GENERAL)
     post = reply.choices[0]
-    assert "couldn't find that ask" in buddy.press(post.action, post.payload, by=BOB).plain_text()
+    pressed = buddy.press(post.action, post.payload, by=BOB, channel=GENERAL)
+    assert "couldn't find that ask" in pressed.plain_text()
     assert channel_posts(buddy) == []
 
 

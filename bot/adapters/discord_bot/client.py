@@ -75,10 +75,13 @@ class BuddyTree(app_commands.CommandTree[Any]):
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         if interaction.type is discord.InteractionType.autocomplete:
-            log.warning("autocomplete failed: %s", error)
+            log.warning("autocomplete failed: %s", type(error).__name__)  # its text quotes input
             return
         if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
             text = NOT_SYNCED
+        elif isinstance(error, app_commands.TransformerError):
+            log.warning("a discord option could not be read")  # its message quotes the value
+            text = "\n".join(part.content for part in render(oops_reply()))
         else:
             log.error("discord command failed", exc_info=error)
             text = "\n".join(part.content for part in render(oops_reply()))
@@ -97,6 +100,8 @@ class BuddyClient(discord.Client):
     """One `/buddy` group made from the command specs, persistent buttons, and the messenger."""
 
     def __init__(self, ports: DiscordPorts, *, dm_interval: float = 1.0, **options: Any) -> None:
+        # discord.py logs whole gateway events and HTTP bodies at DEBUG: typed text, names.
+        logging.getLogger("discord").setLevel(max(logging.INFO, logging.root.level))
         super().__init__(
             intents=bot_intents(),
             allowed_mentions=no_mentions(),  # the default for anything not saying otherwise
@@ -155,8 +160,7 @@ class BuddyClient(discord.Client):
     ) -> None:
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            # A button in a DM has no guild: the one it was made for is in its custom_id.
-            workspace = guild_id or (str(interaction.guild_id) if interaction.guild_id else "")
+            workspace = self._press_guild(interaction, guild_id)
             if not workspace:
                 await self._reply(interaction, text_message("⚠️ That button is too old."), "")
                 return
@@ -175,6 +179,15 @@ class BuddyClient(discord.Client):
             await self._reply(interaction, _with_notes(reply, notes), workspace)
         finally:
             self.ports.after_each()
+
+    def _press_guild(self, interaction: discord.Interaction[Any], custom_id_guild: str) -> str:
+        """The guild a press acts in: Discord's own id of it always wins. Only a button in a DM
+        (which has none) names its guild in its custom_id, and only a guild the bot is in; the
+        handlers then check the member owns what the payload names."""
+        if interaction.guild_id is not None:
+            return str(interaction.guild_id)
+        known = custom_id_guild.isdecimal() and self.get_guild(int(custom_id_guild)) is not None
+        return custom_id_guild if known else ""
 
     async def complete_promise(
         self, interaction: discord.Interaction[Any], current: str

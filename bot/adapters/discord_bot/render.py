@@ -23,6 +23,7 @@ from bot.core.message import (
     Paragraph,
     Strong,
     UserText,
+    one_line,
 )
 
 MAX_CONTENT = 2000  # Discord's limit for a message's content
@@ -40,9 +41,14 @@ _STYLES = {
 }
 
 
+# discord.py escapes headings, quotes and bullets but not a numbered list ("1. ").
+_NUMBERED = re.compile(r"^(\s*\d+)\.(?=\s)")
+
+
 def user_text(text: str) -> str:
-    """What a member typed, shown literally: no markdown, no mention, no broadcast."""
-    return escape_mentions(escape_markdown(text))
+    """What a member typed, shown literally: on one line, no markdown (headings, quotes, lists),
+    no mention, no broadcast."""
+    return escape_mentions(_NUMBERED.sub(r"\1\\.", escape_markdown(one_line(text))))
 
 
 def _inline(part: Inline) -> str:

@@ -9,6 +9,7 @@ from bot.adapters.slack.app import (
     SlackConfig,
     SlackMessenger,
     SlackPorts,
+    app_runner,
     run,
     web_client,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "SlackConfig",
     "SlackMessenger",
     "SlackPorts",
+    "app_runner",
     "run",
     "web_client",
 ]

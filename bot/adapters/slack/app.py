@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import time
 import weakref
@@ -30,6 +31,14 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.edge import (
+    PathOnlyAccessLogger,
+    RequestLog,
+    library_logger,
+    replay_key,
+    signed_by_slack,
+    well_formed,
+)
 from bot.adapters.slack.render import (
     ACTION_ID,
     FILE_COMMENT_LIMIT,
@@ -56,6 +65,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 ACK_SENT = "buddy_ack_sent"  # in a request's Bolt context: set once the HTTP answer is written
+REPLAY_KEY = "buddy_replay_key"  # in a signed request's Bolt context: what identifies a replay
 DEFAULT_API_URL = "https://slack.com/api/"
 
 # Exactly what the code below calls; slack/manifest.yml lists the same.
@@ -106,6 +116,7 @@ class SlackConfig:
     bot_token: str = ""
     client_id: str = ""
     client_secret: str = ""
+    metrics_token: str = ""  # when set, /metrics wants `Authorization: Bearer <token>`
 
     @property
     def multi_workspace(self) -> bool:
@@ -135,6 +146,7 @@ class SlackPorts:
     oauth_states: AsyncOAuthStateStore | None = None
     after_change: Callable[[], Awaitable[object]] | None = None  # e.g. wake the delivery loop
     metrics_page: Callable[[], tuple[bytes, str]] | None = None  # served at /metrics: body, type
+    requests: RequestLog | None = None  # signed requests seen: a replay runs nothing
 
 
 def web_client(
@@ -148,6 +160,7 @@ def web_client(
         token=token,
         base_url=api_url,
         session=session,
+        logger=library_logger(),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=1),
@@ -386,6 +399,7 @@ class SlackBot:
                 installations=ports.installations,
             )
         )
+        self.app.middleware(self._readable)
         self.app.middleware(self._once_per_event)
         self.app.command("/buddy")(self._on_command)
         self.app.action(ACTION_ID)(self._on_press)
@@ -399,6 +413,7 @@ class SlackBot:
         if not config.multi_workspace:
             return AsyncApp(
                 signing_secret=config.signing_secret,
+                logger=library_logger(),
                 client=web_client(
                     api_url=config.api_url, token=config.bot_token, session=self._http
                 ),
@@ -408,11 +423,12 @@ class SlackBot:
         client = web_client(api_url=config.api_url, session=self._http)
         return AsyncApp(
             signing_secret=config.signing_secret,
+            logger=library_logger(),
             client=client,
             installation_store_bot_only=True,
             # Bolt takes an AsyncAuthorize here too, though its hint names only plain callables.
             authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
-                logger=log,
+                logger=library_logger(),
                 installation_store=ports.installations,
                 client_id=config.client_id,
                 client_secret=config.client_secret,
@@ -429,6 +445,16 @@ class SlackBot:
                 state_store=ports.oauth_states,
             ),
         )
+
+    async def _readable(
+        self, body: dict[str, Any], next_: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """A payload no listener could read (no member, say) is refused, over Socket Mode too."""
+        if not well_formed(body):
+            log.warning("refused a malformed Slack payload")
+            return BoltResponse(status=400, body="")
+        await next_()
+        return None
 
     # -- events: each applied once, however often Slack retries it --
 
@@ -452,7 +478,7 @@ class SlackBot:
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         await _ack_sent(context)
-        if event.get("tab", "home") == "home":
+        if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):
             await self.publish_home(client, _member(context, event["user"]))
 
     async def _on_uninstalled(self, context: AsyncBoltContext) -> None:
@@ -485,6 +511,8 @@ class SlackBot:
     ) -> None:
         await ack()
         await _ack_sent(context)
+        if await self._replayed(context):
+            return
         member = _member(context, body["user_id"])
         channel_id = str(body.get("channel_id", ""))
         if body.get("text", "").strip().lower() == "promise" and body.get("trigger_id"):
@@ -533,6 +561,8 @@ class SlackBot:
     ) -> None:
         await ack(response_action="update", view=result_modal(text_message("Saving…")))
         await _ack_sent(context)
+        if await self._replayed(context):
+            return
         member = _member(context, body["user"]["id"])
         line = form_command(view["state"]["values"])
         reply = await self._run(client, member, view.get("private_metadata", ""), line, body)
@@ -553,6 +583,8 @@ class SlackBot:
     ) -> None:
         await ack()
         await _ack_sent(context)
+        if await self._replayed(context):
+            return
         match = ACTION_ID.match(action.get("action_id", ""))
         if match is None:
             return
@@ -660,14 +692,28 @@ class SlackBot:
 
     async def _slack_request(self, request: web.Request) -> web.StreamResponse:
         """Bolt's answer (the ack) is written out before the work after the ack may start:
-        that work competes for the interpreter, and Slack waits only 3 s for the ack."""
+        that work competes for the interpreter, and Slack waits only 3 s for the ack.
+
+        Nothing is parsed before the signature is checked (401), a signed body the listeners
+        can't read is a 400, and a replayed signed request is answered but runs nothing.
+        """
+        raw = await request.read()
+        if not signed_by_slack(raw, request.headers, secret=self.config.signing_secret):
+            return web.json_response({"error": "invalid request"}, status=401)
         sent = asyncio.Event()
-        bolt_request = AsyncBoltRequest(
-            body=await request.text(),
-            query=request.query_string,
-            headers=request.headers,  # type: ignore[arg-type]
-            context={ACK_SENT: sent},
-        )
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=request.headers,  # type: ignore[arg-type]
+                context={ACK_SENT: sent, REPLAY_KEY: replay_key(request.headers)},
+            )
+            readable = well_formed(bolt_request.body)
+        except Exception:  # what Slack signed but no listener could read: never a traceback
+            readable = False
+        if not readable:
+            log.warning("refused a malformed signed Slack request")
+            return web.json_response({"error": "malformed request"}, status=400)
         try:
             response = await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
             await response.prepare(request)
@@ -676,8 +722,29 @@ class SlackBot:
         finally:
             sent.set()
 
+    async def _replayed(self, context: AsyncBoltContext) -> bool:
+        """Whether this signed command or press ran before: asked after the ack, so a slow
+        database never delays it, and answered like any other, so a replay learns nothing."""
+        key = context.get(REPLAY_KEY)
+        if self._ports.requests is None or key is None:
+            return False  # Socket Mode: Slack's own connection, nothing to replay
+        digest, signed_at = key
+        first = await asyncio.to_thread(
+            self._ports.requests.first_seen, digest, signed_at=signed_at
+        )
+        if not first:
+            log.info("dropped a replayed Slack request")
+        return not first
+
     async def _metrics(self, request: web.Request) -> web.Response:
         assert self._ports.metrics_page is not None  # the route exists only with a page
+        token = self.config.metrics_token
+        if token:
+            given = request.headers.get("Authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                return web.Response(
+                    status=401, text="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+                )
         body, content_type = self._ports.metrics_page()
         response = web.Response(body=body)
         response.headers["Content-Type"] = content_type  # with its version parameter
@@ -714,6 +781,11 @@ def _channel(member: Member, channel_id: str) -> Channel | None:
     return Channel(Platform.SLACK, member.workspace_id, channel_id)
 
 
+def app_runner(bot: SlackBot) -> web.AppRunner:
+    """The web app's runner; its access log leaves out query strings (an OAuth `code`)."""
+    return web.AppRunner(bot.web_app(), access_log_class=PathOnlyAccessLogger)
+
+
 async def run(
     bot: SlackBot,
     *,
@@ -734,7 +806,7 @@ async def run(
             stack.push_async_callback(handler.close_async)
             log.info("Slack: connected in Socket Mode")
         else:
-            runner = web.AppRunner(bot.web_app())
+            runner = app_runner(bot)
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
             await web.TCPSite(runner, host, port).start()

@@ -18,6 +18,7 @@ from bot.core.message import (
     Paragraph,
     Strong,
     UserText,
+    one_line,
 )
 
 SECTION_LIMIT = 3000  # characters in a section's text
@@ -47,12 +48,20 @@ def escape(text: str) -> str:
 
 _BROADCAST_WORD = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _TYPED_USER_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,})&gt;")
+# mrkdwn has no escape for its markers: they become look-alikes that Slack doesn't read as
+# markup. An underscore inside a word (snake_case) is never markup, so it stays.
+_MARKERS = str.maketrans({"*": "\u2217", "~": "\u223c", "`": "\u02cb"})
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 def user_text(text: str) -> str:
-    """Text a member typed: escaped; a broadcast word is split by a zero-width space for
-    clients that link bare `@here`; a member mention they typed (`<@U…>`) stays a mention."""
-    safe = _BROADCAST_WORD.sub("@\u200b", escape(text))
+    """Text a member typed, shown literally: on one line; escaped; no *bold*, _italic_,
+    ~strike~ or `code`; no quote (`>` opening a line); a broadcast word split by a zero-width
+    space for clients that link bare `@here`; a member mention they typed (`<@U…>`) stays."""
+    safe = _BROADCAST_WORD.sub("@\u200b", escape(one_line(text))).translate(_MARKERS)
+    safe = _EDGE_UNDERSCORE.sub("\u02cd", safe)
+    if safe.lstrip().startswith("&gt;"):
+        safe = "\u200b" + safe  # a quote needs `>` first on its line
     return _TYPED_USER_MENTION.sub(r"<@\1>", safe)
 
 
