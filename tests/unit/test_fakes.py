@@ -127,7 +127,7 @@ def test_erasing_a_member_keeps_others_and_unlinks_them_from_others_contacts() -
         uow.erase_member(ALICE)
         uow.commit()
     assert store.rows("contacts") == [
-        replace(theirs, member_user_id=None),
+        replace(theirs, member_user_id=None, name=FORMER_MEMBER),
         elsewhere,
     ]
     assert store.rows("notes") == []
