@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.effects import DirectMessage
 from bot.core.message import text_message
-from bot.core.records import LedgerKind
+from bot.core.records import FORMER_MEMBER, LedgerKind
 from tests.fakes import InMemoryStore, ManualClock
 from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, NOW
 
