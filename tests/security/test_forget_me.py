@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect, make_url, select, text
+from sqlalchemy import Engine, inspect, make_url, text
 
 from bot.app import Buddy, build
 from bot.commands.base import ActionInput, CommandInput
@@ -22,7 +22,6 @@ from bot.config import Settings
 from bot.core.effects import ChannelPost, DirectMessage, Effect, effect_to_json
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import Message
-from bot.store.models import OutboxRow
 from tests.fakes import ManualClock
 
 T1 = "T1"
@@ -233,13 +232,3 @@ async def test_a_forgotten_members_words_do_not_linger_in_the_sqlite_file(
     files = [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
     raw = b"".join(p.read_bytes() for p in files).lower()
     assert [m for m in EVERY_MARKER if m.lower().encode() in raw] == []
-
-
-async def test_an_export_payload_is_not_kept_once_delivered(world: World) -> None:
-    world.say(X, f"offer {TYPED['offer']}")
-    world.say(X, "export")
-    await world.wait(timedelta(minutes=1))
-    with world.buddy.engine.connect() as connection:
-        payloads = connection.execute(select(OutboxRow.status, OutboxRow.payload)).all()
-    assert [status for status, _ in payloads] == ["sent"]
-    assert [payload for _, payload in payloads] == [None]
