@@ -232,3 +232,18 @@ async def test_a_forgotten_members_words_do_not_linger_in_the_sqlite_file(
     files = [p for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
     raw = b"".join(p.read_bytes() for p in files).lower()
     assert [m for m in EVERY_MARKER if m.lower().encode() in raw] == []
+
+
+async def test_a_member_cannot_escape_a_block_by_forgetting_themselves(world: World) -> None:
+    # Dan's block is Dan's: it is what keeps X away from him, so erasing X keeps it.
+    for someone in (DAN, CAL):
+        world.say(someone, "settings timezone UTC")
+    world.say(DAN, "block <@UZQXIDQZ>")
+    world.say(X, "forget-me confirm")
+    world.say(X, "offer a fresh start")
+
+    world.say(CAL, "intro <@UZQXIDQZ> <@UDAN> you two should meet")
+    await world.wait(timedelta(days=1))
+
+    reached_dan = [e for e in world.recorder.sent if isinstance(e, DirectMessage) and e.to == DAN]
+    assert reached_dan == []
