@@ -727,13 +727,20 @@ class SqlOutbox:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        purged = self._session.scalars(
+        purged = self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_(purgeable))
             .values(payload=null())
-            .returning(OutboxRow.id)
+            .returning(OutboxRow.id, OutboxRow.kind)
             .execution_options(synchronize_session=False)
         ).all()
+        # Without its text, a row is about its recipient only: a DM's is in `recipient`, a
+        # post's is a channel. A group's members stay listed, for erasure to find.
+        unlisted = [row_id for row_id, kind in purged if kind != "group"]
+        if unlisted:
+            self._session.execute(
+                delete(OutboxMemberRow).where(OutboxMemberRow.outbox_id.in_(unlisted))
+            )
         return len(purged)
 
     def queued_for(self, member: Member, *, limit: int) -> Sequence[QueuedMessage]:

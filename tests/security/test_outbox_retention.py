@@ -18,7 +18,7 @@ from bot.core.effects import DirectMessage, Effect
 from bot.core.errors import PermanentDeliveryError
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import Message, text_message
-from bot.store.models import OutboxRow
+from bot.store.models import OutboxMemberRow, OutboxRow
 from tests.fakes import ManualClock
 
 START = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
@@ -105,6 +105,9 @@ async def test_a_delivered_or_failed_message_keeps_its_text_no_longer_than_the_r
     await world.tick(timedelta(minutes=2))
     assert kept(world) == {"to-ann": False, "to-gone": False}
     assert SECRET not in repr(world.payloads())
+    # Nor who the message was about: only its recipient remains.
+    with world.buddy.uow_factory() as uow:
+        assert uow.session.scalars(select(OutboxMemberRow.user_id)).all() == []
     # The keys stay: the same message queued again is still recognised and not sent twice.
     assert world.queue(ANN, "to-ann") is False
     assert [key for key, _, _ in world.payloads()] == ["to-ann", "to-gone"]
