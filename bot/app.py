@@ -80,6 +80,7 @@ def policy_from(settings: Settings) -> Policy:
     return Policy(
         follow_up_after=timedelta(days=settings.buddy_follow_up_days),
         give_window=timedelta(days=settings.buddy_give_window_days),
+        outbox_retention=timedelta(days=settings.buddy_outbox_retention_days),
     )
 
 

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     buddy_ticker: bool = True  # off for web-only replicas: workers tick
     buddy_follow_up_days: int = Field(default=3, ge=1, le=60)
     buddy_give_window_days: int = Field(default=30, ge=1, le=365)
+    # Sent and dead outbox messages keep their text this many days (an export: until delivered).
+    buddy_outbox_retention_days: int = Field(default=14, ge=1, le=3650)
     buddy_console_user: str = Field(default="me", min_length=1, pattern=r"^[\w.\-]+$")
     # Delivery: how long a worker's claim on a message lasts (a dead worker's claims free
     # themselves after it), and how many messages a second each process sends to each platform
@@ -61,6 +63,7 @@ _EXPECTED = {
     "buddy_ticker": "on or off",
     "buddy_follow_up_days": "a whole number of days between 1 and 60, e.g. 3",
     "buddy_give_window_days": "a whole number of days between 1 and 365, e.g. 30",
+    "buddy_outbox_retention_days": "a whole number of days between 1 and 3650, e.g. 14",
     "buddy_console_user": "a short name with letters, digits, '.', '-' or '_', e.g. me",
     "buddy_delivery_lease_seconds": "a number of seconds between 10 and 3600, e.g. 120",
     "buddy_slack_send_rate": "messages a second, between 0 (unpaced) and 1000, e.g. 1",

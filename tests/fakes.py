@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
-from bot.core.effects import DirectMessage, Effect, effect_workspace
+from bot.core.effects import DirectMessage, Effect, GroupIntro, effect_members, effect_workspace
 from bot.core.identity import Channel, Member, Workspace
 from bot.core.ports import (
     BlockRepository,
@@ -34,10 +34,14 @@ from bot.core.ports import (
     ProfileRepository,
     PromiseRepository,
     PromiseTally,
+    QueuedMessage,
     UnitOfWorkFactory,
     UsageRepository,
+    queued_about,
 )
 from bot.core.records import (
+    FORMER_INTRODUCER,
+    FORMER_MEMBER,
     Cadence,
     ChannelPrompt,
     Contact,
@@ -272,6 +276,7 @@ class InMemoryMeetings(_Repo):
         met_at: datetime,
         context: str,
         follow_up_at: datetime | None,
+        quotes: Member | None = None,
     ) -> Meeting:
         meeting = Meeting(
             id=self._state.next_id("meetings"),
@@ -280,6 +285,7 @@ class InMemoryMeetings(_Repo):
             met_at=met_at,
             context=context,
             follow_up_at=follow_up_at,
+            quoted_user_id=quotes.user_id if quotes else None,
         )
         self._state.meetings[meeting.id] = meeting
         return meeting
@@ -587,8 +593,30 @@ class InMemoryOutbox(_Repo):
             self.add(m.effect, key=m.key, now=now, not_before=m.not_before) for m in messages
         )
 
+    def purge_settled(self, *, before: datetime, limit: int) -> int:
+        return 0  # nothing is ever delivered here, so nothing settles
+
+    def queued_for(self, member: Member, *, limit: int) -> Sequence[QueuedMessage]:
+        queued = [
+            QueuedMessage(kind=kind, about=queued_about(row.key), due_at=row.not_before)
+            for row in self._state.outbox.values()
+            for kind, to in [_reaches(row.effect)]
+            if member in to
+        ]
+        return sorted(queued, key=lambda q: q.due_at)[:limit]
+
     def take_undelivered(self, member: Member) -> int:
         return self._state.undelivered.pop(member, 0)
+
+
+def _reaches(effect: Effect) -> tuple[str, tuple[Member, ...]]:
+    match effect:
+        case DirectMessage(to, _):
+            return "dm", (to,)
+        case GroupIntro(members, _, _):
+            return "group", members
+        case _:
+            return "post", ()
 
 
 # --- the unit of work -------------------------------------------------------------------------
@@ -668,7 +696,16 @@ class InMemoryUnitOfWork:
                 del table[row_id]
         for contact in list(state.contacts.values()):
             if contact.member == member:
-                state.contacts[contact.id] = replace(contact, member_user_id=None)
+                state.contacts[contact.id] = replace(
+                    contact, member_user_id=None, name=FORMER_MEMBER
+                )
+        for meeting in list(state.meetings.values()):
+            if meeting.quotes == member:
+                state.meetings[meeting.id] = replace(
+                    meeting, context=FORMER_INTRODUCER, quoted_user_id=None
+                )
+        for key in [k for k, row in state.outbox.items() if member in effect_members(row.effect)]:
+            del state.outbox[key]
         fakes_intros.erase_member(state, member)
 
     def erase_workspace(self, workspace: Workspace) -> None:

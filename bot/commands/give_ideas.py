@@ -54,7 +54,7 @@ def match_line(match: Match, offer: str) -> Paragraph:
     return paragraph(
         Mention(match.profile.member),
         " is looking for “",
-        UserText(match.profile.looking_for),
+        UserText(match.profile.looking_for, by=match.profile.member),
         "” — and you offer “",
         UserText(offer),
         "”. A short note could make their week.",
@@ -66,7 +66,7 @@ def owed_line(item: OwedFollowUp, *, timezone: str) -> Paragraph:
     return paragraph(
         person_inline(item.contact),
         f": you met {format_day(item.meeting.met_at, timezone=timezone)}",
-        *((", ", UserText(context)) if context else ()),
+        *((", ", UserText(context, by=item.meeting.quotes)) if context else ()),
         ". A link, an intro or a thank-you would do.",
     )
 

@@ -163,7 +163,7 @@ def ask_message(intro: Intro, *, other: Profile) -> Message:
             Mention(other.member),
             ".",
         ),
-        paragraph("Why, in their words: “", UserText(intro.reason), "”"),
+        paragraph("Why, in their words: “", UserText(intro.reason, by=intro.introducer), "”"),
         *_context_lines(other),
         paragraph(
             "If you both accept, I'll start a conversation for the three of you. If not, nobody "
@@ -182,9 +182,11 @@ def _context_lines(profile: Profile) -> tuple[Paragraph, ...]:
     who = Mention(profile.member)
     lines = []
     if profile.offer:
-        lines.append(paragraph(who, " can help with: “", UserText(profile.offer), "”"))
+        offer = UserText(profile.offer, by=profile.member)
+        lines.append(paragraph(who, " can help with: “", offer, "”"))
     if profile.looking_for:
-        lines.append(paragraph(who, " is looking for: “", UserText(profile.looking_for), "”"))
+        seeks = UserText(profile.looking_for, by=profile.member)
+        lines.append(paragraph(who, " is looking for: “", seeks, "”"))
     return tuple(lines)
 
 
@@ -292,7 +294,7 @@ def make_intro(ctx: Context, intro: Intro) -> None:
                     Mention(intro.introducer),
                     ".",
                 ),
-                paragraph("Why: “", UserText(intro.reason), "”"),
+                paragraph("Why: “", UserText(intro.reason, by=intro.introducer), "”"),
                 bullets(*blocks) if blocks else None,
                 paragraph(
                     "Say hello here! If you promise each other something, "
@@ -313,6 +315,7 @@ def make_intro(ctx: Context, intro: Intro) -> None:
             other=other,
             name=name,
             context=f"introduced by {by}: {intro.reason}",
+            quotes=intro.introducer,
             now=ctx.now,
             policy=ctx.policy,
         )
@@ -325,6 +328,7 @@ def log_meeting(
     other: Member,
     name: str,
     context: str,
+    quotes: Member | None = None,
     now: datetime,
     policy: Policy,
 ) -> None:
@@ -340,6 +344,7 @@ def log_meeting(
         met_at=now,
         context=context,
         follow_up_at=now + policy.follow_up_after,
+        quotes=quotes,
     )
     uow.contacts.save(replace(contact, last_touch_at=now))
     cadence = uow.cadences.get(owner, contact.id)

@@ -18,6 +18,7 @@ from bot.core.records import Intro, IntroStatus
 ACTION_FORGET = "forget.confirm"
 EXPORT_FILENAME = "buddy-export.json"
 EXPORTED = "export"  # usage mark: an export sent
+QUEUED_SHOWN = 200
 
 
 def export_data(ctx: Context) -> dict[str, Any]:
@@ -92,6 +93,12 @@ def export_data(ctx: Context) -> dict[str, Any]:
                 "paused_until": iso(m.paused_until),
             }
             for m in uow.pairing.memberships_of(me)
+        ],
+        # Messages still on their way to the member: what and when, never their text (a
+        # group introduction quotes the others).
+        "queued": [
+            {"kind": q.kind, "about": q.about, "due": iso(q.due_at)}
+            for q in uow.outbox.queued_for(me, limit=QUEUED_SHOWN)
         ],
     }
 

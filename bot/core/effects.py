@@ -10,6 +10,7 @@ from bot.core.message import (
     Message,
     member_from_json,
     member_to_json,
+    members_named,
     message_from_json,
     message_to_json,
 )
@@ -80,6 +81,18 @@ def effect_workspace(effect: Effect) -> Workspace:
             return channel.workspace
         case GroupIntro(members, _, _):
             return members[0].workspace
+
+
+def effect_members(effect: Effect) -> frozenset[Member]:
+    """Every member an effect reaches, mentions or quotes: the outbox records them, so erasing
+    a member finds every queued or kept message about them."""
+    match effect:
+        case DirectMessage(to, msg):
+            return members_named(msg) | {to}
+        case ChannelPost(_, msg):
+            return members_named(msg)
+        case GroupIntro(members, msg, _):
+            return members_named(msg) | set(members)
 
 
 def _channel_to_json(channel: Channel) -> dict[str, str]:

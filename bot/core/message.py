@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -11,9 +11,14 @@ from bot.core.identity import Member, Platform
 
 @dataclass(frozen=True)
 class UserText:
-    """Text a person typed: always shown literally, never as markup, a mention or a broadcast."""
+    """Text a person typed: always shown literally, never as markup, a mention or a broadcast.
+
+    `by` names the member who typed it when that is not the recipient, so a queued message
+    quoting them is found and dropped if they ask to be forgotten (it never changes equality).
+    """
 
     text: str
+    by: Member | None = field(default=None, compare=False)
 
 
 # Line breaks and other control characters: what a member typed can't start a line of its own.
@@ -131,6 +136,19 @@ def _block_plain(block: Block) -> str:
     return "\n".join(f"• {paragraph_plain(item)}" for item in block.items)
 
 
+def members_named(msg: Message) -> frozenset[Member]:
+    """Every member the message mentions or quotes (their own typed words)."""
+    named: set[Member] = set()
+    for block in msg.blocks:
+        for para in (block,) if isinstance(block, Paragraph) else block.items:
+            for part in para.parts:
+                if isinstance(part, Mention):
+                    named.add(part.member)
+                elif isinstance(part, UserText) and part.by is not None:
+                    named.add(part.by)
+    return frozenset(named)
+
+
 # --- JSON codec: messages wait in the outbox as plain JSON -----------------------------------
 
 
@@ -150,8 +168,8 @@ def _inline_to_json(part: Inline) -> Any:
     match part:
         case str():
             return part
-        case UserText(text):
-            return {"user_text": text}
+        case UserText(text, by):
+            return {"user_text": text, "by": member_to_json(by)} if by else {"user_text": text}
         case Strong(text):
             return {"strong": text}
         case Mention(member):
@@ -162,7 +180,8 @@ def _inline_from_json(data: Any) -> Inline:
     if isinstance(data, str):
         return data
     if "user_text" in data:
-        return UserText(data["user_text"])
+        by = data.get("by")
+        return UserText(data["user_text"], member_from_json(by) if by else None)
     if "strong" in data:
         return Strong(data["strong"])
     return Mention(member_from_json(data["mention"]))

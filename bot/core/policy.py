@@ -17,3 +17,6 @@ class Policy:
     asks_per_channel: Rate = ASKS_PER_CHANNEL
     max_open_promises: int = MAX_OPEN_PROMISES
     exports: Rate = EXPORTS
+    # Sent and dead outbox messages keep their text this long, for operators; then only the
+    # key (for deduplication) and the delivery record remain.
+    outbox_retention: timedelta = timedelta(days=14)

@@ -115,6 +115,7 @@ class MeetingRepository(Protocol):
         met_at: datetime,
         context: str,
         follow_up_at: datetime | None,
+        quotes: Member | None = None,
     ) -> Meeting: ...
     def list(self, owner: Member) -> Sequence[Meeting]:
         """Newest first."""
@@ -385,6 +386,21 @@ class OutboxMessage:
     not_before: datetime
 
 
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A message waiting for a member, as their export lists it: what and when, no text."""
+
+    kind: str  # dm or group
+    about: str  # reminder, digest, follow up, intro…
+    due_at: datetime
+
+
+def queued_about(key: str) -> str:
+    """What a queued message is, read from its idempotency key's prefix ("reminder:12:…")."""
+    prefix = key.partition(":")[0].partition(">")[0]
+    return {"cmd": "message", "fanout": "introduction"}.get(prefix, prefix.replace("_", " "))
+
+
 class Outbox(Protocol):
     def add(self, effect: Effect, *, key: str, now: datetime, not_before: datetime) -> bool:
         """Queue an effect once per idempotency key; False when the key was already queued."""
@@ -392,6 +408,15 @@ class Outbox(Protocol):
 
     def add_many(self, messages: Sequence[OutboxMessage], *, now: datetime) -> int:
         """Queue several in one statement (the ticker's batches); how many keys were new."""
+        ...
+
+    def purge_settled(self, *, before: datetime, limit: int) -> int:
+        """Drop the payloads of up to `limit` sent or dead messages settled before `before`,
+        oldest first; the rows, their keys (deduplication) and delivery records stay."""
+        ...
+
+    def queued_for(self, member: Member, *, limit: int) -> Sequence[QueuedMessage]:
+        """Messages still waiting to reach `member` (their DMs and groups), soonest first."""
         ...
 
     def take_undelivered(self, member: Member) -> int:
@@ -438,7 +463,9 @@ class UnitOfWork(Protocol):
     outbox: Outbox
 
     def erase_member(self, member: Member) -> None:
-        """Delete the member's own records and unlink them from other members' contacts."""
+        """Delete the member's own records and every queued or kept message about them; other
+        members' records keep no trace of them (contacts unlinked and renamed, contexts that
+        quoted them rewritten). Blocks others placed on them stay: those protect the others."""
         ...
 
     def erase_workspace(self, workspace: Workspace) -> None: ...

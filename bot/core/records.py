@@ -46,6 +46,11 @@ class Contact:
         return Member(self.owner.platform, self.owner.workspace_id, self.member_user_id)
 
 
+# What other members' records say instead, once a member is forgotten.
+FORMER_MEMBER = "a former member"
+FORMER_INTRODUCER = "introduced by a former member"
+
+
 @dataclass(frozen=True)
 class Meeting:
     id: int
@@ -54,6 +59,15 @@ class Meeting:
     met_at: datetime
     context: str
     follow_up_at: datetime | None  # when to nudge; None once nudged, dismissed or followed up
+    # The member whose words the bot copied into `context` (an introducer's reason): erasing
+    # them rewrites the context, and messages quoting it name them (UserText.by).
+    quoted_user_id: str | None = None
+
+    @property
+    def quotes(self) -> Member | None:
+        if self.quoted_user_id is None:
+            return None
+        return Member(self.owner.platform, self.owner.workspace_id, self.quoted_user_id)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ def make_engine(url: str) -> Engine:
         try:
             cursor.execute("PRAGMA foreign_keys=ON")  # off by default: ON DELETE CASCADE needs it
             cursor.execute("PRAGMA busy_timeout=5000")  # wait for a writer instead of failing
+            # Erased rows are overwritten with zeros, not left readable in free pages.
+            cursor.execute("PRAGMA secure_delete=ON")
             if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
         finally:

@@ -132,12 +132,23 @@ class MeetingRow(OwnedRow):
     __table_args__ = _table_args(
         _owner_index("meetings", "contact_id"),
         _due_index("meetings", "follow_up_at", text("follow_up_at IS NOT NULL")),
+        # erase_member finds the contexts that quote the erased member.
+        Index(
+            "ix_meetings_quoted",
+            "platform",
+            "workspace_id",
+            "quoted_user_id",
+            sqlite_where=text("quoted_user_id IS NOT NULL"),
+            postgresql_where=text("quoted_user_id IS NOT NULL"),
+        ),
     )
 
     contact_id: Mapped[int] = _contact_fk()
     met_at: Mapped[datetime] = mapped_column(UTCDateTime)
     context: Mapped[str] = mapped_column(Text)
     follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whose words the bot copied into `context` (an introducer's reason), if anyone's.
+    quoted_user_id: Mapped[str | None] = mapped_column(ID)
 
 
 class NoteRow(OwnedRow):
@@ -239,6 +250,13 @@ class OutboxRow(Base):
         # Per-recipient ordering (an earlier pending row holds later ones back), a member's
         # undelivered notices, and the erasures' deletes by workspace and recipient.
         Index("ix_outbox_recipient", "platform", "workspace_id", "recipient", "status", "id"),
+        # The retention purge walks only the settled rows that still hold a payload.
+        Index(
+            "ix_outbox_retained",
+            "settled_at",
+            sqlite_where=text("payload IS NOT NULL"),
+            postgresql_where=text("payload IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -247,7 +265,8 @@ class OutboxRow(Base):
     workspace_id: Mapped[str] = mapped_column(ID)
     kind: Mapped[str] = mapped_column(SHORT)
     recipient: Mapped[str] = mapped_column(String)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # NULL once purged (sent or dead, after the retention period; an export once delivered).
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -258,6 +277,23 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A DM that failed for good, not yet told to its recipient in a command reply.
     notice_pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the row became sent or dead: the retention period counts from here.
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMemberRow(Base):
+    """A member an outbox row reaches, mentions or quotes, recorded as it is queued, so that
+    erasing the member finds every message about them, pending or kept."""
+
+    __tablename__ = "outbox_members"
+    __table_args__ = (Index("ix_outbox_members_member", "platform", "workspace_id", "user_id"),)
+
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(SHORT, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
 
 
 class UsageMarkRow(OwnedRow):

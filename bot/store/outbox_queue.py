@@ -14,13 +14,14 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     update,
 )
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.core.effects import Effect, effect_from_json
+from bot.core.effects import DirectMessage, Effect, effect_from_json
 from bot.core.ports import OutboxEntry, OutboxItem
 from bot.store.models import OutboxRow
 from bot.store.repositories import SqlOutbox
@@ -45,7 +46,9 @@ class SqlOutboxQueue:
         while True:
             with self._sessions.begin() as session:
                 rows = session.execute(self._claim, values).all()
-                items = [self._item(session, row, claimed_until=claimed_until) for row in rows]
+                items = [
+                    self._item(session, row, claimed_until=claimed_until, now=now) for row in rows
+                ]
             readable = [item for item in items if item is not None]
             if readable or len(readable) == len(items):
                 # RETURNING comes in no particular order.
@@ -53,7 +56,9 @@ class SqlOutboxQueue:
             # Only unreadable rows, now dead-lettered: the messages behind them may go.
 
     @staticmethod
-    def _item(session: Session, row: Row[Any], *, claimed_until: datetime) -> OutboxItem | None:
+    def _item(
+        session: Session, row: Row[Any], *, claimed_until: datetime, now: datetime
+    ) -> OutboxItem | None:
         try:
             effect = effect_from_json(row.payload)
         except (KeyError, TypeError, ValueError) as error:
@@ -64,6 +69,7 @@ class SqlOutboxQueue:
                 .values(
                     status="dead",
                     claimed_until=None,
+                    settled_at=now,
                     last_error=f"unreadable: {type(error).__name__}: {error}"[:_ERROR_LIMIT],
                 )
                 .execution_options(synchronize_session=False)
@@ -79,7 +85,15 @@ class SqlOutboxQueue:
         )
 
     def mark_sent(self, item: OutboxItem, *, now: datetime) -> bool:
-        return self._settle(item, status="sent", sent_at=now, claimed_until=None, last_error=None)
+        return self._settle(
+            item,
+            status="sent",
+            sent_at=now,
+            settled_at=now,
+            claimed_until=None,
+            last_error=None,
+            **_purged_at_once(item.effect),
+        )
 
     def retry_at(self, item: OutboxItem, *, at: datetime, error: str | None, failed: bool) -> bool:
         values: dict[str, object] = {"next_attempt_at": at, "claimed_until": None}
@@ -97,11 +111,14 @@ class SqlOutboxQueue:
             claimed_until=None,
             last_error=error[:_ERROR_LIMIT],
             notice_pending_since=now if notify else None,
+            settled_at=now,
+            **_purged_at_once(item.effect),
         )
 
     def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
         with self._sessions.begin() as session:
-            if not self._settle_in(session, item, status="sent", sent_at=now, claimed_until=None):
+            sent = {"status": "sent", "sent_at": now, "settled_at": now, "claimed_until": None}
+            if not self._settle_in(session, item, **sent):
                 return False
             outbox = SqlOutbox(session)
             for key, effect in effects.items():
@@ -161,6 +178,14 @@ class SqlOutboxQueue:
             .execution_options(synchronize_session=False)
         ).first()
         return settled is not None
+
+
+def _purged_at_once(effect: Effect) -> dict[str, object]:
+    """An attachment (an export: everything held about a member) is not kept once settled:
+    the member can ask again, and nobody else ever needs it."""
+    if isinstance(effect, DirectMessage) and effect.message.attachment is not None:
+        return {"payload": null()}
+    return {}
 
 
 def _claim_statement() -> Update:

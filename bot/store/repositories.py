@@ -14,13 +14,23 @@ from sqlalchemy import (
     delete,
     func,
     literal_column,
+    null,
+    or_,
     select,
     update,
 )
+from sqlalchemy import insert as insert_into
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.core.effects import ChannelPost, DirectMessage, Effect, GroupIntro, effect_to_json
+from bot.core.effects import (
+    ChannelPost,
+    DirectMessage,
+    Effect,
+    GroupIntro,
+    effect_members,
+    effect_to_json,
+)
 from bot.core.effects import effect_workspace as workspace_of
 from bot.core.identity import Channel, Member, Platform, Workspace
 from bot.core.ports import (
@@ -30,6 +40,8 @@ from bot.core.ports import (
     DuePromise,
     OutboxMessage,
     PromiseTally,
+    QueuedMessage,
+    queued_about,
 )
 from bot.core.records import (
     Cadence,
@@ -50,6 +62,7 @@ from bot.store.models import (
     LedgerEntryRow,
     MeetingRow,
     NoteRow,
+    OutboxMemberRow,
     OutboxRow,
     OwnedRow,
     ProfileRow,
@@ -330,6 +343,7 @@ class SqlMeetingRepository(SqlRepository):
         met_at: datetime,
         context: str,
         follow_up_at: datetime | None,
+        quotes: Member | None = None,
     ) -> Meeting:
         row = MeetingRow(
             platform=owner.platform.value,
@@ -339,6 +353,7 @@ class SqlMeetingRepository(SqlRepository):
             met_at=met_at,
             context=context,
             follow_up_at=follow_up_at,
+            quoted_user_id=quotes.user_id if quotes else None,
         )
         return _meeting(self._insert(row))
 
@@ -763,13 +778,76 @@ class SqlOutbox:
         # ON CONFLICT DO NOTHING: a duplicate key is skipped without aborting the transaction,
         # and RETURNING tells which happened (psycopg's rowcount is -1 here).
         # One cached statement, executed for many rows ("insertmanyvalues" batches them).
-        inserted = self._session.scalars(
-            insert(OutboxRow.__table__)
+        table = OutboxRow.__table__
+        inserted = self._session.execute(
+            insert(table)
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(OutboxRow.__table__.c.id),
+            .returning(table.c.id, table.c.idempotency_key),
             [_outbox_values(m, now=now) for m in messages],
         ).all()
+        # Who each new row is about, in the same transaction: what erasure looks up.
+        effects = {m.key: m.effect for m in reversed(messages)}  # the first of a repeated key
+        members = [
+            {
+                "outbox_id": row_id,
+                "platform": member.platform.value,
+                "workspace_id": member.workspace_id,
+                "user_id": member.user_id,
+            }
+            for row_id, key in inserted
+            for member in effect_members(effects[key])
+        ]
+        if members:
+            self._session.execute(insert_into(OutboxMemberRow), members)
         return len(inserted)
+
+    def purge_settled(self, *, before: datetime, limit: int) -> int:
+        purgeable = (
+            select(OutboxRow.id)
+            .where(OutboxRow.payload.is_not(None), OutboxRow.settled_at < before)
+            .order_by(OutboxRow.settled_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        purged = self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(purgeable))
+            .values(payload=null())
+            .returning(OutboxRow.id, OutboxRow.kind)
+            .execution_options(synchronize_session=False)
+        ).all()
+        # Without its text, a row is about its recipient only: a DM's is in `recipient`, a
+        # post's is a channel. A group's members stay listed, for erasure to find.
+        unlisted = [row_id for row_id, kind in purged if kind != "group"]
+        if unlisted:
+            self._session.execute(
+                delete(OutboxMemberRow).where(OutboxMemberRow.outbox_id.in_(unlisted))
+            )
+        return len(purged)
+
+    def queued_for(self, member: Member, *, limit: int) -> Sequence[QueuedMessage]:
+        about = select(OutboxMemberRow.outbox_id).where(
+            OutboxMemberRow.platform == member.platform.value,
+            OutboxMemberRow.workspace_id == member.workspace_id,
+            OutboxMemberRow.user_id == member.user_id,
+        )
+        statement = (
+            select(OutboxRow.kind, OutboxRow.idempotency_key, OutboxRow.next_attempt_at)
+            .where(
+                in_workspace(OutboxRow, member.workspace),
+                OutboxRow.status == "pending",
+                or_(
+                    and_(OutboxRow.kind == "dm", OutboxRow.recipient == member.user_id),
+                    and_(OutboxRow.kind == "group", OutboxRow.id.in_(about)),
+                ),
+            )
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        return [
+            QueuedMessage(kind=kind, about=queued_about(key), due_at=due)
+            for kind, key, due in self._session.execute(statement)
+        ]
 
     def take_undelivered(self, member: Member) -> int:
         untold = and_(
@@ -876,6 +954,7 @@ def _meeting(row: MeetingRow) -> Meeting:
         met_at=row.met_at,
         context=row.context,
         follow_up_at=row.follow_up_at,
+        quoted_user_id=row.quoted_user_id,
     )
 
 

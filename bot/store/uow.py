@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import delete, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.identity import Member, Workspace
@@ -23,6 +23,7 @@ from bot.core.ports import (
     PromiseRepository,
     UsageRepository,
 )
+from bot.core.records import FORMER_INTRODUCER, FORMER_MEMBER
 from bot.store.intro_repositories import (
     SqlBlockRepository,
     SqlIntroRepository,
@@ -35,6 +36,8 @@ from bot.store.models import (
     Base,
     ChannelPromptRow,
     ContactRow,
+    MeetingRow,
+    OutboxMemberRow,
     OutboxRow,
     WorkspaceRow,
 )
@@ -50,6 +53,7 @@ from bot.store.repositories import (
     SqlPromiseRepository,
     SqlUsageRepository,
     in_workspace,
+    name_key,
     owned_by,
 )
 
@@ -73,12 +77,16 @@ class SqlUnitOfWork:
         self.pairing: PairingRepository = SqlPairingRepository(session)
         self.usage: UsageRepository = SqlUsageRepository(session)
         self.outbox: Outbox = SqlOutbox(session)
+        self._erased = False
 
     def erase_member(self, member: Member) -> None:
-        """Delete the member's own rows, and unlink them from other members' contacts.
+        """Delete the member's own rows and every outbox row about them; leave no trace of
+        them in other members' rows (see UnitOfWork.erase_member).
 
-        Direct messages queued for (or already sent to) the member go too: they carry the
-        member's own promises and notes, and nothing should reach someone who asked to be forgotten.
+        Outbox rows go whatever their status: a pending one must never be delivered, and a
+        sent one still holds their id, name or words. Their keys go too, which is safe: every
+        key is derived from a row this erasure deletes or that has moved on (a digest's due
+        time, a round's number), so nothing will queue the same key again.
         """
         for model in PRIVATE_TABLES:
             self.session.execute(delete(model).where(owned_by(model, member)))
@@ -89,15 +97,34 @@ class SqlUnitOfWork:
                 in_workspace(ContactRow, member.workspace),
                 ContactRow.member_user_id == member.user_id,
             )
-            .values(member_user_id=None)
+            # The name came from the platform (their display name), not from the contact's owner.
+            .values(member_user_id=None, name=FORMER_MEMBER, name_key=name_key(FORMER_MEMBER))
+        )
+        self.session.execute(
+            update(MeetingRow)
+            .where(
+                in_workspace(MeetingRow, member.workspace),
+                MeetingRow.quoted_user_id == member.user_id,
+            )
+            .values(context=FORMER_INTRODUCER, quoted_user_id=None)
+        )
+        about = select(OutboxMemberRow.outbox_id).where(
+            OutboxMemberRow.platform == member.platform.value,
+            OutboxMemberRow.workspace_id == member.workspace_id,
+            OutboxMemberRow.user_id == member.user_id,
         )
         self.session.execute(
             delete(OutboxRow).where(
                 in_workspace(OutboxRow, member.workspace),
-                OutboxRow.kind == "dm",
-                OutboxRow.recipient == member.user_id,
+                or_(
+                    OutboxRow.id.in_(about),
+                    # Rows queued before outbox_members existed name their DM recipient.
+                    and_(OutboxRow.kind == "dm", OutboxRow.recipient == member.user_id),
+                ),
             )
         )
+        self.session.execute(delete(OutboxMemberRow).where(OutboxMemberRow.outbox_id.in_(about)))
+        self._erased = True
 
     def erase_workspace(self, workspace: Workspace) -> None:
         """Delete every row of the workspace (an uninstall or a guild removal)."""
@@ -105,6 +132,7 @@ class SqlUnitOfWork:
         models: tuple[type[Base], ...] = (
             *PRIVATE_TABLES,
             ChannelPromptRow,
+            OutboxMemberRow,
             OutboxRow,
             WorkspaceRow,
         )
@@ -112,6 +140,18 @@ class SqlUnitOfWork:
             self.session.execute(delete(model).where(in_workspace(model, workspace)))
 
     def commit(self) -> None:
+        self.session.commit()
+        if self._erased:
+            self._erased = False
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """SQLite in WAL mode: copy the erasure into the database file and empty the log, so
+        earlier versions of the erased pages do not linger there (best effort: a checkpoint
+        waits for no reader)."""
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         self.session.commit()
 
     def __enter__(self) -> SqlUnitOfWork:

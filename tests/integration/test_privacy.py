@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.core.effects import ChannelPost, DirectMessage
 from bot.core.identity import Channel, Member
 from bot.core.message import Message, Paragraph
-from bot.core.records import LedgerKind, Profile
+from bot.core.records import FORMER_MEMBER, LedgerKind, Profile
 from bot.store.models import Base, OutboxRow
 from bot.store.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, CARA_ON_DISCORD, NOW
@@ -135,10 +135,10 @@ def test_erasing_a_member_removes_only_their_rows_and_unlinks_them_from_others(
         assert _holdings(uow, ANN) == NOTHING
         assert _holdings(uow, BOB) == EVERYTHING
         assert _holdings(uow, ANN_ELSEWHERE) == EVERYTHING
-        # Bob keeps his contact and notes, but it no longer points at Ann's account.
+        # Bob keeps his contact and notes, but neither Ann's account nor her platform name.
         unlinked = uow.contacts.get(BOB, bobs["contact"])
         assert unlinked is not None and unlinked.member_user_id is None
-        assert unlinked.name == "Pal" and len(uow.notes.list(BOB)) == 1
+        assert unlinked.name == FORMER_MEMBER and len(uow.notes.list(BOB)) == 1
         # The same user id in another workspace is someone else.
         kept = uow.contacts.get(elsewhere_pal.owner, elsewhere_pal.id)
         assert kept is not None and kept.member_user_id == ANN.user_id

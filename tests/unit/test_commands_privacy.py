@@ -11,6 +11,7 @@ import pytest
 from bot.commands.privacy import ACTION_FORGET
 from bot.core.effects import DirectMessage
 from bot.core.message import ChoiceStyle
+from bot.core.records import FORMER_MEMBER
 from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, CAROL, GENERAL, NOW, Buddy
 
 
@@ -159,11 +160,11 @@ def test_forget_me_leaves_other_members_data_and_only_unlinks_them(buddy: Buddy)
     buddy.say("forget-me confirm")
     after_bob = list(buddy.store.records_of(BOB))
     assert len(after_bob) == len(before_bob)
-    # Bob still remembers meeting someone called Alice, but no longer as a member link.
-    [alice_for_bob] = [c for c in buddy.store.rows("contacts", BOB) if c.name == "Alice"]
+    # Bob keeps his own words about a contact, but no longer Alice's id or platform name.
+    [alice_for_bob] = [c for c in buddy.store.rows("contacts", BOB) if c.name == FORMER_MEMBER]
     assert alice_for_bob.member_user_id is None
     assert "BOB-CONTEXT" in buddy.say("people", by=BOB)
-    assert "Alice" in buddy.say("people", by=BOB)
+    assert "Alice" not in buddy.say("people", by=BOB)
 
 
 def test_forget_me_in_one_workspace_leaves_the_same_user_in_another(buddy: Buddy) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.effects import DirectMessage
 from bot.core.message import text_message
-from bot.core.records import LedgerKind
+from bot.core.records import FORMER_MEMBER, LedgerKind
 from tests.fakes import InMemoryStore, ManualClock
 from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, NOW
 
@@ -127,7 +127,7 @@ def test_erasing_a_member_keeps_others_and_unlinks_them_from_others_contacts() -
         uow.erase_member(ALICE)
         uow.commit()
     assert store.rows("contacts") == [
-        replace(theirs, member_user_id=None),
+        replace(theirs, member_user_id=None, name=FORMER_MEMBER),
         elsewhere,
     ]
     assert store.rows("notes") == []

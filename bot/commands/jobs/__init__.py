@@ -9,6 +9,7 @@ from bot.commands.jobs.keep_in_touch import KeepInTouch
 from bot.commands.jobs.pairing import PairingCheckIns, PairingHeadsUps, PairingRounds
 from bot.commands.jobs.prompts import ChannelPrompts
 from bot.commands.jobs.reminders import HeadsUps, PromiseReminders
+from bot.commands.jobs.retention import OutboxRetention
 from bot.core.policy import Policy
 from bot.core.ports import DueJob
 
@@ -26,6 +27,7 @@ def default_jobs(policy: Policy) -> list[DueJob]:
         PairingHeadsUps(),
         PairingRounds(),
         PairingCheckIns(),
+        OutboxRetention(policy),
     ]
 
 
@@ -35,6 +37,7 @@ __all__ = [
     "HeadsUps",
     "IntroNotices",
     "KeepInTouch",
+    "OutboxRetention",
     "PairingCheckIns",
     "PairingHeadsUps",
     "PairingRounds",

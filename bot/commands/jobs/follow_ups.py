@@ -53,7 +53,7 @@ def follow_up_message(
     text = meeting.context.strip()
     if text:
         joiner = " " if text.lower().startswith(_PLACE_WORDS) else " — "
-        context = (joiner, UserText(text.rstrip(".")))
+        context = (joiner, UserText(text.rstrip("."), by=meeting.quotes))
     when = met_when(meeting.met_at, timezone=profile.timezone, now=now)
     payload = str(contact.id)
     return message(
