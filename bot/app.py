@@ -264,6 +264,7 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
     """The storage the Discord adapter needs, as plain callables over this bot's unit of work."""
     from bot.adapters.discord_bot import DiscordPorts
     from bot.core.identity import Member, Workspace
+    from bot.store.workspaces import stored_workspace_ids
 
     def erase_workspace(workspace: Workspace) -> None:
         with buddy.uow_factory() as uow:
@@ -279,12 +280,17 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
             profile = uow.profiles.get(member)
             return profile is not None and profile.timezone_chosen
 
+    def stored_guilds() -> set[str]:
+        with buddy.uow_factory() as uow:
+            return stored_workspace_ids(uow.session, Platform.DISCORD)
+
     return DiscordPorts(
         service=buddy.service,
         erase_workspace=erase_workspace,
         open_promises=open_promises,
         timezone_chosen=timezone_chosen,
         after_each=after_each,
+        stored_guilds=stored_guilds,
     )
 
 

@@ -302,7 +302,10 @@ async def running_slack(
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         http = await stack.enter_async_context(aiohttp.ClientSession())
-        fake.calls.clear()  # the start's own (auth.test for each token): tests count from here
+        # Tests count from here: not the start's calls (auth.test for each token), nor the
+        # replies to an earlier bot on the same fake (its response_url keys start over).
+        fake.calls.clear()
+        fake.responses.clear()
         yield SlackHarness(
             fake=fake,
             buddy=buddy,

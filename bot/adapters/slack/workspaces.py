@@ -132,7 +132,7 @@ class WorkspaceGuard:
         """Whether a (verified) request comes from a workspace this bot serves."""
         if body.get("type") == "url_verification":  # Slack checking the URL: no workspace
             return True
-        team, enterprise = context.team_id, context.enterprise_id
+        team, enterprise = _team(body, context), context.enterprise_id
         if not team:
             erasing = (body.get("event") or {}).get("type") in ERASING_EVENTS
             if not (erasing and enterprise and context.is_enterprise_install):
@@ -260,3 +260,9 @@ class WorkspaceGuard:
         for workspace_id in workspace_ids:
             await self._erase(Workspace(Platform.SLACK, workspace_id))
             self._noted = {noted for noted in self._noted if noted[0] != workspace_id}
+
+
+def _team(body: dict[str, Any], context: AsyncBoltContext) -> str | None:
+    """The request's team; an org-wide installation's events name it only in the envelope."""
+    envelope_team = body.get("team_id") if body.get("type") == "event_callback" else None
+    return context.team_id or (envelope_team if isinstance(envelope_team, str) else None)
