@@ -20,7 +20,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.core.identity import Platform
 from bot.observability import configure_logging
 from bot.store.database import upgrade_to_head
-from bot.store.secrets import MAKE_A_KEY, SecretKeyError
+from bot.store.secrets import MAKE_A_KEY, SecretKeyError, parse_keys
 
 SLACK_HELP = "Create a Slack app (README, “Create the Slack app”) and copy it from its settings."
 DISCORD_HELP = "Create a Discord application (README, “Create the Discord bot”): Bot → Token."
@@ -90,7 +90,7 @@ def _multi_workspace(settings: Settings) -> bool:
 
 
 def _check_secret_key(settings: Settings) -> None:
-    if _multi_workspace(settings) and not settings.buddy_secret_key.strip(","):
+    if _multi_workspace(settings) and not parse_keys(settings.buddy_secret_key):
         raise MissingSetting(SECRET_KEY_HELP)
 
 
@@ -129,7 +129,7 @@ def _slack_refusals() -> Iterator[None]:
 def cmd_rotate_secrets(settings: Settings, args: argparse.Namespace) -> None:
     from bot.app import rotate_secrets
 
-    if not settings.buddy_secret_key.strip(","):
+    if not parse_keys(settings.buddy_secret_key):
         raise MissingSetting(SECRET_KEY_HELP)
     changed = asyncio.run(rotate_secrets(build(settings)))
     print(

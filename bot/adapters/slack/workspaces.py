@@ -257,7 +257,7 @@ class WorkspaceGuard:
         return [team for team in teams if team not in own] + [enterprise_id]
 
     async def _erase_all(self, workspace_ids: Sequence[str]) -> None:
-        for workspace_id in workspace_ids:
+        for workspace_id in filter(None, workspace_ids):
             await self._erase(Workspace(Platform.SLACK, workspace_id))
             self._noted = {noted for noted in self._noted if noted[0] != workspace_id}
 
