@@ -466,9 +466,8 @@ class SlackBot:
     async def _note_team(
         self, context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]
     ) -> None:
-        if self.guard.noteworthy(
-            context
-        ):  # in the background: a slow database never delays the ack
+        # In the background: a slow database never delays the ack.
+        if self.guard.noteworthy(context):
             self._in_background(self.guard.note(context))
         await next_()
 
