@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported where used, so `buddy console` never loads slack-b
 
     from bot.adapters.discord_bot import DiscordPorts
     from bot.adapters.slack import SlackBot
+    from bot.store.secrets import SecretBox
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,31 @@ async def deliver_and_tick(
 # --- Slack ------------------------------------------------------------------------------------
 
 
+def secret_box(settings: Settings) -> SecretBox:
+    """BUDDY_SECRET_KEY, which encrypts the stored Slack tokens (ValueError when unset)."""
+    from bot.store.secrets import SecretBox, parse_keys
+
+    return SecretBox(parse_keys(settings.buddy_secret_key))
+
+
+async def rotate_secrets(buddy: Buddy) -> int:
+    """`buddy rotate-secrets`: every stored Slack token encrypted under the first key of
+    BUDDY_SECRET_KEY (plaintext from before encryption too); how many rows changed."""
+    from bot.store.slack import async_engine_for
+    from bot.store.slack_installations import EncryptedInstallationStore
+
+    secrets = secret_box(buddy.settings)
+    engine = async_engine_for(buddy.settings.database_url)
+    try:
+        store = EncryptedInstallationStore(
+            client_id=buddy.settings.slack_client_id, engine=engine, secrets=secrets
+        )
+        await store.create_tables()  # type: ignore[no-untyped-call]
+        return await store.async_reseal()
+    finally:
+        await engine.dispose()
+
+
 async def build_slack(
     buddy: Buddy,
     *,
@@ -185,18 +211,26 @@ async def build_slack(
     if config.multi_workspace:
         if oauth_engine is None:
             raise ValueError("a multi-workspace Slack app needs the OAuth stores' engine")
-        installations, states = await slack_oauth_stores(oauth_engine, client_id=config.client_id)
+        installations, states = await slack_oauth_stores(
+            oauth_engine, client_id=config.client_id, secrets=secret_box(s)
+        )
     ports = SlackPorts(
         service=buddy.service,
         events=SqlSlackEvents(make_session_factory(buddy.engine), clock=buddy.clock),
-        workspaces=SqlSlackWorkspaces(buddy.uow_factory),
+        workspaces=SqlSlackWorkspaces(buddy.uow_factory, clock=buddy.clock),
         installations=installations,
         oauth_states=states,
         after_change=after_change,
         metrics_page=buddy.metrics.exposition,
         requests=SqlSlackRequests(make_session_factory(buddy.engine)),
     )
-    return SlackBot(config, ports)
+    bot = SlackBot(config, ports)
+    try:
+        await bot.check_workspaces(starting=True)  # an uninstall missed while down is honoured
+    except BaseException:
+        await bot.close()
+        raise
+    return bot
 
 
 async def serve_slack(buddy: Buddy, *, tick: bool | None = None) -> None:
@@ -244,6 +278,7 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
     """The storage the Discord adapter needs, as plain callables over this bot's unit of work."""
     from bot.adapters.discord_bot import DiscordPorts
     from bot.core.identity import Member, Workspace
+    from bot.store.workspaces import stored_workspace_ids
 
     def erase_workspace(workspace: Workspace) -> None:
         with buddy.uow_factory() as uow:
@@ -261,12 +296,17 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
             profile = uow.profiles.get(member)
             return profile is not None and profile.timezone_chosen
 
+    def stored_guilds() -> set[str]:
+        with buddy.uow_factory() as uow:
+            return stored_workspace_ids(uow.session, Platform.DISCORD)
+
     return DiscordPorts(
         service=buddy.service,
         erase_workspace=erase_workspace,
         open_promises=open_promises,
         timezone_chosen=timezone_chosen,
         after_each=after_each,
+        stored_guilds=stored_guilds,
     )
 
 
@@ -339,7 +379,9 @@ async def worker_messengers(
         if multi_workspace:
             oauth_engine = async_engine_for(s.database_url)
             stack.push_async_callback(oauth_engine.dispose)
-            installations, _ = await slack_oauth_stores(oauth_engine, client_id=s.slack_client_id)
+            installations, _ = await slack_oauth_stores(
+                oauth_engine, client_id=s.slack_client_id, secrets=secret_box(s)
+            )
         session = await stack.enter_async_context(ClientSession())
         clients = SlackClients(
             api_url=s.slack_api_url,

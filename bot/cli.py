@@ -1,4 +1,4 @@
-"""The `buddy` command: console, slack, discord, run, worker, migrate, outbox."""
+"""The `buddy` command: console, slack, discord, run, worker, migrate, outbox, rotate-secrets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from bot.adapters.console import (
     ConsoleMessenger,
@@ -20,9 +20,17 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.core.identity import Platform
 from bot.observability import configure_logging
 from bot.store.database import upgrade_to_head
+from bot.store.secrets import MAKE_A_KEY, SecretKeyError, parse_keys
 
 SLACK_HELP = "Create a Slack app (README, “Create the Slack app”) and copy it from its settings."
 DISCORD_HELP = "Create a Discord application (README, “Create the Discord bot”): Bot → Token."
+SECRET_KEY_HELP = (
+    "BUDDY_SECRET_KEY not set: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (many workspaces) "
+    "each workspace's bot token is stored encrypted with it. Make one with\n"
+    f"  {MAKE_A_KEY}\n"
+    "and set BUDDY_SECRET_KEY to it in every process (keep it safe: the stored tokens "
+    "cannot be read without it)."
+)
 
 
 class MissingSetting(Exception):
@@ -77,9 +85,19 @@ def cmd_outbox(settings: Settings, args: argparse.Namespace) -> None:
         )
 
 
+def _multi_workspace(settings: Settings) -> bool:
+    return bool(settings.slack_client_id and settings.slack_client_secret)
+
+
+def _check_secret_key(settings: Settings) -> None:
+    if _multi_workspace(settings) and not parse_keys(settings.buddy_secret_key):
+        raise MissingSetting(SECRET_KEY_HELP)
+
+
 def _check_slack(settings: Settings) -> None:
-    if not (settings.slack_client_id and settings.slack_client_secret):
+    if not _multi_workspace(settings):
         _require(settings, "slack_bot_token", where=SLACK_HELP)
+    _check_secret_key(settings)
     if not settings.slack_app_token:  # HTTP mode: Slack's requests must be verified
         _require(settings, "slack_signing_secret", where=SLACK_HELP)
 
@@ -88,7 +106,36 @@ def cmd_slack(settings: Settings, args: argparse.Namespace) -> None:
     from bot.app import serve_slack
 
     _check_slack(settings)
-    asyncio.run(serve_slack(build(settings)))
+    with _slack_refusals():
+        asyncio.run(serve_slack(build(settings)))
+
+
+@contextlib.contextmanager
+def _slack_refusals() -> Iterator[None]:
+    """Slack refusing the bot's token at start, as a clear message (also from a task group)."""
+    from bot.adapters.slack.workspaces import SlackTokenGone
+
+    try:
+        yield
+    except* SlackTokenGone as refused:
+        first = refused.exceptions[0]
+        code = first.code if isinstance(first, SlackTokenGone) else "refused"
+        raise MissingSetting(
+            f"Slack refused SLACK_BOT_TOKEN ({code}): the app was uninstalled or its token "
+            f"revoked, so the data of its workspace has been erased. {SLACK_HELP}"
+        ) from None
+
+
+def cmd_rotate_secrets(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.app import rotate_secrets
+
+    if not parse_keys(settings.buddy_secret_key):
+        raise MissingSetting(SECRET_KEY_HELP)
+    changed = asyncio.run(rotate_secrets(build(settings)))
+    print(
+        f"{changed} stored Slack installation rows re-encrypted with the first key of "
+        "BUDDY_SECRET_KEY; every token now opens with that key alone."
+    )
 
 
 def cmd_discord(settings: Settings, args: argparse.Namespace) -> None:
@@ -123,7 +170,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     elif not slack:
         cmd_discord(settings, args)
     else:
-        asyncio.run(run_both(build(settings)))
+        with _slack_refusals():
+            asyncio.run(run_both(build(settings)))
 
 
 async def run_both(buddy: Buddy) -> None:
@@ -143,6 +191,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
         )
     if settings.slack_client_id and not settings.slack_client_secret:
         _require(settings, "slack_client_secret", where=SLACK_HELP)
+    _check_secret_key(settings)
     asyncio.run(run_worker(build(settings)))
 
 
@@ -194,6 +243,10 @@ def parser() -> argparse.ArgumentParser:
     )
     outbox.add_argument("--limit", type=int, default=50)
     outbox.set_defaults(run=cmd_outbox)
+    sub.add_parser(
+        "rotate-secrets",
+        help="re-encrypt stored Slack tokens with the first key of BUDDY_SECRET_KEY",
+    ).set_defaults(run=cmd_rotate_secrets)
     return top
 
 
@@ -203,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(log_format=settings.buddy_log_format, verbose=args.verbose)
         args.run(settings, args)
-    except (ConfigError, MissingSetting) as problem:
+    except (ConfigError, MissingSetting, SecretKeyError) as problem:
         print(f"buddy: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

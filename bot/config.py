@@ -8,6 +8,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.store.database import DEFAULT_SQLITE_URL, normalise_database_url
+from bot.store.secrets import check_keys
 
 
 class ConfigError(Exception):
@@ -34,6 +35,9 @@ class Settings(BaseSettings):
     # json: one object per line with the structured fields (and INFO lines: one per command
     # and per delivery); text: readable, warnings only unless `buddy -v`.
     buddy_log_format: Literal["text", "json"] = "text"
+    # Fernet keys, comma-separated: the first encrypts stored Slack tokens, every one decrypts
+    # (rotation). Required for multi-workspace Slack.
+    buddy_secret_key: str = ""
 
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
@@ -56,6 +60,11 @@ class Settings(BaseSettings):
     @classmethod
     def _known_database(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("buddy_secret_key")
+    @classmethod
+    def _fernet_keys(cls, value: str) -> str:
+        return check_keys(value)  # its message never repeats the key
 
 
 _EXPECTED = {

@@ -1,13 +1,12 @@
-"""The Slack adapter's tables and stores: seen event ids, and slack-sdk's OAuth stores."""
+"""The Slack adapter's tables and stores: seen event ids, known teams, slack-sdk's OAuth stores."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
 
-from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from sqlalchemy import BigInteger, Index, Integer, String, delete, make_url
+from sqlalchemy import BigInteger, Index, Integer, String, delete, make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -17,6 +16,8 @@ from bot.core.identity import Platform, Workspace
 from bot.store.database import normalise_database_url
 from bot.store.models import ID, Base
 from bot.store.repositories import dialect_insert
+from bot.store.secrets import SecretBox
+from bot.store.slack_installations import EncryptedInstallationStore
 from bot.store.types import UTCDateTime
 from bot.store.uow import SqlUnitOfWorkFactory
 
@@ -37,6 +38,25 @@ class SlackEventRow(Base):
     event_id: Mapped[str] = mapped_column(String(100), unique=True)
     workspace_id: Mapped[str] = mapped_column(ID)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SlackTeamRow(Base):
+    """A team the bot serves, with its Enterprise Grid organisation and, for the single
+    SLACK_BOT_TOKEN, a digest of the token that serves it: when Slack says that token or an
+    org-wide installation is gone, these say whose data to erase."""
+
+    __tablename__ = "slack_teams"
+    __table_args__ = (
+        Index("ix_slack_teams_enterprise_id", "enterprise_id"),
+        Index("ix_slack_teams_token_digest", "token_digest"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID, unique=True)
+    enterprise_id: Mapped[str | None] = mapped_column(ID)
+    token_digest: Mapped[str | None] = mapped_column(String(64))  # SHA-256, hex
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SqlSlackEvents:
@@ -104,10 +124,43 @@ class SqlSlackRequests:
 
 
 class SqlSlackWorkspaces:
-    """Erases a Slack workspace: every member's data, its queued messages and its event log."""
+    """Erases a Slack workspace (every member's data, its queued messages, its event log) and
+    knows which teams the bot serves under which organisation and token."""
 
-    def __init__(self, uow_factory: SqlUnitOfWorkFactory) -> None:
+    def __init__(self, uow_factory: SqlUnitOfWorkFactory, *, clock: Clock) -> None:
         self._uow_factory = uow_factory
+        self._clock = clock
+
+    def remember(
+        self, team_id: str, *, enterprise_id: str | None, token_digest: str | None = None
+    ) -> None:
+        with self._uow_factory() as uow:
+            table = SlackTeamRow.__table__
+            values = {
+                "enterprise_id": enterprise_id,
+                "token_digest": token_digest,
+                "seen_at": self._clock.now(),
+            }
+            uow.session.execute(
+                dialect_insert(uow.session)(table)
+                .values(team_id=team_id, **values)
+                .on_conflict_do_update(index_elements=["team_id"], set_=values)
+            )
+            uow.commit()
+
+    def teams(
+        self, *, enterprise_id: str | None = None, token_digest: str | None = None
+    ) -> list[str]:
+        """The teams known under an organisation, or served by a token (by its digest)."""
+        if enterprise_id is None and token_digest is None:
+            return []
+        query = select(SlackTeamRow.team_id).order_by(SlackTeamRow.team_id)
+        if enterprise_id is not None:
+            query = query.where(SlackTeamRow.enterprise_id == enterprise_id)
+        if token_digest is not None:
+            query = query.where(SlackTeamRow.token_digest == token_digest)
+        with self._uow_factory() as uow:
+            return list(uow.session.scalars(query))
 
     def erase(self, workspace: Workspace) -> None:
         with self._uow_factory() as uow:
@@ -117,6 +170,9 @@ class SqlSlackWorkspaces:
                     delete(SlackEventRow).where(
                         SlackEventRow.workspace_id == workspace.workspace_id
                     )
+                )
+                uow.session.execute(
+                    delete(SlackTeamRow).where(SlackTeamRow.team_id == workspace.workspace_id)
                 )
             uow.commit()
 
@@ -136,11 +192,17 @@ def async_engine_for(database_url: str) -> AsyncEngine:
 
 
 async def slack_oauth_stores(
-    engine: AsyncEngine, *, client_id: str
-) -> tuple[AsyncSQLAlchemyInstallationStore, AsyncSQLAlchemyOAuthStateStore]:
-    """slack-sdk's installation and OAuth state stores, their tables created if missing."""
-    installations = AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine)
+    engine: AsyncEngine, *, client_id: str, secrets: SecretBox
+) -> tuple[EncryptedInstallationStore, AsyncSQLAlchemyOAuthStateStore]:
+    """slack-sdk's installation store (tokens encrypted with `secrets`) and OAuth state store,
+    their tables created if missing.
+
+    Tokens stored in plain text before, or under an older key, are sealed under the first key
+    now; a token no key opens stops the start (`SecretKeyError`), changing nothing.
+    """
+    installations = EncryptedInstallationStore(client_id=client_id, engine=engine, secrets=secrets)
     states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
     await installations.create_tables()  # type: ignore[no-untyped-call]
     await states.create_tables()  # type: ignore[no-untyped-call]
+    await installations.async_reseal()
     return installations, states

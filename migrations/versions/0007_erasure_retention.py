@@ -1,7 +1,7 @@
 """Erasure and retention: who each outbox row is about, when it settled; quoted meeting contexts.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 
 `outbox_members` records every member a queued message reaches, mentions or quotes, so
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -724,6 +724,7 @@ class DiscordWorld:
     buddy: Buddy
     clock: ManualClock
     dm_interval: float = 0.0
+    client_options: dict[str, Any] = field(default_factory=dict)  # for make_client
     client: BuddyClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -732,7 +733,7 @@ class DiscordWorld:
     async def start_client(self) -> None:
         """A new client object, as after a restart: nothing carried over but the database."""
         ports = discord_ports(self.buddy, after_each=lambda: self._finished.put_nowait(None))
-        self.client = make_client(ports, dm_interval=self.dm_interval)
+        self.client = make_client(ports, dm_interval=self.dm_interval, **self.client_options)
         await self.client.login(TOKEN)  # REST only; runs setup_hook
         for guild in self.fake.guilds:
             self.client._connection.parsers["GUILD_CREATE"](guild.create_event())
@@ -791,7 +792,7 @@ def copy_database(template: Path, directory: Path) -> str:
 
 @contextlib.asynccontextmanager
 async def discord_world(
-    database_url: str, *, dm_interval: float = 0.0
+    database_url: str, *, dm_interval: float = 0.0, **client_options: Any
 ) -> AsyncIterator[DiscordWorld]:
     fake = FakeDiscord()
     await fake.start()
@@ -800,7 +801,7 @@ async def discord_world(
     clock = ManualClock(NOW)
     settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
     buddy = build(settings, clock=clock, migrate=False)
-    world = DiscordWorld(fake, buddy, clock, dm_interval=dm_interval)
+    world = DiscordWorld(fake, buddy, clock, dm_interval=dm_interval, client_options=client_options)
     try:
         await world.start_client()
         yield world

@@ -4,7 +4,8 @@ It speaks Slack's wire format: methods at `/api/<method>` taking form, JSON or q
 and a bearer token, answering `{"ok": ...}` JSON; it can be told to answer 429 with
 `Retry-After`, a 5xx, or a Slack error. Socket Mode too: `apps.connections.open` hands out a
 WebSocket on which the fake sends envelopes and records the app's acks. Bot tokens look like
-`xoxb-<team id>`, so the fake knows which workspace a call acts for.
+`xoxb-<team id>`, so the fake knows which workspace a call acts for (`xoxb-E…`: an org-wide
+installation of Enterprise Grid organisation `E…`); a token in `revoked` is refused.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class FakeSlack:
     responses: list[Response] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    revoked: set[str] = field(default_factory=set)  # tokens Slack answers `token_revoked`
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
@@ -197,6 +199,20 @@ class FakeSlack:
             case "auth.test":
                 if not call.token.startswith("xoxb-"):
                     return {"ok": False, "error": "invalid_auth"}
+                if call.token in self.revoked:
+                    return {"ok": False, "error": "token_revoked"}
+                if call.team.startswith("E"):
+                    return {
+                        "ok": True,
+                        "url": "https://example.enterprise.slack.com/",
+                        "team": None,
+                        "team_id": None,
+                        "enterprise_id": call.team,
+                        "user": "buddy",
+                        "user_id": BOT_USER,
+                        "bot_id": "BBUDDY",
+                        "is_enterprise_install": True,
+                    }
                 return {
                     "ok": True,
                     "url": "https://example.slack.com/",

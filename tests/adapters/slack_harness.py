@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
+from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,12 +31,15 @@ from bot.app import Buddy, build, build_slack
 from bot.config import Settings
 from bot.core.identity import Platform
 from bot.delivery import Delivery, RetryPolicy
+from bot.store.secrets import SecretBox, parse_keys
 from bot.store.slack import async_engine_for
+from bot.store.slack_installations import EncryptedInstallationStore
 from tests.adapters.slack_fake import BOT_USER, FakeSlack
 from tests.fakes import ManualClock
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CLIENT_ID = "1111.2222"
+SECRET_KEY = Fernet.generate_key().decode()  # BUDDY_SECRET_KEY: multi-workspace needs one
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
 
 
@@ -229,16 +233,22 @@ def all_text(blocks: list[dict[str, Any]]) -> str:
     return "\n".join(block["text"]["text"] for block in blocks if block["type"] == "section")
 
 
-async def install(engine: AsyncEngine, team: str) -> None:
-    """Record an installation as the OAuth flow would, with the bot token `xoxb-<team>`."""
-    from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
-
-    store = AsyncSQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=engine)
+async def install(
+    engine: AsyncEngine, team: str, *, secret_key: str = SECRET_KEY, org_wide: bool = False
+) -> None:
+    """Record an installation as the OAuth flow would, with the bot token `xoxb-<team>`
+    (`org_wide`: `team` is an Enterprise Grid organisation's id, installed org-wide)."""
+    store = EncryptedInstallationStore(
+        client_id=CLIENT_ID, engine=engine, secrets=SecretBox(parse_keys(secret_key))
+    )
+    await store.create_tables()  # type: ignore[no-untyped-call]
     await store.async_save(
         Installation(
             app_id="A1",
-            team_id=team,
-            team_name=f"Team {team}",
+            enterprise_id=team if org_wide else None,
+            team_id=None if org_wide else team,
+            team_name=None if org_wide else f"Team {team}",
+            is_enterprise_install=org_wide,
             bot_token=f"xoxb-{team}",
             bot_id="BBUDDY",
             bot_user_id=BOT_USER,
@@ -256,12 +266,16 @@ async def running_slack(
     multi_workspace: bool = False,
     teams: tuple[str, ...] = ("T1",),
     extra_settings: dict[str, Any] | None = None,
+    secret_key: str = SECRET_KEY,
+    fake: FakeSlack | None = None,
 ) -> AsyncIterator[SlackHarness]:
-    """The whole bot with its Slack adapter served on a free port, and its fake Slack."""
+    """The whole bot with its Slack adapter served on a free port, and its fake Slack (a new
+    one, or `fake` if given, already started: it then outlives the bot)."""
     async with contextlib.AsyncExitStack() as stack:
         stack.enter_context(clean_environment())
-        fake = await FakeSlack().start()
-        stack.push_async_callback(fake.stop)
+        if fake is None:
+            fake = await FakeSlack().start()
+            stack.push_async_callback(fake.stop)
         clock = ManualClock(START)
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -271,6 +285,7 @@ async def running_slack(
             slack_bot_token="" if multi_workspace else "xoxb-T1",
             slack_client_id=CLIENT_ID if multi_workspace else "",
             slack_client_secret="client-secret" if multi_workspace else "",
+            buddy_secret_key=secret_key if multi_workspace else "",
             **(extra_settings or {}),
         )
         buddy = build(settings, clock=clock)
@@ -278,11 +293,10 @@ async def running_slack(
         oauth_engine = async_engine_for(database_url) if multi_workspace else None
         if oauth_engine is not None:
             stack.push_async_callback(oauth_engine.dispose)
+            for team in teams:
+                await install(oauth_engine, team, secret_key=secret_key)
         bot = await build_slack(buddy, oauth_engine=oauth_engine)
         stack.push_async_callback(bot.close)
-        if oauth_engine is not None:
-            for team in teams:
-                await install(oauth_engine, team)
         runner = app_runner(bot)  # as served: its access log leaves out query strings
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
@@ -290,6 +304,10 @@ async def running_slack(
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         http = await stack.enter_async_context(aiohttp.ClientSession())
+        # Tests count from here: not the start's calls (auth.test for each token), nor the
+        # replies to an earlier bot on the same fake (its response_url keys start over).
+        fake.calls.clear()
+        fake.responses.clear()
         yield SlackHarness(
             fake=fake,
             buddy=buddy,

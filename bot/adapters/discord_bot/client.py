@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,6 +31,8 @@ SHARDING_REQUIRED = 4011  # the gateway's close code once a bot is in too many g
 # discord.py waits out a rate limit up to this long itself (30 s is its minimum); a longer one is
 # raised, so the outbox reschedules the message instead of holding a delivery task.
 MAX_RATELIMIT_WAIT = 30.0
+# Besides each READY, the guilds held in the database are compared with the bot's this often.
+GUILD_CHECK_SECONDS = 24 * 3600.0
 
 TIMEZONE_HINT = (
     "🕑 I read times in UTC: Discord doesn't tell me your time zone. "
@@ -51,6 +53,7 @@ class DiscordPorts:
     open_promises: Callable[[Member], Sequence[tuple[int, str]]]  # (number, what), for autocomplete
     timezone_chosen: Callable[[Member], bool]
     after_each: Callable[[], None] = lambda: None  # a command ran: its messages may be queued
+    stored_guilds: Callable[[], Collection[str]] = lambda: ()  # guild ids the database holds
 
 
 def bot_intents() -> discord.Intents:
@@ -99,7 +102,14 @@ class BuddyTree(app_commands.CommandTree[Any]):
 class BuddyClient(discord.Client):
     """One `/buddy` group made from the command specs, persistent buttons, and the messenger."""
 
-    def __init__(self, ports: DiscordPorts, *, dm_interval: float = 1.0, **options: Any) -> None:
+    def __init__(
+        self,
+        ports: DiscordPorts,
+        *,
+        dm_interval: float = 1.0,
+        guild_check_seconds: float = GUILD_CHECK_SECONDS,
+        **options: Any,
+    ) -> None:
         # discord.py logs whole gateway events and HTTP bodies at DEBUG: typed text, names.
         logging.getLogger("discord").setLevel(max(logging.INFO, logging.root.level))
         super().__init__(
@@ -114,9 +124,42 @@ class BuddyClient(discord.Client):
         self.tree.add_command(
             build_group(COMMANDS, invoke=self.run_command, complete_number=self.complete_promise)
         )
+        self._guild_check_seconds = guild_check_seconds
+        self._watching: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(BuddyButton)
+        self._watching = asyncio.create_task(self._check_guilds_daily())
+
+    async def close(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
+        await super().close()
+
+    async def on_ready(self) -> None:
+        """READY lists every guild the bot is in (those in an outage too, as unavailable): a
+        guild that removed the bot while it was down is missing, and is erased now."""
+        await self.forget_departed_guilds()
+
+    async def forget_departed_guilds(self) -> None:
+        """Erase the data of every guild the database holds that the bot is no longer in."""
+        if not self.is_ready():
+            return
+        present = {str(guild.id) for guild in self.guilds}
+        stored = await asyncio.to_thread(self.ports.stored_guilds)
+        for guild_id in sorted(set(stored) - present):
+            await asyncio.to_thread(
+                self.ports.erase_workspace, Workspace(Platform.DISCORD, guild_id)
+            )
+            log.info("erased a guild the bot is no longer in", extra={"workspace": guild_id})
+
+    async def _check_guilds_daily(self) -> None:
+        while True:
+            await asyncio.sleep(self._guild_check_seconds)
+            try:
+                await self.forget_departed_guilds()
+            except Exception:
+                log.exception("the daily check of Discord guilds failed")
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Kicked, or the guild deleted (an outage is `guild_unavailable`, not this)."""

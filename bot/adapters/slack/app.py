@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import time
 import weakref
@@ -52,6 +53,7 @@ from bot.adapters.slack.render import (
     render,
     result_modal,
 )
+from bot.adapters.slack.workspaces import CHECK_EVERY, SlackTeams, WorkspaceGuard
 from bot.commands.base import ActionInput, CommandInput
 from bot.commands.parsing import input_refusal
 from bot.commands.service import CommandService
@@ -76,6 +78,11 @@ SCOPES = (
     "im:write",  # conversations.open with one member
     "mpim:write",  # conversations.open with several: introductions
     "users:read",  # users.info: names and time zones
+)
+
+# The answer to a command from a workspace this app doesn't serve (or naming none).
+NOT_HERE = (
+    "⚠️ This app isn't set up for this Slack workspace, so I can't help here. Nothing was kept."
 )
 
 # The App Home shows the replies of these commands, so its rules stay in the core.
@@ -129,20 +136,15 @@ class EventLog(Protocol):
         ...
 
 
-class WorkspaceEraser(Protocol):
-    def erase(self, workspace: Workspace) -> None:
-        """Delete everything held about a workspace (it uninstalled the app)."""
-        ...
-
-
 @dataclass(frozen=True)
 class SlackPorts:
     """What the adapter needs from the rest of the bot; storage calls are synchronous."""
 
     service: CommandService
     events: EventLog
-    workspaces: WorkspaceEraser
-    installations: AsyncInstallationStore | None = None  # multi-workspace only
+    workspaces: SlackTeams
+    # Multi-workspace only; also lists its installations (`InstalledBots`) for the daily check.
+    installations: AsyncInstallationStore | None = None
     oauth_states: AsyncOAuthStateStore | None = None
     after_change: Callable[[], Awaitable[object]] | None = None  # e.g. wake the delivery loop
     metrics_page: Callable[[], tuple[bytes, str]] | None = None  # served at /metrics: body, type
@@ -387,6 +389,13 @@ class SlackBot:
         self._locks: weakref.WeakValueDictionary[Member, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self.guard = WorkspaceGuard(
+            teams=ports.workspaces,
+            erase=self._erase_workspace,
+            web=lambda token: web_client(api_url=config.api_url, token=token, session=self._http),
+            bot_token="" if config.multi_workspace else config.bot_token,
+            installations=ports.installations,
+        )
         self.app = self._bolt_app()
         self._revocations = (
             AsyncTokenRevocationListeners(ports.installations) if ports.installations else None
@@ -400,6 +409,7 @@ class SlackBot:
             )
         )
         self.app.middleware(self._readable)
+        self.app.middleware(self._note_team)
         self.app.middleware(self._once_per_event)
         self.app.command("/buddy")(self._on_command)
         self.app.action(ACTION_ID)(self._on_press)
@@ -417,6 +427,7 @@ class SlackBot:
                 client=web_client(
                     api_url=config.api_url, token=config.bot_token, session=self._http
                 ),
+                before_authorize=self._own_workspaces_only,
             )
         if ports.installations is None or ports.oauth_states is None:
             raise ValueError("a multi-workspace Slack app needs installation and state stores")
@@ -425,6 +436,7 @@ class SlackBot:
             signing_secret=config.signing_secret,
             logger=library_logger(),
             client=client,
+            before_authorize=self._own_workspaces_only,
             installation_store_bot_only=True,
             # Bolt takes an AsyncAuthorize here too, though its hint names only plain callables.
             authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
@@ -456,6 +468,40 @@ class SlackBot:
         await next_()
         return None
 
+    # -- workspaces: only those the bot is installed in --
+
+    async def _own_workspaces_only(
+        self,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        next_: Callable[[], Awaitable[None]],
+    ) -> BoltResponse | None:
+        """Before authorization: a request from a workspace the bot doesn't serve (or naming
+        none) is answered politely, and nothing of it is stored."""
+        if not await self.guard.admits(body, context):
+            log.warning("refused a request from a workspace this app doesn't serve")
+            if body.get("command"):
+                return BoltResponse(
+                    status=200,
+                    body=json.dumps({"response_type": "ephemeral", "text": NOT_HERE}),
+                    headers={"content-type": "application/json"},
+                )
+            return BoltResponse(status=200, body="")
+        await next_()
+        return None
+
+    async def _note_team(
+        self, context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]
+    ) -> None:
+        # In the background: a slow database never delays the ack.
+        if self.guard.noteworthy(context):
+            self._in_background(self.guard.note(context))
+        await next_()
+
+    async def check_workspaces(self, *, starting: bool = False) -> None:
+        """Erase workspaces whose token Slack says is gone (at start, then daily)."""
+        await self.guard.check(starting=starting)
+
     # -- events: each applied once, however often Slack retries it --
 
     async def _once_per_event(
@@ -482,18 +528,17 @@ class SlackBot:
             await self.publish_home(client, _member(context, event["user"]))
 
     async def _on_uninstalled(self, context: AsyncBoltContext) -> None:
-        await self._erase(context)
+        await self.guard.uninstalled(context)
         if self._revocations is not None:
             await self._revocations.handle_app_uninstalled_events(context)
 
     async def _on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         if event.get("tokens", {}).get("bot"):  # the bot can no longer act there: as uninstalled
-            await self._erase(context)
+            await self.guard.uninstalled(context)
         if self._revocations is not None:
             await self._revocations.handle_tokens_revoked_events(event, context)
 
-    async def _erase(self, context: AsyncBoltContext) -> None:
-        workspace = _workspace(context)
+    async def _erase_workspace(self, workspace: Workspace) -> None:
         await asyncio.to_thread(self._ports.workspaces.erase, workspace)
         self.people.forget_workspace(workspace.workspace_id)
         self._home_viewers.forget(lambda member: member.workspace_id != workspace.workspace_id)
@@ -793,13 +838,17 @@ async def run(
     host: str = "0.0.0.0",
     port: int = 3000,
     background: Callable[[], Awaitable[None]] | None = None,
+    check_every: float = CHECK_EVERY,
 ) -> None:
     """Serve until cancelled: Socket Mode with an app token, else HTTP on `port`.
 
-    `background` (the ticker and the delivery loop) runs on the same event loop.
+    `background` (the ticker and the delivery loop) runs on the same event loop, and so does
+    the check, every `check_every` seconds, that each workspace's token still works.
     """
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(bot.close)  # last, once nothing arrives any more
+        watching = asyncio.create_task(bot.guard.watch(every=check_every))
+        stack.callback(watching.cancel)
         if app_token:
             handler = AsyncSocketModeHandler(bot.app, app_token)
             await handler.connect_async()  # type: ignore[no-untyped-call]
