@@ -142,6 +142,9 @@ class Delivery:
         self._holds: dict[Workspace, datetime] = {}
         self._rng = rng or random.Random()
         self._lock = asyncio.Lock()
+        # Sent, but the database was unreachable when we went to record it: recorded first
+        # thing next round, so the outage costs a round, not the whole lease (and no resend).
+        self._unrecorded: dict[int, tuple[OutboxItem, datetime]] = {}
 
     async def deliver_due(self, *, stop: asyncio.Event | None = None) -> DeliveryReport:
         """Send everything due now, and what falls due meanwhile, until nothing is left.
@@ -151,6 +154,7 @@ class Delivery:
         tasks: they take turns.
         """
         async with self._lock:
+            await self._record_earlier_sends()
             results = await asyncio.gather(
                 *(self._drain(platform, stop) for platform in self._messengers),
                 return_exceptions=True,
@@ -205,6 +209,13 @@ class Delivery:
                 task.cancel()
         return _total(finished)
 
+    async def _record_earlier_sends(self) -> None:
+        """Settle the sends whose recording failed; raises (and keeps them) while it still fails."""
+        for item_id, (item, sent_at) in list(self._unrecorded.items()):
+            settled = await asyncio.to_thread(self._queue.mark_sent, item, now=sent_at)
+            del self._unrecorded[item_id]
+            self._outcome(item, "sent", settled, DeliveryReport(sent=1))
+
     async def _wait_for_short_hold(self, platform: Platform, stop: asyncio.Event | None) -> bool:
         """Nothing is due: if a short rate-limit hold is about to end, wait for it and go on."""
         now = self._clock.now()
@@ -258,7 +269,12 @@ class Delivery:
                 settled = await asyncio.to_thread(queue.fan_out, item, fanned_out, now=now())
                 # Counted as each of its DMs is sent.
                 return self._outcome(item, "fanned_out", settled, DeliveryReport(), latency)
-            settled = await asyncio.to_thread(queue.mark_sent, item, now=now())
+            sent_at = now()
+            try:
+                settled = await asyncio.to_thread(queue.mark_sent, item, now=sent_at)
+            except Exception:
+                self._unrecorded[item.id] = (item, sent_at)
+                raise
             return self._outcome(item, "sent", settled, DeliveryReport(sent=1), latency)
 
     async def _wait_turn(

@@ -37,6 +37,7 @@ from bot.store.slack_installations import EncryptedInstallationStore
 from tests.adapters.slack_fake import BOT_USER, FakeSlack
 from tests.fakes import ManualClock
 
+_REQUEST_NUMBERS = itertools.count(1)
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CLIENT_ID = "1111.2222"
 SECRET_KEY = Fernet.generate_key().decode()  # BUDDY_SECRET_KEY: multi-workspace needs one
@@ -62,7 +63,9 @@ class SlackHarness:
     clock: ManualClock
     url: str
     http: aiohttp.ClientSession
-    _keys: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # Shared by every harness in the process: like Slack's, no two requests are ever the same,
+    # so one bot restarted on the same database never takes a new request for a replay.
+    _keys: Iterator[int] = field(default_factory=lambda: _REQUEST_NUMBERS)
 
     async def settle(self) -> None:
         """Wait until the app has finished what it does after answering: Bolt's event listeners

@@ -210,7 +210,7 @@ async def test_a_slow_database_never_delays_the_acknowledgement(
 async def test_promise_alone_opens_a_form_whose_submission_makes_the_promise(
     slack: SlackHarness,
 ) -> None:
-    await slack.command("promise")
+    key = await slack.command("promise")
     await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
     form = slack.fake.calls_to("views.open")[0].args
     values = {
@@ -237,7 +237,7 @@ async def test_promise_alone_opens_a_form_whose_submission_makes_the_promise(
     await slack.fake.wait_until(lambda: slack.fake.calls_to("views.update"))
     await slack.settle()
 
-    assert form["trigger_id"] == "trigger-r1"
+    assert form["trigger_id"] == f"trigger-{key}"  # the form opens on the command's trigger
     assert form["view"]["callback_id"] == "buddy.promise_form"
     assert status == 200 and json.loads(ack)["response_action"] == "update"
     update = slack.fake.calls_to("views.update")[0].args

@@ -545,3 +545,44 @@ async def test_buddy_outbox_lists_pending_and_dead_messages_with_their_last_erro
     )
     assert len(sent) == 2 and "to U_ANN" in sent[1]
     engine.dispose()
+
+
+class _UnreachableOnce:
+    """The real queue, except that recording the first send finds the database down."""
+
+    def __init__(self, queue: SqlOutboxQueue) -> None:
+        self._queue = queue
+        self.down = True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queue, name)
+
+    def mark_sent(self, item: Any, *, now: datetime) -> bool:
+        if self.down:
+            self.down = False
+            raise ConnectionError("the database went away")
+        return self._queue.mark_sent(item, now=now)
+
+
+async def test_a_send_the_database_could_not_record_is_recorded_next_round_not_sent_again(
+    world: World,
+) -> None:
+    world.dm(ANN, "first")
+    world.dm(ANN, "second")
+    flaky = _UnreachableOnce(world.queue)
+    delivery = Delivery(
+        queue=flaky,  # type: ignore[arg-type]
+        messengers={Platform.SLACK: world.messenger},
+        clock=world.clock,
+        retry=RetryPolicy(base_delay=10.0),
+        pacing={Platform.SLACK: Pace(longest_wait=0)},
+    )
+
+    with pytest.raises(ConnectionError):
+        await delivery.deliver_due()
+    assert world.messenger.delivered == [("U_ANN", "first")]
+
+    # The database is back: the lease still holds the first, yet the second goes at once.
+    await delivery.deliver_due()
+    assert world.messenger.delivered == [("U_ANN", "first"), ("U_ANN", "second")]
+    assert {e.key: e.status for e in world.entries()} == {"dm:first": "sent", "dm:second": "sent"}

@@ -68,14 +68,18 @@ async def test_a_member_cannot_post_someone_elses_ask_by_its_id(slack: SlackHarn
 
 
 async def test_a_press_signed_for_another_workspace_cannot_post_this_workspaces_ask(
-    slack: SlackHarness,
+    database_url: str,
 ) -> None:
-    button = await _post_anyway_button(slack)
+    # Installed in two workspaces, so the request is served: the store must keep them apart.
+    async with running_slack(database_url, multi_workspace=True, teams=("T1", "T2")) as slack:
+        slack.fake.add_user("T1", "U1", name="Ann")
+        slack.fake.add_user("T2", "U1", name="Ann elsewhere")
+        button = await _post_anyway_button(slack)
 
-    pressed = await slack.reply(await slack.press(button, team="T2", channel="C1"))
+        pressed = await slack.reply(await slack.press(button, team="T2", channel="C1"))
 
-    assert "couldn't find that ask" in pressed["text"]
-    assert await _posted_channels(slack) == []
+        assert "couldn't find that ask" in pressed["text"]
+        assert await _posted_channels(slack) == []
 
 
 # --- Discord: real discord.py objects from raw payloads ---------------------------------------
