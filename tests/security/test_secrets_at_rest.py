@@ -15,36 +15,16 @@ import pytest
 from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
-from sqlalchemy import Engine, MetaData, select
 
 from bot.cli import main
-from bot.store.database import make_engine
 from bot.store.secrets import MAKE_A_KEY, SecretKeyError
 from bot.store.slack import async_engine_for
 from tests.adapters.slack_fake import BOT_USER, FakeSlack
 from tests.adapters.slack_harness import CLIENT_ID, SlackHarness, install, running_slack
+from tests.security.dumps import dump, dump_of
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 REFRESH_TOKEN = "xoxe-1-" + "R" * 150  # token rotation: a long one, longer than String(200)
-
-
-def dump(engine: Engine) -> str:
-    tables = MetaData()
-    tables.reflect(engine)
-    with engine.connect() as connection:
-        return "\n".join(
-            f"{table.name}: {tuple(row)!r}"
-            for table in tables.sorted_tables
-            for row in connection.execute(select(table))
-        )
-
-
-def dump_of(database_url: str) -> str:
-    engine = make_engine(database_url)
-    try:
-        return dump(engine)
-    finally:
-        engine.dispose()
 
 
 async def install_through_oauth(slack: SlackHarness) -> None:

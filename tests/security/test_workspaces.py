@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
-from sqlalchemy import Engine, MetaData, select
 from sqlalchemy.exc import OperationalError
 
 from bot.adapters import slack as slack_adapter
@@ -38,21 +37,10 @@ from tests.adapters.discord_fake import (
 )
 from tests.adapters.slack_fake import BOT_USER, FakeSlack
 from tests.adapters.slack_harness import SIGNING_SECRET, SlackHarness, running_slack
+from tests.security.dumps import dump
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 FORM = "application/x-www-form-urlencoded"
-
-
-def dump(engine: Engine) -> str:
-    """Every row of every table, as text: what someone reading the database would see."""
-    tables = MetaData()
-    tables.reflect(engine)
-    with engine.connect() as connection:
-        return "\n".join(
-            f"{table.name}: {tuple(row)!r}"
-            for table in tables.sorted_tables
-            for row in connection.execute(select(table))
-        )
 
 
 def free_port() -> int:
