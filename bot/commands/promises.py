@@ -16,7 +16,14 @@ from bot.commands.parsing import (
     take_person,
 )
 from bot.commands.replies import capped
-from bot.commands.when import PastTimeError, format_when, parse_when
+from bot.commands.when import (
+    MAX_WHEN_LENGTH,
+    FallbackBudget,
+    PastTimeError,
+    format_when,
+    parse_when,
+    when_too_long,
+)
 from bot.core.errors import UserError
 from bot.core.limits import LIST_SHOWN
 from bot.core.message import (
@@ -55,12 +62,20 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
     # The earliest time-word whose remainder reads as a time wins: "the deck on monday at
     # 10am" is due monday 10:00, "a talk on Rust by friday" is due friday.
     refusal: UserError | None = None
+    budget = FallbackBudget()  # one dateparser call per promise, however many time-words
+    # Text too long to be a time is passed over without reading it; only the last such strict
+    # time-word's refusal could matter (later time-words have shorter text), built at the end.
+    too_long: str | None = None
     for match in _WHEN_WORDS.finditer(rest):
         word = match.group(1).lower()
         when_text = rest[match.start() :] if word == "in" else rest[match.end() :]
+        if len(when_text) > MAX_WHEN_LENGTH and len(when_text.strip()) > MAX_WHEN_LENGTH:
+            if word in _STRICT_WHEN_WORDS:
+                too_long, refusal = when_text, None
+            continue
         what = rest[: match.start()].strip(" ,")
         try:
-            due_at = parse_when(when_text, now=env.now, timezone=env.timezone)
+            due_at = parse_when(when_text, now=env.now, timezone=env.timezone, budget=budget)
         except PastTimeError as past:
             refusal = past
             continue
@@ -71,6 +86,8 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
         if not what:  # "promise @sam by friday": a time, but nothing promised
             raise UserError("Tell me what you promised.", hint=f"For example: `{example}`")
         return PromiseRequest(person, what, due_at)
+    if refusal is None and too_long is not None:
+        refusal = when_too_long(too_long)
     if refusal is not None:
         raise refusal
     return PromiseRequest(person, rest, None)

@@ -25,7 +25,14 @@ _ECHOED = re.compile(r"“([^“”]*)”")
 
 def echo(typed: str) -> str:
     """The member's words quoted in an error; `error_reply` shows them as text, never markup."""
-    flat = " ".join("".join(ch for ch in typed if ch.isprintable()).split())
+    # Only a prefix is read, grown until it holds enough: quoting stays cheap for long input.
+    # Flattening a prefix gives a prefix of the whole text flattened, so the quote is the same.
+    window = 2 * ECHO_LIMIT
+    while True:
+        flat = " ".join("".join(ch for ch in typed[:window] if ch.isprintable()).split())
+        if len(flat) > ECHO_LIMIT or window >= len(typed):
+            break
+        window *= 4
     flat = flat.replace("“", '"').replace("”", '"')
     if len(flat) > ECHO_LIMIT:
         flat = flat[: ECHO_LIMIT - 1].rstrip() + "…"

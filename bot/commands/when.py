@@ -18,6 +18,10 @@ from bot.commands.replies import echo
 from bot.core.errors import UserError
 
 MAX_WHEN_LENGTH: Final = 200
+# Bounds that keep a parse cheap whatever is typed: no date or time anyone writes needs more
+# words than these, and dateparser (about 10 ms a call) is tried on at most a few short phrases.
+MAX_WHEN_WORDS: Final = 12
+MAX_FALLBACK_WORDS: Final = 8
 WHEN_EXAMPLES: Final = "Try: friday, tomorrow 9am, in 2 days, dec 3, 2026-12-01 14:00"
 INTERVAL_EXAMPLES: Final = "Try: week, 2 weeks, fortnight, month, every 3 months, quarter, year"
 TIME_EXAMPLES: Final = "Try: 9am, 9:30pm, 22:00, 21h"
@@ -467,9 +471,28 @@ def _parse_with_dateparser(text: str, *, now: datetime, zone: ZoneInfo) -> datet
     return moment
 
 
+class FallbackBudget:
+    """How many more phrases may go to dateparser, shared by the readings of one command."""
+
+    def __init__(self, calls: int = 1) -> None:
+        self.remaining = calls
+
+
+def _spend(budget: FallbackBudget | None) -> bool:
+    """Whether a dateparser call is allowed, counting it if so."""
+    if budget is None:
+        return True
+    if budget.remaining <= 0:
+        return False
+    budget.remaining -= 1
+    return True
+
+
 def _fallback_may_read(text: str) -> bool:
     if text.isdigit():
         return False  # "2" or "29": a day of the month? an hour? too ambiguous
+    if text.count(" ") >= MAX_FALLBACK_WORDS:
+        return False
     words = []
     position = 0
     while position < len(text):
@@ -478,11 +501,27 @@ def _fallback_may_read(text: str) -> bool:
             return False  # weekday names included: our grammar owns those
         words.append(match[0])
         position = match.end()
+    named = [word for word in words if word.isalpha()]
+    if len(set(named)) < len(named):
+        return False  # "1 at 1 at 1": one date says each word once
     # Without a number or a month our own grammar has already said all there is to say.
     return any(word[0].isdigit() or word in _MONTHS for word in words)
 
 
-def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
+def when_too_long(text: str) -> UserError | None:
+    """The refusal `parse_when` gives `text` for its length alone, else None; cheap to ask."""
+    typed = text.strip()
+    if len(typed) <= MAX_WHEN_LENGTH:
+        return None
+    return UserError(
+        f"{echo(typed)} is {len(typed)} characters; a date or time fits in {MAX_WHEN_LENGTH}.",
+        hint=WHEN_EXAMPLES,
+    )
+
+
+def parse_when(
+    text: str, *, now: datetime, timezone: str, budget: FallbackBudget | None = None
+) -> datetime:
     """When something should happen, as a member typed it; an aware UTC instant after `now`.
 
     `text` is read in the member's IANA `timezone`; `now` is aware (UTC). Rules:
@@ -503,9 +542,12 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
       (future-preferring, in the member's zone); other text, including text naming a weekday
       that our grammar does not read, is refused rather than guessed.
 
-    Raises UserError when the text is empty, longer than 200 characters, unreadable, names no
-    real date, has already passed, or is more than ten years ahead. Nothing else escapes for any
-    `text`; a naive `now` is a programming error (ValueError).
+    `budget`, shared by several readings of one command, bounds how many go to dateparser;
+    once spent, text only dateparser could read is unreadable.
+
+    Raises UserError when the text is empty, longer than 200 characters, unreadable (including
+    more than 12 words), names no real date, has already passed, or is more than ten years
+    ahead. Nothing else escapes for any `text`; a naive `now` is a programming error (ValueError).
     """
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
@@ -514,18 +556,17 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
     typed = text.strip()
     if not typed:
         raise UserError("I need a date or time there, but got nothing.", hint=WHEN_EXAMPLES)
-    if len(typed) > MAX_WHEN_LENGTH:
-        raise UserError(
-            f"{echo(typed)} is {len(typed)} characters; a date or time fits in {MAX_WHEN_LENGTH}.",
-            hint=WHEN_EXAMPLES,
-        )
+    if (too_long := when_too_long(typed)) is not None:
+        raise too_long
     try:
         if match := _DISCORD_TIMESTAMP.fullmatch(typed):
             moment: datetime | None = datetime.fromtimestamp(int(match[1]), tz=UTC)
         else:
             normalized = _normalize(typed)
+            if normalized.count(" ") >= MAX_WHEN_WORDS:
+                normalized = ""  # unreadable, said cheaply: no date or time is that long
             moment = _parse_own(normalized, now=now, zone=zone, typed=typed) if normalized else None
-            if moment is None and normalized and _fallback_may_read(normalized):
+            if moment is None and normalized and _fallback_may_read(normalized) and _spend(budget):
                 moment = _parse_with_dateparser(normalized, now=now, zone=zone)
     except (OverflowError, OSError, ValueError):  # outside datetime's years 1 to 9999
         raise UserError(

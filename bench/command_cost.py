@@ -1,0 +1,116 @@
+"""Command cost: `promises`, `done`, `people`, `met` for a member with 10 vs 10^4 promises.
+
+Per-command time must stay flat in the member's own data (target: at most 1.5x). On SQLite,
+through the real `CommandService` over the real store. Open promises are capped at 200 per
+member, so the large member has 200 open promises and 9,800 kept ones; the small member has
+10 open ones. Both have the same 10 contacts. Rows are written straight into the tables.
+`python -m bench.command_cost [--quick]`
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from bot.app import build
+from bot.commands.base import CommandInput
+from bot.config import Settings
+from bot.core.identity import Member, Platform
+from bot.store.models import ContactRow, PromiseRow
+from tests.fakes import ManualClock
+
+TARGET_RATIO = 1.5
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+MEMBER = Member(Platform.SLACK, "T1", "U0")
+CONTACTS = 10
+OPEN_CAP = 200
+
+
+def seed(database_url: str, *, promises: int) -> None:
+    """One member's contacts and `promises` promises: up to 200 open, the rest kept."""
+    buddy = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
+    owner = {"platform": "slack", "workspace_id": "T1", "owner_id": MEMBER.user_id}
+    contacts = [
+        {**owner, "id": c + 1, "name": f"Friend {c}", "name_key": f"friend {c}",
+         "member_user_id": None, "created_at": NOW, "last_touch_at": NOW - timedelta(days=c)}
+        for c in range(CONTACTS)
+    ]  # fmt: skip
+    rows = []
+    for n in range(promises):
+        is_open = n < OPEN_CAP
+        rows.append(
+            {**owner, "contact_id": n % CONTACTS + 1, "what": f"thing {n}", "number": n + 1,
+             "status": "open" if is_open else "done",
+             "created_at": NOW - timedelta(minutes=promises - n),
+             "due_at": NOW + timedelta(days=n + 1) if is_open else None,
+             "remind_at": NOW + timedelta(days=n + 1) if is_open else None,
+             "heads_up_at": None, "snoozes": 0,
+             "closed_at": None if is_open else NOW - timedelta(minutes=n)}
+        )  # fmt: skip
+    with buddy.engine.begin() as connection:
+        connection.execute(insert(ContactRow), contacts)
+        connection.execute(insert(PromiseRow), rows)
+    buddy.engine.dispose()
+
+
+def costs(database_url: str, *, samples: int) -> dict[str, float]:
+    """Median ms per command; `done n` closes a different open promise each time."""
+    buddy = build(
+        Settings(_env_file=None, database_url=database_url),  # type: ignore[call-arg]
+        clock=ManualClock(NOW),
+    )
+    lines: dict[str, Callable[[int], str]] = {
+        "promises": lambda i: "promises",
+        "done": lambda i: f"done {i + 1}",
+        "people": lambda i: "people",
+        "met": lambda i: f'met "Friend {i % CONTACTS}" at the meetup',
+    }
+    result = {}
+    for name, line in lines.items():
+        buddy.service.run(CommandInput(text="promises", invoker=MEMBER))  # warm
+        times = []
+        for i in range(samples):
+            started = time.perf_counter()
+            reply = buddy.service.run(CommandInput(text=line(i), invoker=MEMBER))
+            times.append((time.perf_counter() - started) * 1000)
+            assert not reply.plain_text().startswith("⚠️"), reply.plain_text()
+        result[name] = statistics.median(times)
+    buddy.engine.dispose()
+    return result
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    samples = 5 if quick else 9  # `done` needs this many open promises in the small case
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="buddy-cost-") as folder:
+        measured = {}
+        for size in (10, 10**4):
+            url = f"sqlite:///{Path(folder) / f'cost-{size}.sqlite3'}"
+            seed(url, promises=size)
+            measured[size] = costs(url, samples=samples)
+        for name in measured[10]:
+            small, large = measured[10][name], measured[10**4][name]
+            rows.append(_row(f"`{name}`, member with 10 promises (SQLite)", small, "ms", None))
+            rows.append(_row(f"`{name}`, member with 10^4 promises (SQLite)", large, "ms", None))
+            rows.append(_row(f"`{name}` cost ratio 10^4 / 10 promises", large / small, "x",
+                             TARGET_RATIO))  # fmt: skip
+    return rows
+
+
+def _row(name: str, value: float, unit: str, target: float | None) -> dict[str, Any]:
+    return {"name": name, "value": round(value, 2), "unit": unit, "target": target,
+            "better": "lower"}  # fmt: skip
+
+
+if __name__ == "__main__":
+    from bench.__main__ import format_table
+
+    print(format_table(run(quick="--quick" in sys.argv)))
