@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:  # Alembic is imported only when a database needs migrating: it is slow to load
+    from alembic.config import Config
 
 DEFAULT_SQLITE_URL = "sqlite:///buddy.sqlite3"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -87,8 +90,47 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision, read from the migration files without importing Alembic;
+    None when they do not form one plain chain (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_ASSIGNMENT.findall(path.read_text(encoding="utf-8")))
+        revision, parent = found.get("revision", ""), found.get("down_revision", "")
+        if not re.fullmatch(r"[\"'][\w-]+[\"']", revision):
+            return None
+        revisions.add(revision[1:-1])
+        if re.fullmatch(r"[\"'][\w-]+[\"']", parent):
+            parents.add(parent[1:-1])
+        elif parent != "None":  # a tuple (a merge) or anything unexpected
+            return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database's alembic_version table; None if there is none."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # a fresh database: no alembic_version table yet
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    head = head_revision()
+    return head is not None and stored_revision(engine) == head
+
+
 def alembic_config() -> Config:
     """An Alembic config pointing at the repository's migrations, without needing alembic.ini."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     return config
@@ -98,8 +140,13 @@ def upgrade_to_head(engine: Engine) -> None:
     """Migrate the database to the newest revision; a no-op when it is already there.
 
     On PostgreSQL a transaction-scoped advisory lock makes concurrent starters wait for each
-    other: the second one then finds the schema at head and does nothing.
+    other: the second one then finds the schema at head and does nothing. A database already
+    at head is recognised with one query, without loading Alembic (it costs most of a start).
     """
+    if at_head(engine):
+        return
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import BigInteger, Index, Integer, String, delete, make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -17,9 +17,13 @@ from bot.store.database import normalise_database_url
 from bot.store.models import ID, Base
 from bot.store.repositories import dialect_insert
 from bot.store.secrets import SecretBox
-from bot.store.slack_installations import EncryptedInstallationStore
 from bot.store.types import UTCDateTime
 from bot.store.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:  # slack-sdk loads with the OAuth stores, not with the tables migrations need
+    from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+
+    from bot.store.slack_installations import EncryptedInstallationStore
 
 # Slack retries an event for about an hour at most; a day leaves room for a slow restart.
 EVENT_MEMORY = timedelta(days=1)
@@ -200,6 +204,10 @@ async def slack_oauth_stores(
     Tokens stored in plain text before, or under an older key, are sealed under the first key
     now; a token no key opens stops the start (`SecretKeyError`), changing nothing.
     """
+    from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+
+    from bot.store.slack_installations import EncryptedInstallationStore
+
     installations = EncryptedInstallationStore(client_id=client_id, engine=engine, secrets=secrets)
     states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
     await installations.create_tables()  # type: ignore[no-untyped-call]

@@ -1,0 +1,138 @@
+"""Start-up: a database at head opens without Alembic, and each process loads only its SDK."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+from bot.store.database import (
+    alembic_config,
+    head_revision,
+    make_engine,
+    stored_revision,
+    upgrade_to_head,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = ScriptDirectory.from_config(alembic_config())
+
+
+def test_the_head_read_without_alembic_is_alembics_head() -> None:
+    assert head_revision() == SCRIPTS.get_current_head()
+
+
+def test_a_database_one_migration_behind_is_still_migrated(empty_database_url: str) -> None:
+    head = SCRIPTS.get_revision("head")
+    assert head is not None and isinstance(head.down_revision, str)
+    engine: Engine = make_engine(empty_database_url)
+    try:
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, head.down_revision)
+        assert stored_revision(engine) == head.down_revision
+
+        upgrade_to_head(engine)
+
+        with engine.connect() as connection:
+            found = connection.scalar(text("SELECT version_num FROM alembic_version"))
+        assert found == head.revision
+    finally:
+        engine.dispose()
+
+
+def _loaded_after(program: str, *, stdin: str = "") -> dict[str, object]:
+    """Run `program` in a fresh interpreter; it prints a JSON object as its last line."""
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=120,
+    )
+    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+SDKS = """
+import json, sys
+print(json.dumps({{
+    "sdks": sorted({{m.split(".")[0] for m in sys.modules}}
+                   & {{"alembic", "discord", "slack_bolt", "slack_sdk"}}),
+    {extra}
+}}))
+"""
+
+CONSOLE = """
+import sys
+sys.argv = ["buddy", "console"]
+from bot.cli import main
+code = main()
+""" + SDKS.format(extra='"code": code')
+
+
+def test_the_console_on_a_database_at_head_answers_without_alembic_or_any_sdk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/buddy.sqlite3")
+    monkeypatch.setenv("BUDDY_TICK_SECONDS", "3600")
+    first = _loaded_after(CONSOLE, stdin="help\n")  # a fresh database: migrated
+    assert first["code"] == 0
+    assert "alembic" in first["sdks"]  # type: ignore[operator]
+    assert not {"discord", "slack_bolt", "slack_sdk"} & set(first["sdks"])  # type: ignore[call-overload]
+
+    again = _loaded_after(CONSOLE, stdin="help\n")
+
+    assert again == {"sdks": [], "code": 0}
+
+
+# What `buddy slack` and `buddy discord` build before they connect (nothing is reached here).
+SLACK = """
+import asyncio
+from bot.app import build, build_slack
+from bot.config import Settings
+
+async def load():
+    settings = Settings(_env_file=None, database_url="sqlite:///{folder}/slack.sqlite3",
+                        slack_bot_token="xoxb-x", slack_signing_secret="s",
+                        slack_api_url="http://127.0.0.1:9/api/")
+    bot = await build_slack(build(settings))
+    bot.web_app()
+    await bot.close()
+
+asyncio.run(load())
+"""
+
+DISCORD = """
+from bot.app import build, discord_ports
+from bot.adapters import discord_bot
+from bot.config import Settings
+
+settings = Settings(_env_file=None, database_url="sqlite:///{folder}/discord.sqlite3",
+                    discord_token="x")
+discord_bot.make_client(discord_ports(build(settings)))
+"""
+
+
+def test_a_slack_process_never_loads_discord(tmp_path: Path) -> None:
+    found = _loaded_after(SLACK.format(folder=tmp_path) + SDKS.format(extra=""))
+    assert "discord" not in found["sdks"]  # type: ignore[operator]
+    assert "slack_bolt" in found["sdks"]  # type: ignore[operator]
+
+
+def test_a_discord_process_never_loads_slack(tmp_path: Path) -> None:
+    found = _loaded_after(DISCORD.format(folder=tmp_path) + SDKS.format(extra=""))
+    assert "slack_bolt" not in found["sdks"]  # type: ignore[operator]
+    assert "slack_sdk" not in found["sdks"]  # type: ignore[operator]
+    assert "discord" in found["sdks"]  # type: ignore[operator]
