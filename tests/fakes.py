@@ -7,7 +7,7 @@ command that fails half-way leaves nothing behind — the same promise the SQL s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -227,6 +227,10 @@ class InMemoryContacts(_Repo):
     def get(self, owner: Member, contact_id: int) -> Contact | None:
         contact = self._state.contacts.get(contact_id)
         return contact if contact is not None and contact.owner == owner else None
+
+    def get_many(self, owner: Member, contact_ids: Iterable[int]) -> Mapping[int, Contact]:
+        found = (self.get(owner, contact_id) for contact_id in set(contact_ids))
+        return {contact.id: contact for contact in found if contact is not None}
 
     def find_member(self, owner: Member, user_id: str) -> Contact | None:
         for contact in _owned(self._state.contacts, owner):

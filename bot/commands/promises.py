@@ -179,9 +179,7 @@ def handle_promises(ctx: Context, _: None) -> Message:
             paragraph("Made one in a conversation? `promise @sam the slides by friday`."),
         )
     total = ctx.uow.promises.count_open(ctx.invoker)
-    contacts = {
-        p.contact_id: ctx.uow.contacts.get(ctx.invoker, p.contact_id) for p in open_promises
-    }
+    contacts = ctx.uow.contacts.get_many(ctx.invoker, (p.contact_id for p in open_promises))
     lines = [promise_line(ctx, p, contacts.get(p.contact_id)) for p in open_promises]
     return message(
         paragraph(f"Your open promises ({total:,}), soonest first:"),

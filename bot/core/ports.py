@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from types import TracebackType
@@ -92,6 +92,10 @@ class ProfileRepository(Protocol):
 
 class ContactRepository(Protocol):
     def get(self, owner: Member, contact_id: int) -> Contact | None: ...
+    def get_many(self, owner: Member, contact_ids: Iterable[int]) -> Mapping[int, Contact]:
+        """The owner's contacts among these ids, by id, in one look-up (others' are absent)."""
+        ...
+
     def find_member(self, owner: Member, user_id: str) -> Contact | None: ...
     def find_name(self, owner: Member, name: str) -> Contact | None:
         """An outside person (no member id) by name, case-insensitively."""

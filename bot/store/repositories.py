@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -277,6 +277,13 @@ class SqlContactRepository(SqlRepository):
             select(ContactRow).where(ContactRow.id == contact_id, owned_by(ContactRow, owner))
         )
         return None if row is None else _contact(row)
+
+    def get_many(self, owner: Member, contact_ids: Iterable[int]) -> Mapping[int, Contact]:
+        wanted = set(contact_ids)
+        if not wanted:
+            return {}
+        statement = select(ContactRow).where(owned_by(ContactRow, owner), ContactRow.id.in_(wanted))
+        return {row.id: _contact(row) for row in self._all(statement)}
 
     def find_member(self, owner: Member, user_id: str) -> Contact | None:
         row = self._first(

@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
+from sqlalchemy import Engine, event
+
+from bot.commands.base import CommandInput
+from bot.commands.registry import ACTIONS, COMMANDS
+from bot.commands.service import CommandService
+from bot.core.limits import LIST_SHOWN
 from bot.core.ports import PromiseTally, UnitOfWork
 from bot.core.records import PromiseStatus
+from bot.store.database import make_session_factory
 from bot.store.uow import SqlUnitOfWorkFactory
-from tests.fakes import InMemoryStore
+from tests.fakes import InMemoryStore, ManualClock
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, NOW
 
 Factory = Callable[[], UnitOfWork]
@@ -81,6 +89,45 @@ def check_open_promise_queries(factory: Factory) -> None:
         since = NOW + timedelta(minutes=2)
         assert [p.number for p in uow.promises.list_all(ANN, since=since)] == [2, 3, 4, 5]
         assert uow.promises.tally(ANN_ELSEWHERE) == PromiseTally(open=0, kept=0, kept_on_time=0)
+        # The contacts a list shows, in one look-up: only the owner's, absent ids left out.
+        assert uow.contacts.get_many(ANN, [jo.id, sam.id, jo.id]) == {sam.id: sam, jo.id: jo}
+        assert uow.contacts.get_many(ANN, [bob_contact.id]) == {}
+        assert uow.contacts.get_many(ANN, []) == {}
+
+
+def test_promises_reads_the_contacts_it_lists_in_one_query(engine: Engine) -> None:
+    """`promises` names each promise's contact: one query for all of them, never one each."""
+    factory = SqlUnitOfWorkFactory(make_session_factory(engine))
+    with factory() as uow:
+        for number in range(1, LIST_SHOWN + 1):
+            contact = uow.contacts.add(owner=ANN, name=f"P{number}", member_user_id=None, now=NOW)
+            uow.promises.add(
+                owner=ANN,
+                contact_id=contact.id,
+                what=f"thing {number}",
+                number=number,
+                now=NOW,
+                due_at=None,
+                remind_at=None,
+                heads_up_at=None,
+            )
+        uow.commit()
+    service = CommandService(
+        uow_factory=factory, clock=ManualClock(NOW), commands=COMMANDS, actions=ACTIONS
+    )
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        reply = service.run(CommandInput(text="promises", invoker=ANN, invoker_name="Ann"))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    assert f"P{LIST_SHOWN}" in reply.plain_text()
+    assert sum(1 for s in statements if "FROM contacts" in s) == 1
 
 
 def check_usage_marks(factory: Factory) -> None:

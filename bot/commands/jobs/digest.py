@@ -64,7 +64,7 @@ def digest_message(
     member = profile.member
     promises = list(uow.promises.list_open(member, limit=SHOWN))
     total = uow.promises.count_open(member) if len(promises) == SHOWN else len(promises)
-    contacts = {c.id: c for c in uow.contacts.list(member)} if promises else {}
+    contacts = uow.contacts.get_many(member, (p.contact_id for p in promises))
     waiting = owed(uow, profile, now=now, policy=policy)
     ideas = matches(uow, profile, now=now, limit=2)
     if not (promises or waiting or ideas):
@@ -72,8 +72,7 @@ def digest_message(
     blocks: list[Block] = [paragraph("📬 Your weekly digest")]
     if promises:
         lines = [
-            _promise_line(p, contacts.get(p.contact_id), profile=profile, now=now)
-            for p in promises[:SHOWN]
+            _promise_line(p, contacts.get(p.contact_id), profile=profile, now=now) for p in promises
         ]
         more = " — `promises` lists them" if total > SHOWN else ""
         blocks += [paragraph(f"Open promises ({total:,}){more}:"), bullets(*lines)]
