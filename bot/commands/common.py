@@ -1,14 +1,16 @@
-"""Helpers the command families share: resolving contacts and recording an interaction."""
+"""Helpers the command families share: resolving contacts, recording an interaction, and
+the per-member rate limits."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.commands.base import Context
 from bot.commands.parsing import PersonRef
 from bot.commands.replies import echo
 from bot.core.errors import UserError
+from bot.core.limits import Rate
 from bot.core.message import Inline, Mention, UserText
 from bot.core.records import Contact
 
@@ -58,3 +60,18 @@ def person_inline(contact: Contact) -> Inline:
     """A contact as shown to the member: a native mention for members, their name otherwise."""
     member = contact.member
     return Mention(member) if member is not None else UserText(contact.name)
+
+
+def over_rate(
+    ctx: Context, *, kind: str, rate: Rate, scope: str = ""
+) -> tuple[int, datetime] | None:
+    """When the invoker already did `kind` (in `scope`) as often as `rate` allows: how many
+    times within its window, and when the next one is allowed; None while one more is."""
+    recent = ctx.uow.usage.recent(ctx.invoker, kind=kind, scope=scope, since=ctx.now - rate.per)
+    next_at = rate.next_allowed(recent, now=ctx.now)
+    return None if next_at is None else (len(recent), next_at)
+
+
+def count_use(ctx: Context, *, kind: str, rate: Rate, scope: str = "") -> None:
+    """Record one `kind` for the invoker, kept only as long as `rate` looks back."""
+    ctx.uow.usage.mark(ctx.invoker, kind=kind, scope=scope, now=ctx.now, keep=rate.per)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
-from bot.commands.common import find_or_add_contact, person_inline, record_interaction
+from bot.commands.common import (
+    count_use,
+    find_or_add_contact,
+    over_rate,
+    person_inline,
+    record_interaction,
+)
 from bot.commands.give_ideas import give_ideas
 from bot.commands.pairing import organiser_stats
 from bot.commands.parsing import PersonRef, no_arguments, require_text, take_person
@@ -75,16 +81,15 @@ def parse_ask(text: str, env: ParseEnv) -> str:
 
 def _check_ask_limit(ctx: Context, channel: Channel) -> None:
     """At most a few asks per member per channel a day: the channel is everyone's."""
-    rate = ctx.policy.asks_per_channel
-    recent = ctx.uow.usage.recent(
-        ctx.invoker, kind=ASK_POSTED, scope=channel.channel_id, since=ctx.now - rate.per
+    over = over_rate(
+        ctx, kind=ASK_POSTED, rate=ctx.policy.asks_per_channel, scope=channel.channel_id
     )
-    next_at = rate.next_allowed(recent, now=ctx.now)
-    if next_at is None:
+    if over is None:
         return
+    posted, next_at = over
     when = format_when(next_at, timezone=ctx.profile.timezone, now=ctx.now)
     raise UserError(
-        f"You've posted {len(recent)} asks in this channel in the last day, the most I post "
+        f"You've posted {posted} asks in this channel in the last day, the most I post "
         "for one member, so I haven't saved or posted this one.",
         hint=f"You can ask here again from {when}.",
     )
@@ -92,13 +97,7 @@ def _check_ask_limit(ctx: Context, channel: Channel) -> None:
 
 def _post_ask(ctx: Context, ask: LedgerEntry, channel: Channel) -> None:
     """The ask, posted where it was made, crediting what the member offers in return."""
-    ctx.uow.usage.mark(
-        ctx.invoker,
-        kind=ASK_POSTED,
-        scope=channel.channel_id,
-        now=ctx.now,
-        keep=ctx.policy.asks_per_channel.per,
-    )
+    count_use(ctx, kind=ASK_POSTED, rate=ctx.policy.asks_per_channel, scope=channel.channel_id)
     offer = ctx.profile.offer.strip()
     credit = (" — they offer: “", UserText(offer), "”") if offer else ()
     ctx.send(

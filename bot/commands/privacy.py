@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.commands.base import ActionSpec, CommandSpec, Context, ParseEnv
+from bot.commands.common import count_use, over_rate
 from bot.commands.parsing import no_arguments
 from bot.commands.when import format_when
 from bot.core.effects import DirectMessage
@@ -125,16 +126,15 @@ def _intro_as_seen_by(me: Member, intro: Intro) -> dict[str, Any]:
 def handle_export(ctx: Context, _: None) -> Message:
     # Once an hour: an export is every row the member has, and a file in a DM.
     rate = ctx.policy.exports
-    recent = ctx.uow.usage.recent(ctx.invoker, kind=EXPORTED, since=ctx.now - rate.per)
-    next_at = rate.next_allowed(recent, now=ctx.now)
-    if next_at is not None:
-        when = format_when(next_at, timezone=ctx.profile.timezone, now=ctx.now)
+    over = over_rate(ctx, kind=EXPORTED, rate=rate)
+    if over is not None:
+        when = format_when(over[1], timezone=ctx.profile.timezone, now=ctx.now)
         raise UserError(
             f"I sent you an export less than {_duration(rate.per)} ago: it's in our DM "
             f"({EXPORT_FILENAME}).",
             hint=f"The next one can go out from {when}.",
         )
-    ctx.uow.usage.mark(ctx.invoker, kind=EXPORTED, now=ctx.now, keep=rate.per)
+    count_use(ctx, kind=EXPORTED, rate=rate)
     content = json.dumps(export_data(ctx), ensure_ascii=False, indent=2)
     ctx.send(
         DirectMessage(
