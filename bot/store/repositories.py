@@ -710,6 +710,15 @@ def _marks_of(member: Member, kind: str, scope: str) -> ColumnElement[bool]:
     )
 
 
+def outbox_rows_about(member: Member) -> Select[tuple[int]]:
+    """The ids of the outbox rows that reach, mention or quote the member (`outbox_members`)."""
+    return select(OutboxMemberRow.outbox_id).where(
+        OutboxMemberRow.platform == member.platform.value,
+        OutboxMemberRow.workspace_id == member.workspace_id,
+        OutboxMemberRow.user_id == member.user_id,
+    )
+
+
 def _in_channel(channel: Channel) -> ColumnElement[bool]:
     return and_(
         ChannelPromptRow.platform == channel.platform.value,
@@ -833,11 +842,7 @@ class SqlOutbox:
         return len(purged)
 
     def queued_for(self, member: Member, *, limit: int) -> Sequence[QueuedMessage]:
-        about = select(OutboxMemberRow.outbox_id).where(
-            OutboxMemberRow.platform == member.platform.value,
-            OutboxMemberRow.workspace_id == member.workspace_id,
-            OutboxMemberRow.user_id == member.user_id,
-        )
+        about = outbox_rows_about(member)
         statement = (
             select(OutboxRow.kind, OutboxRow.idempotency_key, OutboxRow.next_attempt_at)
             .where(

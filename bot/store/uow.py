@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.identity import Member, Workspace
@@ -54,6 +54,7 @@ from bot.store.repositories import (
     SqlUsageRepository,
     in_workspace,
     name_key,
+    outbox_rows_about,
     owned_by,
 )
 
@@ -108,11 +109,7 @@ class SqlUnitOfWork:
             )
             .values(context=FORMER_INTRODUCER, quoted_user_id=None)
         )
-        about = select(OutboxMemberRow.outbox_id).where(
-            OutboxMemberRow.platform == member.platform.value,
-            OutboxMemberRow.workspace_id == member.workspace_id,
-            OutboxMemberRow.user_id == member.user_id,
-        )
+        about = outbox_rows_about(member)
         self.session.execute(
             delete(OutboxRow).where(
                 in_workspace(OutboxRow, member.workspace),
