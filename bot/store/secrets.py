@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+# `cryptography` is imported where a key is used: only multi-workspace Slack keeps tokens, and
+# every other process (the console first) reads this module's settings without paying for it.
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet, MultiFernet
 
 # Marks a stored value as ciphertext: anything without it is plaintext written before encryption.
 SEALED = "fernet:"
@@ -24,7 +28,12 @@ def parse_keys(value: str) -> list[str]:
 
 def check_keys(value: str) -> str:
     """The setting as given, or ValueError naming what is wrong (never echoing the key)."""
-    for number, key in enumerate(parse_keys(value), start=1):
+    keys = parse_keys(value)
+    if not keys:
+        return value
+    from cryptography.fernet import Fernet
+
+    for number, key in enumerate(keys, start=1):
         try:
             Fernet(key)
         except ValueError:
@@ -41,8 +50,10 @@ class SecretBox:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
             raise ValueError(f"BUDDY_SECRET_KEY is not set. Make one with: {MAKE_A_KEY}")
-        self._primary = Fernet(keys[0])
-        self._all = MultiFernet([Fernet(key) for key in keys])
+        from cryptography.fernet import Fernet, MultiFernet
+
+        self._primary: Fernet = Fernet(keys[0])
+        self._all: MultiFernet = MultiFernet([Fernet(key) for key in keys])
 
     def seal(self, value: str | None) -> str | None:
         """Ciphertext for a value (None stays None; a sealed value is left as it is)."""
@@ -54,6 +65,8 @@ class SecretBox:
         """The plaintext of a sealed value; plaintext from before encryption passes through."""
         if value is None or not value.startswith(SEALED):
             return value
+        from cryptography.fernet import InvalidToken  # loaded already, by __init__
+
         try:
             return self._all.decrypt(value.removeprefix(SEALED).encode()).decode()
         except InvalidToken:
@@ -69,6 +82,8 @@ class SecretBox:
             return True
         if not value.startswith(SEALED):
             return False
+        from cryptography.fernet import InvalidToken  # loaded already, by __init__
+
         try:
             self._primary.decrypt(value.removeprefix(SEALED).encode())
         except InvalidToken:

@@ -74,12 +74,13 @@ print(json.dumps({{
 }}))
 """
 
-CONSOLE = """
+CONSOLE_RUN = """
 import sys
 sys.argv = ["buddy", "console"]
 from bot.cli import main
 code = main()
-""" + SDKS.format(extra='"code": code')
+"""
+CONSOLE = CONSOLE_RUN + SDKS.format(extra='"code": code')
 
 
 def test_the_console_on_a_database_at_head_answers_without_alembic_or_any_sdk(
@@ -95,6 +96,24 @@ def test_the_console_on_a_database_at_head_answers_without_alembic_or_any_sdk(
     again = _loaded_after(CONSOLE, stdin="help\n")
 
     assert again == {"sdks": [], "code": 0}
+
+
+def test_the_console_never_loads_the_cryptography_behind_slack_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a multi-workspace Slack process keeps encrypted tokens: nothing else pays for
+    loading `cryptography` at start, reading BUDDY_SECRET_KEY included."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/buddy.sqlite3")
+    monkeypatch.setenv("BUDDY_TICK_SECONDS", "3600")
+    program = (
+        CONSOLE_RUN
+        + """
+import json, sys
+print(json.dumps({"code": code, "cryptography": "cryptography" in sys.modules}))
+"""
+    )
+
+    assert _loaded_after(program, stdin="help\n") == {"code": 0, "cryptography": False}
 
 
 # What `buddy slack` and `buddy discord` build before they connect (nothing is reached here).
