@@ -11,13 +11,14 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import aiohttp
 from aiohttp import web
@@ -27,7 +28,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.slack import EVENTS_PATH, SlackBot, app_runner
-from bot.app import Buddy, build, build_slack
+from bot.app import Buddy, build, build_slack, serve_slack
 from bot.config import Settings
 from bot.core.identity import Platform
 from bot.delivery import Delivery, RetryPolicy
@@ -143,6 +144,18 @@ class SlackHarness:
         replies = self.fake.replies(key)
         assert len(replies) == 1, replies
         return replies[0]
+
+    async def install_through_oauth(self, *, code: str = "one-time-code") -> None:
+        """The OAuth flow, as a workspace admin's browser goes through it (the fake grants T9)."""
+        async with self.http.get(self.url + "/slack/install") as page:
+            html = await page.text()
+            cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+        link = re.search(r'href="(https://slack.com/oauth/v2/authorize\?[^"]+)"', html)
+        assert link is not None
+        state = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)["state"][0]
+        redirect = f"/slack/oauth_redirect?code={code}&state={state}"
+        async with self.http.get(self.url + redirect, headers={"Cookie": cookie}) as done:
+            assert done.status == 200
 
     async def ask(self, text: str, **where: str) -> dict[str, Any]:
         return await self.reply(await self.command(text, **where))
@@ -325,3 +338,32 @@ async def running_slack(
             url=f"http://127.0.0.1:{port}",
             http=http,
         )
+
+
+@contextlib.asynccontextmanager
+async def serving_in_socket_mode(
+    database_url: str, *, tick: bool | None = None
+) -> AsyncIterator[FakeSlack]:
+    """`buddy slack` with an app token, connected to a fake Slack that knows Ann (U1 in T1);
+    the fake keeps what it saw after the bot has stopped."""
+    fake = await FakeSlack().start()
+    fake.add_user("T1", "U1", name="Ann")
+    with clean_environment():
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            database_url=database_url,
+            slack_app_token="xapp-1-A1-secret",
+            slack_bot_token="xoxb-T1",
+            slack_api_url=fake.api_url,
+        )
+        buddy = build(settings)
+        served = asyncio.create_task(serve_slack(buddy, tick=tick))
+        try:
+            await fake.wait_until(lambda: fake.socket_connected)
+            yield fake
+        finally:
+            served.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await served
+            await fake.stop()
+            buddy.engine.dispose()

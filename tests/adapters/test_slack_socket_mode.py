@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import Any
 
 import pytest
 
-from bot.app import build, serve_slack
-from bot.config import Settings
 from tests.adapters.slack_fake import FakeSlack
-from tests.adapters.slack_harness import all_text, clean_environment
+from tests.adapters.slack_harness import all_text, serving_in_socket_mode
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -36,30 +32,11 @@ def command(text: str, fake: FakeSlack, key: str) -> dict[str, Any]:
 async def test_socket_mode_answers_commands_and_delivers_what_they_queue(
     database_url: str,
 ) -> None:
-    fake = await FakeSlack().start()
-    fake.add_user("T1", "U1", name="Ann")
-    with clean_environment():
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            database_url=database_url,
-            slack_app_token="xapp-1-A1-secret",
-            slack_bot_token="xoxb-T1",
-            slack_api_url=fake.api_url,
-        )
-        buddy = build(settings)
-        served = asyncio.create_task(serve_slack(buddy))
-        try:
-            await fake.wait_until(lambda: fake.socket_connected)
-            envelope = await fake.send_envelope("slash_commands", command("export", fake, "x"))
-            await fake.wait_until(lambda: fake.replies("x"))
-            # Delivery is woken by the command: the export reaches the DM without a tick.
-            await fake.wait_until(lambda: fake.calls_to("files.completeUploadExternal"))
-        finally:
-            served.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await served
-            await fake.stop()
-            buddy.engine.dispose()
+    async with serving_in_socket_mode(database_url) as fake:
+        envelope = await fake.send_envelope("slash_commands", command("export", fake, "x"))
+        await fake.wait_until(lambda: fake.replies("x"))
+        # Delivery is woken by the command: the export reaches the DM without a tick.
+        await fake.wait_until(lambda: fake.calls_to("files.completeUploadExternal"))
 
     [opened] = fake.calls_to("apps.connections.open")
     assert opened.token == "xapp-1-A1-secret"

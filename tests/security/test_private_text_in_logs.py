@@ -9,7 +9,6 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import text
@@ -77,15 +76,7 @@ async def test_the_oauth_redirect_never_logs_its_code_or_the_token_it_earns(
 ) -> None:
     code = f"code-{MARKER}"
     async with running_slack(database_url, multi_workspace=True) as slack:
-        async with slack.http.get(slack.url + "/slack/install") as page:
-            html = await page.text()
-            cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-        link = re.search(r'href="(https://slack.com/oauth/v2/authorize\?[^"]+)"', html)
-        assert link is not None
-        state = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)["state"][0]
-        redirect = f"/slack/oauth_redirect?code={code}&state={state}"
-        async with slack.http.get(slack.url + redirect, headers={"Cookie": cookie}) as done:
-            assert done.status == 200
+        await slack.install_through_oauth(code=code)
         async with slack.http.get(slack.url + f"/slack/oauth_redirect?code={code}&state=x"):
             pass
         assert slack.fake.calls_to("oauth.v2.access")[0].args["code"] == code

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from cryptography.fernet import Fernet
@@ -25,19 +23,6 @@ from tests.security.dumps import dump, dump_of
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 REFRESH_TOKEN = "xoxe-1-" + "R" * 150  # token rotation: a long one, longer than String(200)
-
-
-async def install_through_oauth(slack: SlackHarness) -> None:
-    """The OAuth flow, as a workspace admin's browser goes through it (the fake grants T9)."""
-    async with slack.http.get(slack.url + "/slack/install") as page:
-        html = await page.text()
-        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    link = re.search(r'href="(https://slack.com/oauth/v2/authorize\?[^"]+)"', html)
-    assert link is not None
-    state = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)["state"][0]
-    redirect = f"/slack/oauth_redirect?code=one-time-code&state={state}"
-    async with slack.http.get(slack.url + redirect, headers={"Cookie": cookie}) as done:
-        assert done.status == 200
 
 
 async def install_rotating(database_url: str) -> None:
@@ -95,7 +80,7 @@ async def works_in(slack: SlackHarness, team: str) -> bool:
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")  # slack-sdk's
 async def test_a_copy_of_the_database_holds_no_slack_token(database_url: str) -> None:
     async with running_slack(database_url, multi_workspace=True, teams=("T1", "T2")) as slack:
-        await install_through_oauth(slack)
+        await slack.install_through_oauth()
         await install_rotating(database_url)
         assert await works_in(slack, "T9")
 
@@ -112,7 +97,7 @@ async def test_the_tokens_still_work_after_a_restart(database_url: str) -> None:
     fake = await FakeSlack().start()
     try:
         async with running_slack(database_url, multi_workspace=True, fake=fake) as slack:
-            await install_through_oauth(slack)
+            await slack.install_through_oauth()
 
         async with running_slack(database_url, multi_workspace=True, teams=(), fake=fake) as slack:
             assert await works_in(slack, "T1")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -13,14 +11,13 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import build, serve_slack
 from bot.config import ConfigError, Settings, load_settings
-from tests.adapters.slack_fake import FakeSlack
 from tests.adapters.slack_harness import (
     SIGNING_SECRET,
     SlackHarness,
     clean_environment,
     running_slack,
+    serving_in_socket_mode,
 )
 
 FORM = "application/x-www-form-urlencoded"
@@ -236,31 +233,12 @@ def test_the_bind_address_comes_from_buddy_host() -> None:
 async def test_a_socket_mode_command_without_a_user_is_refused_without_a_traceback(
     database_url: str, tracebacks: Errors
 ) -> None:
-    fake = await FakeSlack().start()
-    fake.add_user("T1", "U1", name="Ann")
-    with clean_environment():
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            database_url=database_url,
-            slack_app_token="xapp-1-A1-secret",
-            slack_bot_token="xoxb-T1",
-            slack_api_url=fake.api_url,
-        )
-        buddy = build(settings)
-        served = asyncio.create_task(serve_slack(buddy, tick=False))
-        try:
-            await fake.wait_until(lambda: fake.socket_connected)
-            body = {"team_id": "T1", "command": "/buddy", "text": "help", "channel_id": "C1"}
-            await fake.send_envelope("slash_commands", body)  # no user_id: refused
-            well_formed = {**body, "user_id": "U1", "response_url": fake.response_url("ok")}
-            await fake.send_envelope("slash_commands", well_formed)
-            await fake.wait_until(lambda: fake.replies("ok"))
-        finally:
-            served.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await served
-            await fake.stop()
-            buddy.engine.dispose()
+    async with serving_in_socket_mode(database_url, tick=False) as fake:
+        body = {"team_id": "T1", "command": "/buddy", "text": "help", "channel_id": "C1"}
+        await fake.send_envelope("slash_commands", body)  # no user_id: refused
+        well_formed = {**body, "user_id": "U1", "response_url": fake.response_url("ok")}
+        await fake.send_envelope("slash_commands", well_formed)
+        await fake.wait_until(lambda: fake.replies("ok"))
 
     assert tracebacks.records == []
     assert [response.key for response in fake.responses] == ["ok"]

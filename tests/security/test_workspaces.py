@@ -295,20 +295,26 @@ async def test_an_installation_whose_token_slack_refuses_is_erased_at_start_and_
         assert "slides of two" in json.dumps(promises)
 
 
+async def _org_and_own_team_with_notes(slack: SlackHarness) -> None:
+    """Organisation E1 installed org-wide, with notes in its teams T5 and T6; T2 installed on
+    its own, with notes too."""
+    await _install_org(slack, "E1")
+    for team in ("T5", "T6"):
+        await run_org_command(
+            slack,
+            f"promise <@U2|sam> the notes of {team} by friday",
+            team=team,
+            enterprise="E1",
+        )
+    await slack.ask("promise <@U2|sam> the notes of T2 by friday", team="T2")
+
+
 async def test_uninstalling_an_org_wide_install_erases_each_of_its_teams(
     installed: tuple[str, FakeSlack],
 ) -> None:
     database_url, fake = installed
     async with running_slack(database_url, multi_workspace=True, teams=("T2",), fake=fake) as slack:
-        await _install_org(slack, "E1")
-        for team in ("T5", "T6"):
-            await run_org_command(
-                slack,
-                f"promise <@U2|sam> the notes of {team} by friday",
-                team=team,
-                enterprise="E1",
-            )
-        await slack.ask("promise <@U2|sam> the notes of T2 by friday", team="T2")
+        await _org_and_own_team_with_notes(slack)
         assert holds(slack, "notes of T5") and holds(slack, "notes of T6")
 
         assert await org_uninstalled(slack, "E1") == 200
@@ -323,15 +329,7 @@ async def test_an_org_wide_install_whose_token_is_revoked_is_erased_team_by_team
 ) -> None:
     database_url, fake = installed
     async with running_slack(database_url, multi_workspace=True, teams=("T2",), fake=fake) as slack:
-        await _install_org(slack, "E1")
-        for team in ("T5", "T6"):
-            await run_org_command(
-                slack,
-                f"promise <@U2|sam> the notes of {team} by friday",
-                team=team,
-                enterprise="E1",
-            )
-        await slack.ask("promise <@U2|sam> the notes of T2 by friday", team="T2")
+        await _org_and_own_team_with_notes(slack)
         fake.revoked.add("xoxb-E1")
 
         await slack.bot.check_workspaces()
