@@ -19,6 +19,7 @@ from bot.store.database import make_session_factory
 from bot.store.uow import SqlUnitOfWorkFactory
 from tests.fakes import InMemoryStore, ManualClock
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, NOW
+from tests.seeding import add_undated_promise
 
 Factory = Callable[[], UnitOfWork]
 
@@ -62,15 +63,13 @@ def check_open_promise_queries(factory: Factory) -> None:
                 )
             )
         bob_contact = uow.contacts.add(owner=BOB, name="Sam", member_user_id=None, now=NOW)
-        uow.promises.add(
+        add_undated_promise(
+            uow,
             owner=BOB,
             contact_id=bob_contact.id,
-            what="not Ann's",
             number=1,
+            what="not Ann's",
             now=NOW,
-            due_at=None,
-            remind_at=None,
-            heads_up_at=None,
         )
         # #1 (due in 9 days) kept the next day, #2 kept late: neither is open any more.
         done = PromiseStatus.DONE
@@ -101,15 +100,13 @@ def test_promises_reads_the_contacts_it_lists_in_one_query(engine: Engine) -> No
     with factory() as uow:
         for number in range(1, LIST_SHOWN + 1):
             contact = uow.contacts.add(owner=ANN, name=f"P{number}", member_user_id=None, now=NOW)
-            uow.promises.add(
+            add_undated_promise(
+                uow,
                 owner=ANN,
                 contact_id=contact.id,
-                what=f"thing {number}",
                 number=number,
+                what=f"thing {number}",
                 now=NOW,
-                due_at=None,
-                remind_at=None,
-                heads_up_at=None,
             )
         uow.commit()
     service = CommandService(

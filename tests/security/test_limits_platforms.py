@@ -15,6 +15,7 @@ from bot.core.limits import LIST_SHOWN, MAX_MENTIONS
 from bot.core.message import bullets, message, paragraph
 from tests.adapters.discord_fake import ALICE, GUILD_A, copy_database, discord_world
 from tests.adapters.slack_harness import SlackHarness, all_text, running_slack
+from tests.seeding import add_undated_promise
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ANN = Member(Platform.SLACK, "T1", "U1")
@@ -80,15 +81,13 @@ async def test_1500_open_promises_on_discord_make_one_follow_up_not_1500(
         with world.buddy.uow_factory() as uow:  # made before the limit existed
             contact = uow.contacts.add(owner=owner, name="Sam", member_user_id=None, now=made)
             for number in range(1, 1501):
-                uow.promises.add(
+                add_undated_promise(
+                    uow,
                     owner=owner,
                     contact_id=contact.id,
-                    what=f"the slides, part {number}",
                     number=number,
+                    what=f"the slides, part {number}",
                     now=made,
-                    due_at=None,
-                    remind_at=None,
-                    heads_up_at=None,
                 )
             uow.commit()
 

@@ -25,6 +25,7 @@ from bot.core.intros import MAX_WAITING
 from bot.core.limits import LIST_SHOWN
 from bot.store.models import full_metadata
 from tests.fakes import ManualClock
+from tests.seeding import add_undated_promise
 
 NOW = datetime(2026, 11, 26, 14, 57, tzinfo=UTC)  # a Thursday
 ANN = Member(Platform.SLACK, "T1", "UANN")
@@ -65,15 +66,13 @@ class Bot:
         with self.buddy.uow_factory() as uow:
             contact = uow.contacts.add(owner=owner, name="Sam", member_user_id=None, now=NOW)
             for number in range(1, count + 1):
-                uow.promises.add(
+                add_undated_promise(
+                    uow,
                     owner=owner,
                     contact_id=contact.id,
-                    what=f"thing {number}",
                     number=number,
+                    what=f"thing {number}",
                     now=NOW,
-                    due_at=None,
-                    remind_at=None,
-                    heads_up_at=None,
                 )
             uow.commit()
 
