@@ -1,0 +1,134 @@
+"""`forget-me` as a property: whatever the member did, in any order, with others and the clock
+going on between, erasing them leaves none of their words, id or name in any table, and nothing
+delivered afterwards quotes them. The worked example is test_forget_me.py; this says it for
+every sequence hypothesis draws.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import shutil
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from bot.app import build
+from bot.commands.intros import ACTION_ACCEPT
+from bot.config import Settings
+from bot.core.effects import effect_to_json
+from bot.core.identity import Member
+from tests.fakes import ManualClock
+from tests.security.test_forget_me import (
+    ANA,
+    BEN,
+    CAL,
+    HERE,
+    START,
+    X_ID,
+    X_NAME,
+    Recorder,
+    World,
+    X,
+    dump,
+    found_in,
+    marker,
+)
+
+Step = Callable[[World, str], None]
+
+
+def _ask_and_post(world: World, m: str) -> None:
+    asked = world.say(X, f"ask {m}", channel=HERE)
+    for choice in asked.choices:  # "Post anyway" (none once the day's asks are used up)
+        world.press(X, choice.action, choice.payload, HERE)
+
+
+def _accepted(world: World, reason: str, *sides: Member) -> None:
+    """Both sides accept the intro asked for with `reason` (if it was asked: a second intro of
+    the same two within 90 days is refused)."""
+    with world.buddy.engine.connect() as connection:
+        made = connection.scalar(text("SELECT id FROM intros WHERE reason = :r"), {"r": reason})
+    for side in sides if made is not None else ():
+        world.press(side, ACTION_ACCEPT, str(made))
+
+
+def _intro_made_by_x(world: World, m: str) -> None:
+    world.say(X, f"intro <@UANA> <@UCAL> {m}")
+    _accepted(world, m, ANA, CAL)
+
+
+def _intro_of_x_accepted(world: World, m: str) -> None:
+    reason = f"cal's own reason {m[2:-2]}"  # Cal's words, not X's: no marker
+    world.say(CAL, f"intro <@{X_ID}> <@UBEN> {reason}")
+    _accepted(world, reason, X, BEN)
+
+
+# What X may do (each typing the step's own marker), and what others do with X.
+STEPS: dict[str, Step] = {
+    "offer": lambda w, m: w.say(X, f"offer {m} maps"),
+    "looking-for": lambda w, m: w.say(X, f"looking-for {m} kubernetes clusters"),
+    "met": lambda w, m: w.say(X, f"met <@UANA> {m}"),
+    "met outside": lambda w, m: w.say(X, f'met "Sam {m}" at a meetup'),
+    "note": lambda w, m: w.say(X, f"note <@UANA> {m}"),
+    "promise": lambda w, m: w.say(X, f"promise <@UBEN> {m} by friday"),
+    "give": lambda w, m: w.say(X, f"give <@UANA> {m}"),
+    "ask": _ask_and_post,
+    "intro by X": _intro_made_by_x,
+    "intro of X": _intro_of_x_accepted,
+    "held intro by X": lambda w, m: w.say(X, f"intro <@UBEN> <@UCAL> {m}"),
+    "others meet X": lambda w, m: w.say(ANA, f"met <@{X_ID}> at Ana's own words"),
+    "quiet hours": lambda w, m: w.say(X, "settings quiet 00:00-23:59"),
+}
+WAITS = st.sampled_from([timedelta(hours=1), timedelta(days=1), timedelta(days=3)])
+LIVES = st.lists(st.one_of(st.sampled_from(sorted(STEPS)), WAITS), min_size=1, max_size=8)
+_databases = itertools.count()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(life=LIVES)
+def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
+    life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / f"buddy-{next(_databases)}.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    clock = ManualClock(START)
+    buddy = build(Settings(_env_file=None, database_url=f"sqlite:///{path}"), clock=clock)  # type: ignore[call-arg]
+    world = World(buddy, clock, Recorder())
+    try:
+        asyncio.run(_live_then_forget(world, life))
+    finally:
+        buddy.engine.dispose()
+
+
+async def _live_then_forget(world: World, life: list[str | timedelta]) -> None:
+    for someone in (ANA, BEN, CAL):
+        world.say(someone, "settings timezone UTC")
+    world.say(BEN, "offer maps")  # X's looking-for may reach him as a give idea
+    world.say(X, "settings timezone UTC")
+    typed = []
+    for number, step in enumerate(life):
+        if isinstance(step, timedelta):
+            await world.wait(step)
+            continue
+        typed.append(marker(f"s{number}"))
+        STEPS[step](world, typed[-1])
+    markers = (*typed, X_ID, X_NAME)
+
+    world.say(X, "forget-me confirm")
+
+    assert found_in(dump(world.buddy.engine), markers) == {}
+    world.recorder.sent.clear()
+    for _ in range(3):  # held messages come due, digests and follow-ups go out
+        await world.wait(timedelta(days=3))
+    sent = repr([effect_to_json(effect) for effect in world.recorder.sent]).casefold()
+    assert [m for m in markers if m.casefold() in sent] == []
