@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     Integer,
     Row,
     Update,
@@ -27,7 +28,7 @@ from bot.store.models import OutboxRow
 from bot.store.repositories import SqlOutbox
 from bot.store.types import UTCDateTime
 
-PENDING = literal_column("'pending'")
+PENDING: ColumnClause[str] = literal_column("'pending'")
 _ERROR_LIMIT = 500  # keep recorded errors short: they are for operators, not archives
 
 

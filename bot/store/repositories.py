@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     Select,
     and_,
@@ -105,7 +106,7 @@ def profile_of_owner(model: type[OwnedRow]) -> ColumnElement[bool]:
 
 # A literal, not a bound parameter: SQLite uses a partial index only when the query repeats
 # the index's condition with the same constant.
-_OPEN = literal_column("'open'")
+_OPEN: ColumnClause[str] = literal_column("'open'")
 
 
 def name_key(name: str) -> str:
@@ -159,7 +160,7 @@ class SqlRepository:
         self._session.flush()  # assigns the id
         return row
 
-    def _claim(self, statement: Select[Any], *claimed: type[Any]) -> Sequence[Any]:
+    def _claim(self, statement: Select[*tuple[Any, ...]], *claimed: type[Any]) -> Sequence[Any]:
         """Due rows, locked for this transaction; rows another worker holds are skipped.
 
         `FOR UPDATE OF` the claimed tables only: the joined profile may be missing (outer join),
@@ -710,7 +711,7 @@ def _marks_of(member: Member, kind: str, scope: str) -> ColumnElement[bool]:
     )
 
 
-def outbox_rows_about(member: Member) -> Select[tuple[int]]:
+def outbox_rows_about(member: Member) -> Select[int]:
     """The ids of the outbox rows that reach, mention or quote the member (`outbox_members`)."""
     return select(OutboxMemberRow.outbox_id).where(
         OutboxMemberRow.platform == member.platform.value,
