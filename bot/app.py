@@ -168,8 +168,8 @@ def secret_box(settings: Settings) -> SecretBox:
 async def rotate_secrets(buddy: Buddy) -> int:
     """`buddy rotate-secrets`: every stored Slack token encrypted under the first key of
     BUDDY_SECRET_KEY (plaintext from before encryption too); how many rows changed."""
+    from bot.adapters.slack.installations import EncryptedInstallationStore
     from bot.store.slack import async_engine_for
-    from bot.store.slack_installations import EncryptedInstallationStore
 
     secrets = secret_box(buddy.settings)
     engine = async_engine_for(buddy.settings.database_url)
@@ -191,12 +191,8 @@ async def build_slack(
 ) -> SlackBot:
     """The Slack app on this bot's services; `oauth_engine` holds slack-sdk's install tables."""
     from bot.adapters.slack import SlackBot, SlackConfig, SlackPorts
-    from bot.store.slack import (
-        SqlSlackEvents,
-        SqlSlackRequests,
-        SqlSlackWorkspaces,
-        slack_oauth_stores,
-    )
+    from bot.adapters.slack.installations import slack_oauth_stores
+    from bot.store.slack import SqlSlackEvents, SqlSlackRequests, SqlSlackWorkspaces
 
     s = buddy.settings
     config = SlackConfig(
@@ -373,7 +369,8 @@ async def worker_messengers(
         from aiohttp import ClientSession
 
         from bot.adapters.slack import SlackClients, SlackMessenger
-        from bot.store.slack import async_engine_for, slack_oauth_stores
+        from bot.adapters.slack.installations import slack_oauth_stores
+        from bot.store.slack import async_engine_for
 
         installations = None
         if multi_workspace:

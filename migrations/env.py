@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 
 from bot.store.database import DEFAULT_SQLITE_URL, make_engine
-from bot.store.models import full_metadata
+from bot.store.schema import full_metadata
 
 # slack-sdk creates and owns these (its OAuth installation store); never drop or alter them.
 FOREIGN_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})

@@ -307,15 +307,6 @@ class UsageMarkRow(OwnedRow):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def full_metadata() -> MetaData:
-    """Every table the migrations manage, including those defined beside the adapter using them."""
-    # Imported here, not at the top: those modules import this one.
-    import bot.store.pairing_models  # intros, blocks, pairing
-    import bot.store.slack  # noqa: F401  (slack_events)
-
-    return Base.metadata
-
-
 PRIVATE_TABLES: tuple[type[OwnedRow], ...] = (
     # Children before contacts, so deleting never depends on the cascade alone.
     MeetingRow,

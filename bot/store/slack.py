@@ -1,10 +1,9 @@
-"""The Slack adapter's tables and stores: seen event ids, known teams, slack-sdk's OAuth stores."""
+"""The Slack adapter's tables and stores: seen event ids, known teams, signed requests seen."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Index, Integer, String, delete, make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -16,14 +15,8 @@ from bot.core.identity import Platform, Workspace
 from bot.store.database import normalise_database_url
 from bot.store.models import ID, Base
 from bot.store.repositories import dialect_insert
-from bot.store.secrets import SecretBox
 from bot.store.types import UTCDateTime
 from bot.store.uow import SqlUnitOfWorkFactory
-
-if TYPE_CHECKING:  # slack-sdk loads with the OAuth stores, not with the tables migrations need
-    from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-
-    from bot.store.slack_installations import EncryptedInstallationStore
 
 # Slack retries an event for about an hour at most; a day leaves room for a slow restart.
 EVENT_MEMORY = timedelta(days=1)
@@ -193,24 +186,3 @@ def async_engine_for(database_url: str) -> AsyncEngine:
     if url.database in (None, "", ":memory:"):
         return create_async_engine(url, poolclass=StaticPool, hide_parameters=True)
     return create_async_engine(url, hide_parameters=True)
-
-
-async def slack_oauth_stores(
-    engine: AsyncEngine, *, client_id: str, secrets: SecretBox
-) -> tuple[EncryptedInstallationStore, AsyncSQLAlchemyOAuthStateStore]:
-    """slack-sdk's installation store (tokens encrypted with `secrets`) and OAuth state store,
-    their tables created if missing.
-
-    Tokens stored in plain text before, or under an older key, are sealed under the first key
-    now; a token no key opens stops the start (`SecretKeyError`), changing nothing.
-    """
-    from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-
-    from bot.store.slack_installations import EncryptedInstallationStore
-
-    installations = EncryptedInstallationStore(client_id=client_id, engine=engine, secrets=secrets)
-    states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
-    await installations.create_tables()  # type: ignore[no-untyped-call]
-    await states.create_tables()  # type: ignore[no-untyped-call]
-    await installations.async_reseal()
-    return installations, states

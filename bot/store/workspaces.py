@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.identity import Platform
-from bot.store.models import full_metadata
+from bot.store.schema import full_metadata
 
 
 def stored_workspace_ids(session: Session, platform: Platform) -> set[str]:

@@ -28,13 +28,13 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.slack import EVENTS_PATH, SlackBot, app_runner
+from bot.adapters.slack.installations import EncryptedInstallationStore
 from bot.app import Buddy, build, build_slack, serve_slack
 from bot.config import Settings
 from bot.core.identity import Platform
 from bot.delivery import Delivery, RetryPolicy
 from bot.store.secrets import SecretBox, parse_keys
 from bot.store.slack import async_engine_for
-from bot.store.slack_installations import EncryptedInstallationStore
 from tests.adapters.slack_fake import BOT_USER, FakeSlack
 from tests.fakes import ManualClock
 

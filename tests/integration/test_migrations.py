@@ -21,7 +21,7 @@ from bot.store.database import (
     make_session_factory,
     upgrade_to_head,
 )
-from bot.store.models import full_metadata
+from bot.store.schema import full_metadata
 from bot.store.uow import SqlUnitOfWorkFactory
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -23,7 +23,7 @@ from bot.core.effects import ChannelPost, DirectMessage, effect_from_json
 from bot.core.identity import Channel, Member, Platform
 from bot.core.intros import MAX_WAITING
 from bot.core.limits import LIST_SHOWN
-from bot.store.models import full_metadata
+from bot.store.schema import full_metadata
 from tests.fakes import ManualClock
 from tests.seeding import add_undated_promise
 

@@ -27,8 +27,8 @@ REFRESH_TOKEN = "xoxe-1-" + "R" * 150  # token rotation: a long one, longer than
 
 async def install_rotating(database_url: str) -> None:
     """An installation with token rotation on: a refresh token beside the bot token."""
+    from bot.adapters.slack.installations import EncryptedInstallationStore
     from bot.store.secrets import SecretBox, parse_keys
-    from bot.store.slack_installations import EncryptedInstallationStore
     from tests.adapters.slack_harness import SECRET_KEY
 
     engine = async_engine_for(database_url)
@@ -225,8 +225,8 @@ async def _install_with(database_url: str, team: str, *, key: str) -> None:
 
 async def _tokens_with(database_url: str, *, key: str) -> set[str]:
     """The bot tokens as a store with only `key` reads them."""
+    from bot.adapters.slack.installations import EncryptedInstallationStore
     from bot.store.secrets import SecretBox
-    from bot.store.slack_installations import EncryptedInstallationStore
 
     engine = async_engine_for(database_url)
     try:

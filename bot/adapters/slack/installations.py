@@ -1,15 +1,15 @@
-"""slack-sdk's SQLAlchemy installation store, every token in it encrypted (BUDDY_SECRET_KEY)."""
+"""slack-sdk's SQLAlchemy OAuth stores, every token in them encrypted (BUDDY_SECRET_KEY)."""
 
 from __future__ import annotations
 
 import copy
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, Table, Text, select, update
-
-from bot.store.secrets import SecretBox
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 # The columns that hold credentials: whoever reads the table must learn nothing from them.
 SECRET_COLUMNS = {
@@ -24,6 +24,18 @@ SECRET_COLUMNS = {
 }
 
 Entity = TypeVar("Entity", Bot, Installation)
+
+
+class SecretBox(Protocol):
+    """Seals values with the current key and opens them with any (bot.store.secrets has one)."""
+
+    def seal(self, value: str | None) -> str | None: ...
+
+    def open(self, value: str | None) -> str | None: ...
+
+    def is_current(self, value: str | None) -> bool: ...
+
+    def reseal(self, value: str | None) -> str | None: ...
 
 
 def _widened(table: Table) -> Table:
@@ -136,3 +148,20 @@ class EncryptedInstallationStore(AsyncSQLAlchemyInstallationStore):
                         )
                         changed += 1
         return changed
+
+
+async def slack_oauth_stores(
+    engine: AsyncEngine, *, client_id: str, secrets: SecretBox
+) -> tuple[EncryptedInstallationStore, AsyncSQLAlchemyOAuthStateStore]:
+    """slack-sdk's installation store (tokens encrypted with `secrets`) and OAuth state store,
+    their tables created if missing.
+
+    Tokens stored in plain text before, or under an older key, are sealed under the first key
+    now; a token no key opens stops the start (`SecretKeyError`), changing nothing.
+    """
+    installations = EncryptedInstallationStore(client_id=client_id, engine=engine, secrets=secrets)
+    states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
+    await installations.create_tables()  # type: ignore[no-untyped-call]
+    await states.create_tables()  # type: ignore[no-untyped-call]
+    await installations.async_reseal()
+    return installations, states
