@@ -1,0 +1,264 @@
+"""The listeners: /buddy, the promise form, buttons, the App Home and app events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncBoltContext
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.people import Expiring, People
+from bot.adapters.slack.render import (
+    ACTION_ID,
+    CommandText,
+    form_command,
+    home_view,
+    promise_form,
+    read_command_text,
+    render,
+    result_modal,
+)
+from bot.adapters.slack.serve import WebEdge, ack_sent
+from bot.adapters.slack.workspaces import WorkspaceGuard
+from bot.commands.base import ActionInput, CommandInput
+from bot.commands.parsing import input_refusal
+from bot.commands.service import CommandService
+from bot.core.identity import Channel, Member, Platform, Workspace
+from bot.core.message import Message, text_message
+
+log = logging.getLogger(__name__)
+
+# The App Home shows the replies of these commands, so its rules stay in the core.
+HOME_COMMANDS = ("promises", "follow-ups", "stats", "settings")
+
+
+class Listeners(WebEdge):
+    """What Bolt calls: /buddy, the promise form, buttons, the Home tab and app events."""
+
+    people: People
+    guard: WorkspaceGuard
+    _service: CommandService
+    _revocations: AsyncTokenRevocationListeners | None
+    _home_viewers: Expiring[Member, bool]
+    _tasks: set[asyncio.Task[None]]
+    _locks: weakref.WeakValueDictionary[Member, asyncio.Lock]
+
+    async def _on_home_opened(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await ack_sent(context)
+        if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):
+            await self.publish_home(client, _member(context, event["user"]))
+
+    async def _on_uninstalled(self, context: AsyncBoltContext) -> None:
+        await self.guard.uninstalled(context)
+        if self._revocations is not None:
+            await self._revocations.handle_app_uninstalled_events(context)
+
+    async def _on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if event.get("tokens", {}).get("bot"):  # the bot can no longer act there: as uninstalled
+            await self.guard.uninstalled(context)
+        if self._revocations is not None:
+            await self._revocations.handle_tokens_revoked_events(event, context)
+
+    async def _erase_workspace(self, workspace: Workspace) -> None:
+        await asyncio.to_thread(self._ports.workspaces.erase, workspace)
+        self.people.forget_workspace(workspace.workspace_id)
+        self._home_viewers.forget(lambda member: member.workspace_id != workspace.workspace_id)
+        log.info("erased an uninstalled workspace", extra={"workspace": workspace.workspace_id})
+
+    # -- /buddy: acknowledged at once, answered through response_url --
+
+    async def _on_command(
+        self,
+        ack: Callable[..., Awaitable[Any]],
+        body: dict[str, Any],
+        respond: Callable[..., Awaitable[Any]],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        await ack_sent(context)
+        if await self._replayed(context):
+            return
+        member = _member(context, body["user_id"])
+        channel_id = str(body.get("channel_id", ""))
+        if body.get("text", "").strip().lower() == "promise" and body.get("trigger_id"):
+            await client.views_open(
+                trigger_id=body["trigger_id"], view=promise_form(channel_id=channel_id)
+            )
+            return
+        line = read_command_text(body.get("text", ""))
+        reply = await self._run(client, member, channel_id, line, body)
+        await self._changed(client, member, reply=respond(**_private(reply)))
+
+    async def _run(
+        self,
+        client: AsyncWebClient,
+        member: Member,
+        channel_id: str,
+        line: CommandText,
+        body: dict[str, Any],
+    ) -> Message:
+        person = await self.people.get(client, member, fallback=str(body.get("user_name", "")))
+        names = dict(line.names)
+        # A line the service will refuse anyway (too long, too many people) costs no lookups.
+        unnamed = line.unnamed if input_refusal(line.text) is None else ()
+        for user_id in unnamed:
+            mentioned = Member(Platform.SLACK, member.workspace_id, user_id)
+            names[user_id] = (await self.people.get(client, mentioned)).name
+        command = CommandInput(
+            text=line.text,
+            invoker=member,
+            channel=_channel(member, channel_id),
+            invoker_name=person.name,
+            mention_names=names,
+            platform_timezone=person.timezone,
+            is_organiser=person.is_admin,
+        )
+        async with self._turn(member):
+            return await asyncio.to_thread(self._service.run, command)
+
+    async def _on_promise_form(
+        self,
+        ack: Callable[..., Awaitable[Any]],
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack(response_action="update", view=result_modal(text_message("Saving…")))
+        await ack_sent(context)
+        if await self._replayed(context):
+            return
+        member = _member(context, body["user"]["id"])
+        line = form_command(view["state"]["values"])
+        reply = await self._run(client, member, view.get("private_metadata", ""), line, body)
+        await self._changed(
+            client, member, reply=client.views_update(view_id=view["id"], view=result_modal(reply))
+        )
+
+    # -- buttons: every core choice, routed by its action id --
+
+    async def _on_press(
+        self,
+        ack: Callable[..., Awaitable[Any]],
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Callable[..., Awaitable[Any]],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        await ack_sent(context)
+        if await self._replayed(context):
+            return
+        match = ACTION_ID.match(action.get("action_id", ""))
+        if match is None:
+            return
+        member = _member(context, body["user"]["id"])
+        person = await self.people.get(client, member, fallback=body["user"].get("name", ""))
+        press = ActionInput(
+            action=match.group("action"),
+            payload=str(action.get("value", "")),
+            invoker=member,
+            channel=_channel(member, str((body.get("channel") or {}).get("id", ""))),
+            invoker_name=person.name,
+            platform_timezone=person.timezone,
+        )
+        async with self._turn(member):
+            reply = await asyncio.to_thread(self._service.press, press)
+        if (body.get("view") or {}).get("type") == "home":  # no response_url: the Home shows it
+            await self._changed(
+                client, member, reply=self.publish_home(client, member, notice=reply), home=False
+            )
+            return
+        await self._changed(
+            client, member, reply=respond(replace_original=False, **_private(reply))
+        )
+
+    # -- App Home --
+
+    async def publish_home(
+        self, client: AsyncWebClient, member: Member, *, notice: Message | None = None
+    ) -> None:
+        person = await self.people.get(client, member)
+        async with self._turn(member):
+            sections = [
+                await asyncio.to_thread(
+                    self._service.run,
+                    CommandInput(
+                        text=command,
+                        invoker=member,
+                        invoker_name=person.name,
+                        platform_timezone=person.timezone,
+                    ),
+                )
+                for command in HOME_COMMANDS
+            ]
+        await client.views_publish(user_id=member.user_id, view=home_view(sections, notice=notice))
+        self._home_viewers.put(member, True)
+
+    async def _changed(
+        self, client: AsyncWebClient, member: Member, *, reply: Awaitable[Any], home: bool = True
+    ) -> None:
+        """Send the reply; refresh the member's Home tab and deliver what the work queued."""
+        if home and self._home_viewers.get(member):
+            # Started first, so it is under way (and awaited by `settle`) by the reply.
+            self._in_background(self.publish_home(client, member))
+        await reply
+        if self._ports.after_change is not None:
+            await self._ports.after_change()
+
+    def _turn(self, member: Member) -> asyncio.Lock:
+        """One command, press or Home refresh per member at a time: each saves the member's
+        profile, so two at once could undo a change made by the other."""
+        lock = self._locks.get(member)
+        if lock is None:
+            lock = self._locks[member] = asyncio.Lock()
+        return lock
+
+    def _in_background(self, work: Awaitable[None]) -> None:
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("Slack background work failed")
+
+        task = asyncio.create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    async def settle(self) -> None:
+        """Wait for background work (Home refreshes); for tests and shutdown."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _workspace(context: AsyncBoltContext) -> Workspace:
+    """The workspace a request comes from (an org-wide install has only an enterprise id)."""
+    return Workspace(Platform.SLACK, context.team_id or context.enterprise_id or "")
+
+
+def _member(context: AsyncBoltContext, user_id: str) -> Member:
+    return Member(Platform.SLACK, _workspace(context).workspace_id, user_id)
+
+
+def _private(reply: Message) -> dict[str, Any]:
+    return {"response_type": "ephemeral", **render(reply).as_kwargs()}
+
+
+def _channel(member: Member, channel_id: str) -> Channel | None:
+    """A conversation the command came from; a DM with the bot ("D…") is no channel."""
+    if not channel_id or channel_id.startswith("D"):
+        return None
+    return Channel(Platform.SLACK, member.workspace_id, channel_id)
