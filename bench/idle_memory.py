@@ -31,7 +31,9 @@ for line in open("/proc/self/status"):
 LOADED = """
 import asyncio
 
-from bot.app import build, build_slack, discord_ports
+from bot.app import build
+from bot.plugins.slack import build_slack
+from bot.plugins.discord_bot import discord_ports
 from bot.config import Settings
 from bot.core.identity import Platform
 
@@ -86,7 +88,8 @@ kept = (buddy, delivery, buddy.ticker())
         {"slack_bot_token": "xoxb-idle", "slack_signing_secret": "idle-secret"},
         """
 import asyncio
-from bot.app import build, build_slack
+from bot.app import build
+from bot.plugins.slack import build_slack
 from bot.core.identity import Platform
 
 async def load():
@@ -101,7 +104,8 @@ kept = asyncio.run(load())
     "discord": (
         {"discord_token": "idle-token"},
         """
-from bot.app import build, discord_ports
+from bot.app import build
+from bot.plugins.discord_bot import discord_ports
 from bot.adapters import discord_bot
 buddy = build(settings)
 kept = (buddy, discord_bot.make_client(discord_ports(buddy)), buddy.ticker())

@@ -28,8 +28,9 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import insert
 
 from bot.adapters.slack import EVENTS_PATH, web_client
-from bot.app import build, build_slack
+from bot.app import build
 from bot.config import Settings
+from bot.plugins.slack import build_slack
 from bot.store.models import ContactRow, PromiseRow
 from tests.adapters.slack_fake import FakeSlack
 

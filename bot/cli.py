@@ -1,4 +1,4 @@
-"""The `buddy` command: console, slack, discord, run, worker, migrate, outbox, rotate-secrets."""
+"""The `buddy` command: console, run, worker, migrate, outbox, and each platform's own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from bot.adapters.console import (
     ConsoleMessenger,
@@ -19,28 +19,9 @@ from bot.app import Buddy, build
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.identity import Platform
 from bot.observability import configure_logging
+from bot.plugins import MissingSetting, Plugin, plugins
 from bot.store.database import upgrade_to_head
-from bot.store.secrets import MAKE_A_KEY, SecretKeyError, parse_keys
-
-SLACK_HELP = "Create a Slack app (README, “Create the Slack app”) and copy it from its settings."
-DISCORD_HELP = "Create a Discord application (README, “Create the Discord bot”): Bot → Token."
-SECRET_KEY_HELP = (
-    "BUDDY_SECRET_KEY not set: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (many workspaces) "
-    "each workspace's bot token is stored encrypted with it. Make one with\n"
-    f"  {MAKE_A_KEY}\n"
-    "and set BUDDY_SECRET_KEY to it in every process (keep it safe: the stored tokens "
-    "cannot be read without it)."
-)
-
-
-class MissingSetting(Exception):
-    pass
-
-
-def _require(settings: Settings, *names: str, where: str) -> None:
-    missing = [name.upper() for name in names if not getattr(settings, name)]
-    if missing:
-        raise MissingSetting(f"{' and '.join(missing)} not set. {where}")
+from bot.store.secrets import SecretKeyError
 
 
 async def run_console(buddy: Buddy, *, user: str) -> None:
@@ -85,114 +66,45 @@ def cmd_outbox(settings: Settings, args: argparse.Namespace) -> None:
         )
 
 
-def _multi_workspace(settings: Settings) -> bool:
-    return bool(settings.slack_client_id and settings.slack_client_secret)
-
-
-def _check_secret_key(settings: Settings) -> None:
-    if _multi_workspace(settings) and not parse_keys(settings.buddy_secret_key):
-        raise MissingSetting(SECRET_KEY_HELP)
-
-
-def _check_slack(settings: Settings) -> None:
-    if not _multi_workspace(settings):
-        _require(settings, "slack_bot_token", where=SLACK_HELP)
-    _check_secret_key(settings)
-    if not settings.slack_app_token:  # HTTP mode: Slack's requests must be verified
-        _require(settings, "slack_signing_secret", where=SLACK_HELP)
-
-
-def cmd_slack(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.app import serve_slack
-
-    _check_slack(settings)
-    with _slack_refusals():
-        asyncio.run(serve_slack(build(settings)))
-
-
-@contextlib.contextmanager
-def _slack_refusals() -> Iterator[None]:
-    """Slack refusing the bot's token at start, as a clear message (also from a task group)."""
-    from bot.adapters.slack.workspaces import SlackTokenGone
-
-    try:
-        yield
-    except* SlackTokenGone as refused:
-        first = refused.exceptions[0]
-        code = first.code if isinstance(first, SlackTokenGone) else "refused"
-        raise MissingSetting(
-            f"Slack refused SLACK_BOT_TOKEN ({code}): the app was uninstalled or its token "
-            f"revoked, so the data of its workspace has been erased. {SLACK_HELP}"
-        ) from None
-
-
-def cmd_rotate_secrets(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.app import rotate_secrets
-
-    if not parse_keys(settings.buddy_secret_key):
-        raise MissingSetting(SECRET_KEY_HELP)
-    changed = asyncio.run(rotate_secrets(build(settings)))
-    print(
-        f"{changed} stored Slack installation rows re-encrypted with the first key of "
-        "BUDDY_SECRET_KEY; every token now opens with that key alone."
-    )
-
-
-def cmd_discord(settings: Settings, args: argparse.Namespace) -> None:
-    from discord import LoginFailure
-
-    from bot.app import serve_discord, sync_discord
-
-    _require(settings, "discord_token", where=DISCORD_HELP)
-    buddy = build(settings)
-    try:
-        if getattr(args, "discord_action", None) == "sync":
-            count = asyncio.run(sync_discord(buddy, guild_id=args.guild))
-            where = f"in guild {args.guild} (visible at once)" if args.guild else "globally"
-            print(f"Registered /buddy with {count} subcommands {where}.")
-        else:
-            asyncio.run(serve_discord(buddy, sharded=getattr(args, "sharded", False)))
-    except LoginFailure:
-        raise MissingSetting(f"Discord refused DISCORD_TOKEN. {DISCORD_HELP}") from None
-
-
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
-    slack = bool(settings.slack_bot_token or settings.slack_client_id)
-    if not (slack or settings.discord_token):
+    every = plugins()
+    chosen = [plugin for plugin in every if plugin.configured(settings)]
+    if not chosen:
         raise MissingSetting(
-            "Neither SLACK_BOT_TOKEN nor DISCORD_TOKEN is set. "
+            f"None of {_credentials(every)} is set. "
             "Try `buddy console` (no tokens needed), or see the README to create an app."
         )
-    if slack:
-        _check_slack(settings)
-    if not settings.discord_token:
-        cmd_slack(settings, args)
-    elif not slack:
-        cmd_discord(settings, args)
-    else:
-        with _slack_refusals():
-            asyncio.run(run_both(build(settings)))
+    for plugin in chosen:
+        plugin.check_serve(settings)
+    asyncio.run(run_platforms(build(settings), chosen))
 
 
-async def run_both(buddy: Buddy) -> None:
-    """Slack and Discord on one event loop; one ticker serves both."""
-    from bot.app import serve_discord, serve_slack
-
-    async with asyncio.TaskGroup() as tasks:
-        tasks.create_task(serve_slack(buddy))
-        tasks.create_task(serve_discord(buddy, tick=False))
+async def run_platforms(buddy: Buddy, chosen: Sequence[Plugin]) -> None:
+    """The chosen platforms on one event loop; the first one's ticker serves them all."""
+    if len(chosen) == 1:
+        await chosen[0].serve(buddy)
+        return
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            for number, plugin in enumerate(chosen):
+                tasks.create_task(plugin.serve(buddy, tick=None if number == 0 else False))
+    except* MissingSetting as refused:
+        raise refused.exceptions[0] from None
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
-    if not (settings.slack_bot_token or settings.slack_client_id or settings.discord_token):
-        raise MissingSetting(
-            "The worker delivers to Slack or Discord: set SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and "
-            "SLACK_CLIENT_SECRET) or DISCORD_TOKEN."
-        )
-    if settings.slack_client_id and not settings.slack_client_secret:
-        _require(settings, "slack_client_secret", where=SLACK_HELP)
-    _check_secret_key(settings)
+    every = plugins()
+    chosen = [plugin for plugin in every if plugin.configured(settings)]
+    if not chosen:
+        names = " or ".join(plugin.name for plugin in every)
+        raise MissingSetting(f"The worker delivers to {names}: set {_credentials(every)}.")
+    for plugin in chosen:
+        plugin.check_worker(settings)
     asyncio.run(run_worker(build(settings)))
+
+
+def _credentials(every: Sequence[Plugin]) -> str:
+    return " or ".join(plugin.credentials for plugin in every)
 
 
 async def run_worker(buddy: Buddy) -> None:
@@ -218,18 +130,8 @@ def parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="try the bot in this terminal (no tokens needed)")
     console.add_argument("--user", help="who you are in the console (default: me)")
     console.set_defaults(run=cmd_console)
-    sub.add_parser("slack", help="run on Slack (Socket Mode or HTTP)").set_defaults(run=cmd_slack)
-    discord = sub.add_parser("discord", help="run on Discord (`discord sync` registers /buddy)")
-    discord.add_argument(
-        "discord_action",
-        nargs="?",
-        choices=["sync"],
-        metavar="sync",
-        help="register the /buddy commands with Discord, then exit",
-    )
-    discord.add_argument("--guild", type=int, help="sync: register in this guild only, at once")
-    discord.add_argument("--sharded", action="store_true", help="run with AutoShardedClient")
-    discord.set_defaults(run=cmd_discord)
+    for plugin in plugins():
+        plugin.add_commands(sub)
     sub.add_parser("run", help="run every platform that has tokens, with the ticker").set_defaults(
         run=cmd_run
     )
@@ -243,10 +145,6 @@ def parser() -> argparse.ArgumentParser:
     )
     outbox.add_argument("--limit", type=int, default=50)
     outbox.set_defaults(run=cmd_outbox)
-    sub.add_parser(
-        "rotate-secrets",
-        help="re-encrypt stored Slack tokens with the first key of BUDDY_SECRET_KEY",
-    ).set_defaults(run=cmd_rotate_secrets)
     return top
 
 

@@ -26,11 +26,12 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.adapters.discord_bot import BuddyClient, make_client, point_at
-from bot.app import Buddy, build, discord_ports
+from bot.app import Buddy, build
 from bot.config import Settings
 from bot.core.effects import Effect
 from bot.core.identity import Platform
 from bot.delivery import DeliveryReport
+from bot.plugins.discord_bot import discord_ports
 from tests.fakes import ManualClock
 from tests.unit.harness import NOW
 

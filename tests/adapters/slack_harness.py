@@ -29,10 +29,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.slack import EVENTS_PATH, SlackBot, app_runner
 from bot.adapters.slack.installations import EncryptedInstallationStore
-from bot.app import Buddy, build, build_slack, serve_slack
+from bot.app import Buddy, build
 from bot.config import Settings
 from bot.core.identity import Platform
 from bot.delivery import Delivery, RetryPolicy
+from bot.plugins.slack import build_slack, serve_slack
 from bot.store.secrets import SecretBox, parse_keys
 from bot.store.slack import async_engine_for
 from tests.adapters.slack_fake import BOT_USER, FakeSlack

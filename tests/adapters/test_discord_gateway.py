@@ -14,8 +14,9 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.app import build, serve_discord
+from bot.app import build
 from bot.config import Settings
+from bot.plugins.discord_bot import serve_discord
 from tests.adapters.discord_fake import (
     ALICE,
     BOB,

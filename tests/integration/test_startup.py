@@ -119,7 +119,8 @@ print(json.dumps({"code": code, "cryptography": "cryptography" in sys.modules}))
 # What `buddy slack` and `buddy discord` build before they connect (nothing is reached here).
 SLACK = """
 import asyncio
-from bot.app import build, build_slack
+from bot.app import build
+from bot.plugins.slack import build_slack
 from bot.config import Settings
 
 async def load():
@@ -134,7 +135,8 @@ asyncio.run(load())
 """
 
 DISCORD = """
-from bot.app import build, discord_ports
+from bot.app import build
+from bot.plugins.discord_bot import discord_ports
 from bot.adapters import discord_bot
 from bot.config import Settings
 

@@ -358,8 +358,9 @@ async def _install_org(slack: SlackHarness, enterprise: str) -> None:
 async def test_a_guild_that_removed_the_bot_while_it_was_down_is_erased_on_ready(
     database_url: str, tmp_path: Path
 ) -> None:
-    from bot.app import build, serve_discord
+    from bot.app import build
     from bot.config import Settings
+    from bot.plugins.discord_bot import serve_discord
 
     async with discord_world(database_url) as world:
         await world.say(ALICE, "met", person=BOB, context="at RustConf", guild=GUILD_A)

@@ -1,0 +1,20 @@
+"""Each adapter is split by concern: no module of one is over 400 lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bot.adapters
+
+ADAPTERS = Path(bot.adapters.__file__).parent
+MOST_LINES = 400
+
+
+def test_no_adapter_module_is_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ADAPTERS)): lines
+        for path in sorted(ADAPTERS.rglob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MOST_LINES
+    }
+
+    assert long == {}
