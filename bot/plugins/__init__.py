@@ -58,6 +58,7 @@ class Plugin:
 
 
 def plugins() -> tuple[Plugin, ...]:
+    """The registered platforms, in order: in `buddy run` the first one's ticker serves all."""
     plugged: tuple[Plugin, ...] = tuple(import_module(name).PLUGIN for name in REGISTERED)
     return plugged
 

@@ -1,4 +1,4 @@
-"""The request edge: Slack's signed requests handed to Bolt; health, metrics, OAuth pages."""
+"""The web app: Slack's signed requests handed to Bolt, health, metrics and the OAuth pages."""
 
 from __future__ import annotations
 
