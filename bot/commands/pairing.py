@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
-from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.intros import log_meeting
 from bot.commands.jobs.pairing import (
     ACTION_MET,
@@ -17,14 +17,14 @@ from bot.commands.jobs.pairing import (
     meet_rate,
     start_round,
 )
-from bot.commands.parsing import no_arguments, require_text
+from bot.commands.parsing import no_arguments
 from bot.commands.replies import echo
+from bot.commands.typed import when_arg
 from bot.commands.when import (
     check_timezone,
     format_when,
     parse_time_of_day,
     parse_weekday,
-    parse_when,
 )
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
@@ -328,9 +328,14 @@ def handle_leave(ctx: Context, _: None) -> Message:
 
 
 def parse_until(text: str, env: ParseEnv) -> datetime:
-    typed = require_text(text, what="until when", example="pause until january 10")
-    typed = typed.removeprefix("until ").strip()
-    return parse_when(typed, now=env.now, timezone=env.timezone)
+    return build_until({"until": text}, env)
+
+
+def build_until(args: Args, env: ParseEnv) -> datetime:
+    until = when_arg(args, "until", env)
+    if until is None:
+        raise UserError("Tell me until when.", hint="For example: `pause until january 10`")
+    return until
 
 
 def handle_pause(ctx: Context, until: datetime) -> Message:
@@ -370,6 +375,7 @@ PAUSE = CommandSpec(
     examples=("pause until january 10", "pause 2 weeks"),
     args=(Arg("until", ArgKind.WHEN, "Until when, e.g. in 2 weeks", keyword="until"),),
     parse=parse_until,
+    build=build_until,
     handle=handle_pause,
     needs_channel=True,
 )

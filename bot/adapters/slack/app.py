@@ -40,15 +40,13 @@ from bot.adapters.slack.edge import (
     signed_by_slack,
     well_formed,
 )
+from bot.adapters.slack.forms import FORM, FORM_COMMANDS, command_form, read_form, with_names
 from bot.adapters.slack.render import (
     ACTION_ID,
     FILE_COMMENT_LIMIT,
-    PROMISE_FORM,
     CommandText,
     fallback_text,
-    form_command,
     home_view,
-    promise_form,
     read_command_text,
     render,
     result_modal,
@@ -413,7 +411,7 @@ class SlackBot:
         self.app.middleware(self._once_per_event)
         self.app.command("/buddy")(self._on_command)
         self.app.action(ACTION_ID)(self._on_press)
-        self.app.view(PROMISE_FORM)(self._on_promise_form)
+        self.app.view(FORM)(self._on_form)
         self.app.event("app_home_opened")(self._on_home_opened)
         self.app.event("app_uninstalled")(self._on_uninstalled)
         self.app.event("tokens_revoked")(self._on_tokens_revoked)
@@ -560,9 +558,10 @@ class SlackBot:
             return
         member = _member(context, body["user_id"])
         channel_id = str(body.get("channel_id", ""))
-        if body.get("text", "").strip().lower() == "promise" and body.get("trigger_id"):
+        form = self._service.spec(body.get("text", "").strip().lower(), among=FORM_COMMANDS)
+        if form is not None and body.get("trigger_id"):
             await client.views_open(
-                trigger_id=body["trigger_id"], view=promise_form(channel_id=channel_id)
+                trigger_id=body["trigger_id"], view=command_form(form, channel_id=channel_id)
             )
             return
         line = read_command_text(body.get("text", ""))
@@ -589,14 +588,15 @@ class SlackBot:
             invoker=member,
             channel=_channel(member, channel_id),
             invoker_name=person.name,
-            mention_names=names,
+            mentions=line.mentions(member.workspace_id, names),
+            args=with_names(line.args, names),
             platform_timezone=person.timezone,
             is_organiser=person.is_admin,
         )
         async with self._turn(member):
             return await asyncio.to_thread(self._service.run, command)
 
-    async def _on_promise_form(
+    async def _on_form(
         self,
         ack: Callable[..., Awaitable[Any]],
         body: dict[str, Any],
@@ -609,8 +609,12 @@ class SlackBot:
         if await self._replayed(context):
             return
         member = _member(context, body["user"]["id"])
-        line = form_command(view["state"]["values"])
-        reply = await self._run(client, member, view.get("private_metadata", ""), line, body)
+        command, _, channel_id = view.get("private_metadata", "").partition(" ")
+        form = self._service.spec(command, among=FORM_COMMANDS)
+        if form is None:
+            return
+        line = read_form(form, view["state"]["values"])
+        reply = await self._run(client, member, channel_id, line, body)
         await self._changed(
             client, member, reply=client.views_update(view_id=view["id"], view=result_modal(reply))
         )
