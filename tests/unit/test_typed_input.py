@@ -6,11 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.commands.base import Args, CommandInput, Mentioned, PersonRef
+from bot.commands.parsing import clean_input
+from bot.commands.registry import ACTIONS, COMMANDS
+from bot.commands.service import CommandService
 from bot.core.identity import Member, Platform
 from bot.core.records import Contact, Promise
-from tests.unit.harness import ALICE, Buddy
+from tests.fakes import InMemoryStore, ManualClock
+from tests.unit.harness import ALICE, NOW, Buddy
 
 SAM = PersonRef("USAM", "Sam")
 FRIDAY_9AM = datetime(2026, 11, 27, 9, tzinfo=UTC)  # the harness's now is Thursday 26 Nov
@@ -154,3 +160,30 @@ def test_two_members_of_matrix_and_teams_are_introduced_by_their_ids(buddy: Budd
     ).plain_text()
 
     assert "@alice:example.org" in reply and "@29:1a2b3c4d5e6f-7a8b_9c0d.EXAMPLE" in reply, reply
+
+
+# --- a property: whatever is typed in "what", it is kept whole or refused, never split ------------
+
+WORDS = ["by", "on", "in", "at", "before", "friday", "tomorrow 9am", "2 days", "Ana", "the", "\n"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(what=st.lists(st.sampled_from(WORDS) | st.text(max_size=6), max_size=8).map(" ".join))
+def test_a_typed_what_without_a_when_is_kept_whole_or_refused(what: str) -> None:
+    store = InMemoryStore()
+    service = CommandService(
+        uow_factory=store, clock=ManualClock(NOW), commands=COMMANDS, actions=ACTIONS
+    )
+    before = store.snapshot()
+
+    reply = service.run(
+        CommandInput(text="promise", invoker=ALICE, args={"person": SAM, "what": what})
+    )
+
+    made = store.rows("promises", ALICE)
+    if reply.plain_text().startswith("⚠️"):
+        assert store.snapshot() == before
+        assert not clean_input(what).strip()
+    else:
+        [promise] = made
+        assert (promise.what, promise.due_at) == (clean_input(what).strip(), None)
