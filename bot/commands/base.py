@@ -135,9 +135,9 @@ Request = TypeVar("Request")
 class CommandSpec(Generic[Request]):
     """One command: its help, its typed arguments, its parser and its handler.
 
-    `build` makes the request from typed argument values; `parse` reads a text line, splitting
-    it into those same values and building through `build`. A command without `build` has a
-    text grammar whose arguments are unambiguous, and typed values are written out for it.
+    `build` makes the request from typed argument values (named as in `args`); `parse` reads a
+    text line, splitting it into those same values and building through `build`. A command
+    without arguments has no `build`: its `parse` reads an empty line.
     """
 
     name: str

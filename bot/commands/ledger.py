@@ -84,7 +84,12 @@ GIVE = CommandSpec(
 
 
 def parse_ask(text: str, env: ParseEnv) -> str:
-    return require_text(text, what="what you'd like help with", example="ask a review of my CV")
+    return build_ask({"what": text}, env)
+
+
+def build_ask(args: Args, env: ParseEnv) -> str:
+    what = text_arg(args, "what")
+    return require_text(what, what="what you'd like help with", example="ask a review of my CV")
 
 
 def _check_ask_limit(ctx: Context, channel: Channel) -> None:
@@ -184,6 +189,7 @@ ASK = CommandSpec(
     examples=("ask an intro to someone who runs a makerspace",),
     args=(Arg("what", ArgKind.TEXT, "What you'd like help with"),),
     parse=parse_ask,
+    build=build_ask,
     handle=handle_ask,
 )
 

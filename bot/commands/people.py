@@ -88,7 +88,11 @@ MET = CommandSpec(
 
 
 def parse_people(text: str, env: ParseEnv) -> str:
-    return check_length(text.strip())
+    return build_people({"search": text}, env)
+
+
+def build_people(args: Args, env: ParseEnv) -> str:
+    return check_length(text_arg(args, "search"))
 
 
 def handle_people(ctx: Context, search: str) -> Message:
@@ -134,6 +138,7 @@ PEOPLE = CommandSpec(
     examples=("people", "people sam"),
     args=(Arg("search", ArgKind.TEXT, "Part of a name", required=False),),
     parse=parse_people,
+    build=build_people,
     handle=handle_people,
     aliases=("contacts",),
 )

@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.commands.base import AnySpec, Arg, ArgKind, Args, ArgValue, ParseEnv, PersonRef
+from bot.commands.base import AnySpec, Args, ArgValue, ParseEnv, PersonRef
 from bot.commands.parsing import clean_input
 from bot.commands.when import check_instant, parse_when
-
-# A time phrase may bring its own preposition ("in 2 days", "on friday"); only a bare time
-# ("friday") needs the argument's keyword before it when written out.
-_TIME_PREPOSITIONS = frozenset({"by", "before", "in", "on", "at", "until"})
 
 
 def cleaned_args(args: Args) -> Args:
@@ -28,41 +24,13 @@ def _cleaned(value: ArgValue) -> ArgValue:
 
 
 def from_args(spec: AnySpec, args: Args, env: ParseEnv) -> object:
-    """The request typed values stand for: through the command's `build`, or, for a command
-    whose text grammar has no ambiguity to guess at, through its text form."""
+    """The request typed values stand for, through the command's `build`."""
     unknown = set(args) - {arg.name for arg in spec.args}
     if unknown:
         raise ValueError(f"{spec.name} takes no argument {sorted(unknown)}")
-    if spec.build is not None:
-        return spec.build(args, env)
-    return spec.parse(written_out(spec, args), env)
-
-
-def written_out(spec: AnySpec, args: Args) -> str:
-    """`settings quiet 22:00-08:00 intros off`: typed words in the declared order, each after
-    its keyword. Only for commands without `build`, which take no person and no instant."""
-    parts: list[str] = []
-    for arg in spec.args:
-        value = args.get(arg.name)
-        if isinstance(value, PersonRef | datetime):
-            raise TypeError(f"{spec.name} needs a build for its {arg.kind} argument")
-        text = " ".join(str(value or "").split())
-        if arg.kind is ArgKind.WORD:
-            text = text.replace(" ", "")
-        if text:
-            parts.append(_with_keyword(arg, text))
-    return " ".join(parts)
-
-
-def _with_keyword(arg: Arg, value: str) -> str:
-    if not arg.keyword:
-        return value
-    lowered, keyword = value.lower(), arg.keyword.lower()
-    if lowered == keyword or lowered.startswith(f"{keyword} "):
-        return value  # typed with its keyword already
-    if arg.kind is ArgKind.WHEN and lowered.split(maxsplit=1)[0] in _TIME_PREPOSITIONS:
-        return value
-    return f"{arg.keyword} {value}"
+    if spec.build is None:  # a command that takes no arguments
+        return spec.parse("", env)
+    return spec.build(args, env)
 
 
 def text_arg(args: Args, name: str) -> str:

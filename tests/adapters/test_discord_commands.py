@@ -262,3 +262,21 @@ async def test_an_option_reads_the_same_with_or_without_its_keyword(world: Disco
 
     assert bare.replace(str(BOB.id), "X") == keyworded.replace(str(CAROL.id), "X")
     assert not bare.startswith("⚠️")
+
+
+async def test_pairing_options_are_read_each_from_its_own_field(world: DiscordWorld) -> None:
+    reply = await world.say(
+        ALICE,
+        "channel pairing",
+        action="on",
+        every="every 2 weeks",
+        groups="3",
+        day="tuesday",
+        time="10:00",
+        timezone="Europe/Paris",
+        permissions=ORGANISER_PERMISSIONS,
+    )
+
+    assert reply.startswith("🍽️ Pairing is on in "), reply
+    assert "every 2 weeks, in groups of 3, Tuesdays 10:00 (Europe/Paris)." in reply
+    assert "Next round: Tue 1 Dec 2026, 10:00 Europe/Paris (in 5 days)." in reply

@@ -187,3 +187,29 @@ def test_a_typed_what_without_a_when_is_kept_whole_or_refused(what: str) -> None
     else:
         [promise] = made
         assert (promise.what, promise.due_at) == (clean_input(what).strip(), None)
+
+
+# --- every command: its declared arguments are the contract ---------------------------------------
+
+
+def test_every_command_that_declares_arguments_builds_its_request_from_them() -> None:
+    assert [spec.name for spec in COMMANDS if spec.args and spec.build is None] == []
+
+
+def test_typed_settings_are_read_each_from_its_own_field(buddy: Buddy) -> None:
+    reply = typed(
+        buddy, "settings", {"timezone": "Europe/Paris", "digest": "friday 4pm", "intros": "off"}
+    )
+
+    assert "Time zone: Europe/Paris" in reply
+    assert "Weekly digest: Friday 16:00" in reply
+    assert "Open to intros: no" in reply
+
+
+def test_words_left_over_in_a_typed_setting_are_refused_and_nothing_changes(buddy: Buddy) -> None:
+    before = buddy.snapshot()
+
+    reply = typed(buddy, "settings", {"digest": "friday 4pm intros off"})
+
+    assert reply.startswith("⚠️ I didn't understand “intros off” after `digest`."), reply
+    assert buddy.snapshot() == before
