@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.commands.base import ActionInput, CommandInput
+from bot.commands.base import ActionInput, CommandInput, Mentioned
 from bot.commands.service import CommandService
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import (
@@ -37,18 +37,18 @@ def console_channel(name: str) -> Channel:
     return Channel(Platform.CONSOLE, WORKSPACE, name.lstrip("#").lower())
 
 
-def normalise_mentions(text: str) -> tuple[str, dict[str, str]]:
-    """`@sam` becomes the neutral `<@sam>`; broadcast words stay plain text."""
-    names: dict[str, str] = {}
+def normalise_mentions(text: str) -> tuple[str, dict[str, Mentioned]]:
+    """`@sam` becomes the neutral `<@sam>`, and the member @sam; broadcast words stay text."""
+    mentions: dict[str, Mentioned] = {}
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1).rstrip(".").lower()
         if name in _BROADCAST_NAMES:
             return match.group(0)
-        names[name] = name
+        mentions[name] = Mentioned(console_member(name), name)
         return f"<@{name}>{match.group(1)[len(name) :]}"
 
-    return _MENTION.sub(replace, text), names
+    return _MENTION.sub(replace, text), mentions
 
 
 def local_timezone() -> str | None:
@@ -207,7 +207,7 @@ class ConsoleSession:
         if lowered.startswith("click "):
             await self._click(line[6:].strip().strip("[]"))
         else:
-            text, names = normalise_mentions(line)
+            text, mentions = normalise_mentions(line)
             reply = await asyncio.to_thread(
                 self._service.run,
                 CommandInput(
@@ -215,7 +215,7 @@ class ConsoleSession:
                     invoker=self.member,
                     channel=self.channel,
                     invoker_name=self.member.user_id,
-                    mention_names=names,
+                    mentions=mentions,
                     platform_timezone=self._timezone,
                     is_organiser=True,  # in the console anyone may organise
                 ),

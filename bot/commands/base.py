@@ -20,14 +20,39 @@ MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
+class Mentioned:
+    """A member named in a command, as the platform resolved them: any shape of id works."""
+
+    member: Member
+    name: str
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A member of the workspace (`user_id` set) or an outside person known by name."""
+
+    user_id: str | None
+    name: str
+
+
+# A typed argument's value, by kind: PERSON a `PersonRef`; NUMBER an `int`; WHEN the time as
+# typed (`str`) or an instant the platform already knew (`datetime`); the others `str`.
+ArgValue = PersonRef | str | int | datetime
+Args = Mapping[str, ArgValue]
+
+
+@dataclass(frozen=True)
 class CommandInput:
-    """A `/buddy …` line from any platform, mentions already normalised to `<@USER_ID>`."""
+    """A command from any platform: a text line (`text`, mentions in it as `<@KEY>` placeholders
+    that `mentions` resolves), or, when the platform collected them typed, the command's name in
+    `text` and its argument values in `args`, which never go back through the text parser."""
 
     text: str
     invoker: Member
     channel: Channel | None = None
     invoker_name: str = ""
-    mention_names: Mapping[str, str] = field(default_factory=dict)
+    mentions: Mapping[str, Mentioned] = field(default_factory=dict)
+    args: Args | None = None
     platform_timezone: str | None = None
     is_organiser: bool = False
 
@@ -67,12 +92,12 @@ class Arg:
 
 @dataclass(frozen=True)
 class ParseEnv:
-    """What parsing may depend on: the clock and the invoker's time zone and names."""
+    """What parsing may depend on: the clock, the invoker's time zone and who they mentioned."""
 
     now: datetime
     timezone: str
     invoker: Member
-    mention_names: Mapping[str, str] = field(default_factory=dict)
+    mentions: Mapping[str, Mentioned] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,7 +118,6 @@ class Context:
     policy: Policy
     channel: Channel | None = None
     is_organiser: bool = False
-    mention_names: Mapping[str, str] = field(default_factory=dict)
     queued: list[QueuedEffect] = field(default_factory=list)
     keep_profile: bool = True  # False once the member asked to be forgotten
 
@@ -109,7 +133,12 @@ Request = TypeVar("Request")
 
 @dataclass(frozen=True)
 class CommandSpec(Generic[Request]):
-    """One command: its help, its typed arguments, its parser and its handler."""
+    """One command: its help, its typed arguments, its parser and its handler.
+
+    `build` makes the request from typed argument values (named as in `args`); `parse` reads a
+    text line, splitting it into those same values and building through `build`. A command
+    without arguments has no `build`: its `parse` reads an empty line.
+    """
 
     name: str
     summary: str
@@ -121,6 +150,7 @@ class CommandSpec(Generic[Request]):
     aliases: tuple[str, ...] = ()
     details: str = ""
     needs_channel: bool = False  # pairing and prompts live in a channel, not a DM
+    build: Callable[[Args, ParseEnv], Request] | None = None
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.jobs.prompts import PROMPT_TIME, next_weekly_prompt
 from bot.commands.replies import echo
+from bot.commands.typed import text_arg
 from bot.commands.when import format_when, parse_weekday
 from bot.core.errors import UserError
 from bot.core.message import Message, message, paragraph
@@ -23,19 +24,24 @@ class PromptsRequest:
 
 
 def parse_prompts(text: str, env: ParseEnv) -> PromptsRequest:
-    words = text.split()
-    if not words:
+    switch, _, day = text.strip().partition(" ")
+    return build_prompts({"switch": switch, "day": day}, env)
+
+
+def build_prompts(args: Args, env: ParseEnv) -> PromptsRequest:
+    switch, day = text_arg(args, "switch").lower(), text_arg(args, "day")
+    if not switch and not day:
         return PromptsRequest(None)
-    head, rest = words[0].lower(), words[1:]
-    if head == "off" and not rest:
+    if switch == "off" and not day:
         return PromptsRequest(False)
-    if head != "on":
-        raise UserError(f"`prompts` is on or off, not {echo(text)}.", hint=HINT)
+    if switch != "on":
+        typed = " ".join(f"{switch} {day}".split())
+        raise UserError(f"`prompts` is on or off, not {echo(typed)}.", hint=HINT)
     # "on", "on monday", "on weekly on monday", "on every monday"
-    day = [w for w in rest if w.lower() not in {"weekly", "on"}]
-    if not day:
+    words = [w for w in day.split() if w.lower() not in {"weekly", "on"}]
+    if not words:
         return PromptsRequest(True)
-    return PromptsRequest(True, parse_weekday(" ".join(day)))
+    return PromptsRequest(True, parse_weekday(" ".join(words)))
 
 
 def handle_prompts(ctx: Context, req: PromptsRequest) -> Message:
@@ -84,6 +90,7 @@ PROMPTS = CommandSpec(
         Arg("day", ArgKind.WORD, "The day of the week", required=False, keyword="weekly on"),
     ),
     parse=parse_prompts,
+    build=build_prompts,
     handle=handle_prompts,
     needs_channel=True,
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from bot.commands.base import AnySpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import AnySpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.replies import echo
+from bot.commands.typed import text_arg
 from bot.core.errors import UserError
 from bot.core.message import Message, Strong, bullets, message, paragraph
 
@@ -15,7 +16,10 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
     """Help reads the registry lazily, since it is itself one of the commands listed."""
 
     def parse(text: str, env: ParseEnv) -> AnySpec | None:
-        name = text.strip().lower().removeprefix("/buddy").strip()
+        return build({"command": text}, env)
+
+    def build(args: Args, env: ParseEnv) -> AnySpec | None:
+        name = text_arg(args, "command").lower().removeprefix("/buddy").strip()
         if not name:
             return None
         specs = {n: spec for spec in all_specs() for n in (spec.name, *spec.aliases)}
@@ -61,6 +65,7 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
         examples=("help", "help promise"),
         args=(Arg("command", ArgKind.WORD, "A command to explain", required=False),),
         parse=parse,
+        build=build,
         handle=handle,
         aliases=("?",),
     )

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
-from bot.commands.parsing import PersonRef, require_text, take_person
+from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
+from bot.commands.parsing import PersonRef, check_person, require_text, take_person
 from bot.commands.replies import echo
+from bot.commands.typed import person_arg, text_arg
 from bot.core import intros
 from bot.core.effects import DirectMessage, GroupIntro
 from bot.core.errors import UserError
@@ -54,7 +55,14 @@ def parse_intro(text: str, env: ParseEnv) -> IntroRequest:
     anyone = replace(env, invoker=Member(env.invoker.platform, env.invoker.workspace_id, ""))
     a, rest = take_person(text, anyone, role="who to introduce")
     b, rest = take_person(rest, anyone, role="who to introduce them to")
-    reason = require_text(rest, what="why they should meet", example=INTRO_EXAMPLE)
+    return build_intro({"a": a, "b": b, "why": rest}, env)
+
+
+def build_intro(args: Args, env: ParseEnv) -> IntroRequest:
+    anyone = replace(env, invoker=Member(env.invoker.platform, env.invoker.workspace_id, ""))
+    a = check_person(person_arg(args, "a"), anyone, role="who to introduce")
+    b = check_person(person_arg(args, "b"), anyone, role="who to introduce them to")
+    reason = require_text(text_arg(args, "why"), what="why they should meet", example=INTRO_EXAMPLE)
     return IntroRequest(a, b, reason)
 
 
@@ -201,6 +209,7 @@ INTRO = CommandSpec(
         Arg("why", ArgKind.TEXT, "Why they should meet"),
     ),
     parse=parse_intro,
+    build=build_intro,
     handle=handle_intro,
     aliases=("introduce",),
     details=(
@@ -357,6 +366,11 @@ def log_meeting(
 
 def parse_blocked(text: str, env: ParseEnv) -> PersonRef:
     person, _ = take_person(text, env, role="who")
+    return build_blocked({"person": person}, env)
+
+
+def build_blocked(args: Args, env: ParseEnv) -> PersonRef:
+    person = check_person(person_arg(args, "person"), env, role="who")
     if person.user_id is None:
         raise UserError(
             "Blocks are for members of this community: mention them (@name).",
@@ -402,6 +416,7 @@ BLOCK = CommandSpec(
     examples=("block @sam",),
     args=(Arg("person", ArgKind.PERSON, "Who"),),
     parse=parse_blocked,
+    build=build_blocked,
     handle=handle_block,
 )
 UNBLOCK = CommandSpec(
@@ -411,6 +426,7 @@ UNBLOCK = CommandSpec(
     examples=("unblock @sam",),
     args=(Arg("person", ArgKind.PERSON, "Who"),),
     parse=parse_blocked,
+    build=build_blocked,
     handle=handle_unblock,
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import (
     count_use,
     find_or_add_contact,
@@ -14,7 +14,8 @@ from bot.commands.common import (
 )
 from bot.commands.give_ideas import give_ideas
 from bot.commands.pairing import organiser_stats
-from bot.commands.parsing import PersonRef, no_arguments, require_text, take_person
+from bot.commands.parsing import PersonRef, check_person, no_arguments, require_text, take_person
+from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_when
 from bot.core.effects import ChannelPost
 from bot.core.errors import UserError
@@ -43,8 +44,14 @@ class GiveRequest:
 
 def parse_give(text: str, env: ParseEnv) -> GiveRequest:
     person, rest = take_person(text, env, role="who you gave to")
+    return build_give({"person": person, "what": rest}, env)
+
+
+def build_give(args: Args, env: ParseEnv) -> GiveRequest:
+    person = check_person(person_arg(args, "person"), env, role="who you gave to")
     example = "give @sam a pointer to the asyncio docs"
-    return GiveRequest(person, require_text(rest, what="what you gave", example=example))
+    what = require_text(text_arg(args, "what"), what="what you gave", example=example)
+    return GiveRequest(person, what)
 
 
 def handle_give(ctx: Context, req: GiveRequest) -> Message:
@@ -71,12 +78,18 @@ GIVE = CommandSpec(
         Arg("what", ArgKind.TEXT, "What you gave"),
     ),
     parse=parse_give,
+    build=build_give,
     handle=handle_give,
 )
 
 
 def parse_ask(text: str, env: ParseEnv) -> str:
-    return require_text(text, what="what you'd like help with", example="ask a review of my CV")
+    return build_ask({"what": text}, env)
+
+
+def build_ask(args: Args, env: ParseEnv) -> str:
+    what = text_arg(args, "what")
+    return require_text(what, what="what you'd like help with", example="ask a review of my CV")
 
 
 def _check_ask_limit(ctx: Context, channel: Channel) -> None:
@@ -176,6 +189,7 @@ ASK = CommandSpec(
     examples=("ask an intro to someone who runs a makerspace",),
     args=(Arg("what", ArgKind.TEXT, "What you'd like help with"),),
     parse=parse_ask,
+    build=build_ask,
     handle=handle_ask,
 )
 

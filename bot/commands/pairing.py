@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
-from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.intros import log_meeting
 from bot.commands.jobs.pairing import (
     ACTION_MET,
@@ -17,14 +17,14 @@ from bot.commands.jobs.pairing import (
     meet_rate,
     start_round,
 )
-from bot.commands.parsing import no_arguments, require_text
+from bot.commands.parsing import no_arguments
 from bot.commands.replies import echo
+from bot.commands.typed import text_arg, when_arg
 from bot.commands.when import (
     check_timezone,
     format_when,
     parse_time_of_day,
     parse_weekday,
-    parse_when,
 )
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
@@ -57,16 +57,17 @@ class PairingRequest:
 
 
 def parse_pairing(text: str, env: ParseEnv) -> PairingRequest:
+    """`on every 2 weeks groups of 3 on tuesday at 10:00 in Europe/Paris`, split into each
+    setting's words (synonyms like `weekly` or `pairs` as the words they stand for)."""
     words = text.split()
-    action = words.pop(0).lower() if words else ""
-    if action not in {"", "on", "off", "now"}:
-        raise UserError(f"`pairing` is on, off or now, not {echo(action)}.", hint=PAIRING_HINT)
-    if action != "on" and words:
-        raise UserError(f"`pairing {action}` takes nothing more.", hint=PAIRING_HINT)
-    request = PairingRequest(action)
+    action = words.pop(0) if words else ""
+    if action.lower() != "on" and words:  # refused by build, in its own words
+        return build_pairing({"action": action, "every": " ".join(words)}, env)
+    values = {"action": action}
     while words:
-        request = _read_setting(words, request)
-    return request
+        name, value = _split_setting(words)
+        values[name] = value
+    return build_pairing(values, env)
 
 
 def _take(words: list[str], what: str) -> str:
@@ -84,36 +85,91 @@ def _number(word: str, *, what: str) -> int:
     raise UserError(f"I need a number for {what}, not {echo(word)}.", hint=PAIRING_HINT)
 
 
-def _read_setting(words: list[str], request: PairingRequest) -> PairingRequest:
+_SYNONYMS = {
+    "weekly": ("every", "week"),
+    "fortnightly": ("every", "fortnight"),
+    "biweekly": ("every", "fortnight"),
+    "monthly": ("every", "month"),
+    "pairs": ("groups", "2"),
+    "trios": ("groups", "3"),
+}
+
+
+def _split_setting(words: list[str]) -> tuple[str, str]:
+    """The next setting in `words` (taken from it): its argument's name and words."""
     word = words.pop(0).lower()
+    if word in _SYNONYMS:
+        return _SYNONYMS[word]
     if word == "every":
-        return replace(request, every_weeks=_read_every(words))
-    if word in {"weekly", "fortnightly", "biweekly", "monthly"}:
-        return replace(request, every_weeks={"weekly": 1, "monthly": 4}.get(word, 2))
+        first = _take(words, "interval")
+        weeks = words.pop(0) if words and words[0].lower() in {"week", "weeks"} else ""
+        return "every", f"{first} {weeks}".strip()
     if word in {"groups", "group", "of"}:
         if words and words[0].lower() == "of":
             words.pop(0)
-        size = _number(_take(words, "group size"), what="the group size")
-        if not MIN_GROUP <= size <= MAX_GROUP:
-            raise UserError(f"Groups can be of {MIN_GROUP} to {MAX_GROUP} people, not {size}.")
-        return replace(request, group_size=size)
-    if word in {"pairs", "trios"}:
-        return replace(request, group_size=2 if word == "pairs" else 3)
+        return "groups", _take(words, "group size")
     if word == "on":
-        return replace(request, weekday=parse_weekday(_take(words, "day")))
+        return "day", _take(words, "day")
     if word == "at":
-        return replace(request, at=parse_time_of_day(_take(words, "time")))
+        return "time", _take(words, "time")
     if word in {"in", "tz", "timezone"}:
-        return replace(request, timezone=check_timezone(_take(words, "time zone")))
-    if word == "window":
-        window = _number(_take(words, "window"), what="the window")
-        if not 1 <= window <= MAX_WINDOW:
-            raise UserError(f"The window is 1 to {MAX_WINDOW} rounds, not {window}.")
-        return replace(request, window=window)
+        return "timezone", _take(words, "time zone")
+    if word == "window":  # text only: organisers tune it rarely, Discord offers no option
+        return "window", _take(words, "window")
     try:
-        return replace(request, weekday=parse_weekday(word))
+        parse_weekday(word)
     except UserError:
         raise UserError(f"I didn't understand {echo(word)}.", hint=PAIRING_HINT) from None
+    return "day", word
+
+
+def build_pairing(args: Args, env: ParseEnv) -> PairingRequest:
+    action = text_arg(args, "action").lower()
+    if action not in {"", "on", "off", "now"}:
+        raise UserError(f"`pairing` is on, off or now, not {echo(action)}.", hint=PAIRING_HINT)
+    every, groups, day, at, zone, window = (
+        text_arg(args, name) for name in ("every", "groups", "day", "time", "timezone", "window")
+    )
+    if action != "on" and any((every, groups, day, at, zone, window)):
+        raise UserError(f"`pairing {action}` takes nothing more.", hint=PAIRING_HINT)
+    request = PairingRequest(action)
+    if every:
+        request = replace(request, every_weeks=_every(every))
+    if groups:
+        size = _number(_only(groups, "group size"), what="the group size")
+        if not MIN_GROUP <= size <= MAX_GROUP:
+            raise UserError(f"Groups can be of {MIN_GROUP} to {MAX_GROUP} people, not {size}.")
+        request = replace(request, group_size=size)
+    if day:
+        request = replace(request, weekday=parse_weekday(day))
+    if at:
+        request = replace(request, at=parse_time_of_day(at))
+    if zone:
+        request = replace(request, timezone=check_timezone(zone))
+    if window:
+        rounds = _number(_only(window, "window"), what="the window")
+        if not 1 <= rounds <= MAX_WINDOW:
+            raise UserError(f"The window is 1 to {MAX_WINDOW} rounds, not {rounds}.")
+        request = replace(request, window=rounds)
+    return request
+
+
+def _every(text: str) -> int:
+    words = text.split()
+    if words and words[0].lower() == "every":
+        words.pop(0)
+    weeks = _read_every(words)
+    if words:
+        raise UserError(f"I didn't understand {echo(' '.join(words))} after the interval.")
+    return weeks
+
+
+def _only(text: str, what: str) -> str:
+    """The one word a setting takes."""
+    first, _, rest = text.strip().partition(" ")
+    if rest.strip():
+        raise UserError(f"I didn't understand {echo(rest.strip())} after the {what}.")
+    return first
 
 
 def _read_every(words: list[str]) -> int:
@@ -269,6 +325,7 @@ PAIRING = CommandSpec(
         Arg("timezone", ArgKind.TIMEZONE, "Time zone", required=False, keyword="in"),
     ),
     parse=parse_pairing,
+    build=build_pairing,
     handle=handle_pairing,
     needs_channel=True,
     details=(
@@ -328,9 +385,14 @@ def handle_leave(ctx: Context, _: None) -> Message:
 
 
 def parse_until(text: str, env: ParseEnv) -> datetime:
-    typed = require_text(text, what="until when", example="pause until january 10")
-    typed = typed.removeprefix("until ").strip()
-    return parse_when(typed, now=env.now, timezone=env.timezone)
+    return build_until({"until": text}, env)
+
+
+def build_until(args: Args, env: ParseEnv) -> datetime:
+    until = when_arg(args, "until", env)
+    if until is None:
+        raise UserError("Tell me until when.", hint="For example: `pause until january 10`")
+    return until
 
 
 def handle_pause(ctx: Context, until: datetime) -> Message:
@@ -370,6 +432,7 @@ PAUSE = CommandSpec(
     examples=("pause until january 10", "pause 2 weeks"),
     args=(Arg("until", ArgKind.WHEN, "Until when, e.g. in 2 weeks", keyword="until"),),
     parse=parse_until,
+    build=build_until,
     handle=handle_pause,
     needs_channel=True,
 )

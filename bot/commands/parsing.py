@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from bot.commands.base import MAX_TEXT, ParseEnv
+from bot.commands.base import PersonRef as PersonRef  # the handlers' name for a person
 from bot.commands.replies import echo
 from bot.core.errors import UserError
 from bot.core.limits import MAX_MENTIONS
 
-_MENTION = re.compile(r"<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>")
+# A mention's neutral placeholder; its key is whatever the adapter chose (a Matrix or Teams id
+# too), and `ParseEnv.mentions` says who it is.
+_MENTION = re.compile(r"<@(?![&!])([^\s<>|]+)(?:\|[^<>]*)?>")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 _BROADCAST = re.compile(r"@(?:everyone|here|channel)\b|<!\w+[^>]*>|<@&\d+>", re.IGNORECASE)
 # Typed input loses its control characters on the way in: PostgreSQL refuses NUL in text, and a
@@ -31,14 +33,6 @@ PERSON_HINT = (
 # or markup survives (bot-authored text is rendered as markup by the adapters).
 
 
-@dataclass(frozen=True)
-class PersonRef:
-    """A member of the workspace (`user_id` set) or an outside person known by name."""
-
-    user_id: str | None
-    name: str
-
-
 def clean_input(text: str) -> str:
     """What a member typed (a command line, a typed option, a name), without control characters."""
     return text.translate(_CONTROLS)
@@ -51,11 +45,11 @@ def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonR
         raise UserError(f"I need to know {role}.", hint=PERSON_HINT)
     mention = _MENTION.match(text)
     if mention:
-        user_id = mention.group(1)
-        if user_id == env.invoker.user_id:
-            raise UserError("That's you! Name someone else.", hint=PERSON_HINT)
-        name = env.mention_names.get(user_id) or mention.group(2) or user_id
-        return PersonRef(user_id, name), text[mention.end() :].strip()
+        named = env.mentions.get(mention.group(1))
+        if named is None:
+            raise UserError(f"I couldn't find {echo(mention.group(0))} here.", hint=PERSON_HINT)
+        person = PersonRef(named.member.user_id, named.name or named.member.user_id)
+        return check_person(person, env, role=role), text[mention.end() :].strip()
     quoted = _QUOTED.match(text)
     if quoted:
         name = " ".join(quoted.group(1).split())
@@ -71,6 +65,17 @@ def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonR
         f"I need to know {role}: {echo(first)} isn't a mention or a quoted name.",
         hint=PERSON_HINT,
     )
+
+
+def check_person(person: PersonRef | None, env: ParseEnv, *, role: str = "who") -> PersonRef:
+    """A person given typed (or read from text): someone, and not the invoker."""
+    if person is None or not (person.user_id or person.name.strip()):
+        raise UserError(f"I need to know {role}.", hint=PERSON_HINT)
+    if person.user_id == env.invoker.user_id:
+        raise UserError("That's you! Name someone else.", hint=PERSON_HINT)
+    if person.user_id is None:
+        return PersonRef(None, check_length(" ".join(person.name.split())))
+    return person
 
 
 def take_number(text: str, *, what: str = "promise") -> tuple[int, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import (
     find_contact,
     find_or_add_contact,
@@ -16,11 +16,13 @@ from bot.commands.give_ideas import owed, owed_line
 from bot.commands.parsing import (
     PersonRef,
     check_length,
+    check_person,
     no_arguments,
     require_text,
     take_person,
 )
 from bot.commands.replies import capped
+from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_day, format_when, parse_interval
 from bot.core.errors import UserError
 from bot.core.message import Message, UserText, bullets, message, paragraph
@@ -37,7 +39,12 @@ class MetRequest:
 
 def parse_met(text: str, env: ParseEnv) -> MetRequest:
     person, rest = take_person(text, env, role="who you met")
-    return MetRequest(person, check_length(rest))
+    return build_met({"person": person, "context": rest}, env)
+
+
+def build_met(args: Args, env: ParseEnv) -> MetRequest:
+    person = check_person(person_arg(args, "person"), env, role="who you met")
+    return MetRequest(person, check_length(text_arg(args, "context")))
 
 
 def handle_met(ctx: Context, req: MetRequest) -> Message:
@@ -73,6 +80,7 @@ MET = CommandSpec(
         Arg("context", ArgKind.TEXT, "Where and how you met", required=False),
     ),
     parse=parse_met,
+    build=build_met,
     handle=handle_met,
     aliases=("meet",),
     details="People outside the community go in quotes. Only you ever see what you note.",
@@ -80,7 +88,11 @@ MET = CommandSpec(
 
 
 def parse_people(text: str, env: ParseEnv) -> str:
-    return check_length(text.strip())
+    return build_people({"search": text}, env)
+
+
+def build_people(args: Args, env: ParseEnv) -> str:
+    return check_length(text_arg(args, "search"))
 
 
 def handle_people(ctx: Context, search: str) -> Message:
@@ -126,6 +138,7 @@ PEOPLE = CommandSpec(
     examples=("people", "people sam"),
     args=(Arg("search", ArgKind.TEXT, "Part of a name", required=False),),
     parse=parse_people,
+    build=build_people,
     handle=handle_people,
     aliases=("contacts",),
 )
@@ -139,8 +152,14 @@ class NoteRequest:
 
 def parse_note(text: str, env: ParseEnv) -> NoteRequest:
     person, rest = take_person(text, env, role="who the note is about")
+    return build_note({"person": person, "text": rest}, env)
+
+
+def build_note(args: Args, env: ParseEnv) -> NoteRequest:
+    person = check_person(person_arg(args, "person"), env, role="who the note is about")
+    example = "note @sam loves sourdough"
     return NoteRequest(
-        person, require_text(rest, what="what to note", example="note @sam loves sourdough")
+        person, require_text(text_arg(args, "text"), what="what to note", example=example)
     )
 
 
@@ -161,6 +180,7 @@ NOTE = CommandSpec(
         Arg("text", ArgKind.TEXT, "The note"),
     ),
     parse=parse_note,
+    build=build_note,
     handle=handle_note,
 )
 
@@ -173,6 +193,12 @@ class CadenceRequest:
 
 def parse_keep_in_touch(text: str, env: ParseEnv) -> CadenceRequest:
     person, rest = take_person(text, env, role="who to keep in touch with")
+    return build_keep_in_touch({"person": person, "every": rest}, env)
+
+
+def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest:
+    person = check_person(person_arg(args, "person"), env, role="who to keep in touch with")
+    rest = text_arg(args, "every")
     if rest.lower() in {"off", "stop", "never"}:
         return CadenceRequest(person, None)
     if not rest:
@@ -218,6 +244,7 @@ KEEP_IN_TOUCH = CommandSpec(
         Arg("every", ArgKind.INTERVAL, "How often, e.g. 2 weeks", keyword="every"),
     ),
     parse=parse_keep_in_touch,
+    build=build_keep_in_touch,
     handle=handle_keep_in_touch,
     aliases=("keep", "kit"),
 )

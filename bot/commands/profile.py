@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import time
 
-from bot.commands.base import Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.parsing import check_length
 from bot.commands.replies import EXPORT_HAS_ALL, echo
+from bot.commands.typed import text_arg
 from bot.commands.when import check_timezone, format_when, parse_time_of_day, parse_weekday
 from bot.core.errors import UserError
 from bot.core.limits import LIST_SHOWN
@@ -49,6 +50,7 @@ def _profile_field(
         examples=(example,),
         args=(Arg("text", ArgKind.TEXT, label.capitalize(), required=False),),
         parse=lambda text, env: check_length(text.strip()),
+        build=lambda args, env: check_length(text_arg(args, "text")),
         handle=handle,
     )
 
@@ -120,23 +122,49 @@ SETTINGS_HINT = (
 )
 
 
+# Each setting's words, in order, named as a refusal asks for them when missing.
+_SETTING_WORDS: dict[str, tuple[str, ...]] = {
+    "timezone": ("time zone",),
+    "quiet": ("quiet hours",),
+    "digest": ("digest day", "digest time"),
+    "intros": ("intros setting (on or off)",),
+    "profile": ("profile setting (visible or hidden)",),
+}
+_SETTING_ALIASES = {"tz": "timezone"}
+
+
 def parse_settings(text: str, env: ParseEnv) -> SettingsChange:
+    """`timezone Europe/Paris digest monday 9am …`: each setting's words, as if typed apart."""
     words = text.split()
-    change = SettingsChange()
+    values: dict[str, str] = {}
+    while words:
+        key = words.pop(0).lower()
+        name = _SETTING_ALIASES.get(key, key)
+        if name not in _SETTING_WORDS:
+            raise UserError(f"I don't have a setting called {echo(key)}.", hint=SETTINGS_HINT)
+        values[name] = " ".join(_take(words, what) for what in _SETTING_WORDS[name])
+    return build_settings(values, env)
+
+
+def build_settings(args: Args, env: ParseEnv) -> SettingsChange:
     readers: dict[str, Callable[[list[str], SettingsChange], SettingsChange]] = {
         "timezone": _read_timezone,
-        "tz": _read_timezone,
         "quiet": _read_quiet,
         "digest": _read_digest,
         "intros": _read_intros,
         "profile": _read_profile,
     }
-    while words:
-        key = words.pop(0).lower()
-        reader = readers.get(key)
-        if reader is None:
-            raise UserError(f"I don't have a setting called {echo(key)}.", hint=SETTINGS_HINT)
-        change = reader(words, change)
+    change = SettingsChange()
+    for name, wanted in _SETTING_WORDS.items():
+        words = text_arg(args, name).split()
+        if not words:
+            continue
+        if len(words) > len(wanted):
+            extra = " ".join(words[len(wanted) :])
+            raise UserError(
+                f"I didn't understand {echo(extra)} after `{name}`.", hint=SETTINGS_HINT
+            )
+        change = readers[name](words, change)
     return change
 
 
@@ -268,6 +296,7 @@ SETTINGS = CommandSpec(
         Arg("profile", ArgKind.WORD, "visible or hidden (in give ideas)", False, "profile"),
     ),
     parse=parse_settings,
+    build=build_settings,
     handle=handle_settings,
 )
 

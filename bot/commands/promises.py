@@ -6,16 +6,18 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import find_or_add_contact, person_inline, record_interaction
 from bot.commands.parsing import (
     PersonRef,
+    check_person,
     no_arguments,
     require_text,
     take_number,
     take_person,
 )
 from bot.commands.replies import capped
+from bot.commands.typed import number_arg, person_arg, text_arg, when_arg
 from bot.commands.when import (
     MAX_WHEN_LENGTH,
     FallbackBudget,
@@ -55,9 +57,20 @@ class PromiseRequest:
     due_at: datetime | None
 
 
+_PROMISE_EXAMPLE = "promise @sam the slides by friday"
+
+
+def build_promise(args: Args, env: ParseEnv) -> PromiseRequest:
+    """The promise typed values stand for: "what" kept whole, "when" read whole or refused."""
+    person = check_person(person_arg(args, "person"), env, role="who you promised")
+    what = require_text(text_arg(args, "what"), what="what you promised", example=_PROMISE_EXAMPLE)
+    return PromiseRequest(person, what, when_arg(args, "when", env))
+
+
 def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
+    """`@sam <what> [by / in / on / at <when>]`, split where the rest reads as a time."""
     person, rest = take_person(text, env, role="who you promised")
-    example = "promise @sam the slides by friday"
+    example = _PROMISE_EXAMPLE
     rest = require_text(rest, what="what you promised", example=example)
     # The earliest time-word whose remainder reads as a time wins: "the deck on monday at
     # 10am" is due monday 10:00, "a talk on Rust by friday" is due friday.
@@ -85,12 +98,12 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
             continue
         if not what:  # "promise @sam by friday": a time, but nothing promised
             raise UserError("Tell me what you promised.", hint=f"For example: `{example}`")
-        return PromiseRequest(person, what, due_at)
+        return build_promise({"person": person, "what": what, "when": due_at}, env)
     if refusal is None and too_long is not None:
         refusal = when_too_long(too_long)
     if refusal is not None:
         raise refusal
-    return PromiseRequest(person, rest, None)
+    return build_promise({"person": person, "what": rest}, env)
 
 
 def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
@@ -144,6 +157,7 @@ PROMISE = CommandSpec(
         Arg("when", ArgKind.WHEN, "When, e.g. friday, in 2 days", required=False, keyword="by"),
     ),
     parse=parse_promise,
+    build=build_promise,
     handle=handle_promise,
     details=(
         "Times are read in your time zone (`settings timezone Europe/Paris`): friday, next "
@@ -259,6 +273,11 @@ def parse_number_only(text: str, env: ParseEnv) -> int:
     return number
 
 
+def build_number_only(args: Args, env: ParseEnv) -> int:
+    number = number_arg(args, "number")
+    return parse_number_only("" if number is None else str(number), env)
+
+
 DONE = CommandSpec(
     name="done",
     summary="Mark a promise as kept (it counts as a give).",
@@ -266,6 +285,7 @@ DONE = CommandSpec(
     examples=("done 1",),
     args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
     parse=parse_number_only,
+    build=build_number_only,
     handle=handle_done,
     aliases=("kept",),
 )
@@ -279,8 +299,15 @@ class SnoozeRequest:
 
 def parse_snooze(text: str, env: ParseEnv) -> SnoozeRequest:
     number, rest = take_number(text)
-    rest = require_text(rest, what="until when", example=f"snooze {number} tomorrow 9am")
-    return SnoozeRequest(number, parse_when(rest, now=env.now, timezone=env.timezone))
+    return build_snooze({"number": number, "when": rest}, env)
+
+
+def build_snooze(args: Args, env: ParseEnv) -> SnoozeRequest:
+    number = build_number_only(args, env)
+    until = when_arg(args, "when", env)
+    if until is None:
+        raise UserError("Tell me until when.", hint=f"For example: `snooze {number} tomorrow 9am`")
+    return SnoozeRequest(number, until)
 
 
 def _snooze(ctx: Context, promise: Promise, until: datetime) -> Message:
@@ -309,6 +336,7 @@ SNOOZE = CommandSpec(
         Arg("when", ArgKind.WHEN, "When to remind you, e.g. tomorrow 9am"),
     ),
     parse=parse_snooze,
+    build=build_snooze,
     handle=handle_snooze,
 )
 
@@ -336,6 +364,7 @@ DROP = CommandSpec(
     examples=("drop 2",),
     args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
     parse=parse_number_only,
+    build=build_number_only,
     handle=handle_drop,
     aliases=("cancel",),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 from bot.commands.base import (
@@ -18,6 +18,7 @@ from bot.commands.base import (
 )
 from bot.commands.parsing import clean_input, input_refusal
 from bot.commands.replies import echo, error_reply, oops_reply
+from bot.commands.typed import cleaned_args, from_args
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError, withheld
@@ -52,12 +53,22 @@ class CommandService:
         self._commands = {name: spec for spec in commands for name in (spec.name, *spec.aliases)}
         self._actions = {spec.action: spec for spec in actions}
 
+    @property
+    def commands(self) -> tuple[AnySpec, ...]:
+        """Every command this service runs, once each (for adapters that list them)."""
+        return tuple({id(spec): spec for spec in self._commands.values()}.values())
+
+    def spec(self, name: str, *, among: Collection[str]) -> AnySpec | None:
+        """The command called `name` (not an alias), if it is one of `among`."""
+        spec = self._commands.get(name)
+        return spec if spec is not None and spec.name == name and name in among else None
+
     def run(self, cmd: CommandInput) -> Message:
         started = time.perf_counter()
         cmd = _cleaned(cmd)  # every platform's input passes here: text lines and typed values
         name = "unknown"  # what was typed is never logged: only a known command's name
         try:
-            head, rest = self._split(cmd.text)
+            head, rest = self._split(cmd.text) if cmd.args is None else (cmd.text, "")
             spec = self._find(head)
             name = spec.name
             if spec.needs_channel and cmd.channel is None:
@@ -70,9 +81,11 @@ class CommandService:
                     now=ctx.now,
                     timezone=ctx.profile.timezone,
                     invoker=cmd.invoker,
-                    mention_names=cmd.mention_names,
+                    mentions=cmd.mentions,
                 )
-                return spec.handle(ctx, spec.parse(rest, env))
+                if cmd.args is None:
+                    return spec.handle(ctx, spec.parse(rest, env))
+                return spec.handle(ctx, from_args(spec, cmd.args, env))
 
             reply = self._transact(
                 invoker=cmd.invoker,
@@ -80,7 +93,6 @@ class CommandService:
                 channel=cmd.channel,
                 platform_timezone=cmd.platform_timezone,
                 is_organiser=cmd.is_organiser,
-                mention_names=cmd.mention_names,
                 work=work,
             )
             outcome = "ok"
@@ -115,7 +127,6 @@ class CommandService:
                 channel=act.channel,
                 platform_timezone=act.platform_timezone,
                 is_organiser=False,
-                mention_names={},
                 work=lambda ctx: spec.handle(ctx, act.payload),
             )
             outcome = "ok"
@@ -186,7 +197,6 @@ class CommandService:
         channel: Channel | None,
         platform_timezone: str | None,
         is_organiser: bool,
-        mention_names: Mapping[str, str],
         work: Callable[[Context], Message],
     ) -> Message:
         now = self._clock.now()
@@ -203,7 +213,6 @@ class CommandService:
                 policy=self._policy,
                 channel=channel,
                 is_organiser=is_organiser,
-                mention_names=mention_names,
             )
             reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
             # Saved only when changed, so concurrent commands can't undo each other's settings.
@@ -221,7 +230,11 @@ def _cleaned(cmd: CommandInput) -> CommandInput:
         cmd,
         text=clean_input(cmd.text),
         invoker_name=clean_input(cmd.invoker_name),
-        mention_names={key: clean_input(name) for key, name in cmd.mention_names.items()},
+        mentions={
+            key: replace(mention, name=clean_input(mention.name))
+            for key, mention in cmd.mentions.items()
+        },
+        args=None if cmd.args is None else cleaned_args(cmd.args),
     )
 
 

@@ -88,7 +88,6 @@ _TIME_WORDS: Final = {
 }  # fmt: skip
 
 _A = re.ASCII  # digits are 0-9 only: no surprises from other scripts' numerals
-_DISCORD_TIMESTAMP = re.compile(r"<t:(-?[0-9]{1,15})(?::[tTdDfFR])?>", _A)
 _CLOCK_AMPM = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))? ?(am|pm|a|p)", _A)
 _CLOCK_24 = re.compile(r"([0-9]{1,2})(?:[:.h]([0-9]{2})|h)", _A)
 _BARE_HOUR = re.compile(r"[0-9]{1,2}", _A)
@@ -537,7 +536,6 @@ def parse_when(
       "at 21h" is 21:00). "in 2 days at 5pm" sets the time.
     - "dec 3" without a year is the next Dec 3 whose moment is still ahead.
     - "tonight" is 20:00; morning 09:00, afternoon 14:00, evening 18:00, end of day 17:00.
-    - A Discord timestamp token (`<t:1767225600>`, `<t:1767225600:F>`) is that instant.
     - Anything else made only of date words, numbers and date punctuation goes to dateparser
       (future-preferring, in the member's zone); other text, including text naming a weekday
       that our grammar does not read, is refused rather than guessed.
@@ -559,15 +557,12 @@ def parse_when(
     if (too_long := when_too_long(typed)) is not None:
         raise too_long
     try:
-        if match := _DISCORD_TIMESTAMP.fullmatch(typed):
-            moment: datetime | None = datetime.fromtimestamp(int(match[1]), tz=UTC)
-        else:
-            normalized = _normalize(typed)
-            if normalized.count(" ") >= MAX_WHEN_WORDS:
-                normalized = ""  # unreadable, said cheaply: no date or time is that long
-            moment = _parse_own(normalized, now=now, zone=zone, typed=typed) if normalized else None
-            if moment is None and normalized and _fallback_may_read(normalized) and _spend(budget):
-                moment = _parse_with_dateparser(normalized, now=now, zone=zone)
+        normalized = _normalize(typed)
+        if normalized.count(" ") >= MAX_WHEN_WORDS:
+            normalized = ""  # unreadable, said cheaply: no date or time is that long
+        moment = _parse_own(normalized, now=now, zone=zone, typed=typed) if normalized else None
+        if moment is None and normalized and _fallback_may_read(normalized) and _spend(budget):
+            moment = _parse_with_dateparser(normalized, now=now, zone=zone)
     except (OverflowError, OSError, ValueError):  # outside datetime's years 1 to 9999
         raise UserError(
             f"{echo(typed)} is too far away; I can keep track up to ten years ahead.",
@@ -575,14 +570,31 @@ def parse_when(
         ) from None
     if moment is None:
         raise _unreadable(typed)
+    return _ahead(moment, typed=typed, now=now, zone=zone)
+
+
+def check_instant(moment: datetime, *, now: datetime, timezone: str) -> datetime:
+    """An instant a platform picked (not typed words), held to `parse_when`'s rules: still
+    ahead, and at most ten years out. Raises UserError (PastTimeError) otherwise."""
+    if now.utcoffset() is None or moment.utcoffset() is None:
+        raise ValueError("instants must be timezone-aware")
+    zone = _zone(timezone)
+    moment, now = moment.astimezone(UTC), now.astimezone(UTC)
+    return _ahead(moment, typed="", now=now, zone=zone)
+
+
+def _ahead(moment: datetime, *, typed: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` if still ahead and at most ten years out; `typed` is the words it came from."""
     if moment <= now:
+        said = f"{echo(typed)} is " if typed else ""
         raise PastTimeError(
-            f"That time has already passed: {echo(typed)} is {_absolute(moment, zone)}.",
+            f"That time has already passed: {said}{_absolute(moment, zone)}.",
             hint=f"Pick a moment still ahead. {WHEN_EXAMPLES}",
         )
     if moment - now > MAX_AHEAD:
         raise UserError(
-            f"{echo(typed)} is too far ahead; I can keep track up to ten years out.",
+            f"{echo(typed or _absolute(moment, zone))} is too far ahead; I can keep track up to "
+            "ten years out.",
             hint=WHEN_EXAMPLES,
         )
     return moment

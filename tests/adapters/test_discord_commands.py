@@ -96,6 +96,37 @@ async def test_a_discord_timestamp_is_accepted_as_a_time(world: DiscordWorld) ->
     assert "Due Mon 30 Nov 2026, 12:00 UTC (in 4 days)" in reply
 
 
+async def test_a_discord_timestamp_in_the_past_is_refused_and_nothing_is_saved(
+    world: DiscordWorld,
+) -> None:
+    reply = await world.say(ALICE, "promise", person=BOB, what="the deck", when="<t:1767225600:F>")
+
+    assert reply.startswith("⚠️ That time has already passed: Thu 1 Jan 2026, 00:00 UTC.")
+    assert (await world.say(ALICE, "promises")).startswith("No open promises.")
+
+
+@pytest.mark.parametrize("what", ["a talk by Ana", "slides for the meeting on friday"])
+async def test_time_words_typed_in_what_stay_in_the_promise_with_no_date(
+    world: DiscordWorld, what: str
+) -> None:
+    reply = await world.say(ALICE, "promise", person=BOB, what=what)
+
+    assert reply.splitlines()[:2] == [
+        f"✅ Promise #1: send <@{BOB.id}> “{what}”",
+        "No date given, so no reminder: it will show in `promises` and your digest.",
+    ]
+    assert f"• #1 {what} → <@{BOB.id}> · no date" in await world.say(ALICE, "promises")
+
+
+async def test_a_when_option_only_partly_a_time_is_refused_not_split(world: DiscordWorld) -> None:
+    reply = await world.say(
+        ALICE, "promise", person=BOB, what="the deck", when="in 2 days on friday"
+    )
+
+    assert reply.startswith("⚠️ I couldn't read “in 2 days on friday” as a date or time.")
+    assert (await world.say(ALICE, "promises")).startswith("No open promises.")
+
+
 async def test_once_a_time_zone_is_chosen_times_are_read_in_it_without_a_hint(
     world: DiscordWorld,
 ) -> None:
@@ -212,7 +243,7 @@ async def test_a_command_discord_knows_but_this_bot_does_not_asks_for_a_sync(
 async def test_a_name_typed_with_quotes_is_kept_whole(world: DiscordWorld) -> None:
     await world.say(ALICE, "met", name='Ana "the director" Lima', context="at the premiere")
 
-    assert "Ana the director Lima" in await world.say(ALICE, "people")
+    assert 'Ana "the director" Lima' in await world.say(ALICE, "people")
 
 
 async def test_only_members_who_can_manage_the_channel_organise_it(world: DiscordWorld) -> None:
@@ -231,3 +262,21 @@ async def test_an_option_reads_the_same_with_or_without_its_keyword(world: Disco
 
     assert bare.replace(str(BOB.id), "X") == keyworded.replace(str(CAROL.id), "X")
     assert not bare.startswith("⚠️")
+
+
+async def test_pairing_options_are_read_each_from_its_own_field(world: DiscordWorld) -> None:
+    reply = await world.say(
+        ALICE,
+        "channel pairing",
+        action="on",
+        every="every 2 weeks",
+        groups="3",
+        day="tuesday",
+        time="10:00",
+        timezone="Europe/Paris",
+        permissions=ORGANISER_PERMISSIONS,
+    )
+
+    assert reply.startswith("🍽️ Pairing is on in "), reply
+    assert "every 2 weeks, in groups of 3, Tuesdays 10:00 (Europe/Paris)." in reply
+    assert "Next round: Tue 1 Dec 2026, 10:00 Europe/Paris (in 5 days)." in reply

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -206,18 +207,19 @@ async def test_a_slow_database_never_delays_the_acknowledgement(
     assert reply["blocks"][0]["text"]["text"].startswith("🤝 Noted: you met <@U2>")
 
 
-@SQLITE_ONLY
-async def test_promise_alone_opens_a_form_whose_submission_makes_the_promise(
-    slack: SlackHarness,
-) -> None:
+async def submit_promise_form(
+    slack: SlackHarness, *, who: str | None, what: str, when: str | None
+) -> tuple[str, dict[str, Any], tuple[int, str], dict[str, Any]]:
+    """`/buddy promise` alone, then the form it opens submitted: the command's key, the form,
+    the submission's answer, and the `views.update` showing the reply."""
     key = await slack.command("promise")
     await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
     form = slack.fake.calls_to("views.open")[0].args
     values = {
-        "person": {"value": {"type": "users_select", "selected_user": "U2"}},
-        "name": {"value": {"type": "plain_text_input", "value": None}},
-        "what": {"value": {"type": "plain_text_input", "value": "the <!here> slides"}},
-        "when": {"value": {"type": "plain_text_input", "value": "friday"}},
+        "person": {"value": {"type": "users_select", "selected_user": who}},
+        "person__name": {"value": {"type": "plain_text_input", "value": None}},
+        "what": {"value": {"type": "plain_text_input", "value": what}},
+        "when": {"value": {"type": "plain_text_input", "value": when}},
     }
     payload = {
         "type": "view_submission",
@@ -230,22 +232,63 @@ async def test_promise_alone_opens_a_form_whose_submission_makes_the_promise(
         "response_urls": [],
         "is_enterprise_install": False,
     }
-    status, ack = await slack.post(
+    answer = await slack.post(
         urlencode({"payload": json.dumps(payload)}),
         content_type="application/x-www-form-urlencoded",
     )
     await slack.fake.wait_until(lambda: slack.fake.calls_to("views.update"))
     await slack.settle()
+    return key, form, answer, slack.fake.calls_to("views.update")[0].args
+
+
+@SQLITE_ONLY
+async def test_promise_alone_opens_a_form_whose_submission_makes_the_promise(
+    slack: SlackHarness,
+) -> None:
+    key, form, (status, ack), update = await submit_promise_form(
+        slack, who="U2", what="the <!here> slides", when="friday"
+    )
 
     assert form["trigger_id"] == f"trigger-{key}"  # the form opens on the command's trigger
-    assert form["view"]["callback_id"] == "buddy.promise_form"
+    assert form["view"]["callback_id"] == "buddy.form"
+    assert [block["block_id"] for block in form["view"]["blocks"]] == [
+        "person",
+        "person__name",
+        "what",
+        "when",
+    ]  # one input per declared argument, and a name for someone outside the workspace
     assert status == 200 and json.loads(ack)["response_action"] == "update"
-    update = slack.fake.calls_to("views.update")[0].args
     assert update["view_id"] == "V7"
     shown = all_text(update["view"]["blocks"])
     assert shown.startswith("✅ Promise #1: send <@U2> “the &lt;!here&gt; slides”")
     assert "Due Fri 27 Nov" in shown
     assert_nothing_posted_in_channels(slack)
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("what", ["a talk by Ana", "slides for the meeting on friday"])
+async def test_time_words_in_the_forms_what_stay_in_the_promise_with_no_date(
+    slack: SlackHarness, what: str
+) -> None:
+    *_, update = await submit_promise_form(slack, who="U2", what=what, when=None)
+
+    shown = all_text(update["view"]["blocks"])
+    assert shown.startswith(f"✅ Promise #1: send <@U2> “{what}”"), shown
+    assert "No date given, so no reminder" in shown
+
+
+@SQLITE_ONLY
+async def test_a_forms_when_only_partly_a_time_is_refused_and_nothing_is_saved(
+    slack: SlackHarness,
+) -> None:
+    *_, update = await submit_promise_form(
+        slack, who="U2", what="the deck", when="in 2 days on friday"
+    )
+    listing = await slack.ask("promises")
+
+    shown = all_text(update["view"]["blocks"])
+    assert shown.startswith("⚠️ I couldn't read “in 2 days on friday” as a date or time."), shown
+    assert all_text(listing["blocks"]).startswith("No open promises.")
 
 
 @SQLITE_ONLY

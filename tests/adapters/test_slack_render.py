@@ -6,7 +6,6 @@ from bot.adapters.slack.render import (
     MESSAGE_BLOCK_LIMIT,
     SECTION_LIMIT,
     fallback_text,
-    form_command,
     read_command_text,
     render,
     user_text,
@@ -134,19 +133,3 @@ def test_slack_markup_in_a_command_is_read_as_the_member_saw_it() -> None:
     )
     assert line.names == {"U2": "sam"}
     assert line.unnamed == ("U3",)
-
-
-def test_a_submitted_promise_form_reads_as_the_promise_command() -> None:
-    def values(person: str | None, name: str | None, what: str, when: str | None) -> dict:  # type: ignore[type-arg]
-        return {
-            "person": {"value": {"type": "users_select", "selected_user": person}},
-            "name": {"value": {"type": "plain_text_input", "value": name}},
-            "what": {"value": {"type": "plain_text_input", "value": what}},
-            "when": {"value": {"type": "plain_text_input", "value": when}},
-        }
-
-    member = form_command(values("U2", None, "the\nslides", "friday"))
-    outsider = form_command(values(None, 'Ana "Lima"', "an intro", None))
-
-    assert (member.text, member.unnamed) == ("promise <@U2> the slides by friday", ("U2",))
-    assert (outsider.text, outsider.unnamed) == ("promise \"Ana 'Lima'\" an intro", ())

@@ -23,6 +23,7 @@ from bot.core.effects import ChannelPost, DirectMessage, Effect, effect_to_json
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import Message
 from tests.fakes import ManualClock
+from tests.mentions import mentions_in
 
 T1 = "T1"
 START = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # a Thursday
@@ -95,7 +96,7 @@ class World:
                 invoker=who,
                 channel=channel,
                 invoker_name=NAMES[who.user_id],
-                mention_names=NAMES,
+                mentions=mentions_in(line, by=who, names=NAMES),
                 platform_timezone="UTC",
                 is_organiser=organiser,
             )

@@ -25,6 +25,7 @@ from bot.core.intros import MAX_WAITING
 from bot.core.limits import LIST_SHOWN
 from bot.store.schema import full_metadata
 from tests.fakes import ManualClock
+from tests.mentions import mentions_in
 from tests.seeding import add_undated_promise
 
 NOW = datetime(2026, 11, 26, 14, 57, tzinfo=UTC)  # a Thursday
@@ -41,7 +42,12 @@ class Bot:
     def say(self, text: str, *, by: Member = ANN, channel: Channel | None = None) -> str:
         names = {"USAM": "Sam", by.user_id: by.user_id.title()}
         return self.buddy.service.run(
-            CommandInput(text=text, invoker=by, channel=channel, mention_names=names)
+            CommandInput(
+                text=text,
+                invoker=by,
+                channel=channel,
+                mentions=mentions_in(text, by=by, names=names),
+            )
         ).plain_text()
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:

@@ -129,7 +129,7 @@ def _press_payload(*, user: bool) -> str:
                             "type": "view_submission",
                             "user": {"id": "U1"},
                             "team": {"id": "T1"},
-                            "view": {"id": "V1", "callback_id": "buddy.promise_form"},
+                            "view": {"id": "V1", "callback_id": "buddy.form"},
                         }
                     )
                 }

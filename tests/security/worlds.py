@@ -24,6 +24,7 @@ from bot.core.message import Message
 from bot.delivery import Delivery
 from bot.scheduler import Ticker
 from tests.fakes import ManualClock
+from tests.mentions import mentions_in
 from tests.unit.harness import NOW
 
 NAMES = {
@@ -123,7 +124,7 @@ class Worlds:
                 invoker=who,
                 channel=self.channel(world) if in_channel else None,
                 invoker_name=NAMES.get(by, by),
-                mention_names=NAMES,
+                mentions=mentions_in(text, by=who, names=NAMES),
                 is_organiser=is_organiser,
             )
         )

@@ -15,6 +15,7 @@ from bot.core.effects import DirectMessage
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import Message
 from tests.fakes import InMemoryStore, ManualClock, StoreState
+from tests.mentions import mentions_in
 
 # Thursday 26 November 2026, 14:57 UTC.
 NOW = datetime(2026, 11, 26, 14, 57, tzinfo=UTC)
@@ -39,7 +40,7 @@ class Buddy:
     names: Mapping[str, str] = field(default_factory=lambda: dict(NAMES))
 
     def run(self, text: str, *, by: Member = ALICE, **extra: Any) -> Message:
-        extra.setdefault("mention_names", self.names)
+        extra.setdefault("mentions", mentions_in(text, by=by, names=self.names))
         extra.setdefault("invoker_name", self.names.get(by.user_id, ""))
         return self.service.run(CommandInput(text=text, invoker=by, **extra))
 

@@ -14,6 +14,7 @@ from bot.commands.service import CommandService
 from bot.core.identity import Member
 from bot.core.message import Message, Paragraph, Strong
 from tests.fakes import InMemoryStore, ManualClock
+from tests.mentions import mentions_in
 from tests.unit.harness import ALICE, BOB, NAMES, NOW
 
 NAMES_AND_ALIASES = sorted({name for spec in COMMANDS for name in (spec.name, *spec.aliases)})
@@ -50,12 +51,13 @@ def fresh_service() -> CommandService:
         uow_factory=InMemoryStore(), clock=ManualClock(NOW), commands=COMMANDS, actions=ACTIONS
     )
     for line in ("met <@UBOB>", "promise <@UBOB> the slides by friday", "promise <@UBOB> x"):
-        service.run(CommandInput(line, ALICE, mention_names=NAMES))
+        service.run(CommandInput(line, ALICE, mentions=mentions_in(line, by=ALICE, names=NAMES)))
     return service
 
 
 def run(text: str) -> Message:
-    return fresh_service().run(CommandInput(text, ALICE, invoker_name="Alice", mention_names=NAMES))
+    mentions = mentions_in(text, by=ALICE, names=NAMES)
+    return fresh_service().run(CommandInput(text, ALICE, invoker_name="Alice", mentions=mentions))
 
 
 def bot_authored(msg: Message) -> str:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.commands.replies import error_reply
 from bot.commands.when import (
     MAX_AHEAD,
+    check_instant,
     check_timezone,
     format_day,
     format_when,
@@ -220,20 +221,30 @@ def test_a_weekday_is_9am_local_across_the_november_change_in_los_angeles() -> N
     assert when("monday", "America/Los_Angeles", saturday) == utc("2026-11-02 17:00")
 
 
-# --------------------------------------------------------------------------- Discord timestamps
+# --------------------------------------------------------------------------- instants
+
+
+def test_platform_markup_is_not_a_time_the_parser_reads() -> None:
+    # Discord's `<t:…>` becomes an instant in the Discord adapter, never here.
+    assert error("<t:1798761600:F>").message.startswith("I couldn't read")
 
 
 @pytest.mark.parametrize("zone", ZONES)
-@pytest.mark.parametrize("token", ["<t:1798761600>", "<t:1798761600:F>", " <t:1798761600:R> "])
-def test_a_discord_timestamp_is_that_instant_in_any_zone(zone: str, token: str) -> None:
-    assert when(token, zone) == datetime(2027, 1, 1, tzinfo=UTC)
+def test_an_instant_a_platform_picked_is_kept_as_it_is_in_any_zone(zone: str) -> None:
+    moment = datetime(2027, 1, 1, tzinfo=UTC)
+    assert check_instant(moment, now=NOW, timezone=zone) == moment
 
 
-def test_a_discord_timestamp_in_the_past_or_beyond_the_calendar_is_refused() -> None:
-    assert error("<t:1767225600>").message.startswith("That time has already passed")
-    assert error("<t:1767225600:F>").message.startswith("That time has already passed")
-    assert "too far" in error("<t:99999999999999>").message
-    assert "too far" in error("<t:-99999999999999>").message
+def test_an_instant_in_the_past_or_beyond_ten_years_is_refused() -> None:
+    def refusal(moment: datetime) -> str:
+        with pytest.raises(UserError) as caught:
+            check_instant(moment, now=NOW, timezone="Europe/Paris")
+        return caught.value.message
+
+    assert refusal(utc("2026-01-01 00:00")) == (
+        "That time has already passed: Thu 1 Jan 2026, 01:00 Europe/Paris."
+    )
+    assert "too far ahead" in refusal(utc("2040-01-01 00:00"))
 
 
 # --------------------------------------------------------------------------- refusals

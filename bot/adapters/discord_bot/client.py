@@ -15,11 +15,10 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.adapters.discord_bot.commands import MAX_CHOICES, CommandLine, build_group
+from bot.adapters.discord_bot.commands import MAX_CHOICES, TypedCommand, build_group
 from bot.adapters.discord_bot.messenger import DiscordMessenger, Pacer
 from bot.adapters.discord_bot.render import BuddyButton, no_mentions, render
-from bot.commands.base import ActionInput, AnySpec, CommandInput
-from bot.commands.registry import COMMANDS
+from bot.commands.base import ActionInput, AnySpec, CommandInput, Mentioned, PersonRef
 from bot.commands.replies import oops_reply
 from bot.commands.service import CommandService
 from bot.core.identity import Channel, Member, Platform, Workspace
@@ -122,7 +121,11 @@ class BuddyClient(discord.Client):
         self.messenger = DiscordMessenger(self, pacer=Pacer(dm_interval))
         self.tree = BuddyTree(self)
         self.tree.add_command(
-            build_group(COMMANDS, invoke=self.run_command, complete_number=self.complete_promise)
+            build_group(
+                ports.service.commands,
+                invoke=self.run_command,
+                complete_number=self.complete_promise,
+            )
         )
         self._guild_check_seconds = guild_check_seconds
         self._watching: asyncio.Task[None] | None = None
@@ -169,7 +172,7 @@ class BuddyClient(discord.Client):
         log.info("left a guild and erased its data", extra={"workspace": str(guild.id)})
 
     async def run_command(
-        self, interaction: discord.Interaction[Any], spec: AnySpec, line: CommandLine
+        self, interaction: discord.Interaction[Any], spec: AnySpec, typed: TypedCommand
     ) -> None:
         try:
             # Database work may take longer than the 3 seconds Discord allows for an answer.
@@ -178,22 +181,23 @@ class BuddyClient(discord.Client):
                 await self._reply(interaction, text_message("⚠️ Use /buddy in a server."), "")
                 return
             member = _member(interaction, str(interaction.guild_id))
-            if line.problem:
-                reply = text_message("⚠️ ", line.problem)
+            if typed.problem:
+                reply = text_message("⚠️ ", typed.problem)
             else:
                 reply = await asyncio.to_thread(
                     self.ports.service.run,
                     CommandInput(
-                        text=line.text,
+                        text=spec.name,
                         invoker=member,
                         channel=_channel(interaction, member.workspace_id),
                         invoker_name=interaction.user.display_name,
-                        mention_names=line.mention_names,
+                        mentions=_mentions(typed, member.workspace_id),
+                        args=typed.args,
                         platform_timezone=None,  # Discord shares none
                         is_organiser=interaction.permissions.manage_channels,
                     ),
                 )
-            notes = await self._notes(member, names_a_time=line.names_a_time)
+            notes = await self._notes(member, names_a_time=typed.names_a_time)
             await self._reply(interaction, _with_notes(reply, notes), member.workspace_id)
         finally:
             self.ports.after_each()
@@ -266,6 +270,15 @@ class BuddyClient(discord.Client):
 
 class ShardedBuddyClient(BuddyClient, discord.AutoShardedClient):
     """The same bot over as many gateway shards as Discord recommends."""
+
+
+def _mentions(typed: TypedCommand, workspace_id: str) -> dict[str, Mentioned]:
+    """The members picked in the options, as Discord named them."""
+    return {
+        value.user_id: Mentioned(Member(Platform.DISCORD, workspace_id, value.user_id), value.name)
+        for value in typed.args.values()
+        if isinstance(value, PersonRef) and value.user_id
+    }
 
 
 def _member(interaction: discord.Interaction[Any], workspace_id: str) -> Member:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import zoneinfo
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from datetime import UTC, datetime
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.commands.base import AnySpec, Arg, ArgKind
+from bot.commands.base import AnySpec, Arg, ArgKind, Args, ArgValue, PersonRef
 
 GROUP_NAME = "buddy"
 GROUP_DESCRIPTION = "Networking Buddy: who you met, what you promised, and intros."
@@ -21,10 +23,7 @@ MAX_DESCRIPTION = 100
 MAX_CHOICES = 25
 MAX_NUMBER = 999_999
 
-# A time phrase may bring its own preposition ("in 2 days", "on friday"); the text grammar reads
-# those as they are, and only a bare time ("friday") needs the argument's keyword before it.
-_TIME_PREPOSITIONS = frozenset({"by", "before", "in", "on", "at"})
-_QUOTES = '"“”'
+_TIMESTAMP = re.compile(r"<t:(-?[0-9]{1,15})(?::[tTdDfFR])?>", re.ASCII)
 COMMON_ZONES = (
     "UTC",
     "Europe/London",
@@ -43,8 +42,6 @@ COMMON_ZONES = (
     "Australia/Sydney",
 )
 
-PersonValue = Union[discord.Member, discord.User]  # noqa: UP007  (discord.py reads the Union)
-
 
 @dataclass(frozen=True)
 class Option:
@@ -62,11 +59,10 @@ class Option:
 
 
 @dataclass(frozen=True)
-class CommandLine:
-    """The text form of a subcommand's options: what `CommandService.run` parses."""
+class TypedCommand:
+    """A subcommand's options as the command's typed argument values."""
 
-    text: str
-    mention_names: Mapping[str, str]
+    args: Args
     names_a_time: bool = False
     problem: str = ""
 
@@ -90,53 +86,113 @@ def options_for(spec: AnySpec) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def _clean(value: object) -> str:
-    return " ".join(str(value).split())
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
 
 
-def _with_keyword(arg: Arg, value: str) -> str:
-    if not arg.keyword:
+class PersonOption(app_commands.Transformer):
+    """A member picked in a user option: their id and server name, nothing re-parsed."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.user
+
+    async def transform(
+        self, interaction: discord.Interaction[Any], value: discord.Member | discord.User, /
+    ) -> PersonRef:
+        return PersonRef(str(value.id), value.display_name)
+
+
+class TextOption(app_commands.Transformer):
+    """Free text (also a person's typed name, a time zone, an interval), on one line."""
+
+    async def transform(self, interaction: discord.Interaction[Any], value: str, /) -> str:
+        return _one_line(value)
+
+
+class WordOption(app_commands.Transformer):
+    """One word ("on", "monday", "10:00"): spaces typed inside it go."""
+
+    async def transform(self, interaction: discord.Interaction[Any], value: str, /) -> str:
+        return value.replace(" ", "")
+
+
+class WhenOption(app_commands.Transformer):
+    """A time as typed, or the instant a Discord timestamp (`<t:1796040000:F>`) stands for."""
+
+    async def transform(
+        self, interaction: discord.Interaction[Any], value: str, /
+    ) -> str | datetime:
+        typed = _one_line(value)
+        stamp = _TIMESTAMP.fullmatch(typed)
+        if stamp is None:
+            return typed
+        try:
+            return datetime.fromtimestamp(int(stamp[1]), tz=UTC)
+        except (OverflowError, OSError, ValueError):  # beyond datetime's years 1 to 9999
+            return typed  # read, and refused, as the words it is
+
+
+class NumberOption(app_commands.Transformer):
+    """A promise number, as `promises` shows it."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.integer
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return MAX_NUMBER
+
+    async def transform(self, interaction: discord.Interaction[Any], value: int, /) -> int:
         return value
-    lowered, keyword = value.lower(), arg.keyword.lower()
-    if lowered == keyword or lowered.startswith(f"{keyword} "):
-        return value  # typed with its keyword already
-    if arg.kind is ArgKind.WHEN and lowered.split(maxsplit=1)[0] in _TIME_PREPOSITIONS:
-        return value
-    return f"{arg.keyword} {value}"
 
 
-def command_line(
+class ZoneOption(TextOption):
+    """An IANA time zone, offered as the member types its city."""
+
+    async def autocomplete(  # type: ignore[override]  # discord.py types choices loosely
+        self, interaction: discord.Interaction[Any], value: str, /
+    ) -> list[app_commands.Choice[str]]:
+        return zone_choices(value)
+
+
+OPTION_TYPES: Mapping[ArgKind, type[app_commands.Transformer]] = {
+    ArgKind.PERSON: PersonOption,
+    ArgKind.TEXT: TextOption,
+    ArgKind.WHEN: WhenOption,
+    ArgKind.NUMBER: NumberOption,
+    ArgKind.INTERVAL: TextOption,
+    ArgKind.TIMEZONE: ZoneOption,
+    ArgKind.WORD: WordOption,
+}
+
+
+def typed_command(
     spec: AnySpec, options: Sequence[Option], values: Mapping[str, Any]
-) -> CommandLine:
-    """Rebuild `name arg arg …` from typed options, so one parser reads every platform."""
-    parts = [spec.name]
-    names: dict[str, str] = {}
-    names_a_time = False
+) -> TypedCommand:
+    """The options' values by argument name; a person picked or typed by name, not both."""
+    args: dict[str, ArgValue] = {}
     for option in options:
         if option.outside_name:
             continue
         arg, value = option.arg, values.get(option.param)
         if arg.kind is ArgKind.PERSON:
-            typed = _clean(values.get(_name_param(options, option)) or "")
-            typed = "".join(ch for ch in typed if ch not in _QUOTES)
-            if isinstance(value, discord.User | discord.Member):
+            typed = values.get(_name_param(options, option)) or ""
+            if isinstance(value, PersonRef):
                 if typed:
-                    return CommandLine("", {}, problem="Pick a member *or* type a name, not both.")
-                names[str(value.id)] = value.display_name
-                parts.append(f"<@{value.id}>")
+                    return TypedCommand({}, problem="Pick a member *or* type a name, not both.")
+                args[arg.name] = value
             elif typed:
-                parts.append(f"“{typed}”")  # someone outside the server, by name
-            continue
-        if value is None:
-            continue
-        text = _clean(value)
-        if arg.kind is ArgKind.WORD:
-            text = text.replace(" ", "")
-        if not text:
-            continue
-        names_a_time = names_a_time or arg.kind is ArgKind.WHEN
-        parts.append(_with_keyword(arg, text))
-    return CommandLine(" ".join(parts), names, names_a_time=names_a_time)
+                args[arg.name] = PersonRef(None, typed)  # someone outside the server
+        elif value is not None and value != "":
+            args[arg.name] = value
+    names_a_time = any(arg.kind is ArgKind.WHEN and arg.name in args for arg in spec.args)
+    return TypedCommand(args, names_a_time=names_a_time)
 
 
 def _name_param(options: Sequence[Option], person: Option) -> str:
@@ -164,26 +220,10 @@ def zone_choices(current: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=zone, value=zone) for zone in found[:MAX_CHOICES]]
 
 
-async def complete_zone(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    return zone_choices(current)
-
-
-Invoke = Callable[[discord.Interaction[Any], AnySpec, CommandLine], Awaitable[None]]
+Invoke = Callable[[discord.Interaction[Any], AnySpec, TypedCommand], Awaitable[None]]
 CompleteNumber = Callable[
-    [discord.Interaction[Any], str], Awaitable[list[app_commands.Choice[int]]]
+    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[int]]]
 ]
-
-
-def _annotation(arg: Arg) -> Any:
-    match arg.kind:
-        case ArgKind.PERSON:
-            return PersonValue
-        case ArgKind.NUMBER:
-            return app_commands.Range[int, 1, MAX_NUMBER]
-        case _:
-            return str
 
 
 def _fit(text: str) -> str:
@@ -193,11 +233,11 @@ def _fit(text: str) -> str:
 def subcommand(
     spec: AnySpec, *, invoke: Invoke, complete_number: CompleteNumber
 ) -> app_commands.Command[Any, ..., None]:
-    """A subcommand whose typed options are the spec's arguments."""
+    """A subcommand whose typed options are the spec's arguments, one transformer per kind."""
     options = options_for(spec)
 
     async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
-        await invoke(interaction, spec, command_line(spec, options, values))
+        await invoke(interaction, spec, typed_command(spec, options, values))
 
     interaction_param = inspect.Parameter(
         "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
@@ -206,7 +246,7 @@ def subcommand(
         inspect.Parameter(
             option.param,
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=str if option.outside_name else _annotation(option.arg),
+            annotation=TextOption if option.outside_name else OPTION_TYPES[option.arg.kind],
             # A person may be given by name instead, so neither of the two is required.
             default=None
             if option.outside_name or option.arg.kind is ArgKind.PERSON or not option.arg.required
@@ -214,20 +254,14 @@ def subcommand(
         )
         for option in options
     ]
-    completers: dict[str, Any] = {}
-    for option in options:
-        if option.arg.kind is ArgKind.TIMEZONE:
-            completers[option.param] = complete_zone
-        elif option.arg.kind is ArgKind.NUMBER:
-            completers[option.param] = complete_number
     # discord.py reads options from the callback's signature; this one is made from the spec.
-    callback.__dict__.update(
-        __signature__=inspect.Signature([interaction_param, *params]),
-        __discord_app_commands_param_description__={
-            option.param: _fit(option.description) for option in options
-        },
-        __discord_app_commands_param_autocomplete__=completers,
+    callback.__signature__ = inspect.Signature([interaction_param, *params])  # type: ignore[attr-defined]
+    app_commands.describe(**{option.param: _fit(option.description) for option in options})(
+        callback
     )
+    numbers = {o.param: complete_number for o in options if o.arg.kind is ArgKind.NUMBER}
+    if numbers:
+        app_commands.autocomplete(**numbers)(callback)
     return app_commands.Command(name=spec.name, description=_fit(spec.summary), callback=callback)
 
 

@@ -20,10 +20,11 @@ from slack_bolt.response import BoltResponse
 
 from bot.adapters.slack.config import EVENTS_PATH, SCOPES, SlackConfig, SlackPorts
 from bot.adapters.slack.edge import PathOnlyAccessLogger, library_logger, well_formed
+from bot.adapters.slack.forms import FORM
 from bot.adapters.slack.listeners import Listeners
 from bot.adapters.slack.messenger import SlackClients, SlackMessenger, web_client
 from bot.adapters.slack.people import Expiring, People
-from bot.adapters.slack.render import ACTION_ID, PROMISE_FORM
+from bot.adapters.slack.render import ACTION_ID
 from bot.adapters.slack.workspaces import CHECK_EVERY, WorkspaceGuard
 from bot.core.identity import Member
 
@@ -76,7 +77,7 @@ class SlackBot(Listeners):
         self.app.middleware(self._once_per_event)
         self.app.command("/buddy")(self._on_command)
         self.app.action(ACTION_ID)(self._on_press)
-        self.app.view(PROMISE_FORM)(self._on_promise_form)
+        self.app.view(FORM)(self._on_form)
         self.app.event("app_home_opened")(self._on_home_opened)
         self.app.event("app_uninstalled")(self._on_uninstalled)
         self.app.event("tokens_revoked")(self._on_tokens_revoked)

@@ -1,4 +1,4 @@
-"""The listeners: /buddy, the promise form, buttons, the App Home and app events."""
+"""The listeners: /buddy, its forms, buttons, the App Home and app events."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from slack_bolt.async_app import AsyncBoltContext
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.forms import FORM_COMMANDS, command_form, read_form, with_names
 from bot.adapters.slack.people import Expiring, People
 from bot.adapters.slack.render import (
     ACTION_ID,
     CommandText,
-    form_command,
     home_view,
-    promise_form,
     read_command_text,
     render,
     result_modal,
@@ -88,9 +87,10 @@ class Listeners(WebEdge):
             return
         member = _member(context, body["user_id"])
         channel_id = str(body.get("channel_id", ""))
-        if body.get("text", "").strip().lower() == "promise" and body.get("trigger_id"):
+        form = self._service.spec(body.get("text", "").strip().lower(), among=FORM_COMMANDS)
+        if form is not None and body.get("trigger_id"):
             await client.views_open(
-                trigger_id=body["trigger_id"], view=promise_form(channel_id=channel_id)
+                trigger_id=body["trigger_id"], view=command_form(form, channel_id=channel_id)
             )
             return
         line = read_command_text(body.get("text", ""))
@@ -117,14 +117,15 @@ class Listeners(WebEdge):
             invoker=member,
             channel=_channel(member, channel_id),
             invoker_name=person.name,
-            mention_names=names,
+            mentions=line.mentions(member.workspace_id, names),
+            args=with_names(line.args, names),
             platform_timezone=person.timezone,
             is_organiser=person.is_admin,
         )
         async with self._turn(member):
             return await asyncio.to_thread(self._service.run, command)
 
-    async def _on_promise_form(
+    async def _on_form(
         self,
         ack: Callable[..., Awaitable[Any]],
         body: dict[str, Any],
@@ -137,8 +138,12 @@ class Listeners(WebEdge):
         if await self._replayed(context):
             return
         member = _member(context, body["user"]["id"])
-        line = form_command(view["state"]["values"])
-        reply = await self._run(client, member, view.get("private_metadata", ""), line, body)
+        command, _, channel_id = view.get("private_metadata", "").partition(" ")
+        form = self._service.spec(command, among=FORM_COMMANDS)
+        if form is None:
+            return
+        line = read_form(form, view["state"]["values"])
+        reply = await self._run(client, member, channel_id, line, body)
         await self._changed(
             client, member, reply=client.views_update(view_id=view["id"], view=result_modal(reply))
         )

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from itertools import count
 from typing import Any
 
+from bot.commands.base import Args, Mentioned
+from bot.core.identity import Member, Platform
 from bot.core.message import (
     Block,
     Choice,
@@ -31,9 +33,6 @@ FILE_COMMENT_LIMIT = 3000
 
 # Every button's action_id is "<core action>:<n>", n unique within its message or view.
 ACTION_ID = re.compile(r"^(?P<action>[a-z][a-z0-9_.\-]*):\d+$")
-
-PROMISE_FORM = "buddy.promise_form"
-PERSON_BLOCK, NAME_BLOCK, WHAT_BLOCK, WHEN_BLOCK = "person", "name", "what", "when"
 
 Blocks = list[dict[str, Any]]
 
@@ -219,66 +218,6 @@ def _plain(text: str, limit: int = 24) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:limit]}
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool) -> dict[str, Any]:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": _plain(label, 2000),
-        "element": {**element, "action_id": "value"},
-        "optional": optional,
-    }
-
-
-def promise_form(*, channel_id: str) -> dict[str, Any]:
-    """The modal `/buddy promise` opens when typed with nothing after it."""
-    text_input = {"type": "plain_text_input"}
-    return {
-        "type": "modal",
-        "callback_id": PROMISE_FORM,
-        "private_metadata": channel_id,
-        "title": _plain("New promise"),
-        "submit": _plain("Save"),
-        "close": _plain("Cancel"),
-        "blocks": [
-            _input(PERSON_BLOCK, "Who you promised", {"type": "users_select"}, optional=True),
-            _input(
-                NAME_BLOCK,
-                "…or someone outside the workspace (their name)",
-                {**text_input, "max_length": 200},
-                optional=True,
-            ),
-            _input(
-                WHAT_BLOCK,
-                "What you promised to send",
-                {**text_input, "multiline": True, "max_length": 2000},
-                optional=False,
-            ),
-            _input(
-                WHEN_BLOCK,
-                "By when (friday, in 2 days, dec 3 …)",
-                {**text_input, "max_length": 100},
-                optional=True,
-            ),
-        ],
-    }
-
-
-def form_command(values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> CommandText:
-    """The `promise …` line a submitted form stands for (form inputs arrive as typed)."""
-
-    def value(block_id: str) -> str:
-        element = values.get(block_id, {}).get("value", {})
-        picked = element.get("selected_user") or element.get("value") or ""
-        return " ".join(str(picked).split())
-
-    person = value(PERSON_BLOCK)
-    name = value(NAME_BLOCK).replace('"', "'")
-    who = f"<@{person}>" if person else (f'"{name}"' if name else "")
-    when = value(WHEN_BLOCK)
-    parts = ("promise", who, value(WHAT_BLOCK), f"by {when}" if when else "")
-    return CommandText(" ".join(part for part in parts if part), {}, (person,) if person else ())
-
-
 def result_modal(message: Message) -> dict[str, Any]:
     """A modal that shows the reply to a submitted form."""
     blocks = message_blocks(replace(message, choices=()), limit=VIEW_BLOCK_LIMIT)
@@ -303,6 +242,14 @@ class CommandText:
     text: str  # member mentions as `<@U…>`, everything else as the member saw it
     names: Mapping[str, str]  # names Slack sent along with mentions
     unnamed: tuple[str, ...]  # mentioned ids Slack sent without a name
+    args: Args | None = None  # a submitted form's typed values (`text` is then the command)
+
+    def mentions(self, workspace_id: str, names: Mapping[str, str]) -> dict[str, Mentioned]:
+        """The members the line's `<@U…>` placeholders stand for, by id."""
+        return {
+            user_id: Mentioned(Member(Platform.SLACK, workspace_id, user_id), name)
+            for user_id, name in names.items()
+        }
 
 
 def read_command_text(text: str) -> CommandText:
