@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.core.effects import Effect
 from bot.core.identity import Channel, Member
-from bot.core.message import Message
+from bot.core.message import Message, Text
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
@@ -119,7 +119,7 @@ class CommandSpec(Generic[Request]):
     handle: Callable[[Context, Request], Message]
     args: tuple[Arg, ...] = ()
     aliases: tuple[str, ...] = ()
-    details: str = ""
+    details: Text = ""
     needs_channel: bool = False  # pairing and prompts live in a channel, not a DM
 
 

@@ -10,9 +10,15 @@ from bot.commands.jobs.prompts import PROMPT_TIME, next_weekly_prompt
 from bot.commands.replies import echo
 from bot.commands.when import format_when, parse_weekday
 from bot.core.errors import UserError
-from bot.core.message import Message, message, paragraph
+from bot.core.message import Message, command, message, paragraph
 
-HINT = "For example: `prompts on weekly on wednesday`, or `prompts off`."
+HINT = (
+    "For example: ",
+    command("prompts on weekly on wednesday"),
+    ", or ",
+    command("prompts off"),
+    ".",
+)
 DEFAULT_WEEKDAY = 0  # Monday
 
 
@@ -30,7 +36,7 @@ def parse_prompts(text: str, env: ParseEnv) -> PromptsRequest:
     if head == "off" and not rest:
         return PromptsRequest(False)
     if head != "on":
-        raise UserError(f"`prompts` is on or off, not {echo(text)}.", hint=HINT)
+        raise UserError((command("prompts"), f" is on or off, not {echo(text)}."), hint=HINT)
     # "on", "on monday", "on weekly on monday", "on every monday"
     day = [w for w in rest if w.lower() not in {"weekly", "on"}]
     if not day:
@@ -50,7 +56,11 @@ def handle_prompts(ctx: Context, req: PromptsRequest) -> Message:
     if not ctx.is_organiser:
         raise UserError(
             "Only this channel's organisers can turn give-first prompts on or off.",
-            hint="You can still give first any time: `give @person what you gave`.",
+            hint=(
+                "You can still give first any time: ",
+                command("give @person what you gave"),
+                ".",
+            ),
         )
     if not req.on:
         ctx.uow.channel_prompts.delete(channel)

@@ -12,7 +12,6 @@ from bot.commands.jobs.pairing import (
     ACTION_NOT_YET,
     ACTION_SKIP_CHECKIN,
     ACTION_SKIP_ROUND,
-    channel_name,
     heads_up_at,
     meet_rate,
     start_round,
@@ -28,7 +27,16 @@ from bot.commands.when import (
 )
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
-from bot.core.message import Block, Message, bullets, message, paragraph
+from bot.core.message import (
+    Block,
+    ChannelRef,
+    Code,
+    Message,
+    bullets,
+    command,
+    message,
+    paragraph,
+)
 from bot.core.pairing import DEFAULT_REPEAT_WINDOW, EVERY_WEEKS, MAX_GROUP, MIN_GROUP
 from bot.core.records import CheckIn, MembershipState, PairingChannel, PairingMembership
 from bot.core.schedule import next_weekly
@@ -40,8 +48,13 @@ STATS_ROUNDS = 4
 _WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "a": 1}
 PAIRING_HINT = (
-    "For example: `pairing on every 2 weeks groups of 3 on tuesday at 10:00 in Europe/Paris`, "
-    "`pairing off`, `pairing now`."
+    "For example: ",
+    command("pairing on every 2 weeks groups of 3 on tuesday at 10:00 in Europe/Paris"),
+    ", ",
+    command("pairing off"),
+    ", ",
+    command("pairing now"),
+    ".",
 )
 
 
@@ -60,9 +73,11 @@ def parse_pairing(text: str, env: ParseEnv) -> PairingRequest:
     words = text.split()
     action = words.pop(0).lower() if words else ""
     if action not in {"", "on", "off", "now"}:
-        raise UserError(f"`pairing` is on, off or now, not {echo(action)}.", hint=PAIRING_HINT)
+        raise UserError(
+            (command("pairing"), f" is on, off or now, not {echo(action)}."), hint=PAIRING_HINT
+        )
     if action != "on" and words:
-        raise UserError(f"`pairing {action}` takes nothing more.", hint=PAIRING_HINT)
+        raise UserError((command(f"pairing {action}"), " takes nothing more."), hint=PAIRING_HINT)
     request = PairingRequest(action)
     while words:
         request = _read_setting(words, request)
@@ -140,7 +155,7 @@ def _require_organiser(ctx: Context) -> None:
     if not ctx.is_organiser:
         raise UserError(
             "Only this channel's organisers can turn pairing on or off, or start a round.",
-            hint="Members take part with `join`.",
+            hint=("Members take part with ", command("join"), "."),
         )
 
 
@@ -148,8 +163,8 @@ def _active(ctx: Context) -> PairingChannel:
     pairing = ctx.uow.pairing.channel(_channel(ctx))
     if pairing is None or not pairing.active:
         raise UserError(
-            f"Pairing isn't on in {channel_name(_channel(ctx))}.",
-            hint="An organiser starts it with `pairing on`.",
+            ("Pairing isn't on in ", ChannelRef(_channel(ctx)), "."),
+            hint=("An organiser starts it with ", command("pairing on"), "."),
         )
     return pairing
 
@@ -170,7 +185,7 @@ def handle_pairing(ctx: Context, req: PairingRequest) -> Message:
             replace(pairing, active=False, next_round_at=None, heads_up_at=None)
         )
         return message(
-            paragraph(f"Pairing is off in {channel_name(pairing.channel)}."),
+            paragraph("Pairing is off in ", ChannelRef(pairing.channel), "."),
             paragraph("Who joined is kept, for when an organiser turns it back on."),
         )
     if req.action == "now":
@@ -179,7 +194,7 @@ def handle_pairing(ctx: Context, req: PairingRequest) -> Message:
         if not started.group_count:
             raise UserError(
                 "Not enough members take part here yet for a group: a round needs two at least.",
-                hint="Members join with `join` in this channel.",
+                hint=("Members join with ", command("join"), " in this channel."),
             )
         return message(
             paragraph(
@@ -223,14 +238,16 @@ def _turn_on(ctx: Context, req: PairingRequest) -> Message:
     )
     when = format_when(next_at, timezone=zone, now=ctx.now)
     return message(
-        paragraph(f"🍽️ Pairing is on in {channel_name(channel)}: {_schedule_words(pairing)}."),
+        paragraph("🍽️ Pairing is on in ", ChannelRef(channel), f": {_schedule_words(pairing)}."),
         paragraph(
             f"Next round: {when}. Nobody meets anyone from their last "
             f"{pairing.repeat_window} rounds while that can be helped."
         ),
         paragraph(
-            "Members take part with `join` here; each gets a heads-up the day before. Round "
-            "summaries come to you, with numbers only."
+            "Members take part with ",
+            command("join"),
+            " here; each gets a heads-up the day before. Round summaries come to you, with "
+            "numbers only.",
         ),
     )
 
@@ -239,15 +256,15 @@ def _status(ctx: Context) -> Message:
     pairing = _active(ctx)
     membership = ctx.uow.pairing.membership(pairing.channel, ctx.invoker)
     you = (
-        "You take part."
+        ("You take part.",)
         if membership is not None and membership.state is MembershipState.ACTIVE
-        else "You don't take part right now: `join` to."
+        else ("You don't take part right now: ", command("join"), " to.")
     )
     assert pairing.next_round_at is not None
     when = format_when(pairing.next_round_at, timezone=ctx.profile.timezone, now=ctx.now)
     return message(
-        paragraph(f"Pairing in {channel_name(pairing.channel)}: {_schedule_words(pairing)}."),
-        paragraph(f"Next round: {when}. {you}"),
+        paragraph("Pairing in ", ChannelRef(pairing.channel), f": {_schedule_words(pairing)}."),
+        paragraph(f"Next round: {when}. ", *you),
     )
 
 
@@ -273,9 +290,11 @@ PAIRING = CommandSpec(
     needs_channel=True,
     details=(
         "Defaults: every week, in pairs, Mondays 10:00 in your time zone. Nobody is grouped "
-        "with anyone from their last 6 rounds while that can be helped (`window 8` changes "
-        "it); blocks are always respected; close time zones go together. `pairing` alone "
-        "shows the schedule."
+        "with anyone from their last 6 rounds while that can be helped (",
+        Code("window 8"),
+        " changes it); blocks are always respected; close time zones go together. ",
+        command("pairing"),
+        " alone shows the schedule.",
     ),
 )
 
@@ -287,8 +306,8 @@ def _membership(ctx: Context) -> PairingMembership:
     found = ctx.uow.pairing.membership(_channel(ctx), ctx.invoker)
     if found is None or found.state is MembershipState.LEFT:
         raise UserError(
-            f"You're not taking part in pairing in {channel_name(_channel(ctx))}.",
-            hint="`join` to take part.",
+            ("You're not taking part in pairing in ", ChannelRef(_channel(ctx)), "."),
+            hint=(command("join"), " to take part."),
         )
     return found
 
@@ -308,12 +327,17 @@ def handle_join(ctx: Context, _: None) -> Message:
     ctx.uow.pairing.join(pairing.channel, ctx.invoker, now=ctx.now)
     return message(
         paragraph(
-            f"🙌 You're in pairing in {channel_name(pairing.channel)}."
-            + _next_round_words(ctx, pairing)
+            "🙌 You're in pairing in ",
+            ChannelRef(pairing.channel),
+            "." + _next_round_words(ctx, pairing),
         ),
         paragraph(
             "You'll get a heads-up the day before each round, with a button to skip it. Tell me "
-            "what you `offer` and are `looking-for`: your group sees it as an ice-breaker."
+            "what you ",
+            command("offer"),
+            " and are ",
+            command("looking-for"),
+            ": your group sees it as an ice-breaker.",
         ),
     )
 
@@ -322,8 +346,8 @@ def handle_leave(ctx: Context, _: None) -> Message:
     membership = _membership(ctx)
     ctx.uow.pairing.save_membership(replace(membership, state=MembershipState.LEFT))
     return message(
-        paragraph(f"You've left pairing in {channel_name(membership.channel)}."),
-        paragraph("`join` here brings you back any time."),
+        paragraph("You've left pairing in ", ChannelRef(membership.channel), "."),
+        paragraph(command("join"), " here brings you back any time."),
     )
 
 
@@ -340,8 +364,10 @@ def handle_pause(ctx: Context, until: datetime) -> Message:
     )
     when = format_when(until, timezone=ctx.profile.timezone, now=ctx.now)
     return message(
-        paragraph(f"😴 Paused in {channel_name(membership.channel)} until {when}."),
-        paragraph("You're back in the first round after that; `join` ends the pause early."),
+        paragraph("😴 Paused in ", ChannelRef(membership.channel), f" until {when}."),
+        paragraph(
+            "You're back in the first round after that; ", command("join"), " ends the pause early."
+        ),
     )
 
 
@@ -387,12 +413,12 @@ def press_skip_round(ctx: Context, payload: str) -> Message:
     membership = ctx.uow.pairing.membership(channel, ctx.invoker)
     pairing = ctx.uow.pairing.channel(channel)
     if membership is None or membership.state is MembershipState.LEFT:
-        raise UserError(f"You're not taking part in pairing in {channel_name(channel)}.")
+        raise UserError(("You're not taking part in pairing in ", ChannelRef(channel), "."))
     if pairing is None or pairing.next_round_at != round_at:
         return message(paragraph("That round has already begun (or was moved): nothing to skip."))
     ctx.uow.pairing.save_membership(replace(membership, skip_round_at=round_at))
     return message(
-        paragraph(f"OK, you'll sit this round out in {channel_name(channel)}. See you next time!")
+        paragraph("OK, you'll sit this round out in ", ChannelRef(channel), ". See you next time!")
     )
 
 
@@ -407,14 +433,19 @@ def _check_in(answer: CheckIn) -> ActionSpec:
             group, ctx.invoker, answer, met_at=ctx.now if answer is CheckIn.YES else None
         )
         if first_yes:
-            _log_met(ctx, group.members, where=channel_name(group.channel))
+            _log_met(ctx, group.members, where=f"#{group.channel.channel_id}")
         if answer is CheckIn.YES:
             return message(
                 paragraph(
-                    "🎉 Wonderful! It's in your `people` now, “paired in "
-                    f"{channel_name(group.channel)}”."
+                    "🎉 Wonderful! It's in your ",
+                    command("people"),
+                    " now, “paired in ",
+                    ChannelRef(group.channel),
+                    "”.",
                 ),
-                paragraph("Promised them something? `promise @person …` keeps track."),
+                paragraph(
+                    "Promised them something? ", command("promise @person …"), " keeps track."
+                ),
             )
         if answer is CheckIn.NOT_YET:
             return message(
@@ -463,9 +494,9 @@ def organiser_stats(ctx: Context) -> tuple[Block, ...]:
         return ()
     rounds = ctx.uow.pairing.rounds(ctx.channel, limit=STATS_ROUNDS)
     if not rounds:
-        return (paragraph(f"Pairing in {channel_name(ctx.channel)}: no rounds yet."),)
+        return (paragraph("Pairing in ", ChannelRef(ctx.channel), ": no rounds yet."),)
     return (
-        paragraph(f"Pairing meet-rates in {channel_name(ctx.channel)}:"),
+        paragraph("Pairing meet-rates in ", ChannelRef(ctx.channel), ":"),
         bullets(*(paragraph(f"Round {r.number}: {meet_rate(ctx.uow, r)}") for r in rounds)),
     )
 

@@ -22,7 +22,7 @@ from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError, withheld
 from bot.core.identity import Channel, Member
-from bot.core.message import Message, paragraph
+from bot.core.message import Message, command, paragraph
 from bot.core.policy import Policy
 from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
 from bot.core.records import Profile
@@ -62,7 +62,10 @@ class CommandService:
             name = spec.name
             if spec.needs_channel and cmd.channel is None:
                 raise UserError(
-                    f"`{spec.name}` works in a channel: run it there, not in a direct message."
+                    (
+                        command(spec.name),
+                        " works in a channel: run it there, not in a direct message.",
+                    )
                 )
 
             def work(ctx: Context) -> Message:
@@ -172,10 +175,10 @@ class CommandService:
         if spec is not None:
             return spec
         nearest = difflib.get_close_matches(name, self._commands, n=1, cutoff=0.5)
-        guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
+        guess = (" Did you mean ", command(nearest[0]), "?") if nearest else ()
         raise UserError(
-            f"I don't know the command {echo(name)}.{guess}",
-            hint="`help` lists everything I can do.",
+            (f"I don't know the command {echo(name)}.", *guess),
+            hint=(command("help"), " lists everything I can do."),
         )
 
     def _transact(

@@ -112,8 +112,8 @@ def test_pairing_lives_in_a_channel(buddy: Buddy, text: str) -> None:
         ("pairing on in Mars/Olympus", "Mars/Olympus"),
         ("pairing on sometimes", "I didn't understand “sometimes”"),
         ("pairing on window 0", "The window is 1 to 52 rounds"),
-        ("pairing off now", "`pairing off` takes nothing more"),
-        ("pairing maybe", "`pairing` is on, off or now"),
+        ("pairing off now", "pairing off takes nothing more"),
+        ("pairing maybe", "pairing is on, off or now"),
     ],
 )
 def test_unreadable_pairing_settings_are_refused_and_change_nothing(
@@ -319,7 +319,7 @@ def test_a_confirmed_meeting_becomes_a_met_in_each_members_contacts(channel: Bud
     tick(channel)
     [group] = [g for g in grouped(channel) if ALICE in g]
     reply = channel.press(ACTION_MET, checkin_payload(channel, ALICE), by=ALICE).plain_text()
-    assert reply.startswith("🎉 Wonderful! It's in your `people` now, “paired in #CGENERAL”.")
+    assert reply.startswith("🎉 Wonderful! It's in your people now, “paired in #CGENERAL”.")
     for member in group:
         people = channel.say("people", by=member)
         for other in group - {member}:
@@ -363,7 +363,7 @@ def test_a_member_silent_for_three_rounds_is_paused_and_told_how_to_come_back(
     [paused] = [r for r in dms(channel, EVE) if ":paused:" in r.key]
     text = paused.effect.message.plain_text()
     assert "I haven't heard from you for 3 pairing rounds in #CGENERAL" in text
-    assert "Type `/buddy join` in #CGENERAL" in text
+    assert "Type join in #CGENERAL" in text
     assert EVE not in set().union(*grouped(channel)[-2:])
     [eve] = [m for m in channel.store.state.pairing_members.values() if m.member == EVE]
     assert eve.state is MembershipState.PAUSED

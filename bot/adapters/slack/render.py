@@ -10,8 +10,11 @@ from typing import Any
 
 from bot.core.message import (
     Block,
+    ChannelRef,
     Choice,
     ChoiceStyle,
+    Code,
+    CommandRef,
     Inline,
     Mention,
     Message,
@@ -21,6 +24,7 @@ from bot.core.message import (
     one_line,
 )
 
+SLASH_COMMAND = "/buddy"
 SECTION_LIMIT = 3000  # characters in a section's text
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
@@ -75,6 +79,12 @@ def inline(part: Inline) -> str:
             return f"*{escape(text)}*" if text.strip() else escape(text)
         case Mention(member):
             return f"<@{member.user_id}>"
+        case ChannelRef(channel):
+            return f"<#{channel.channel_id}>"  # Slack shows the channel's current name
+        case CommandRef():
+            return f"`{escape(f'{SLASH_COMMAND} {part.line}')}`"
+        case Code(text):
+            return f"`{escape(text)}`"
 
 
 def paragraph_mrkdwn(block: Paragraph) -> str:
