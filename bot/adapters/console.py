@@ -223,6 +223,7 @@ class ConsoleSession:
                     text=text,
                     invoker=self.member,
                     channel=self.channel,
+                    channel_name=self.channel.channel_id,  # the console's channels are names
                     invoker_name=self.member.user_id,
                     mention_names=names,
                     platform_timezone=self._timezone,

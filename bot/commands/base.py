@@ -26,6 +26,7 @@ class CommandInput:
     text: str
     invoker: Member
     channel: Channel | None = None
+    channel_name: str = ""  # as the platform names the channel, when it says
     invoker_name: str = ""
     mention_names: Mapping[str, str] = field(default_factory=dict)
     platform_timezone: str | None = None
@@ -92,6 +93,7 @@ class Context:
     now: datetime
     policy: Policy
     channel: Channel | None = None
+    channel_name: str = ""
     is_organiser: bool = False
     mention_names: Mapping[str, str] = field(default_factory=dict)
     queued: list[QueuedEffect] = field(default_factory=list)

@@ -234,6 +234,7 @@ def _turn_on(ctx: Context, req: PairingRequest) -> Message:
         organiser=ctx.invoker,
         next_round_at=next_at,
         heads_up_at=heads_up,
+        channel_name=ctx.channel_name,
         now=ctx.now,
     )
     when = format_when(next_at, timezone=zone, now=ctx.now)
@@ -432,17 +433,12 @@ def _check_in(answer: CheckIn) -> ActionSpec:
         ctx.uow.pairing.answer(
             group, ctx.invoker, answer, met_at=ctx.now if answer is CheckIn.YES else None
         )
+        context = met_context(ctx.uow.pairing.channel(group.channel))
         if first_yes:
-            _log_met(ctx, group.members, where=f"#{group.channel.channel_id}")
+            _log_met(ctx, group.members, context=context)
         if answer is CheckIn.YES:
             return message(
-                paragraph(
-                    "🎉 Wonderful! It's in your ",
-                    command("people"),
-                    " now, “paired in ",
-                    ChannelRef(group.channel),
-                    "”.",
-                ),
+                paragraph("🎉 Wonderful! It's in your ", command("people"), f" now, “{context}”."),
                 paragraph(
                     "Promised them something? ", command("promise @person …"), " keeps track."
                 ),
@@ -461,7 +457,15 @@ def _check_in(answer: CheckIn) -> ActionSpec:
     return ActionSpec(action, press)
 
 
-def _log_met(ctx: Context, members: tuple[Member, ...], *, where: str) -> None:
+def met_context(pairing: PairingChannel | None) -> str:
+    """Where a pairing group met, as a contact's context: words any platform shows as they are,
+    so the channel's name, never its id."""
+    if pairing is None or not pairing.channel_name:
+        return "paired in a pairing round"
+    return f"paired in #{pairing.channel_name}"
+
+
+def _log_met(ctx: Context, members: tuple[Member, ...], *, context: str) -> None:
     """A confirmed meeting: a `met` in each member's contacts, for each of the others."""
     profiles = {member: ctx.uow.profiles.get(member) for member in members}
     for owner in members:
@@ -476,7 +480,7 @@ def _log_met(ctx: Context, members: tuple[Member, ...], *, where: str) -> None:
                 owner=owner,
                 other=other,
                 name=known.display_name if known else other.user_id,
-                context=f"paired in {where}",
+                context=context,
                 now=ctx.now,
                 policy=ctx.policy,
             )

@@ -81,6 +81,7 @@ class CommandService:
                 invoker=cmd.invoker,
                 invoker_name=cmd.invoker_name,
                 channel=cmd.channel,
+                channel_name=cmd.channel_name,
                 platform_timezone=cmd.platform_timezone,
                 is_organiser=cmd.is_organiser,
                 mention_names=cmd.mention_names,
@@ -187,6 +188,7 @@ class CommandService:
         invoker: Member,
         invoker_name: str,
         channel: Channel | None,
+        channel_name: str = "",
         platform_timezone: str | None,
         is_organiser: bool,
         mention_names: Mapping[str, str],
@@ -205,6 +207,7 @@ class CommandService:
                 now=now,
                 policy=self._policy,
                 channel=channel,
+                channel_name=channel_name,
                 is_organiser=is_organiser,
                 mention_names=mention_names,
             )
@@ -223,6 +226,7 @@ def _cleaned(cmd: CommandInput) -> CommandInput:
     return replace(
         cmd,
         text=clean_input(cmd.text),
+        channel_name=clean_input(cmd.channel_name),
         invoker_name=clean_input(cmd.invoker_name),
         mention_names={key: clean_input(name) for key, name in cmd.mention_names.items()},
     )

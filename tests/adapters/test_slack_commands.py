@@ -104,7 +104,7 @@ async def test_help_is_acknowledged_empty_then_answered_only_to_the_invoker(
     assert (status, ack) == (200, "")
     assert reply["response_type"] == "ephemeral"
     assert "*Networking Buddy* remembers who you met" in reply["text"]
-    assert "`promise @person &lt;what&gt;" in all_text(reply["blocks"])
+    assert "`/buddy promise @person &lt;what&gt;" in all_text(reply["blocks"])
     assert_nothing_posted_in_channels(slack)
 
 
@@ -263,3 +263,14 @@ async def test_a_command_refreshes_the_home_tab_of_a_member_who_looked_at_it(
     assert home["type"] == "home"
     assert "#1 the slides → <@U2>" in all_text(home["blocks"])
     assert "Done #1" in buttons(home["blocks"])
+
+
+@SQLITE_ONLY
+async def test_a_channel_and_a_command_in_a_reply_are_a_slack_link_and_a_slash_command(
+    slack: SlackHarness,
+) -> None:
+    reply = await slack.reply(await slack.command("join", channel="CEVENTS"))
+
+    text = all_text(reply["blocks"])
+    assert "Pairing isn't on in <#CEVENTS>." in text
+    assert "An organiser starts it with `/buddy pairing on`." in text

@@ -127,8 +127,7 @@ def test_an_ask_after_a_recent_give_is_posted_to_the_channel_at_once(buddy: Budd
     reply = buddy.say("ask a review of my CV", channel=GENERAL)
     assert reply == "📣 Posted your ask in this channel: “a review of my CV”."
     assert channel_posts(buddy) == [
-        "@UALICE asks: “a review of my CV”\n"
-        "Can you help? Reply in a thread — and log it with give."
+        "@UALICE asks: “a review of my CV”\nCan you help? Reply in a thread — and log it with give."
     ]
 
 

@@ -31,8 +31,11 @@ EVERYONE = (ALICE, BOB, CAROL, DAN, EVE)
 FIRST_ROUND = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
-def organise(buddy: Buddy, text: str = "pairing on", *, by: Member = CAROL) -> str:
-    return buddy.say(text, by=by, channel=GENERAL, is_organiser=True)
+def organise(
+    buddy: Buddy, text: str = "pairing on", *, by: Member = CAROL, channel_name: str = "general"
+) -> str:
+    """An organiser's command in #general (the platform names the channel, as Slack does)."""
+    return buddy.say(text, by=by, channel=GENERAL, channel_name=channel_name, is_organiser=True)
 
 
 def in_channel(buddy: Buddy, text: str, *, by: Member) -> str:
@@ -319,12 +322,13 @@ def test_a_confirmed_meeting_becomes_a_met_in_each_members_contacts(channel: Bud
     tick(channel)
     [group] = [g for g in grouped(channel) if ALICE in g]
     reply = channel.press(ACTION_MET, checkin_payload(channel, ALICE), by=ALICE).plain_text()
-    assert reply.startswith("🎉 Wonderful! It's in your people now, “paired in #CGENERAL”.")
+    assert reply.startswith("🎉 Wonderful! It's in your people now, “paired in #general”.")
     for member in group:
         people = channel.say("people", by=member)
         for other in group - {member}:
             assert f"@{other.user_id} — met" in people
-        assert "paired in #CGENERAL" in people
+        # The channel's name, as members know it: never the platform's id for it.
+        assert "paired in #general" in people and "CGENERAL" not in people
     # A second yes from the group logs nothing twice.
     other = next(iter(group - {ALICE}))
     channel.press(ACTION_MET, checkin_payload(channel, other), by=other)
@@ -343,6 +347,24 @@ def test_not_yet_and_skip_are_noted_without_a_meeting(channel: Buddy) -> None:
     outsider = next(m for m in EVERYONE if m not in next(g for g in grouped(channel) if ALICE in g))
     reply = channel.press(ACTION_MET, payload, by=outsider).plain_text()
     assert reply == "⚠️ I couldn't find that pairing among yours."
+
+
+def test_a_meeting_in_a_channel_the_platform_did_not_name_saves_no_channel_id(
+    buddy: Buddy,
+) -> None:
+    organise(buddy, channel_name="")
+    for member in (ALICE, BOB):
+        in_channel(buddy, "join", by=member)
+    buddy.clock.set(FIRST_ROUND)
+    tick(buddy)
+    buddy.clock.advance(timedelta(days=4))
+    tick(buddy)
+
+    buddy.press(ACTION_MET, checkin_payload(buddy, ALICE), by=ALICE)
+
+    people = buddy.say("people", by=ALICE)
+    assert "@UBOB — met" in people
+    assert "paired in a pairing round" in people and "CGENERAL" not in people
 
 
 def test_a_member_silent_for_three_rounds_is_paused_and_told_how_to_come_back(

@@ -192,6 +192,7 @@ class BuddyClient(discord.Client):
                         text=line.text,
                         invoker=member,
                         channel=_channel(interaction, member.workspace_id),
+                        channel_name=getattr(interaction.channel, "name", None) or "",
                         invoker_name=interaction.user.display_name,
                         mention_names=line.mention_names,
                         platform_timezone=None,  # Discord shares none

@@ -344,3 +344,13 @@ def read_command_text(text: str) -> CommandText:
     resolved = _SLACK_MARKUP.sub(replace, text)
     plain = resolved.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return CommandText(plain, names, tuple(u for u in unnamed if u not in names))
+
+
+# Slack's stand-ins for conversations without a name a member would recognise.
+_UNNAMED_CONVERSATIONS = ("directmessage", "privategroup", "mpdm-")
+
+
+def command_channel_name(body: Mapping[str, Any]) -> str:
+    """The channel's name as a slash command's payload gives it; "" for Slack's stand-ins."""
+    name = str(body.get("channel_name", ""))
+    return "" if name.startswith(_UNNAMED_CONVERSATIONS) else name
