@@ -11,15 +11,18 @@ from bot.adapters.slack.render import (
     render,
     user_text,
 )
-from bot.core.identity import Member, Platform
+from bot.core.identity import Channel, Member, Platform
 from bot.core.message import (
     Attachment,
+    ChannelRef,
     Choice,
     ChoiceStyle,
+    Code,
     Mention,
     Strong,
     UserText,
     bullets,
+    command,
     message,
     paragraph,
 )
@@ -150,3 +153,21 @@ def test_a_submitted_promise_form_reads_as_the_promise_command() -> None:
 
     assert (member.text, member.unnamed) == ("promise <@U2> the slides by friday", ("U2",))
     assert (outsider.text, outsider.unnamed) == ("promise \"Ana 'Lima'\" an intro", ())
+
+
+def test_channel_command_and_code_parts_are_slack_links_slash_commands_and_code() -> None:
+    general = Channel(Platform.SLACK, "T1", "CGENERAL")
+    rendered = render(
+        message(
+            paragraph(
+                "In ",
+                ChannelRef(general, "general"),
+                ": ",
+                command("people <name>"),
+                " or ",
+                Code("a<b"),
+            )
+        )
+    )
+
+    assert rendered.text == "In <#CGENERAL>: `/buddy people &lt;name&gt;` or `a&lt;b`"

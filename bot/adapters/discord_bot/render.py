@@ -56,16 +56,20 @@ def user_text(text: str) -> str:
     return escape_mentions(_NUMBERED.sub(r"\1\\.", escape_markdown(one_line(text))))
 
 
-# The commands Discord lists under `/buddy channel` (see `build_group`), by name and alias.
-_IN_CHANNEL_GROUP = frozenset(
-    name for spec in COMMANDS if spec.needs_channel for name in (spec.name, *spec.aliases)
-)
+# Each command's full name in the `/buddy` tree (see `build_group`): what lives in a channel is
+# under `/buddy channel`; an alias is picked in Discord under its command's name.
+_PATHS = {
+    name: f"{GROUP_NAME} {CHANNEL_GROUP} {spec.name}"
+    if spec.needs_channel
+    else f"{GROUP_NAME} {spec.name}"
+    for spec in COMMANDS
+    for name in (spec.name, *spec.aliases)
+}
 
 
 def command_path(name: str) -> str:
     """A command's full name in the `/buddy` tree, as a member picks it in Discord."""
-    group = f"{GROUP_NAME} {CHANNEL_GROUP}" if name in _IN_CHANNEL_GROUP else GROUP_NAME
-    return f"{group} {name}"
+    return _PATHS.get(name, f"{GROUP_NAME} {name}")
 
 
 def command_reference(ref: CommandRef, *, command_id: str = "") -> str:
