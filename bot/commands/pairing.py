@@ -12,6 +12,7 @@ from bot.commands.jobs.pairing import (
     ACTION_NOT_YET,
     ACTION_SKIP_CHECKIN,
     ACTION_SKIP_ROUND,
+    channel_ref,
     heads_up_at,
     meet_rate,
     start_round,
@@ -163,7 +164,7 @@ def _active(ctx: Context) -> PairingChannel:
     pairing = ctx.uow.pairing.channel(_channel(ctx))
     if pairing is None or not pairing.active:
         raise UserError(
-            ("Pairing isn't on in ", ChannelRef(_channel(ctx)), "."),
+            ("Pairing isn't on in ", ChannelRef(_channel(ctx), ctx.channel_name), "."),
             hint=("An organiser starts it with ", command("pairing on"), "."),
         )
     return pairing
@@ -185,7 +186,7 @@ def handle_pairing(ctx: Context, req: PairingRequest) -> Message:
             replace(pairing, active=False, next_round_at=None, heads_up_at=None)
         )
         return message(
-            paragraph("Pairing is off in ", ChannelRef(pairing.channel), "."),
+            paragraph("Pairing is off in ", channel_ref(pairing), "."),
             paragraph("Who joined is kept, for when an organiser turns it back on."),
         )
     if req.action == "now":
@@ -239,7 +240,7 @@ def _turn_on(ctx: Context, req: PairingRequest) -> Message:
     )
     when = format_when(next_at, timezone=zone, now=ctx.now)
     return message(
-        paragraph("🍽️ Pairing is on in ", ChannelRef(channel), f": {_schedule_words(pairing)}."),
+        paragraph("🍽️ Pairing is on in ", channel_ref(pairing), f": {_schedule_words(pairing)}."),
         paragraph(
             f"Next round: {when}. Nobody meets anyone from their last "
             f"{pairing.repeat_window} rounds while that can be helped."
@@ -264,7 +265,7 @@ def _status(ctx: Context) -> Message:
     assert pairing.next_round_at is not None
     when = format_when(pairing.next_round_at, timezone=ctx.profile.timezone, now=ctx.now)
     return message(
-        paragraph("Pairing in ", ChannelRef(pairing.channel), f": {_schedule_words(pairing)}."),
+        paragraph("Pairing in ", channel_ref(pairing), f": {_schedule_words(pairing)}."),
         paragraph(f"Next round: {when}. ", *you),
     )
 
@@ -307,7 +308,11 @@ def _membership(ctx: Context) -> PairingMembership:
     found = ctx.uow.pairing.membership(_channel(ctx), ctx.invoker)
     if found is None or found.state is MembershipState.LEFT:
         raise UserError(
-            ("You're not taking part in pairing in ", ChannelRef(_channel(ctx)), "."),
+            (
+                "You're not taking part in pairing in ",
+                ChannelRef(_channel(ctx), ctx.channel_name),
+                ".",
+            ),
             hint=(command("join"), " to take part."),
         )
     return found
@@ -329,7 +334,7 @@ def handle_join(ctx: Context, _: None) -> Message:
     return message(
         paragraph(
             "🙌 You're in pairing in ",
-            ChannelRef(pairing.channel),
+            channel_ref(pairing),
             "." + _next_round_words(ctx, pairing),
         ),
         paragraph(
@@ -498,9 +503,11 @@ def organiser_stats(ctx: Context) -> tuple[Block, ...]:
         return ()
     rounds = ctx.uow.pairing.rounds(ctx.channel, limit=STATS_ROUNDS)
     if not rounds:
-        return (paragraph("Pairing in ", ChannelRef(ctx.channel), ": no rounds yet."),)
+        return (
+            paragraph("Pairing in ", ChannelRef(ctx.channel, ctx.channel_name), ": no rounds yet."),
+        )
     return (
-        paragraph("Pairing meet-rates in ", ChannelRef(ctx.channel), ":"),
+        paragraph("Pairing meet-rates in ", ChannelRef(ctx.channel, ctx.channel_name), ":"),
         bullets(*(paragraph(f"Round {r.number}: {meet_rate(ctx.uow, r)}") for r in rounds)),
     )
 

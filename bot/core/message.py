@@ -215,7 +215,7 @@ def member_from_json(data: dict[str, str]) -> Member:
     return Member(Platform(data["platform"]), data["workspace"], data["user"])
 
 
-def _channel_to_json(channel: Channel) -> dict[str, str]:
+def channel_to_json(channel: Channel) -> dict[str, str]:
     return {
         "platform": channel.platform.value,
         "workspace": channel.workspace_id,
@@ -223,7 +223,7 @@ def _channel_to_json(channel: Channel) -> dict[str, str]:
     }
 
 
-def _channel_from_json(data: dict[str, str]) -> Channel:
+def channel_from_json(data: dict[str, str]) -> Channel:
     return Channel(Platform(data["platform"]), data["workspace"], data["channel"])
 
 
@@ -238,7 +238,7 @@ def _inline_to_json(part: Inline) -> Any:
         case Mention(member):
             return {"mention": member_to_json(member)}
         case ChannelRef(channel, name):
-            return {"channel": _channel_to_json(channel), "name": name}
+            return {"channel": channel_to_json(channel), "name": name}
         case CommandRef(name, args):
             return {"command": name, "args": args}
         case Code(text):
@@ -254,7 +254,7 @@ def _inline_from_json(data: Any) -> Inline:
     if "strong" in data:
         return Strong(data["strong"])
     if "channel" in data:
-        return ChannelRef(_channel_from_json(data["channel"]), data["name"])
+        return ChannelRef(channel_from_json(data["channel"]), data["name"])
     if "command" in data:
         return CommandRef(data["command"], data["args"])
     if "code" in data:

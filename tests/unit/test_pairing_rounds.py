@@ -80,7 +80,7 @@ def test_pairing_on_says_how_often_in_what_groups_and_when_the_first_round_is(
     reply = organise(
         buddy, "pairing on every 2 weeks groups of 3 on tuesday at 9am in Europe/Paris"
     )
-    assert "🍽️ Pairing is on in #CGENERAL: every 2 weeks, in groups of 3, Tuesdays 09:00" in reply
+    assert "🍽️ Pairing is on in #general: every 2 weeks, in groups of 3, Tuesdays 09:00" in reply
     assert "(Europe/Paris)" in reply
     assert "Next round: Tue 1 Dec 2026, 09:00" in reply
     assert "last 6 rounds" in reply
@@ -126,7 +126,7 @@ def test_unreadable_pairing_settings_are_refused_and_change_nothing(
 
 
 def test_pairing_off_stops_the_rounds_and_keeps_who_joined(channel: Buddy) -> None:
-    assert organise(channel, "pairing off").startswith("Pairing is off in #CGENERAL.")
+    assert organise(channel, "pairing off").startswith("Pairing is off in #general.")
     assert "Pairing isn't on" in channel.refused("pairing off", channel=GENERAL, is_organiser=True)
     channel.clock.set(FIRST_ROUND + timedelta(minutes=1))
     tick(channel)
@@ -137,7 +137,7 @@ def test_pairing_off_stops_the_rounds_and_keeps_who_joined(channel: Buddy) -> No
 
 def test_pairing_alone_shows_the_schedule_and_whether_you_take_part(channel: Buddy) -> None:
     reply = in_channel(channel, "pairing", by=ALICE)
-    assert "Pairing in #CGENERAL: every week, in pairs, Mondays 10:00 (UTC)." in reply
+    assert "Pairing in #general: every week, in pairs, Mondays 10:00 (UTC)." in reply
     assert "You take part." in reply
     in_channel(channel, "leave", by=ALICE)
     assert "You don't take part right now" in in_channel(channel, "pairing", by=ALICE)
@@ -154,7 +154,7 @@ def test_joining_needs_pairing_to_be_on_here(buddy: Buddy) -> None:
 def test_join_leave_and_pause(buddy: Buddy) -> None:
     organise(buddy)
     reply = in_channel(buddy, "join", by=ALICE)
-    assert reply.startswith("🙌 You're in pairing in #CGENERAL. Next round: Mon 30 Nov 2026")
+    assert reply.startswith("🙌 You're in pairing in #general. Next round: Mon 30 Nov 2026")
     assert "heads-up the day before" in reply
     assert in_channel(buddy, "join", by=ALICE).startswith("You're already in.")
     reply = in_channel(buddy, "pause until december 20", by=ALICE)
@@ -178,7 +178,7 @@ def test_the_day_before_each_member_gets_a_heads_up_with_a_skip_button(channel: 
         [row] = dms(channel, member)
         assert isinstance(row.effect, DirectMessage)
         assert (
-            "🍽️ Pairing round in #CGENERAL Mon 30 Nov 2026, 10:00" in row.effect.message.plain_text()
+            "🍽️ Pairing round in #general Mon 30 Nov 2026, 10:00" in row.effect.message.plain_text()
         )
         [skip] = row.effect.message.choices
         assert (skip.label, skip.action) == ("Skip this round", ACTION_SKIP_ROUND)
@@ -415,7 +415,7 @@ def test_organisers_get_a_round_summary_with_numbers_only(channel: Buddy) -> Non
     summaries = [r for r in dms(channel, CAROL) if r.key.endswith(":summary")]
     first, second = (r.effect.message.plain_text() for r in summaries)
     assert first == (
-        "📊 Pairing round 1 in #CGENERAL:\n• Groups made: 2, for 5 members taking part."
+        "📊 Pairing round 1 in #general:\n• Groups made: 2, for 5 members taking part."
     )
     assert "• Last round's meet-rate: 1 of 2 groups met (50%)." in second
     for row in summaries:

@@ -55,6 +55,10 @@ ICE_BREAKERS = (
 )
 
 
+def channel_ref(pairing: PairingChannel) -> ChannelRef:
+    return ChannelRef(pairing.channel, pairing.channel_name)
+
+
 def heads_up_at(round_at: datetime) -> datetime:
     return round_at - HEADS_UP_BEFORE
 
@@ -77,7 +81,7 @@ def heads_up_message(
     return message(
         paragraph(
             "🍽️ Pairing round in ",
-            ChannelRef(pairing.channel),
+            channel_ref(pairing),
             f" {when}: I'll put you in one of the {_size_words(pairing.group_size)}, with an "
             "ice-breaker and a suggested time.",
         ),
@@ -327,7 +331,7 @@ def _send_summary(
         uow,
         organiser,
         message(
-            paragraph(f"📊 Pairing round {started.number} in ", ChannelRef(pairing.channel), ":"),
+            paragraph(f"📊 Pairing round {started.number} in ", channel_ref(pairing), ":"),
             bullets(*lines),
         ),
         key=f"pairing:{started.id}:summary",
