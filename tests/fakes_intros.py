@@ -203,6 +203,7 @@ class InMemoryPairing(_Repo):
         organiser: Member,
         next_round_at: datetime,
         heads_up_at: datetime | None,
+        channel_name: str,
         now: datetime,
     ) -> PairingChannel:
         existing = self.channel(channel)
@@ -220,6 +221,7 @@ class InMemoryPairing(_Repo):
             next_round_at=next_round_at,
             heads_up_at=heads_up_at,
             created_at=existing.created_at if existing else now,
+            channel_name=channel_name or (existing.channel_name if existing else ""),
         )
         self._state.pairing_channels[stored.id] = stored
         return stored

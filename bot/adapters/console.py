@@ -15,6 +15,9 @@ from bot.commands.service import CommandService
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import (
     Bullets,
+    ChannelRef,
+    Code,
+    CommandRef,
     Inline,
     Mention,
     Message,
@@ -76,6 +79,12 @@ def _inline(part: Inline) -> str:
             return one_line(text)
         case Mention(member):
             return f"@{member.user_id}"
+        case ChannelRef(channel, name):
+            return f"#{name or channel.channel_id}"
+        case CommandRef():
+            return f"`{part.line}`"  # the line exactly as typed at the console prompt
+        case Code(text):
+            return f"`{text}`"
 
 
 def render(message: Message) -> list[str]:
@@ -214,6 +223,7 @@ class ConsoleSession:
                     text=text,
                     invoker=self.member,
                     channel=self.channel,
+                    channel_name=self.channel.channel_id,  # the console's channels are names
                     invoker_name=self.member.user_id,
                     mentions=mentions,
                     platform_timezone=self._timezone,

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.core.effects import Effect
 from bot.core.identity import Channel, Member
-from bot.core.message import Message
+from bot.core.message import Message, Text
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
@@ -50,6 +50,7 @@ class CommandInput:
     text: str
     invoker: Member
     channel: Channel | None = None
+    channel_name: str = ""  # as the platform names the channel, when it says
     invoker_name: str = ""
     mentions: Mapping[str, Mentioned] = field(default_factory=dict)
     args: Args | None = None
@@ -117,6 +118,7 @@ class Context:
     now: datetime
     policy: Policy
     channel: Channel | None = None
+    channel_name: str = ""
     is_organiser: bool = False
     queued: list[QueuedEffect] = field(default_factory=list)
     keep_profile: bool = True  # False once the member asked to be forgotten
@@ -148,7 +150,7 @@ class CommandSpec(Generic[Request]):
     handle: Callable[[Context, Request], Message]
     args: tuple[Arg, ...] = ()
     aliases: tuple[str, ...] = ()
-    details: str = ""
+    details: Text = ""
     needs_channel: bool = False  # pairing and prompts live in a channel, not a DM
     build: Callable[[Args, ParseEnv], Request] | None = None
 

@@ -11,9 +11,15 @@ from bot.commands.replies import echo
 from bot.commands.typed import text_arg
 from bot.commands.when import format_when, parse_weekday
 from bot.core.errors import UserError
-from bot.core.message import Message, message, paragraph
+from bot.core.message import Message, command, message, paragraph
 
-HINT = "For example: `prompts on weekly on wednesday`, or `prompts off`."
+HINT = (
+    "For example: ",
+    command("prompts on weekly on wednesday"),
+    ", or ",
+    command("prompts off"),
+    ".",
+)
 DEFAULT_WEEKDAY = 0  # Monday
 
 
@@ -36,7 +42,7 @@ def build_prompts(args: Args, env: ParseEnv) -> PromptsRequest:
         return PromptsRequest(False)
     if switch != "on":
         typed = " ".join(f"{switch} {day}".split())
-        raise UserError(f"`prompts` is on or off, not {echo(typed)}.", hint=HINT)
+        raise UserError((command("prompts"), f" is on or off, not {echo(typed)}."), hint=HINT)
     # "on", "on monday", "on weekly on monday", "on every monday"
     words = [w for w in day.split() if w.lower() not in {"weekly", "on"}]
     if not words:
@@ -56,7 +62,11 @@ def handle_prompts(ctx: Context, req: PromptsRequest) -> Message:
     if not ctx.is_organiser:
         raise UserError(
             "Only this channel's organisers can turn give-first prompts on or off.",
-            hint="You can still give first any time: `give @person what you gave`.",
+            hint=(
+                "You can still give first any time: ",
+                command("give @person what you gave"),
+                ".",
+            ),
         )
     if not req.on:
         ctx.uow.channel_prompts.delete(channel)

@@ -11,7 +11,7 @@ from bot.commands.parsing import PersonRef
 from bot.commands.replies import echo
 from bot.core.errors import UserError
 from bot.core.limits import Rate
-from bot.core.message import Inline, Mention, UserText
+from bot.core.message import Inline, Mention, UserText, command
 from bot.core.records import Contact
 
 
@@ -39,7 +39,7 @@ def find_contact(ctx: Context, person: PersonRef) -> Contact:
     if found is None:
         raise UserError(
             f"{echo(person.name)} isn't among your contacts yet.",
-            hint="Log the meeting first, e.g. `met @sam at PyCon`.",
+            hint=("Log the meeting first, e.g. ", command("met @sam at PyCon"), "."),
         )
     return found
 

@@ -9,7 +9,7 @@ from bot.commands.base import AnySpec, Arg, ArgKind, Args, CommandSpec, Context,
 from bot.commands.replies import echo
 from bot.commands.typed import text_arg
 from bot.core.errors import UserError
-from bot.core.message import Message, Strong, bullets, message, paragraph
+from bot.core.message import Message, Strong, bullets, command, message, paragraph, parts_of
 
 
 def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySpec | None]:
@@ -26,10 +26,10 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
         if name in specs:
             return specs[name]
         nearest = difflib.get_close_matches(name, specs, n=1, cutoff=0.5)
-        guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
+        guess = (" Did you mean ", command(nearest[0]), "?") if nearest else ()
         raise UserError(
-            f"There's no command called {echo(name)}.{guess}",
-            hint="`help` lists everything I can do.",
+            (f"There's no command called {echo(name)}.", *guess),
+            hint=(command("help"), " lists everything I can do."),
         )
 
     def handle(ctx: Context, spec: AnySpec | None) -> Message:
@@ -43,19 +43,19 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
                 ),
                 bullets(
                     *(
-                        paragraph(f"`{s.usage}` — {s.summary} e.g. `/buddy {s.examples[0]}`")
+                        paragraph(command(s.usage), f" — {s.summary} e.g. ", command(s.examples[0]))
                         for s in all_specs()
                     )
                 ),
-                paragraph("`help <command>` explains one command."),
+                paragraph(command("help <command>"), " explains one command."),
             )
         aliases = f" (also: {', '.join(spec.aliases)})" if spec.aliases else ""
         return message(
-            paragraph(Strong(f"/buddy {spec.usage}"), aliases),
+            paragraph(command(spec.usage), aliases),
             paragraph(spec.summary),
-            paragraph(spec.details) if spec.details else None,
+            paragraph(*parts_of(spec.details)) if spec.details else None,
             paragraph("Examples:"),
-            bullets(*(paragraph(f"`/buddy {example}`") for example in spec.examples)),
+            bullets(*(paragraph(command(example)) for example in spec.examples)),
         )
 
     return CommandSpec(

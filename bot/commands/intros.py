@@ -24,6 +24,7 @@ from bot.core.message import (
     Paragraph,
     UserText,
     bullets,
+    command,
     message,
     paragraph,
 )
@@ -77,14 +78,14 @@ def _refusal_error(refusal: Refusal, req: IntroRequest) -> UserError:
         case Refusal.YOURSELF:
             return UserError(
                 "You can't introduce yourself — but you can say hello to anyone directly.",
-                hint="`intro` connects two other members who should meet.",
+                hint=(command("intro"), " connects two other members who should meet."),
             )
         case Refusal.NOT_A_MEMBER:
             outside = req.a if req.a.user_id is None else req.b
             return UserError(
                 f"I can only introduce members of this community, and {echo(outside.name)} "
                 "isn't one I can reach.",
-                hint=f"Mention both people, like `{INTRO_EXAMPLE}`.",
+                hint=("Mention both people, like ", command(INTRO_EXAMPLE), "."),
             )
         case Refusal.SAME_PERSON:
             return UserError("That's the same person twice: introduce two different members.")
@@ -248,7 +249,7 @@ def _press(accept: bool) -> ActionSpec:
                         "🎉 You both accepted: I'm starting a conversation for the three "
                         "of you now."
                     ),
-                    paragraph("You'll also find ", other, " in your `people`."),
+                    paragraph("You'll also find ", other, " in your ", command("people"), "."),
                 )
             case Outcome.WAITING:
                 return message(
@@ -306,8 +307,9 @@ def make_intro(ctx: Context, intro: Intro) -> None:
                 paragraph("Why: “", UserText(intro.reason, by=intro.introducer), "”"),
                 bullets(*blocks) if blocks else None,
                 paragraph(
-                    "Say hello here! If you promise each other something, "
-                    "`promise @person …` keeps track of it."
+                    "Say hello here! If you promise each other something, ",
+                    command("promise @person …"),
+                    " keeps track of it.",
                 ),
             ),
             intro.channel,
@@ -398,7 +400,7 @@ def handle_block(ctx: Context, person: PersonRef) -> Message:
             _named(person),
             " or put you in a pairing group together.",
         ),
-        paragraph("They won't be told. `unblock` undoes it."),
+        paragraph("They won't be told. ", command("unblock"), " undoes it."),
     )
 
 

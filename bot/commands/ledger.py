@@ -27,6 +27,7 @@ from bot.core.message import (
     Message,
     UserText,
     bullets,
+    command,
     message,
     paragraph,
 )
@@ -118,7 +119,9 @@ def _post_ask(ctx: Context, ask: LedgerEntry, channel: Channel) -> None:
             channel,
             message(
                 paragraph(Mention(ctx.invoker), " asks: “", UserText(ask.what), "”", *credit),
-                paragraph("Can you help? Reply in a thread — and log it with `give`."),
+                paragraph(
+                    "Can you help? Reply in a thread — and log it with ", command("give"), "."
+                ),
             ),
         ),
         key=f"ask:{ask.id}",  # "Post anyway" pressed twice still posts once
@@ -137,7 +140,9 @@ def handle_ask(ctx: Context, what: str) -> Message:
         if ctx.channel is None:
             return message(
                 paragraph("📣 Noted your ask: “", UserText(what), "”."),
-                paragraph("To post it for the community, run the same `ask` in a channel."),
+                paragraph(
+                    "To post it for the community, run the same ", command("ask"), " in a channel."
+                ),
             )
         _post_ask(ctx, ask, ctx.channel)
         return message(paragraph("📣 Posted your ask in this channel: “", UserText(what), "”."))
@@ -153,9 +158,11 @@ def handle_ask(ctx: Context, what: str) -> Message:
         if ideas
         else paragraph(
             "Report a broken link or a typo on a member's site, pass on an article that helped "
-            "you, or offer a quick review. (Set your `offer` and I'll suggest members to help.)"
+            "you, or offer a quick review. (Set your ",
+            command("offer"),
+            " and I'll suggest members to help.)",
         ),
-        paragraph("Log one with `give @person what you gave`."),
+        paragraph("Log one with ", command("give @person what you gave"), "."),
     ]
     if ctx.channel is None:
         blocks.append(paragraph("To post your ask, run it in a channel."))

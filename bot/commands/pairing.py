@@ -12,7 +12,7 @@ from bot.commands.jobs.pairing import (
     ACTION_NOT_YET,
     ACTION_SKIP_CHECKIN,
     ACTION_SKIP_ROUND,
-    channel_name,
+    channel_ref,
     heads_up_at,
     meet_rate,
     start_round,
@@ -28,7 +28,16 @@ from bot.commands.when import (
 )
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
-from bot.core.message import Block, Message, bullets, message, paragraph
+from bot.core.message import (
+    Block,
+    ChannelRef,
+    Code,
+    Message,
+    bullets,
+    command,
+    message,
+    paragraph,
+)
 from bot.core.pairing import DEFAULT_REPEAT_WINDOW, EVERY_WEEKS, MAX_GROUP, MIN_GROUP
 from bot.core.records import CheckIn, MembershipState, PairingChannel, PairingMembership
 from bot.core.schedule import next_weekly
@@ -40,8 +49,13 @@ STATS_ROUNDS = 4
 _WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "a": 1}
 PAIRING_HINT = (
-    "For example: `pairing on every 2 weeks groups of 3 on tuesday at 10:00 in Europe/Paris`, "
-    "`pairing off`, `pairing now`."
+    "For example: ",
+    command("pairing on every 2 weeks groups of 3 on tuesday at 10:00 in Europe/Paris"),
+    ", ",
+    command("pairing off"),
+    ", ",
+    command("pairing now"),
+    ".",
 )
 
 
@@ -126,12 +140,14 @@ def _split_setting(words: list[str]) -> tuple[str, str]:
 def build_pairing(args: Args, env: ParseEnv) -> PairingRequest:
     action = text_arg(args, "action").lower()
     if action not in {"", "on", "off", "now"}:
-        raise UserError(f"`pairing` is on, off or now, not {echo(action)}.", hint=PAIRING_HINT)
+        raise UserError(
+            (command("pairing"), f" is on, off or now, not {echo(action)}."), hint=PAIRING_HINT
+        )
     every, groups, day, at, zone, window = (
         text_arg(args, name) for name in ("every", "groups", "day", "time", "timezone", "window")
     )
     if action != "on" and any((every, groups, day, at, zone, window)):
-        raise UserError(f"`pairing {action}` takes nothing more.", hint=PAIRING_HINT)
+        raise UserError((command(f"pairing {action}"), " takes nothing more."), hint=PAIRING_HINT)
     request = PairingRequest(action)
     if every:
         request = replace(request, every_weeks=_every(every))
@@ -196,7 +212,7 @@ def _require_organiser(ctx: Context) -> None:
     if not ctx.is_organiser:
         raise UserError(
             "Only this channel's organisers can turn pairing on or off, or start a round.",
-            hint="Members take part with `join`.",
+            hint=("Members take part with ", command("join"), "."),
         )
 
 
@@ -204,8 +220,8 @@ def _active(ctx: Context) -> PairingChannel:
     pairing = ctx.uow.pairing.channel(_channel(ctx))
     if pairing is None or not pairing.active:
         raise UserError(
-            f"Pairing isn't on in {channel_name(_channel(ctx))}.",
-            hint="An organiser starts it with `pairing on`.",
+            ("Pairing isn't on in ", ChannelRef(_channel(ctx), ctx.channel_name), "."),
+            hint=("An organiser starts it with ", command("pairing on"), "."),
         )
     return pairing
 
@@ -226,7 +242,7 @@ def handle_pairing(ctx: Context, req: PairingRequest) -> Message:
             replace(pairing, active=False, next_round_at=None, heads_up_at=None)
         )
         return message(
-            paragraph(f"Pairing is off in {channel_name(pairing.channel)}."),
+            paragraph("Pairing is off in ", channel_ref(pairing), "."),
             paragraph("Who joined is kept, for when an organiser turns it back on."),
         )
     if req.action == "now":
@@ -235,7 +251,7 @@ def handle_pairing(ctx: Context, req: PairingRequest) -> Message:
         if not started.group_count:
             raise UserError(
                 "Not enough members take part here yet for a group: a round needs two at least.",
-                hint="Members join with `join` in this channel.",
+                hint=("Members join with ", command("join"), " in this channel."),
             )
         return message(
             paragraph(
@@ -275,18 +291,21 @@ def _turn_on(ctx: Context, req: PairingRequest) -> Message:
         organiser=ctx.invoker,
         next_round_at=next_at,
         heads_up_at=heads_up,
+        channel_name=ctx.channel_name,
         now=ctx.now,
     )
     when = format_when(next_at, timezone=zone, now=ctx.now)
     return message(
-        paragraph(f"🍽️ Pairing is on in {channel_name(channel)}: {_schedule_words(pairing)}."),
+        paragraph("🍽️ Pairing is on in ", channel_ref(pairing), f": {_schedule_words(pairing)}."),
         paragraph(
             f"Next round: {when}. Nobody meets anyone from their last "
             f"{pairing.repeat_window} rounds while that can be helped."
         ),
         paragraph(
-            "Members take part with `join` here; each gets a heads-up the day before. Round "
-            "summaries come to you, with numbers only."
+            "Members take part with ",
+            command("join"),
+            " here; each gets a heads-up the day before. Round summaries come to you, with "
+            "numbers only.",
         ),
     )
 
@@ -295,15 +314,15 @@ def _status(ctx: Context) -> Message:
     pairing = _active(ctx)
     membership = ctx.uow.pairing.membership(pairing.channel, ctx.invoker)
     you = (
-        "You take part."
+        ("You take part.",)
         if membership is not None and membership.state is MembershipState.ACTIVE
-        else "You don't take part right now: `join` to."
+        else ("You don't take part right now: ", command("join"), " to.")
     )
     assert pairing.next_round_at is not None
     when = format_when(pairing.next_round_at, timezone=ctx.profile.timezone, now=ctx.now)
     return message(
-        paragraph(f"Pairing in {channel_name(pairing.channel)}: {_schedule_words(pairing)}."),
-        paragraph(f"Next round: {when}. {you}"),
+        paragraph("Pairing in ", channel_ref(pairing), f": {_schedule_words(pairing)}."),
+        paragraph(f"Next round: {when}. ", *you),
     )
 
 
@@ -330,9 +349,11 @@ PAIRING = CommandSpec(
     needs_channel=True,
     details=(
         "Defaults: every week, in pairs, Mondays 10:00 in your time zone. Nobody is grouped "
-        "with anyone from their last 6 rounds while that can be helped (`window 8` changes "
-        "it); blocks are always respected; close time zones go together. `pairing` alone "
-        "shows the schedule."
+        "with anyone from their last 6 rounds while that can be helped (",
+        Code("window 8"),
+        " changes it); blocks are always respected; close time zones go together. ",
+        command("pairing"),
+        " alone shows the schedule.",
     ),
 )
 
@@ -344,8 +365,12 @@ def _membership(ctx: Context) -> PairingMembership:
     found = ctx.uow.pairing.membership(_channel(ctx), ctx.invoker)
     if found is None or found.state is MembershipState.LEFT:
         raise UserError(
-            f"You're not taking part in pairing in {channel_name(_channel(ctx))}.",
-            hint="`join` to take part.",
+            (
+                "You're not taking part in pairing in ",
+                ChannelRef(_channel(ctx), ctx.channel_name),
+                ".",
+            ),
+            hint=(command("join"), " to take part."),
         )
     return found
 
@@ -365,12 +390,17 @@ def handle_join(ctx: Context, _: None) -> Message:
     ctx.uow.pairing.join(pairing.channel, ctx.invoker, now=ctx.now)
     return message(
         paragraph(
-            f"🙌 You're in pairing in {channel_name(pairing.channel)}."
-            + _next_round_words(ctx, pairing)
+            "🙌 You're in pairing in ",
+            channel_ref(pairing),
+            "." + _next_round_words(ctx, pairing),
         ),
         paragraph(
             "You'll get a heads-up the day before each round, with a button to skip it. Tell me "
-            "what you `offer` and are `looking-for`: your group sees it as an ice-breaker."
+            "what you ",
+            command("offer"),
+            " and are ",
+            command("looking-for"),
+            ": your group sees it as an ice-breaker.",
         ),
     )
 
@@ -379,8 +409,8 @@ def handle_leave(ctx: Context, _: None) -> Message:
     membership = _membership(ctx)
     ctx.uow.pairing.save_membership(replace(membership, state=MembershipState.LEFT))
     return message(
-        paragraph(f"You've left pairing in {channel_name(membership.channel)}."),
-        paragraph("`join` here brings you back any time."),
+        paragraph("You've left pairing in ", ChannelRef(membership.channel), "."),
+        paragraph(command("join"), " here brings you back any time."),
     )
 
 
@@ -391,7 +421,9 @@ def parse_until(text: str, env: ParseEnv) -> datetime:
 def build_until(args: Args, env: ParseEnv) -> datetime:
     until = when_arg(args, "until", env)
     if until is None:
-        raise UserError("Tell me until when.", hint="For example: `pause until january 10`")
+        raise UserError(
+            "Tell me until when.", hint=("For example: ", command("pause until january 10"))
+        )
     return until
 
 
@@ -402,8 +434,10 @@ def handle_pause(ctx: Context, until: datetime) -> Message:
     )
     when = format_when(until, timezone=ctx.profile.timezone, now=ctx.now)
     return message(
-        paragraph(f"😴 Paused in {channel_name(membership.channel)} until {when}."),
-        paragraph("You're back in the first round after that; `join` ends the pause early."),
+        paragraph("😴 Paused in ", ChannelRef(membership.channel), f" until {when}."),
+        paragraph(
+            "You're back in the first round after that; ", command("join"), " ends the pause early."
+        ),
     )
 
 
@@ -450,12 +484,12 @@ def press_skip_round(ctx: Context, payload: str) -> Message:
     membership = ctx.uow.pairing.membership(channel, ctx.invoker)
     pairing = ctx.uow.pairing.channel(channel)
     if membership is None or membership.state is MembershipState.LEFT:
-        raise UserError(f"You're not taking part in pairing in {channel_name(channel)}.")
+        raise UserError(("You're not taking part in pairing in ", ChannelRef(channel), "."))
     if pairing is None or pairing.next_round_at != round_at:
         return message(paragraph("That round has already begun (or was moved): nothing to skip."))
     ctx.uow.pairing.save_membership(replace(membership, skip_round_at=round_at))
     return message(
-        paragraph(f"OK, you'll sit this round out in {channel_name(channel)}. See you next time!")
+        paragraph("OK, you'll sit this round out in ", ChannelRef(channel), ". See you next time!")
     )
 
 
@@ -469,15 +503,15 @@ def _check_in(answer: CheckIn) -> ActionSpec:
         ctx.uow.pairing.answer(
             group, ctx.invoker, answer, met_at=ctx.now if answer is CheckIn.YES else None
         )
+        context = met_context(ctx.uow.pairing.channel(group.channel))
         if first_yes:
-            _log_met(ctx, group.members, where=channel_name(group.channel))
+            _log_met(ctx, group.members, context=context)
         if answer is CheckIn.YES:
             return message(
+                paragraph("🎉 Wonderful! It's in your ", command("people"), f" now, “{context}”."),
                 paragraph(
-                    "🎉 Wonderful! It's in your `people` now, “paired in "
-                    f"{channel_name(group.channel)}”."
+                    "Promised them something? ", command("promise @person …"), " keeps track."
                 ),
-                paragraph("Promised them something? `promise @person …` keeps track."),
             )
         if answer is CheckIn.NOT_YET:
             return message(
@@ -493,7 +527,15 @@ def _check_in(answer: CheckIn) -> ActionSpec:
     return ActionSpec(action, press)
 
 
-def _log_met(ctx: Context, members: tuple[Member, ...], *, where: str) -> None:
+def met_context(pairing: PairingChannel | None) -> str:
+    """Where a pairing group met, as a contact's context: words any platform shows as they are,
+    so the channel's name, never its id."""
+    if pairing is None or not pairing.channel_name:
+        return "paired in a pairing round"
+    return f"paired in #{pairing.channel_name}"
+
+
+def _log_met(ctx: Context, members: tuple[Member, ...], *, context: str) -> None:
     """A confirmed meeting: a `met` in each member's contacts, for each of the others."""
     profiles = {member: ctx.uow.profiles.get(member) for member in members}
     for owner in members:
@@ -508,7 +550,7 @@ def _log_met(ctx: Context, members: tuple[Member, ...], *, where: str) -> None:
                 owner=owner,
                 other=other,
                 name=known.display_name if known else other.user_id,
-                context=f"paired in {where}",
+                context=context,
                 now=ctx.now,
                 policy=ctx.policy,
             )
@@ -526,9 +568,11 @@ def organiser_stats(ctx: Context) -> tuple[Block, ...]:
         return ()
     rounds = ctx.uow.pairing.rounds(ctx.channel, limit=STATS_ROUNDS)
     if not rounds:
-        return (paragraph(f"Pairing in {channel_name(ctx.channel)}: no rounds yet."),)
+        return (
+            paragraph("Pairing in ", ChannelRef(ctx.channel, ctx.channel_name), ": no rounds yet."),
+        )
     return (
-        paragraph(f"Pairing meet-rates in {channel_name(ctx.channel)}:"),
+        paragraph("Pairing meet-rates in ", ChannelRef(ctx.channel, ctx.channel_name), ":"),
         bullets(*(paragraph(f"Round {r.number}: {meet_rate(ctx.uow, r)}") for r in rounds)),
     )
 

@@ -9,6 +9,7 @@ from bot.commands.base import PersonRef as PersonRef  # the handlers' name for a
 from bot.commands.replies import echo
 from bot.core.errors import UserError
 from bot.core.limits import MAX_MENTIONS
+from bot.core.message import command
 
 # A mention's neutral placeholder; its key is whatever the adapter chose (a Matrix or Teams id
 # too), and `ParseEnv.mentions` says who it is.
@@ -86,7 +87,7 @@ def take_number(text: str, *, what: str = "promise") -> tuple[int, str]:
         shown = head or "nothing"
         raise UserError(
             f"I need a {what} number, like 1 or 2, and got {echo(shown)}.",
-            hint="`promises` lists your open promises with their numbers.",
+            hint=(command("promises"), " lists your open promises with their numbers."),
         )
     return int(digits), rest.strip()
 
@@ -94,7 +95,7 @@ def take_number(text: str, *, what: str = "promise") -> tuple[int, str]:
 def require_text(text: str, *, what: str, example: str) -> str:
     text = text.strip()
     if not text:
-        raise UserError(f"Tell me {what}.", hint=f"For example: `{example}`")
+        raise UserError(f"Tell me {what}.", hint=("For example: ", command(example)))
     return check_length(text)
 
 

@@ -25,7 +25,7 @@ from bot.commands.replies import capped
 from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_day, format_when, parse_interval
 from bot.core.errors import UserError
-from bot.core.message import Message, UserText, bullets, message, paragraph
+from bot.core.message import Code, Message, UserText, bullets, command, message, paragraph
 from bot.core.records import Meeting
 
 PEOPLE_SHOWN = 25
@@ -102,7 +102,9 @@ def handle_people(ctx: Context, search: str) -> Message:
             return message(paragraph("No contacts match “", UserText(search), "”."))
         return message(
             paragraph("No contacts yet."),
-            paragraph("Log your first one: `met @sam at PyCon — talked about Rust`."),
+            paragraph(
+                "Log your first one: ", command("met @sam at PyCon — talked about Rust"), "."
+            ),
         )
     first_meeting: dict[int, Meeting] = {}
     for meeting in reversed(ctx.uow.meetings.list(ctx.invoker)):
@@ -127,7 +129,9 @@ def handle_people(ctx: Context, search: str) -> Message:
     return message(
         paragraph(f"Your contacts ({len(contacts)}):"),
         bullets(*lines),
-        paragraph(f"…and {more} more: narrow it with `people <name>`.") if more > 0 else None,
+        paragraph(f"…and {more} more: narrow it with ", command("people <name>"), ".")
+        if more > 0
+        else None,
     )
 
 
@@ -203,7 +207,14 @@ def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest:
         return CadenceRequest(person, None)
     if not rest:
         raise UserError(
-            "How often?", hint="For example: `keep-in-touch @sam every month` (or `… off`)."
+            "How often?",
+            hint=(
+                "For example: ",
+                command("keep-in-touch @sam every month"),
+                " (or ",
+                Code("… off"),
+                ").",
+            ),
         )
     return CadenceRequest(person, parse_interval(rest))
 
@@ -258,7 +269,9 @@ def handle_follow_ups(ctx: Context, _: None) -> Message:
     return message(
         paragraph(f"Met in the last {days} days, nothing promised or given since:"),
         *capped([owed_line(item, timezone=ctx.profile.timezone) for item in waiting]),
-        paragraph("`promise @person …` or `give @person …` when you follow up."),
+        paragraph(
+            command("promise @person …"), " or ", command("give @person …"), " when you follow up."
+        ),
     )
 
 

@@ -13,7 +13,15 @@ from bot.commands.when import format_when
 from bot.core.effects import DirectMessage
 from bot.core.errors import UserError
 from bot.core.identity import Member
-from bot.core.message import Attachment, Choice, ChoiceStyle, Message, message, paragraph
+from bot.core.message import (
+    Attachment,
+    Choice,
+    ChoiceStyle,
+    Message,
+    command,
+    message,
+    paragraph,
+)
 from bot.core.records import Intro, IntroStatus
 
 ACTION_FORGET = "forget.confirm"
@@ -172,7 +180,9 @@ def parse_forget(text: str, env: ParseEnv) -> bool:
     word = text.strip().lower()
     if word in {"", "confirm", "yes"}:
         return word != ""
-    raise UserError("To erase everything, type `forget-me confirm` or press the button.")
+    raise UserError(
+        ("To erase everything, type ", command("forget-me confirm"), " or press the button.")
+    )
 
 
 def _erase(ctx: Context) -> Message:
@@ -189,7 +199,9 @@ def handle_forget(ctx: Context, confirmed: bool) -> Message:
         return _erase(ctx)
     return message(
         paragraph("This erases your contacts, notes, promises, ledger and settings, for good."),
-        paragraph("Nothing has been erased yet. Sure? (`forget-me confirm` does the same)"),
+        paragraph(
+            "Nothing has been erased yet. Sure? (", command("forget-me confirm"), " does the same)"
+        ),
         choices=(Choice("Erase everything", ACTION_FORGET, "", ChoiceStyle.DANGER),),
     )
 

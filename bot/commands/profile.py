@@ -14,7 +14,20 @@ from bot.commands.typed import text_arg
 from bot.commands.when import check_timezone, format_when, parse_time_of_day, parse_weekday
 from bot.core.errors import UserError
 from bot.core.limits import LIST_SHOWN
-from bot.core.message import Message, Paragraph, UserText, bullets, message, paragraph
+from bot.core.message import (
+    ChannelRef,
+    Code,
+    Inline,
+    Message,
+    Paragraph,
+    Text,
+    UserText,
+    bullets,
+    command,
+    message,
+    paragraph,
+    parts_of,
+)
 from bot.core.records import MembershipState, Profile
 
 
@@ -25,7 +38,7 @@ def _profile_field(
     example: str,
     read: Callable[[Profile], str],
     write: Callable[[Profile, str], Profile],
-    who_sees: Callable[[Profile], str],
+    who_sees: Callable[[Profile], Text],
 ) -> CommandSpec[str]:
     """`offer` and `looking-for` differ only in which profile line they set."""
 
@@ -33,19 +46,21 @@ def _profile_field(
         if not text:
             current = read(ctx.profile)
             if not current:
-                return message(paragraph(f"You haven't said {label} yet. Try `{example}`."))
+                return message(
+                    paragraph(f"You haven't said {label} yet. Try ", command(example), ".")
+                )
             return message(paragraph(f"{label.capitalize()}: “", UserText(current), "”."))
         ctx.profile = write(ctx.profile, "" if text == "-" else text)
         if text == "-":
             return message(paragraph(f"Cleared {label}."))
         return message(
             paragraph(f"Saved {label}: “", UserText(text), "”."),
-            paragraph(who_sees(ctx.profile)),
+            paragraph(*parts_of(who_sees(ctx.profile))),
         )
 
     return CommandSpec(
         name=name,
-        summary=f"Your profile: {label} (`-` clears it).",
+        summary=f"Your profile: {label} (“-” clears it).",
         usage=f"{name} <text>",
         examples=(example,),
         args=(Arg("text", ArgKind.TEXT, label.capitalize(), required=False),),
@@ -67,18 +82,20 @@ def _who_sees_offer(profile: Profile) -> str:
     )
 
 
-def _who_sees_looking_for(profile: Profile) -> str:
+def _who_sees_looking_for(profile: Profile) -> Text:
     if not profile.profile_visible:
         return (
             "Your profile is hidden, so this stays out of everyone's give ideas; "
             + SEEN_IN_GROUPS
-            + " `settings profile visible` lets matching members see it."
+            + " ",
+            command("settings profile visible"),
+            " lets matching members see it.",
         )
     return (
         "Who sees it: members whose offer matches may see it in their give ideas, never anyone "
-        "you blocked or who blocked you, nor while you're paused; "
-        + SEEN_IN_GROUPS
-        + " `settings profile hidden` keeps it out of give ideas."
+        "you blocked or who blocked you, nor while you're paused; " + SEEN_IN_GROUPS + " ",
+        command("settings profile hidden"),
+        " keeps it out of give ideas.",
     )
 
 
@@ -117,8 +134,11 @@ class SettingsChange:
 
 
 SETTINGS_HINT = (
-    "For example: `settings timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on"
-    " profile visible`"
+    "For example: ",
+    command(
+        "settings timezone Europe/Paris quiet 22:00-08:00 digest monday 9am intros on"
+        " profile visible"
+    ),
 )
 
 
@@ -162,7 +182,7 @@ def build_settings(args: Args, env: ParseEnv) -> SettingsChange:
         if len(words) > len(wanted):
             extra = " ".join(words[len(wanted) :])
             raise UserError(
-                f"I didn't understand {echo(extra)} after `{name}`.", hint=SETTINGS_HINT
+                (f"I didn't understand {echo(extra)} after ", Code(name), "."), hint=SETTINGS_HINT
             )
         change = readers[name](words, change)
     return change
@@ -197,14 +217,14 @@ def _read_digest(words: list[str], change: SettingsChange) -> SettingsChange:
 def _read_intros(words: list[str], change: SettingsChange) -> SettingsChange:
     value = _take(words, "intros setting (on or off)").lower()
     if value not in {"on", "off"}:
-        raise UserError(f"`intros` is on or off, not {echo(value)}.")
+        raise UserError((Code("intros"), f" is on or off, not {echo(value)}."))
     return replace(change, open_to_intros=value == "on")
 
 
 def _read_profile(words: list[str], change: SettingsChange) -> SettingsChange:
     value = _take(words, "profile setting (visible or hidden)").lower()
     if value not in {"visible", "hidden"}:
-        raise UserError(f"`profile` is visible or hidden, not {echo(value)}.")
+        raise UserError((Code("profile"), f" is visible or hidden, not {echo(value)}."))
     return replace(change, profile_visible=value == "visible")
 
 
@@ -251,7 +271,7 @@ def handle_settings(ctx: Context, change: SettingsChange) -> Message:
             *pairing[:LIST_SHOWN],
         ),
         paragraph(f"…and pairing in {more} more channels: {EXPORT_HAS_ALL}") if more > 0 else None,
-        paragraph(SETTINGS_HINT) if change.empty else None,
+        paragraph(*SETTINGS_HINT) if change.empty else None,
     )
 
 
@@ -266,16 +286,18 @@ def _pairing_lines(ctx: Context) -> list[Paragraph]:
             continue
         tz = ctx.profile.timezone
         when = format_when(channel.next_round_at, timezone=tz, now=ctx.now)
-        paused = ""
+        paused: tuple[Inline, ...] = ()
         if membership.state is MembershipState.PAUSED:
             until = membership.paused_until
             paused = (
-                f" (paused until {format_when(until, timezone=tz, now=ctx.now)})"
+                (f" (paused until {format_when(until, timezone=tz, now=ctx.now)})",)
                 if until is not None and until > ctx.now
-                else " (paused: `join` there to come back)"
+                else (" (paused: ", command("join"), " there to come back)")
             )
         lines.append(
-            paragraph(f"Pairing in #{membership.channel.channel_id}: next round {when}{paused}")
+            paragraph(
+                "Pairing in ", ChannelRef(membership.channel), f": next round {when}", *paused
+            )
         )
     return lines
 

@@ -34,6 +34,7 @@ from bot.core.message import (
     Message,
     Paragraph,
     UserText,
+    command,
     message,
     paragraph,
 )
@@ -97,7 +98,7 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
                 refusal = unreadable
             continue
         if not what:  # "promise @sam by friday": a time, but nothing promised
-            raise UserError("Tell me what you promised.", hint=f"For example: `{example}`")
+            raise UserError("Tell me what you promised.", hint=("For example: ", command(example)))
         return build_promise({"person": person, "what": what, "when": due_at}, env)
     if refusal is None and too_long is not None:
         refusal = when_too_long(too_long)
@@ -112,8 +113,12 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
         raise UserError(
             f"You have {count:,} open promises already; I keep up to {most} at once, so I "
             "haven't saved this one.",
-            hint="`done <number>` the ones you kept, or `drop <number>` those that no longer "
-            "matter, and then make it again.",
+            hint=(
+                command("done <number>"),
+                " the ones you kept, or ",
+                command("drop <number>"),
+                " those that no longer matter, and then make it again.",
+            ),
         )
     contact = find_or_add_contact(ctx, req.person)
     number = next_free_number(ctx.uow.promises.open_numbers(ctx.invoker))
@@ -137,7 +142,11 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
     if req.due_at is None:
         return message(
             head,
-            paragraph("No date given, so no reminder: it will show in `promises` and your digest."),
+            paragraph(
+                "No date given, so no reminder: it will show in ",
+                command("promises"),
+                " and your digest.",
+            ),
         )
     when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
     return message(head, paragraph(f"Due {when}. I'll remind you by DM then."))
@@ -160,8 +169,9 @@ PROMISE = CommandSpec(
     build=build_promise,
     handle=handle_promise,
     details=(
-        "Times are read in your time zone (`settings timezone Europe/Paris`): friday, next "
-        "friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00."
+        "Times are read in your time zone (",
+        command("settings timezone Europe/Paris"),
+        "): friday, next friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00.",
     ),
 )
 
@@ -190,7 +200,9 @@ def handle_promises(ctx: Context, _: None) -> Message:
     if not open_promises:
         return message(
             paragraph("No open promises. 🎈"),
-            paragraph("Made one in a conversation? `promise @sam the slides by friday`."),
+            paragraph(
+                "Made one in a conversation? ", command("promise @sam the slides by friday"), "."
+            ),
         )
     total = ctx.uow.promises.count_open(ctx.invoker)
     contacts = ctx.uow.contacts.get_many(ctx.invoker, (p.contact_id for p in open_promises))
@@ -198,7 +210,14 @@ def handle_promises(ctx: Context, _: None) -> Message:
     return message(
         paragraph(f"Your open promises ({total:,}), soonest first:"),
         *capped(lines, total=total),
-        paragraph("`done <number>` when kept, `snooze <number> <when>`, `drop <number>`."),
+        paragraph(
+            command("done <number>"),
+            " when kept, ",
+            command("snooze <number> <when>"),
+            ", ",
+            command("drop <number>"),
+            ".",
+        ),
         choices=done_choices(open_promises),
     )
 
@@ -219,7 +238,7 @@ def _open_promise(ctx: Context, number: int) -> Promise:
     if promise is None:
         raise UserError(
             f"You have no open promise #{number}.",
-            hint="`promises` lists your open promises with their numbers.",
+            hint=(command("promises"), " lists your open promises with their numbers."),
         )
     return promise
 
@@ -269,7 +288,7 @@ def handle_done(ctx: Context, number: int) -> Message:
 def parse_number_only(text: str, env: ParseEnv) -> int:
     number, rest = take_number(text)
     if rest:
-        raise UserError(f"Just the number, please: `done {number}`.")
+        raise UserError(("Just the number, please: ", command(f"done {number}"), "."))
     return number
 
 
@@ -283,7 +302,7 @@ DONE = CommandSpec(
     summary="Mark a promise as kept (it counts as a give).",
     usage="done <number>",
     examples=("done 1",),
-    args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
+    args=(Arg("number", ArgKind.NUMBER, "The promise's number from “promises”"),),
     parse=parse_number_only,
     build=build_number_only,
     handle=handle_done,
@@ -306,7 +325,9 @@ def build_snooze(args: Args, env: ParseEnv) -> SnoozeRequest:
     number = build_number_only(args, env)
     until = when_arg(args, "when", env)
     if until is None:
-        raise UserError("Tell me until when.", hint=f"For example: `snooze {number} tomorrow 9am`")
+        raise UserError(
+            "Tell me until when.", hint=("For example: ", command(f"snooze {number} tomorrow 9am"))
+        )
     return SnoozeRequest(number, until)
 
 
@@ -332,7 +353,7 @@ SNOOZE = CommandSpec(
     usage="snooze <number> <when>",
     examples=("snooze 1 monday 10am", "snooze 2 in 3 days"),
     args=(
-        Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),
+        Arg("number", ArgKind.NUMBER, "The promise's number from “promises”"),
         Arg("when", ArgKind.WHEN, "When to remind you, e.g. tomorrow 9am"),
     ),
     parse=parse_snooze,
@@ -362,7 +383,7 @@ DROP = CommandSpec(
     summary="Cancel a promise.",
     usage="drop <number>",
     examples=("drop 2",),
-    args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
+    args=(Arg("number", ArgKind.NUMBER, "The promise's number from “promises”"),),
     parse=parse_number_only,
     build=build_number_only,
     handle=handle_drop,

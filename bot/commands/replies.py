@@ -13,10 +13,13 @@ from bot.core.message import (
     Inline,
     Message,
     Paragraph,
+    Text,
     UserText,
     bullets,
+    command,
     message,
     paragraph,
+    parts_of,
 )
 
 ECHO_LIMIT = 40
@@ -39,15 +42,20 @@ def echo(typed: str) -> str:
     return f"“{flat}”"
 
 
-def _with_echoes(text: str) -> Paragraph:
+def _with_echoes(text: Text) -> Paragraph:
+    """The member's words quoted in bot sentences (see `echo`) as user text; other parts stay."""
     parts: list[Inline] = []
-    for index, piece in enumerate(_ECHOED.split(text)):
-        parts.append(UserText(f"“{piece}”") if index % 2 else piece)
+    for part in parts_of(text):
+        if not isinstance(part, str):
+            parts.append(part)
+            continue
+        for index, piece in enumerate(_ECHOED.split(part)):
+            parts.append(UserText(f"“{piece}”") if index % 2 else piece)
     return paragraph(*parts)
 
 
 def capped(
-    items: Sequence[Paragraph], *, total: int | None = None, where: str = ""
+    items: Sequence[Paragraph], *, total: int | None = None, where: Text = ""
 ) -> tuple[Bullets, Block | None]:
     """A list reply of at most `LIST_SHOWN` items, then how many more there are and where to
     find them all (`where`, or the member's `export`)."""
@@ -56,10 +64,10 @@ def capped(
     more = total - len(shown)
     if more <= 0:
         return bullets(*shown), None
-    return bullets(*shown), paragraph(f"…and {more:,} more: {where or EXPORT_HAS_ALL}")
+    return bullets(*shown), paragraph(f"…and {more:,} more: ", *parts_of(where or EXPORT_HAS_ALL))
 
 
-EXPORT_HAS_ALL = "`export` sends you the full list."
+EXPORT_HAS_ALL = (command("export"), " sends you the full list.")
 
 
 def error_reply(error: UserError) -> Message:

@@ -23,7 +23,7 @@ from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError, withheld
 from bot.core.identity import Channel, Member
-from bot.core.message import Message, paragraph
+from bot.core.message import Message, command, paragraph
 from bot.core.policy import Policy
 from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
 from bot.core.records import Profile
@@ -73,7 +73,10 @@ class CommandService:
             name = spec.name
             if spec.needs_channel and cmd.channel is None:
                 raise UserError(
-                    f"`{spec.name}` works in a channel: run it there, not in a direct message."
+                    (
+                        command(spec.name),
+                        " works in a channel: run it there, not in a direct message.",
+                    )
                 )
 
             def work(ctx: Context) -> Message:
@@ -91,6 +94,7 @@ class CommandService:
                 invoker=cmd.invoker,
                 invoker_name=cmd.invoker_name,
                 channel=cmd.channel,
+                channel_name=cmd.channel_name,
                 platform_timezone=cmd.platform_timezone,
                 is_organiser=cmd.is_organiser,
                 work=work,
@@ -183,10 +187,10 @@ class CommandService:
         if spec is not None:
             return spec
         nearest = difflib.get_close_matches(name, self._commands, n=1, cutoff=0.5)
-        guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
+        guess = (" Did you mean ", command(nearest[0]), "?") if nearest else ()
         raise UserError(
-            f"I don't know the command {echo(name)}.{guess}",
-            hint="`help` lists everything I can do.",
+            (f"I don't know the command {echo(name)}.", *guess),
+            hint=(command("help"), " lists everything I can do."),
         )
 
     def _transact(
@@ -195,6 +199,7 @@ class CommandService:
         invoker: Member,
         invoker_name: str,
         channel: Channel | None,
+        channel_name: str = "",
         platform_timezone: str | None,
         is_organiser: bool,
         work: Callable[[Context], Message],
@@ -212,6 +217,7 @@ class CommandService:
                 now=now,
                 policy=self._policy,
                 channel=channel,
+                channel_name=channel_name,
                 is_organiser=is_organiser,
             )
             reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
@@ -229,6 +235,7 @@ def _cleaned(cmd: CommandInput) -> CommandInput:
     return replace(
         cmd,
         text=clean_input(cmd.text),
+        channel_name=clean_input(cmd.channel_name),
         invoker_name=clean_input(cmd.invoker_name),
         mentions={
             key: replace(mention, name=clean_input(mention.name))

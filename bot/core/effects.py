@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.identity import Channel, Member, Platform, Workspace
+from bot.core.identity import Channel, Member, Workspace
 from bot.core.message import (
     Message,
+    channel_from_json,
+    channel_to_json,
     member_from_json,
     member_to_json,
     members_named,
@@ -47,7 +49,7 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
         case ChannelPost(channel, msg):
             return {
                 "kind": "post",
-                "channel": _channel_to_json(channel),
+                "channel": channel_to_json(channel),
                 "message": message_to_json(msg),
             }
         case GroupIntro(members, msg, channel):
@@ -55,7 +57,7 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
                 "kind": "group",
                 "members": [member_to_json(m) for m in members],
                 "message": message_to_json(msg),
-                "channel": _channel_to_json(channel) if channel else None,
+                "channel": channel_to_json(channel) if channel else None,
             }
 
 
@@ -64,12 +66,12 @@ def effect_from_json(data: dict[str, Any]) -> Effect:
     if data["kind"] == "dm":
         return DirectMessage(member_from_json(data["to"]), msg)
     if data["kind"] == "post":
-        return ChannelPost(_channel_from_json(data["channel"]), msg)
+        return ChannelPost(channel_from_json(data["channel"]), msg)
     channel = data.get("channel")
     return GroupIntro(
         tuple(member_from_json(m) for m in data["members"]),
         msg,
-        _channel_from_json(channel) if channel else None,
+        channel_from_json(channel) if channel else None,
     )
 
 
@@ -93,15 +95,3 @@ def effect_members(effect: Effect) -> frozenset[Member]:
             return members_named(msg)
         case GroupIntro(members, msg, _):
             return members_named(msg) | set(members)
-
-
-def _channel_to_json(channel: Channel) -> dict[str, str]:
-    return {
-        "platform": channel.platform.value,
-        "workspace": channel.workspace_id,
-        "channel": channel.channel_id,
-    }
-
-
-def _channel_from_json(data: dict[str, str]) -> Channel:
-    return Channel(Platform(data["platform"]), data["workspace"], data["channel"])

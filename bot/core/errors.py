@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from bot.core.message import Text, text_plain
+
 
 class UserError(Exception):
-    """Bad input, explained kindly; the command changes nothing."""
+    """Bad input, explained kindly; the command changes nothing. The message and hint may hold
+    parts (a command to type, a channel), which each adapter renders its own way."""
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: Text, *, hint: Text = "") -> None:
+        super().__init__(text_plain(message))
         self.message = message
         self.hint = hint
 

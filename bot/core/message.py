@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.core.identity import Member, Platform
+from bot.core.identity import Channel, Member, Platform
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,48 @@ class Strong:
     text: str
 
 
-Inline = str | UserText | Mention | Strong
+@dataclass(frozen=True)
+class ChannelRef:
+    """A channel the bot names; adapters link it natively. `name`: its display name, when known."""
+
+    channel: Channel
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class CommandRef:
+    """A command as the member would type it: its name and arguments, no platform's prefix.
+    Each adapter shows how it is run there (a slash command, a command mention, a line)."""
+
+    command: str
+    args: str = ""
+
+    @property
+    def line(self) -> str:
+        return f"{self.command} {self.args}" if self.args else self.command
+
+
+@dataclass(frozen=True)
+class Code:
+    """Bot-authored literal text shown as code: a value to type exactly (a zone, a dash)."""
+
+    text: str
+
+
+Inline = str | UserText | Mention | Strong | ChannelRef | CommandRef | Code
+
+# Text that may hold parts: a plain sentence, or its pieces (an error's message and hint).
+Text = str | tuple[Inline, ...]
+
+
+def command(line: str) -> CommandRef:
+    """`"promise @sam the slides"` as a reference: the first word names the command."""
+    name, _, args = line.strip().partition(" ")
+    return CommandRef(name, args.strip())
+
+
+def parts_of(text: Text) -> tuple[Inline, ...]:
+    return (text,) if isinstance(text, str) else text
 
 
 @dataclass(frozen=True)
@@ -124,6 +165,16 @@ def _inline_plain(part: Inline) -> str:
             return text
         case Mention(member):
             return f"@{member.user_id}"
+        case ChannelRef(channel, name):
+            return f"#{name or channel.channel_id}"
+        case CommandRef():
+            return part.line
+        case Code(text):
+            return text
+
+
+def text_plain(text: Text) -> str:
+    return "".join(_inline_plain(part) for part in parts_of(text))
 
 
 def paragraph_plain(block: Paragraph) -> str:
@@ -164,6 +215,18 @@ def member_from_json(data: dict[str, str]) -> Member:
     return Member(Platform(data["platform"]), data["workspace"], data["user"])
 
 
+def channel_to_json(channel: Channel) -> dict[str, str]:
+    return {
+        "platform": channel.platform.value,
+        "workspace": channel.workspace_id,
+        "channel": channel.channel_id,
+    }
+
+
+def channel_from_json(data: dict[str, str]) -> Channel:
+    return Channel(Platform(data["platform"]), data["workspace"], data["channel"])
+
+
 def _inline_to_json(part: Inline) -> Any:
     match part:
         case str():
@@ -174,6 +237,12 @@ def _inline_to_json(part: Inline) -> Any:
             return {"strong": text}
         case Mention(member):
             return {"mention": member_to_json(member)}
+        case ChannelRef(channel, name):
+            return {"channel": channel_to_json(channel), "name": name}
+        case CommandRef(name, args):
+            return {"command": name, "args": args}
+        case Code(text):
+            return {"code": text}
 
 
 def _inline_from_json(data: Any) -> Inline:
@@ -184,6 +253,12 @@ def _inline_from_json(data: Any) -> Inline:
         return UserText(data["user_text"], member_from_json(by) if by else None)
     if "strong" in data:
         return Strong(data["strong"])
+    if "channel" in data:
+        return ChannelRef(channel_from_json(data["channel"]), data["name"])
+    if "command" in data:
+        return CommandRef(data["command"], data["args"])
+    if "code" in data:
+        return Code(data["code"])
     return Mention(member_from_json(data["mention"]))
 
 

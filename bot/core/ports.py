@@ -321,9 +321,11 @@ class PairingRepository(Protocol):
         organiser: Member,
         next_round_at: datetime,
         heads_up_at: datetime | None,
+        channel_name: str,
         now: datetime,
     ) -> PairingChannel:
-        """Turn pairing on in the channel, or change its settings."""
+        """Turn pairing on in the channel, or change its settings (`channel_name` "" keeps the
+        name known)."""
         ...
 
     def save_channel(self, channel: PairingChannel) -> None: ...

@@ -212,6 +212,9 @@ class PairingChannel:
     next_round_at: datetime | None  # None while pairing is off
     heads_up_at: datetime | None  # the day-before heads-up; None once sent
     created_at: datetime
+    # As the platform named the channel when pairing was last turned on there ("" if unknown):
+    # what a member reads of it where no platform renders it, as in a met's context.
+    channel_name: str = ""
 
 
 class MembershipState(StrEnum):

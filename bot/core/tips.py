@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-TIPS: tuple[str, ...] = (
+from bot.core.message import Text, command
+
+TIPS: tuple[Text, ...] = (
     "Connect, don't collect: one real follow-up beats ten new contacts.",
     "Spotted a broken link or a typo on someone's site? Telling them kindly is a gift.",
     "Listen for what people are stuck on; the follow-up writes itself.",
@@ -13,7 +15,7 @@ TIPS: tuple[str, ...] = (
     "Introduce two people only when both have said yes, and say why they should talk.",
     "Ask about the other person's project before talking about yours.",
     "A promise kept late still beats a promise forgotten: send it now, with a short sorry.",
-    "Remember one detail from each conversation (`note`): it opens the next one.",
+    ("Remember one detail from each conversation (", command("note"), "): it opens the next one."),
     "Thank people who helped you, and tell them what came of it.",
 )
 
@@ -34,7 +36,7 @@ def _week_index(moment: datetime) -> int:
     return year * 53 + week
 
 
-def tip_for(moment: datetime) -> str:
+def tip_for(moment: datetime) -> Text:
     """This week's tip: the same all week, a different one the next."""
     return TIPS[_week_index(moment) % len(TIPS)]
 

@@ -253,9 +253,10 @@ class SqlPairingRepository(SqlRepository):
         organiser: Member,
         next_round_at: datetime,
         heads_up_at: datetime | None,
+        channel_name: str,
         now: datetime,
     ) -> PairingChannel:
-        fields = {
+        fields: dict[str, object] = {
             "active": True,
             "every_weeks": every_weeks,
             "group_size": group_size,
@@ -267,6 +268,8 @@ class SqlPairingRepository(SqlRepository):
             "next_round_at": next_round_at,
             "heads_up_at": heads_up_at,
         }
+        if channel_name:
+            fields["channel_name"] = channel_name
         upsert_channel_row(self._session, PairingChannelRow, channel, now=now, fields=fields)
         stored = self.channel(channel)
         assert stored is not None
@@ -601,6 +604,7 @@ def _pairing_channel(row: PairingChannelRow) -> PairingChannel:
         next_round_at=row.next_round_at,
         heads_up_at=row.heads_up_at,
         created_at=row.created_at,
+        channel_name=row.channel_name,
     )
 
 

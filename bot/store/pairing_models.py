@@ -93,6 +93,7 @@ class PairingChannelRow(Base):
     next_round_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heads_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel_name: Mapped[str] = mapped_column(String(100), default="", server_default=text("''"))
 
 
 class PairingMemberRow(Base):

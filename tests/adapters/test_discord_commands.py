@@ -13,6 +13,7 @@ from tests.adapters.discord_fake import (
     ALICE,
     BOB,
     CAROL,
+    COMMAND_ID,
     EPHEMERAL,
     GUILD_A,
     GUILD_B,
@@ -40,8 +41,13 @@ async def test_help_lists_every_command_in_private_replies_discord_accepts(
     [callback] = next(iter(world.fake.callbacks.values()))
     assert callback == {"type": 5, "data": {"flags": EPHEMERAL}}  # deferred, privately
     text = "\n".join(p.content for p in posted)
+    # Each command as a clickable command mention under the name Discord's tree gives it, the
+    # arguments after it as code: `/buddy channel join` for what lives in a channel.
     for spec in COMMANDS:
-        assert f"`{spec.usage}`" in text
+        path = f"buddy channel {spec.name}" if spec.needs_channel else f"buddy {spec.name}"
+        _, _, args = spec.usage.partition(" ")
+        assert f"</{path}:{COMMAND_ID}>" + (f" `{args}`" if args else "") in text
+    assert "</buddy channel pairing:" in text and "</buddy join:" not in text
     for reply in posted:
         assert reply.body["flags"] & EPHEMERAL
         assert len(reply.content) <= 2000
@@ -280,3 +286,13 @@ async def test_pairing_options_are_read_each_from_its_own_field(world: DiscordWo
     assert reply.startswith("🍽️ Pairing is on in "), reply
     assert "every 2 weeks, in groups of 3, Tuesdays 10:00 (Europe/Paris)." in reply
     assert "Next round: Tue 1 Dec 2026, 10:00 Europe/Paris (in 5 days)." in reply
+
+
+async def test_a_channel_and_a_command_in_a_reply_are_discord_mentions(
+    world: DiscordWorld,
+) -> None:
+    posted = await world.slash(ALICE, "channel join")
+
+    text = "\n".join(p.content for p in posted)
+    assert f"Pairing isn't on in <#{GUILD_A.channel_id}>." in text
+    assert f"An organiser starts it with </buddy channel pairing:{COMMAND_ID}> `on`." in text

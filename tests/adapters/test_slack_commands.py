@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import make_url
 
-from bot.core.identity import Member, Platform
+from bot.core.identity import Channel, Member, Platform
 from tests.adapters.slack_harness import (
     SlackHarness,
     all_text,
@@ -105,7 +105,7 @@ async def test_help_is_acknowledged_empty_then_answered_only_to_the_invoker(
     assert (status, ack) == (200, "")
     assert reply["response_type"] == "ephemeral"
     assert "*Networking Buddy* remembers who you met" in reply["text"]
-    assert "`promise @person &lt;what&gt;" in all_text(reply["blocks"])
+    assert "`/buddy promise @person &lt;what&gt;" in all_text(reply["blocks"])
     assert_nothing_posted_in_channels(slack)
 
 
@@ -306,3 +306,28 @@ async def test_a_command_refreshes_the_home_tab_of_a_member_who_looked_at_it(
     assert home["type"] == "home"
     assert "#1 the slides → <@U2>" in all_text(home["blocks"])
     assert "Done #1" in buttons(home["blocks"])
+
+
+@SQLITE_ONLY
+async def test_a_channel_and_a_command_in_a_reply_are_a_slack_link_and_a_slash_command(
+    slack: SlackHarness,
+) -> None:
+    reply = await slack.reply(await slack.command("join", channel="CEVENTS"))
+
+    text = all_text(reply["blocks"])
+    assert "Pairing isn't on in <#CEVENTS>." in text
+    assert "An organiser starts it with `/buddy pairing on`." in text
+
+
+@SQLITE_ONLY
+async def test_pairing_on_keeps_the_channel_name_slack_sends_for_members_contacts(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.add_user("T1", "U9", name="Org", is_admin=True)
+
+    reply = await slack.reply(await slack.command("pairing on", user="U9", channel="CGENERAL"))
+
+    assert "Pairing is on in <#CGENERAL>" in all_text(reply["blocks"])
+    with slack.buddy.uow_factory() as uow:
+        pairing = uow.pairing.channel(Channel(Platform.SLACK, "T1", "CGENERAL"))
+    assert pairing is not None and pairing.channel_name == "general"

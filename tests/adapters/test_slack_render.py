@@ -10,15 +10,18 @@ from bot.adapters.slack.render import (
     render,
     user_text,
 )
-from bot.core.identity import Member, Platform
+from bot.core.identity import Channel, Member, Platform
 from bot.core.message import (
     Attachment,
+    ChannelRef,
     Choice,
     ChoiceStyle,
+    Code,
     Mention,
     Strong,
     UserText,
     bullets,
+    command,
     message,
     paragraph,
 )
@@ -133,3 +136,21 @@ def test_slack_markup_in_a_command_is_read_as_the_member_saw_it() -> None:
     )
     assert line.names == {"U2": "sam"}
     assert line.unnamed == ("U3",)
+
+
+def test_channel_command_and_code_parts_are_slack_links_slash_commands_and_code() -> None:
+    general = Channel(Platform.SLACK, "T1", "CGENERAL")
+    rendered = render(
+        message(
+            paragraph(
+                "In ",
+                ChannelRef(general, "general"),
+                ": ",
+                command("people <name>"),
+                " or ",
+                Code("a<b"),
+            )
+        )
+    )
+
+    assert rendered.text == "In <#CGENERAL>: `/buddy people &lt;name&gt;` or `a&lt;b`"

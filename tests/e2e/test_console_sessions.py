@@ -159,3 +159,12 @@ def test_adapter_commands_name_the_missing_token(tmp_path: Path) -> None:
         )
         assert finished.returncode == 2
         assert variable in finished.stderr
+
+
+def test_a_channel_and_a_command_in_a_reply_read_as_typed_at_the_console(
+    tmp_path: Path,
+) -> None:
+    out = run_console("in #events\njoin\n", tmp_path=tmp_path)
+
+    assert "Pairing isn't on in #events." in out
+    assert "An organiser starts it with `pairing on`." in out

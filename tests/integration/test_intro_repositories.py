@@ -171,6 +171,7 @@ def _pairing_on(uow_factory: UnitOfWorkFactory, channel: Channel = LOBBY) -> Pai
             organiser=CARA,
             next_round_at=NOW + timedelta(days=1),
             heads_up_at=NOW,
+            channel_name="lobby",
             now=NOW,
         )
         uow.commit()
@@ -199,9 +200,11 @@ def test_a_pairing_channel_is_put_updated_and_found_when_due(
             organiser=DEE,
             next_round_at=NOW + timedelta(days=2),
             heads_up_at=None,
+            channel_name="",  # the platform didn't say: the name known is kept
             now=NOW + timedelta(days=1),
         )
         assert (again.id, again.created_at) == (pairing.id, pairing.created_at)
+        assert (pairing.channel_name, again.channel_name) == ("lobby", "lobby")
         assert (again.group_size, again.repeat_window, again.organiser) == (2, 8, DEE)
         uow.commit()
     with uow_factory() as uow:

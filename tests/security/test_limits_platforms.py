@@ -13,7 +13,7 @@ from bot.adapters.discord_bot.render import MAX_CONTENT, MAX_PARTS, render
 from bot.core.identity import Member, Platform
 from bot.core.limits import LIST_SHOWN, MAX_MENTIONS
 from bot.core.message import bullets, message, paragraph
-from tests.adapters.discord_fake import ALICE, GUILD_A, copy_database, discord_world
+from tests.adapters.discord_fake import ALICE, COMMAND_ID, GUILD_A, copy_database, discord_world
 from tests.adapters.slack_harness import SlackHarness, all_text, running_slack
 from tests.seeding import add_undated_promise
 
@@ -97,7 +97,9 @@ async def test_1500_open_promises_on_discord_make_one_follow_up_not_1500(
         [reply] = posted
         assert reply.content.startswith("Your open promises (1,500), soonest first:")
         assert reply.content.count("\n• ") == LIST_SHOWN
-        assert "…and 1,480 more: `export` sends you the full list." in reply.content
+        assert f"…and 1,480 more: </buddy export:{COMMAND_ID}> sends you the full list." in (
+            reply.content
+        )
 
 
 def test_no_message_renders_as_more_than_a_few_discord_messages() -> None:

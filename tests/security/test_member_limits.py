@@ -165,7 +165,7 @@ def test_a_member_cannot_pile_up_more_than_200_open_promises(bot: Bot) -> None:
     reply = bot.refused('promise "Sam" one more thing')
 
     assert "You have 200 open promises already; I keep up to 200 at once" in reply
-    assert "`done <number>` the ones you kept, or `drop <number>`" in reply
+    assert "done <number> the ones you kept, or drop <number>" in reply
     # Settling one makes room again, under the number that became free.
     assert bot.say("done 7").startswith("🎉 Kept")
     assert bot.say('promise "Sam" one more thing').startswith("✅ Promise #7: send Sam")
@@ -181,7 +181,7 @@ def test_a_member_with_1500_open_promises_gets_one_short_list(bot: Bot) -> None:
     assert [line for line in lines if line.startswith("• ")] == [
         f"• #{n} thing {n} → Sam · no date" for n in range(1, LIST_SHOWN + 1)
     ]
-    assert "…and 1,480 more: `export` sends you the full list." in lines
+    assert "…and 1,480 more: export sends you the full list." in lines
     assert "Promises kept: 0; open: 1500" in bot.say("stats")
     assert "You have 1,500 open promises already" in bot.refused('promise "Sam" yet another')
 
@@ -243,4 +243,4 @@ def test_a_member_who_met_hundreds_gets_a_capped_follow_up_list(bot: Bot) -> Non
     reply = bot.say("follow-ups")
 
     assert sum(1 for line in reply.splitlines() if line.startswith("• ")) == LIST_SHOWN
-    assert "…and 7 more: `export` sends you the full list." in reply
+    assert "…and 7 more: export sends you the full list." in reply

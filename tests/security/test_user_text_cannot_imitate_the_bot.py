@@ -47,7 +47,7 @@ async def test_an_ask_crafted_as_a_slack_announcement_is_posted_literally(
 
     for text in (post["text"], shown):
         assert "<!channel>" not in text and "@here" not in text
-        assert "*📢" not in text and "`/buddy" not in text and "~all~" not in text
+        assert "*📢" not in text and "`/buddy forget-me`" not in text and "~all~" not in text
         assert "_must_" not in text
         assert "\n&gt;" not in text and "\n>" not in text
         assert "Announcement from the admins" in text  # shown, as text

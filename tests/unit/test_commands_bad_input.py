@@ -30,8 +30,8 @@ def busy(buddy: Buddy) -> Buddy:
     ("text", "says"),
     [
         # commands that don't exist
-        ("promis <@UBOB> the slides", "Did you mean `promise`?"),
-        ("peeple", "Did you mean `people`?"),
+        ("promis <@UBOB> the slides", "Did you mean promise?"),
+        ("peeple", "Did you mean people?"),
         ("🤖 hello", "I don't know the command “🤖”"),
         # a missing or impossible person
         ("met", "I need to know who you met."),
@@ -93,7 +93,7 @@ def busy(buddy: Buddy) -> Buddy:
         ("settings quiet 25:00-08:00", "time of day"),
         ("settings digest friday", "Which digest time?"),
         # erasing needs a clear yes
-        ("forget-me please", "`forget-me confirm`"),
+        ("forget-me please", "type forget-me confirm"),
         # help for nothing
         ("help flurb", "no command called “flurb”"),
     ],

@@ -134,7 +134,7 @@ def test_forget_me_without_confirming_erases_nothing_and_offers_a_button(buddy: 
 
 def test_forget_me_with_a_word_other_than_confirm_erases_nothing(buddy: Buddy) -> None:
     alice_has_a_life(buddy)
-    assert "`forget-me confirm`" in buddy.refused("forget-me please")
+    assert "type forget-me confirm" in buddy.refused("forget-me please")
 
 
 @pytest.mark.parametrize("how", ["command", "button"])

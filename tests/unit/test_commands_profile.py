@@ -65,7 +65,7 @@ def test_settings_alone_shows_the_defaults_and_how_to_change_them(buddy: Buddy) 
         "• Weekly digest: Monday 09:00",
         "• Open to intros: yes",
         "• Looking-for in matching members' give ideas: visible",
-        f"For example: `settings {EXAMPLE}`",
+        f"For example: settings {EXAMPLE}",
     ]
 
 
@@ -80,8 +80,8 @@ def test_settings_profile_hides_and_shows_the_looking_for_in_give_ideas(buddy: B
     assert profile(buddy).profile_visible
     saved = buddy.say("looking-for a Rust mentor")
     assert "members whose offer matches may see it in their give ideas" in saved
-    assert "`settings profile hidden` keeps it out of give ideas" in saved
-    assert "`profile` is visible or hidden" in buddy.refused("settings profile public")
+    assert "settings profile hidden keeps it out of give ideas" in saved
+    assert "profile is visible or hidden" in buddy.refused("settings profile public")
 
 
 def test_settings_timezone_pins_a_valid_zone(buddy: Buddy) -> None:
@@ -149,7 +149,7 @@ def test_settings_intros_off_and_on(buddy: Buddy) -> None:
 
 
 def test_settings_intros_only_on_or_off(buddy: Buddy) -> None:
-    assert "`intros` is on or off" in buddy.refused("settings intros maybe")
+    assert "intros is on or off" in buddy.refused("settings intros maybe")
 
 
 def test_several_settings_at_once(buddy: Buddy) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.identity import Member, Platform
 from bot.core.matching import best_matches, keywords, owed_follow_ups
+from bot.core.message import text_plain
 from bot.core.records import LedgerEntry, LedgerKind, Meeting, Profile, Promise, PromiseStatus
 from bot.core.tips import PROMPTS, TIPS, prompt_for, tip_for
 
@@ -72,5 +73,5 @@ def test_the_tip_stays_the_same_all_week_and_changes_the_next() -> None:
     assert tip_for(monday) == tip_for(monday + timedelta(days=6))
     assert tip_for(monday) != tip_for(monday + timedelta(days=7))
     assert prompt_for(monday) != prompt_for(monday + timedelta(days=7))
-    assert all(tip.strip() for tip in TIPS) and len(set(TIPS)) == len(TIPS)
+    assert all(text_plain(tip).strip() for tip in TIPS) and len(set(TIPS)) == len(TIPS)
     assert all(p.startswith("🌱") for p in PROMPTS)

@@ -31,8 +31,11 @@ EVERYONE = (ALICE, BOB, CAROL, DAN, EVE)
 FIRST_ROUND = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
-def organise(buddy: Buddy, text: str = "pairing on", *, by: Member = CAROL) -> str:
-    return buddy.say(text, by=by, channel=GENERAL, is_organiser=True)
+def organise(
+    buddy: Buddy, text: str = "pairing on", *, by: Member = CAROL, channel_name: str = "general"
+) -> str:
+    """An organiser's command in #general (the platform names the channel, as Slack does)."""
+    return buddy.say(text, by=by, channel=GENERAL, channel_name=channel_name, is_organiser=True)
 
 
 def in_channel(buddy: Buddy, text: str, *, by: Member) -> str:
@@ -77,7 +80,7 @@ def test_pairing_on_says_how_often_in_what_groups_and_when_the_first_round_is(
     reply = organise(
         buddy, "pairing on every 2 weeks groups of 3 on tuesday at 9am in Europe/Paris"
     )
-    assert "🍽️ Pairing is on in #CGENERAL: every 2 weeks, in groups of 3, Tuesdays 09:00" in reply
+    assert "🍽️ Pairing is on in #general: every 2 weeks, in groups of 3, Tuesdays 09:00" in reply
     assert "(Europe/Paris)" in reply
     assert "Next round: Tue 1 Dec 2026, 09:00" in reply
     assert "last 6 rounds" in reply
@@ -112,8 +115,8 @@ def test_pairing_lives_in_a_channel(buddy: Buddy, text: str) -> None:
         ("pairing on in Mars/Olympus", "Mars/Olympus"),
         ("pairing on sometimes", "I didn't understand “sometimes”"),
         ("pairing on window 0", "The window is 1 to 52 rounds"),
-        ("pairing off now", "`pairing off` takes nothing more"),
-        ("pairing maybe", "`pairing` is on, off or now"),
+        ("pairing off now", "pairing off takes nothing more"),
+        ("pairing maybe", "pairing is on, off or now"),
     ],
 )
 def test_unreadable_pairing_settings_are_refused_and_change_nothing(
@@ -123,7 +126,7 @@ def test_unreadable_pairing_settings_are_refused_and_change_nothing(
 
 
 def test_pairing_off_stops_the_rounds_and_keeps_who_joined(channel: Buddy) -> None:
-    assert organise(channel, "pairing off").startswith("Pairing is off in #CGENERAL.")
+    assert organise(channel, "pairing off").startswith("Pairing is off in #general.")
     assert "Pairing isn't on" in channel.refused("pairing off", channel=GENERAL, is_organiser=True)
     channel.clock.set(FIRST_ROUND + timedelta(minutes=1))
     tick(channel)
@@ -134,7 +137,7 @@ def test_pairing_off_stops_the_rounds_and_keeps_who_joined(channel: Buddy) -> No
 
 def test_pairing_alone_shows_the_schedule_and_whether_you_take_part(channel: Buddy) -> None:
     reply = in_channel(channel, "pairing", by=ALICE)
-    assert "Pairing in #CGENERAL: every week, in pairs, Mondays 10:00 (UTC)." in reply
+    assert "Pairing in #general: every week, in pairs, Mondays 10:00 (UTC)." in reply
     assert "You take part." in reply
     in_channel(channel, "leave", by=ALICE)
     assert "You don't take part right now" in in_channel(channel, "pairing", by=ALICE)
@@ -151,7 +154,7 @@ def test_joining_needs_pairing_to_be_on_here(buddy: Buddy) -> None:
 def test_join_leave_and_pause(buddy: Buddy) -> None:
     organise(buddy)
     reply = in_channel(buddy, "join", by=ALICE)
-    assert reply.startswith("🙌 You're in pairing in #CGENERAL. Next round: Mon 30 Nov 2026")
+    assert reply.startswith("🙌 You're in pairing in #general. Next round: Mon 30 Nov 2026")
     assert "heads-up the day before" in reply
     assert in_channel(buddy, "join", by=ALICE).startswith("You're already in.")
     reply = in_channel(buddy, "pause until december 20", by=ALICE)
@@ -175,7 +178,7 @@ def test_the_day_before_each_member_gets_a_heads_up_with_a_skip_button(channel: 
         [row] = dms(channel, member)
         assert isinstance(row.effect, DirectMessage)
         assert (
-            "🍽️ Pairing round in #CGENERAL Mon 30 Nov 2026, 10:00" in row.effect.message.plain_text()
+            "🍽️ Pairing round in #general Mon 30 Nov 2026, 10:00" in row.effect.message.plain_text()
         )
         [skip] = row.effect.message.choices
         assert (skip.label, skip.action) == ("Skip this round", ACTION_SKIP_ROUND)
@@ -319,12 +322,13 @@ def test_a_confirmed_meeting_becomes_a_met_in_each_members_contacts(channel: Bud
     tick(channel)
     [group] = [g for g in grouped(channel) if ALICE in g]
     reply = channel.press(ACTION_MET, checkin_payload(channel, ALICE), by=ALICE).plain_text()
-    assert reply.startswith("🎉 Wonderful! It's in your `people` now, “paired in #CGENERAL”.")
+    assert reply.startswith("🎉 Wonderful! It's in your people now, “paired in #general”.")
     for member in group:
         people = channel.say("people", by=member)
         for other in group - {member}:
             assert f"@{other.user_id} — met" in people
-        assert "paired in #CGENERAL" in people
+        # The channel's name, as members know it: never the platform's id for it.
+        assert "paired in #general" in people and "CGENERAL" not in people
     # A second yes from the group logs nothing twice.
     other = next(iter(group - {ALICE}))
     channel.press(ACTION_MET, checkin_payload(channel, other), by=other)
@@ -345,6 +349,24 @@ def test_not_yet_and_skip_are_noted_without_a_meeting(channel: Buddy) -> None:
     assert reply == "⚠️ I couldn't find that pairing among yours."
 
 
+def test_a_meeting_in_a_channel_the_platform_did_not_name_saves_no_channel_id(
+    buddy: Buddy,
+) -> None:
+    organise(buddy, channel_name="")
+    for member in (ALICE, BOB):
+        in_channel(buddy, "join", by=member)
+    buddy.clock.set(FIRST_ROUND)
+    tick(buddy)
+    buddy.clock.advance(timedelta(days=4))
+    tick(buddy)
+
+    buddy.press(ACTION_MET, checkin_payload(buddy, ALICE), by=ALICE)
+
+    people = buddy.say("people", by=ALICE)
+    assert "@UBOB — met" in people
+    assert "paired in a pairing round" in people and "CGENERAL" not in people
+
+
 def test_a_member_silent_for_three_rounds_is_paused_and_told_how_to_come_back(
     channel: Buddy,
 ) -> None:
@@ -363,7 +385,7 @@ def test_a_member_silent_for_three_rounds_is_paused_and_told_how_to_come_back(
     [paused] = [r for r in dms(channel, EVE) if ":paused:" in r.key]
     text = paused.effect.message.plain_text()
     assert "I haven't heard from you for 3 pairing rounds in #CGENERAL" in text
-    assert "Type `/buddy join` in #CGENERAL" in text
+    assert "Type join in #CGENERAL" in text
     assert EVE not in set().union(*grouped(channel)[-2:])
     [eve] = [m for m in channel.store.state.pairing_members.values() if m.member == EVE]
     assert eve.state is MembershipState.PAUSED
@@ -393,7 +415,7 @@ def test_organisers_get_a_round_summary_with_numbers_only(channel: Buddy) -> Non
     summaries = [r for r in dms(channel, CAROL) if r.key.endswith(":summary")]
     first, second = (r.effect.message.plain_text() for r in summaries)
     assert first == (
-        "📊 Pairing round 1 in #CGENERAL:\n• Groups made: 2, for 5 members taking part."
+        "📊 Pairing round 1 in #general:\n• Groups made: 2, for 5 members taking part."
     )
     assert "• Last round's meet-rate: 1 of 2 groups met (50%)." in second
     for row in summaries:

@@ -211,5 +211,5 @@ def test_words_left_over_in_a_typed_setting_are_refused_and_nothing_changes(budd
 
     reply = typed(buddy, "settings", {"digest": "friday 4pm intros off"})
 
-    assert reply.startswith("⚠️ I didn't understand “intros off” after `digest`."), reply
+    assert reply.startswith("⚠️ I didn't understand “intros off” after digest."), reply
     assert buddy.snapshot() == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Collection, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -129,6 +129,9 @@ class BuddyClient(discord.Client):
         )
         self._guild_check_seconds = guild_check_seconds
         self._watching: asyncio.Task[None] | None = None
+        # The `/buddy` command's id, learnt from the first slash command: replies then show
+        # command references as clickable command mentions.
+        self._command_id = ""
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(BuddyButton)
@@ -175,6 +178,8 @@ class BuddyClient(discord.Client):
         self, interaction: discord.Interaction[Any], spec: AnySpec, typed: TypedCommand
     ) -> None:
         try:
+            data: Mapping[str, object] = interaction.data or {}
+            self._command_id = str(data.get("id") or self._command_id)
             # Database work may take longer than the 3 seconds Discord allows for an answer.
             await interaction.response.defer(ephemeral=True, thinking=True)
             if interaction.guild_id is None:
@@ -190,6 +195,7 @@ class BuddyClient(discord.Client):
                         text=spec.name,
                         invoker=member,
                         channel=_channel(interaction, member.workspace_id),
+                        channel_name=getattr(interaction.channel, "name", None) or "",
                         invoker_name=interaction.user.display_name,
                         mentions=_mentions(typed, member.workspace_id),
                         args=typed.args,
@@ -261,7 +267,7 @@ class BuddyClient(discord.Client):
         self, interaction: discord.Interaction[Any], message: Message, workspace_id: str
     ) -> None:
         """Follow the deferred answer up, visible to the member only, pinging no one."""
-        for part in render(message):
+        for part in render(message, command_id=self._command_id):
             await interaction.followup.send(
                 ephemeral=True,
                 **part.send_kwargs(guild_id=workspace_id, allowed_mentions=no_mentions()),

@@ -11,12 +11,17 @@ from typing import Any, Protocol, runtime_checkable
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
+from bot.adapters.discord_bot.commands import CHANNEL_GROUP, GROUP_NAME
+from bot.commands.registry import COMMANDS
 from bot.core.message import (
     Attachment,
     Block,
     Bullets,
+    ChannelRef,
     Choice,
     ChoiceStyle,
+    Code,
+    CommandRef,
     Inline,
     Mention,
     Message,
@@ -51,7 +56,33 @@ def user_text(text: str) -> str:
     return escape_mentions(_NUMBERED.sub(r"\1\\.", escape_markdown(one_line(text))))
 
 
-def _inline(part: Inline) -> str:
+# Each command's full name in the `/buddy` tree (see `build_group`): what lives in a channel is
+# under `/buddy channel`; an alias is picked in Discord under its command's name.
+_PATHS = {
+    name: f"{GROUP_NAME} {CHANNEL_GROUP} {spec.name}"
+    if spec.needs_channel
+    else f"{GROUP_NAME} {spec.name}"
+    for spec in COMMANDS
+    for name in (spec.name, *spec.aliases)
+}
+
+
+def command_path(name: str) -> str:
+    """A command's full name in the `/buddy` tree, as a member picks it in Discord."""
+    return _PATHS.get(name, f"{GROUP_NAME} {name}")
+
+
+def command_reference(ref: CommandRef, *, command_id: str = "") -> str:
+    """A clickable command mention once the `/buddy` command's id is known, else its text;
+    the arguments follow as code, since Discord asks for them as options."""
+    path = command_path(ref.command)
+    if not command_id:
+        return f"`/{' '.join((path, ref.args)) if ref.args else path}`"
+    mention = f"</{path}:{command_id}>"
+    return f"{mention} `{ref.args}`" if ref.args else mention
+
+
+def _inline(part: Inline, *, command_id: str) -> str:
     match part:
         case str():
             # Bot text may use markdown (`code`), but never pings: a safety net for any user
@@ -63,19 +94,25 @@ def _inline(part: Inline) -> str:
             return f"**{user_text(text)}**"
         case Mention(member):
             return f"<@{member.user_id}>"
+        case ChannelRef(channel):
+            return f"<#{channel.channel_id}>"
+        case CommandRef():
+            return command_reference(part, command_id=command_id)
+        case Code(text):
+            return f"`{text}`"
 
 
-def _paragraph(block: Paragraph) -> str:
-    return "".join(_inline(part) for part in block.parts)
+def _paragraph(block: Paragraph, *, command_id: str) -> str:
+    return "".join(_inline(part, command_id=command_id) for part in block.parts)
 
 
-def _lines(blocks: Iterable[Block]) -> list[str]:
+def _lines(blocks: Iterable[Block], *, command_id: str) -> list[str]:
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            lines.append(_paragraph(block))
+            lines.append(_paragraph(block, command_id=command_id))
         else:
-            lines += [f"• {_paragraph(item)}" for item in block.items]
+            lines += [f"• {_paragraph(item, command_id=command_id)}" for item in block.items]
     return lines
 
 
@@ -205,12 +242,13 @@ class Outgoing:
         return kwargs
 
 
-def render(message: Message) -> list[Outgoing]:
+def render(message: Message, *, command_id: str = "") -> list[Outgoing]:
     """Content chunks of at most 2,000 characters; buttons and the file ride on the last one.
+    `command_id`: the `/buddy` command's id, when known, makes command references clickable.
 
     At most `MAX_PARTS` of them: a longer message is cut, saying so, rather than becoming a
     stream of follow-ups (lists are capped before this; it is the last line of defence)."""
-    chunks = _chunks(_lines(message.blocks))
+    chunks = _chunks(_lines(message.blocks, command_id=command_id))
     if len(chunks) > MAX_PARTS:
         chunks = chunks[:MAX_PARTS]
         chunks[-1] = chunks[-1][: MAX_CONTENT - len(CUT_SHORT) - 1] + "\n" + CUT_SHORT

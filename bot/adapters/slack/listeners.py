@@ -17,6 +17,7 @@ from bot.adapters.slack.people import Expiring, People
 from bot.adapters.slack.render import (
     ACTION_ID,
     CommandText,
+    command_channel_name,
     home_view,
     read_command_text,
     render,
@@ -116,6 +117,7 @@ class Listeners(WebEdge):
             text=line.text,
             invoker=member,
             channel=_channel(member, channel_id),
+            channel_name=command_channel_name(body),
             invoker_name=person.name,
             mentions=line.mentions(member.workspace_id, names),
             args=with_names(line.args, names),

@@ -12,8 +12,11 @@ from bot.commands.base import Args, Mentioned
 from bot.core.identity import Member, Platform
 from bot.core.message import (
     Block,
+    ChannelRef,
     Choice,
     ChoiceStyle,
+    Code,
+    CommandRef,
     Inline,
     Mention,
     Message,
@@ -23,6 +26,7 @@ from bot.core.message import (
     one_line,
 )
 
+SLASH_COMMAND = "/buddy"
 SECTION_LIMIT = 3000  # characters in a section's text
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
@@ -74,6 +78,12 @@ def inline(part: Inline) -> str:
             return f"*{escape(text)}*" if text.strip() else escape(text)
         case Mention(member):
             return f"<@{member.user_id}>"
+        case ChannelRef(channel):
+            return f"<#{channel.channel_id}>"  # Slack shows the channel's current name
+        case CommandRef():
+            return f"`{escape(f'{SLASH_COMMAND} {part.line}')}`"
+        case Code(text):
+            return f"`{escape(text)}`"
 
 
 def paragraph_mrkdwn(block: Paragraph) -> str:
@@ -281,3 +291,13 @@ def read_command_text(text: str) -> CommandText:
     resolved = _SLACK_MARKUP.sub(replace, text)
     plain = resolved.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return CommandText(plain, names, tuple(u for u in unnamed if u not in names))
+
+
+# Slack's stand-ins for conversations without a name a member would recognise.
+_UNNAMED_CONVERSATIONS = ("directmessage", "privategroup", "mpdm-")
+
+
+def command_channel_name(body: Mapping[str, Any]) -> str:
+    """The channel's name as a slash command's payload gives it; "" for Slack's stand-ins."""
+    name = str(body.get("channel_name", ""))
+    return "" if name.startswith(_UNNAMED_CONVERSATIONS) else name

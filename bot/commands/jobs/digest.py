@@ -18,8 +18,10 @@ from bot.core.message import (
     Paragraph,
     UserText,
     bullets,
+    command,
     message,
     paragraph,
+    parts_of,
 )
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -74,8 +76,8 @@ def digest_message(
         lines = [
             _promise_line(p, contacts.get(p.contact_id), profile=profile, now=now) for p in promises
         ]
-        more = " — `promises` lists them" if total > SHOWN else ""
-        blocks += [paragraph(f"Open promises ({total:,}){more}:"), bullets(*lines)]
+        more = (" — ", command("promises"), " lists them") if total > SHOWN else ()
+        blocks += [paragraph(f"Open promises ({total:,})", *more, ":"), bullets(*lines)]
     if waiting:
         blocks += [
             paragraph("Waiting on a follow-up from you:"),
@@ -86,7 +88,7 @@ def digest_message(
             paragraph("A give idea:" if len(ideas) == 1 else "Give ideas:"),
             bullets(*(match_line(m, profile.offer) for m in ideas)),
         ]
-    blocks.append(paragraph("💡 ", tip_for(now)))
+    blocks.append(paragraph("💡 ", *parts_of(tip_for(now))))
     return message(*blocks, choices=done_choices(promises[:3]))
 
 

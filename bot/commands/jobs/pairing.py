@@ -13,6 +13,7 @@ from bot.commands.when import format_when
 from bot.core.effects import GroupIntro
 from bot.core.identity import Channel, Member
 from bot.core.message import (
+    ChannelRef,
     Choice,
     ChoiceStyle,
     Inline,
@@ -21,6 +22,7 @@ from bot.core.message import (
     Paragraph,
     UserText,
     bullets,
+    command,
     message,
     paragraph,
 )
@@ -53,8 +55,8 @@ ICE_BREAKERS = (
 )
 
 
-def channel_name(channel: Channel) -> str:
-    return f"#{channel.channel_id}"
+def channel_ref(pairing: PairingChannel) -> ChannelRef:
+    return ChannelRef(pairing.channel, pairing.channel_name)
 
 
 def heads_up_at(round_at: datetime) -> datetime:
@@ -78,8 +80,10 @@ def heads_up_message(
     when = format_when(round_at, timezone=profile.timezone, now=now)
     return message(
         paragraph(
-            f"🍽️ Pairing round in {channel_name(pairing.channel)} {when}: I'll put you in one of "
-            f"the {_size_words(pairing.group_size)}, with an ice-breaker and a suggested time."
+            "🍽️ Pairing round in ",
+            channel_ref(pairing),
+            f" {when}: I'll put you in one of the {_size_words(pairing.group_size)}, with an "
+            "ice-breaker and a suggested time.",
         ),
         paragraph("Can't make it this time? Skip just this round."),
         choices=(
@@ -194,8 +198,9 @@ def start_round(
             taking_part[user],
             message(
                 paragraph(
-                    f"I couldn't find you a group in {channel_name(channel)} this round, sorry — "
-                    "there'll be another one soon."
+                    "I couldn't find you a group in ",
+                    ChannelRef(channel),
+                    " this round, sorry — there'll be another one soon.",
                 )
             ),
             key=f"pairing:{started.id}:unplaced:{user}",
@@ -251,11 +256,16 @@ def _count_silence(
 def paused_message(channel: Channel) -> Message:
     return message(
         paragraph(
-            f"💤 I haven't heard from you for {SILENT_ROUNDS_TO_PAUSE} pairing rounds in "
-            f"{channel_name(channel)}, so I've paused you there: no more groups for now."
+            f"💤 I haven't heard from you for {SILENT_ROUNDS_TO_PAUSE} pairing rounds in ",
+            ChannelRef(channel),
+            ", so I've paused you there: no more groups for now.",
         ),
         paragraph(
-            f"Want back in? Type `/buddy join` in {channel_name(channel)} whenever you like."
+            "Want back in? Type ",
+            command("join"),
+            " in ",
+            ChannelRef(channel),
+            " whenever you like.",
         ),
     )
 
@@ -278,7 +288,9 @@ def group_message(
         local_times += [", " if index else "", f"{local:%H:%M} for ", Mention(profile.member)]
     return message(
         paragraph(
-            f"🍽️ Pairing round {pairing_round.number} in {channel_name(pairing_round.channel)}: ",
+            f"🍽️ Pairing round {pairing_round.number} in ",
+            ChannelRef(pairing_round.channel),
+            ": ",
             *people,
             ", you're meeting this time!",
         ),
@@ -319,7 +331,7 @@ def _send_summary(
         uow,
         organiser,
         message(
-            paragraph(f"📊 Pairing round {started.number} in {channel_name(pairing.channel)}:"),
+            paragraph(f"📊 Pairing round {started.number} in ", channel_ref(pairing), ":"),
             bullets(*lines),
         ),
         key=f"pairing:{started.id}:summary",
@@ -344,7 +356,7 @@ def checkin_message(group: PairingGroup, member: Member) -> Message:
         names += [" and " if index else "", Mention(other)]
     payload = str(group.id)
     return message(
-        paragraph("👋 Did you meet with ", *names, f" (paired in {channel_name(group.channel)})?"),
+        paragraph("👋 Did you meet with ", *names, " (paired in ", ChannelRef(group.channel), ")?"),
         choices=(
             Choice("Yes", ACTION_MET, payload, ChoiceStyle.PRIMARY),
             Choice("Not yet", ACTION_NOT_YET, payload),

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, time
 
 from bot.commands.jobs.base import Outgoing, key_time
-from bot.core.message import Message, message, paragraph
+from bot.core.message import Message, command, message, paragraph
 from bot.core.ports import UnitOfWork
 from bot.core.records import ChannelPrompt
 from bot.core.schedule import is_stale, next_weekly
@@ -26,7 +26,7 @@ def next_prompt(prompt: ChannelPrompt, *, after: datetime) -> datetime:
 def prompt_message(now: datetime) -> Message:
     return message(
         paragraph(prompt_for(now)),
-        paragraph("Gave something? Log it with `give @person what you gave`."),
+        paragraph("Gave something? Log it with ", command("give @person what you gave"), "."),
     )
 
 
