@@ -176,19 +176,41 @@ def _exact(
     blocked: Partners,
     offsets: Mapping[str, int],
 ) -> tuple[list[tuple[str, ...]], list[str]]:
-    """The grouping with the fewest left out, then fewest repeats, then closest time zones."""
+    """The grouping with the fewest left out, then fewest repeats, then closest time zones.
+
+    Groups have the sizes of `group_sizes` when a block allows it; when not, any other mix of
+    sizes (each of `MIN_GROUP` to `size + 1`) is tried before leaving anyone out."""
     people = sorted(people, key=lambda m: (offsets.get(m, 0), m))
     costs = _Clashes(recent, blocked)
     for left_out in range(len(people) + 1):  # only a block ever leaves anyone out
-        best: tuple[tuple[int, int], list[tuple[str, ...]], list[str]] | None = None
-        for benched in combinations(people, left_out):
-            playing = [m for m in people if m not in benched]
-            found = _best_split(playing, group_sizes(len(playing), size), costs, offsets)
-            if found is not None and (best is None or found[0] < best[0]):
-                best = (found[0], found[1], list(benched))
-        if best is not None:
-            return best[1], best[2]
+        for usual in (True, False):
+            best: tuple[tuple[int, int], list[tuple[str, ...]], list[str]] | None = None
+            for benched in combinations(people, left_out):
+                playing = [m for m in people if m not in benched]
+                standard = group_sizes(len(playing), size)
+                mixes = [standard] if usual else _other_size_mixes(len(playing), size, standard)
+                for sizes in mixes:
+                    found = _best_split(playing, sizes, costs, offsets)
+                    if found is not None and (best is None or found[0] < best[0]):
+                        best = (found[0], found[1], list(benched))
+            if best is not None:
+                return best[1], best[2]
     raise AssertionError("leaving everyone out always works")  # pragma: no cover
+
+
+def _other_size_mixes(count: int, size: int, standard: list[int]) -> list[list[int]]:
+    """Every other way to make `count` of groups of `MIN_GROUP` to `size + 1`, largest first."""
+    mixes: list[list[int]] = []
+
+    def build(left: int, most: int, taken: list[int]) -> None:
+        if left == 0:
+            mixes.append(list(taken))
+            return
+        for take in range(min(most, left), MIN_GROUP - 1, -1):
+            build(left - take, take, [*taken, take])
+
+    build(count, size + 1, [])
+    return [mix for mix in mixes if sorted(mix) != sorted(standard)]
 
 
 def _best_split(

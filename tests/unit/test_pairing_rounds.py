@@ -259,6 +259,23 @@ def test_blocked_members_are_never_grouped(buddy: Buddy) -> None:
         assert {ALICE, BOB} - group, group
 
 
+def test_a_block_leaves_nobody_out_when_smaller_groups_include_everyone(buddy: Buddy) -> None:
+    organise(buddy, "pairing on groups of 3")
+    for member in (ALICE, BOB, CAROL, DAN):
+        in_channel(buddy, "join", by=member)
+    buddy.say("block <@UBOB>", by=ALICE)
+    organise(buddy, "pairing now")
+    made = grouped(buddy)
+    assert sorted(len(g) for g in made) == [2, 2]  # four can't be one group: two pairs instead
+    assert set().union(*made) == {ALICE, BOB, CAROL, DAN}
+    assert all({ALICE, BOB} - group for group in made)
+    assert not any(
+        "couldn't find you a group" in r.effect.message.plain_text()
+        for r in buddy.store.outbox
+        if isinstance(r.effect, DirectMessage)
+    )
+
+
 def test_someone_a_block_leaves_out_is_told_kindly_and_nothing_more(buddy: Buddy) -> None:
     organise(buddy)
     for member in (ALICE, BOB):
