@@ -29,8 +29,20 @@ from bot.commands.when import (
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
 from bot.core.message import Block, Message, bullets, message, paragraph
-from bot.core.pairing import DEFAULT_REPEAT_WINDOW, EVERY_WEEKS, MAX_GROUP, MIN_GROUP
-from bot.core.records import CheckIn, MembershipState, PairingChannel, PairingMembership
+from bot.core.pairing import (
+    DEFAULT_REPEAT_WINDOW,
+    EVERY_WEEKS,
+    MAX_GROUP,
+    MIN_GROUP,
+    answers_are_in,
+)
+from bot.core.records import (
+    CheckIn,
+    MembershipState,
+    PairingChannel,
+    PairingMembership,
+    PairingRound,
+)
 from bot.core.schedule import next_weekly
 
 DEFAULT_WEEKDAY = 0  # Monday
@@ -464,10 +476,22 @@ def organiser_stats(ctx: Context) -> tuple[Block, ...]:
     rounds = ctx.uow.pairing.rounds(ctx.channel, limit=STATS_ROUNDS)
     if not rounds:
         return (paragraph(f"Pairing in {channel_name(ctx.channel)}: no rounds yet."),)
+    latest, *earlier = rounds
     return (
         paragraph(f"Pairing meet-rates in {channel_name(ctx.channel)}:"),
-        bullets(*(paragraph(f"Round {r.number}: {meet_rate(ctx.uow, r)}") for r in rounds)),
+        bullets(
+            paragraph(f"Round {latest.number}: {_latest_meet_rate(ctx, latest)}"),
+            *(paragraph(f"Round {r.number}: {meet_rate(ctx.uow, r)}") for r in earlier),
+        ),
     )
+
+
+def _latest_meet_rate(ctx: Context, latest: PairingRound) -> str:
+    """Earlier rounds' check-ins ended when the next round began; the latest one's count only
+    once every group has answered."""
+    if answers_are_in(ctx.uow.pairing.groups(latest.id)):
+        return meet_rate(ctx.uow, latest)
+    return "awaiting answers"
 
 
 SPECS = (PAIRING, JOIN, LEAVE, PAUSE)

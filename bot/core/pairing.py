@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
+from bot.core.records import PairingGroup
 from bot.core.schedule import next_weekly
 
 MIN_GROUP = 2
@@ -163,6 +164,14 @@ def shuffle_groups(members: Sequence[str], *, size: int, seed: int = 0) -> Group
         groups.append(tuple(people[start : start + take]))
         start += take
     return Grouping(tuple(groups), tuple(people[start:]), 0)
+
+
+def answers_are_in(groups: Sequence[PairingGroup]) -> bool:
+    """Whether a round's meet-rate can no longer change: each group met, or all said."""
+    return all(
+        group.met_at is not None or all(seat.answer is not None for seat in group.seats)
+        for group in groups
+    )
 
 
 # --- exhaustive search, for small channels ----------------------------------------------------

@@ -423,9 +423,43 @@ def test_stats_shows_organisers_the_meet_rates_of_recent_rounds(channel: Buddy) 
     channel.clock.advance(timedelta(days=4))
     tick(channel)
     channel.press(ACTION_MET, checkin_payload(channel, ALICE), by=ALICE)
+    for member in EVERYONE:
+        if member not in next(g for g in grouped(channel) if ALICE in g):
+            channel.press(ACTION_NOT_YET, checkin_payload(channel, member), by=member)
     stats = channel.say("stats", by=CAROL, channel=GENERAL, is_organiser=True)
     assert "Pairing meet-rates in #CGENERAL:\n• Round 1: 1 of 2 groups met (50%)" in stats
     assert "meet-rates" not in channel.say("stats", by=ALICE, channel=GENERAL)
+
+
+def test_a_round_still_awaiting_check_in_answers_counts_in_no_meet_rate(channel: Buddy) -> None:
+    def stats() -> str:
+        return channel.say("stats", by=CAROL, channel=GENERAL, is_organiser=True)
+
+    channel.clock.set(FIRST_ROUND)
+    tick(channel)
+    assert "• Round 1: awaiting answers" in stats()  # nobody has been asked yet
+    channel.clock.advance(timedelta(days=4))
+    tick(channel)
+    alices, others = sorted(grouped(channel), key=lambda g: ALICE not in g)
+    channel.press(ACTION_NOT_YET, checkin_payload(channel, ALICE), by=ALICE)
+    assert "• Round 1: awaiting answers" in stats()  # Alice's group-mates may still say yes
+    for member in others:
+        channel.press(ACTION_NOT_YET, checkin_payload(channel, member), by=member)
+    assert "• Round 1: awaiting answers" in stats()
+    [mate, *_] = sorted(alices - {ALICE}, key=lambda m: m.user_id)
+    channel.press(ACTION_MET, checkin_payload(channel, mate), by=mate)
+    assert "• Round 1: 1 of 2 groups met (50%)" in stats()  # every group has answered
+
+    channel.clock.set(FIRST_ROUND + timedelta(weeks=1))
+    tick(channel)
+    channel.clock.set(FIRST_ROUND + timedelta(weeks=2))
+    tick(channel)  # round 2's check-ins went unanswered and expired when round 3 began
+    lines = stats().splitlines()
+    assert lines[-3:] == [
+        "• Round 3: awaiting answers",
+        "• Round 2: 0 of 2 groups met (0%)",
+        "• Round 1: 1 of 2 groups met (50%)",
+    ]
 
 
 def test_pairing_now_starts_a_round_at_once_and_keeps_the_schedule(channel: Buddy) -> None:
