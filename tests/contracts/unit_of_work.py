@@ -89,6 +89,16 @@ def erasing_a_workspace_leaves_other_workspaces_alone(uow_factory: UnitOfWorkFac
             uow.profiles.save(Profile(member=owner, display_name="x"), now=NOW)
             sam = uow.contacts.add(owner=owner, name="Sam", member_user_id=None, now=NOW)
             uow.notes.add(owner=owner, contact_id=sam.id, text="x", now=NOW)
+            uow.meetings.add(
+                owner=owner, contact_id=sam.id, met_at=NOW, context="", follow_up_at=NOW
+            )
+            uow.promises.add(
+                owner=owner, contact_id=sam.id, what="x", number=1, now=NOW,
+                due_at=NOW, remind_at=NOW, heads_up_at=None,
+            )  # fmt: skip
+            uow.cadences.add(owner=owner, contact_id=sam.id, every_days=7, due_at=NOW)
+            uow.ledger.add(owner=owner, kind=LedgerKind.ASK, what="x", contact_id=None, now=NOW)
+            uow.usage.mark(owner, kind="ask", now=NOW, keep=timedelta(days=1))
             key = f"dm:{owner.workspace_id}:{owner.user_id}"
             uow.outbox.add(DirectMessage(owner, HI), key=key, now=NOW, not_before=NOW)
         uow.commit()
@@ -99,9 +109,20 @@ def erasing_a_workspace_leaves_other_workspaces_alone(uow_factory: UnitOfWorkFac
         for gone in (ANN, BOB):
             assert uow.profiles.get(gone) is None
             assert uow.contacts.list(gone) == uow.notes.list(gone) == []
+            assert uow.meetings.list(gone) == uow.promises.list_all(gone) == []
+            assert uow.cadences.list(gone) == uow.ledger.list(gone) == []
+            assert uow.usage.recent(gone, kind="ask", since=NOW - timedelta(days=1)) == []
             assert uow.outbox.queued_for(gone, limit=9) == []
         assert uow.profiles.get(ANN_ELSEWHERE) is not None
-        assert len(uow.notes.list(ANN_ELSEWHERE)) == 1
+        assert [d.promise.owner for d in uow.promises.due_reminders(now=NOW, limit=9)] == [
+            ANN_ELSEWHERE
+        ]
+        assert [d.meeting.owner for d in uow.meetings.due_follow_ups(now=NOW, limit=9)] == [
+            ANN_ELSEWHERE
+        ]
+        assert [d.cadence.owner for d in uow.cadences.due(now=NOW, limit=9)] == [ANN_ELSEWHERE]
+        assert len(uow.notes.list(ANN_ELSEWHERE)) == len(uow.ledger.list(ANN_ELSEWHERE)) == 1
+        assert uow.usage.recent(ANN_ELSEWHERE, kind="ask", since=NOW - timedelta(days=1)) == [NOW]
         assert len(uow.outbox.queued_for(ANN_ELSEWHERE, limit=9)) == 1
 
 
