@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -252,11 +253,16 @@ def handle_done(ctx: Context, number: int) -> Message:
     return _keep(ctx, _open_promise(ctx, number))
 
 
-def parse_number_only(text: str, env: ParseEnv) -> int:
-    number, rest = take_number(text)
-    if rest:
-        raise UserError(f"Just the number, please: `done {number}`.")
-    return number
+def number_only(command: str) -> Callable[[str, ParseEnv], int]:
+    """`<command> <number>` and nothing more; a refusal shows the command as it should be."""
+
+    def parse(text: str, env: ParseEnv) -> int:
+        number, rest = take_number(text)
+        if rest:
+            raise UserError(f"Just the number, please: `{command} {number}`.")
+        return number
+
+    return parse
 
 
 DONE = CommandSpec(
@@ -265,7 +271,7 @@ DONE = CommandSpec(
     usage="done <number>",
     examples=("done 1",),
     args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
-    parse=parse_number_only,
+    parse=number_only("done"),
     handle=handle_done,
     aliases=("kept",),
 )
@@ -335,7 +341,7 @@ DROP = CommandSpec(
     usage="drop <number>",
     examples=("drop 2",),
     args=(Arg("number", ArgKind.NUMBER, "The promise's number from `promises`"),),
-    parse=parse_number_only,
+    parse=number_only("drop"),
     handle=handle_drop,
     aliases=("cancel",),
 )
