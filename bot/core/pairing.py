@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import combinations
@@ -96,20 +94,19 @@ def make_groups(
         made = tuple(groups)
         return Grouping(made, tuple(sorted(unplaced)), count_repeats(made, recent))
     rng = random.Random(seed)
-    with _no_cycle_collection():
-        best = _heuristic(people, size, recent, blocked, offsets, rng)
-        # Small channels can afford fresh attempts while a repeat remains (large ones rarely
-        # have one to fix), until attempts stop paying off.
-        stale = 0
-        for _ in range(min(_MAX_RETRIES, _RETRY_WORK // len(people) ** 2)):
-            if not (best.repeats or best.unplaced) or stale == _RETRIES_WITHOUT_GAIN:
-                break
-            tried = _heuristic(people, size, recent, blocked, offsets, rng)
-            if (len(tried.unplaced), tried.repeats) < (len(best.unplaced), best.repeats):
-                best, stale = tried, 0
-            else:
-                stale += 1
-        return best
+    best = _heuristic(people, size, recent, blocked, offsets, rng)
+    # Small channels can afford fresh attempts while a repeat remains (large ones rarely have
+    # one to fix), until attempts stop paying off.
+    stale = 0
+    for _ in range(min(_MAX_RETRIES, _RETRY_WORK // len(people) ** 2)):
+        if not (best.repeats or best.unplaced) or stale == _RETRIES_WITHOUT_GAIN:
+            break
+        tried = _heuristic(people, size, recent, blocked, offsets, rng)
+        if (len(tried.unplaced), tried.repeats) < (len(best.unplaced), best.repeats):
+            best, stale = tried, 0
+        else:
+            stale += 1
+    return best
 
 
 @dataclass(frozen=True)
@@ -152,18 +149,6 @@ def plan_round(
                 kept |= blockers or ({member} if blocked.get(member, set()) & among else set())
         if len(kept) == before:
             return RoundPlan(grouping, tuple(sorted(kept)))
-
-
-def shuffle_groups(members: Sequence[str], *, size: int, seed: int = 0) -> Grouping:
-    """What most pairing bots do: shuffle and cut. The benchmark's baseline."""
-    people = sorted(set(members))
-    random.Random(seed).shuffle(people)
-    groups: list[tuple[str, ...]] = []
-    start = 0
-    for take in group_sizes(len(people), size):
-        groups.append(tuple(people[start : start + take]))
-        start += take
-    return Grouping(tuple(groups), tuple(people[start:]), 0)
 
 
 def answers_are_in(groups: Sequence[PairingGroup]) -> bool:
@@ -269,20 +254,6 @@ def _spread(offsets: Sequence[int]) -> int:
 
 
 # --- greedy construction and local repair, for everything else --------------------------------
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the construction allocates many small lists and no
-    cycles, and each collection meanwhile would rescan the caller's large partner sets (half
-    the time at 10^5 members)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _heuristic(
