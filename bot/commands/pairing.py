@@ -18,6 +18,7 @@ from bot.commands.jobs.pairing import (
     start_round,
 )
 from bot.commands.parsing import no_arguments, require_text
+from bot.commands.payloads import record_id
 from bot.commands.replies import echo
 from bot.commands.when import (
     check_timezone,
@@ -410,8 +411,8 @@ def press_skip_round(ctx: Context, payload: str) -> Message:
 
 def _check_in(answer: CheckIn) -> ActionSpec:
     def press(ctx: Context, payload: str) -> Message:
-        known = payload.isdecimal() and len(payload) <= 18
-        group = ctx.uow.pairing.group(ctx.invoker.workspace, int(payload)) if known else None
+        group_id = record_id(payload)
+        group = None if group_id is None else ctx.uow.pairing.group(ctx.invoker.workspace, group_id)
         if group is None or ctx.invoker not in group.members:
             raise UserError("I couldn't find that pairing among yours.")
         first_yes = answer is CheckIn.YES and group.met_at is None

@@ -16,6 +16,7 @@ from bot.commands.parsing import (
     take_number,
     take_person,
 )
+from bot.commands.payloads import record_id
 from bot.commands.replies import capped
 from bot.commands.when import (
     MAX_WHEN_LENGTH,
@@ -348,8 +349,8 @@ DROP = CommandSpec(
 
 
 def _pressed_promise(ctx: Context, payload: str) -> Promise | None:
-    known = payload.isdecimal() and len(payload) <= 18  # int() reads it; a BIGINT holds it
-    promise = ctx.uow.promises.get(ctx.invoker, int(payload)) if known else None
+    promise_id = record_id(payload)
+    promise = None if promise_id is None else ctx.uow.promises.get(ctx.invoker, promise_id)
     if promise is None:
         raise UserError("I couldn't find that promise among yours.")
     if promise.status is not PromiseStatus.OPEN:
@@ -364,19 +365,19 @@ def press_done(ctx: Context, payload: str) -> Message:
     return _keep(ctx, promise)
 
 
-def _press_snooze(delay: timedelta) -> ActionSpec:
+def _press_snooze(action: str, delay: timedelta) -> ActionSpec:
     def press(ctx: Context, payload: str) -> Message:
         promise = _pressed_promise(ctx, payload)
         if promise is None:
             return message(paragraph("That promise is already closed. ✔️"))
         return _snooze(ctx, promise, ctx.now + delay)
 
-    return ActionSpec(ACTION_SNOOZE_DAY if delay.days == 1 else ACTION_SNOOZE_WEEK, press)
+    return ActionSpec(action, press)
 
 
 SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP)
 ACTIONS = (
     ActionSpec(ACTION_DONE, press_done),
-    _press_snooze(timedelta(days=1)),
-    _press_snooze(timedelta(days=7)),
+    _press_snooze(ACTION_SNOOZE_DAY, timedelta(days=1)),
+    _press_snooze(ACTION_SNOOZE_WEEK, timedelta(days=7)),
 )
