@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
 from bot.commands.base import AnySpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
-from bot.commands.replies import echo
-from bot.core.errors import UserError
+from bot.commands.names import by_name, find_command
 from bot.core.message import Message, Strong, bullets, message, paragraph
 
 
@@ -18,15 +16,7 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
         name = text.strip().lower().removeprefix("/buddy").strip()
         if not name:
             return None
-        specs = {n: spec for spec in all_specs() for n in (spec.name, *spec.aliases)}
-        if name in specs:
-            return specs[name]
-        nearest = difflib.get_close_matches(name, specs, n=1, cutoff=0.5)
-        guess = f" Did you mean `{nearest[0]}`?" if nearest else ""
-        raise UserError(
-            f"There's no command called {echo(name)}.{guess}",
-            hint="`help` lists everything I can do.",
-        )
+        return find_command(by_name(all_specs()), name, unknown="There's no command called")
 
     def handle(ctx: Context, spec: AnySpec | None) -> Message:
         if spec is None:
