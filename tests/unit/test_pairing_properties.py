@@ -163,8 +163,8 @@ def test_the_large_channel_method_keeps_the_same_promises_on_small_channels(
     grouping = make_groups(
         members, size=size, recent=partners(recent), blocked=blocks, seed=seed, exact_limit=0
     )
+    # Blocks may leave it other sizes (m0 blocking three of six, in fours: 3 + 3, not 4 + 2).
     check_invariants(grouping, members, size, blocks)
-    assert grouping.unplaced or has_usual_sizes(grouping, members, size)
 
 
 @st.composite
