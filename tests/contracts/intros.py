@@ -7,10 +7,7 @@ from datetime import timedelta
 
 from bot.core.intros import ANSWER_WINDOW
 from bot.core.ports import UnitOfWorkFactory
-from bot.core.records import (
-    IntroAnswer,
-    IntroStatus,
-)
+from bot.core.records import IntroAnswer, IntroStatus
 from tests.contracts.given import an_intro
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, CARA, DEE, NOW
 

@@ -7,11 +7,7 @@ from datetime import time, timedelta
 
 from bot.core.identity import Channel, Member, Platform
 from bot.core.ports import UnitOfWorkFactory
-from bot.core.records import (
-    CheckIn,
-    MembershipState,
-    Profile,
-)
+from bot.core.records import CheckIn, MembershipState, Profile
 from tests.contracts.given import pairing_on
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, CARA, DEE, LOBBY, NOW, OTHER_ROOM
 

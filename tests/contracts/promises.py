@@ -6,10 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.ports import PromiseTally, UnitOfWorkFactory
-from bot.core.records import (
-    Profile,
-    PromiseStatus,
-)
+from bot.core.records import Profile, PromiseStatus
 from tests.contracts.given import add_promise
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, NOW
 from tests.seeding import add_undated_promise
