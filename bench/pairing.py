@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.pairing import Grouping, count_repeats, make_groups, shuffle_groups
+from bot.core.pairing import Grouping, count_repeats, group_sizes, make_groups
 
 HISTORY_ROUNDS = 10
 TIMED_RUNS = 3
@@ -33,7 +33,15 @@ def ours(
 def shuffle(
     members: list[str], recent: dict[str, set[str]], offsets: dict[str, int], seed: int
 ) -> Grouping:
-    return shuffle_groups(members, size=GROUP_SIZE, seed=seed)
+    """What most pairing bots do: shuffle and cut (the baseline)."""
+    people = sorted(set(members))
+    random.Random(seed).shuffle(people)
+    groups: list[tuple[str, ...]] = []
+    start = 0
+    for take in group_sizes(len(people), GROUP_SIZE):
+        groups.append(tuple(people[start : start + take]))
+        start += take
+    return Grouping(tuple(groups), tuple(people[start:]), 0)
 
 
 def community(count: int, seed: int) -> tuple[list[str], dict[str, int]]:

@@ -8,7 +8,7 @@ command that fails half-way leaves nothing behind — the same promise the SQL s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -112,37 +112,70 @@ class UsageMark:
     at: datetime
 
 
+class _Table(dict[Any, Any]):
+    """Rows kept the way the SQL store keeps them: times in UTC, a time without a zone refused
+    (so a test that passes a naive or local time fails here as it would on the real store)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, _as_stored(value))
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+
+def _as_stored(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _utc(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        times = {f.name: getattr(value, f.name) for f in fields(value)}
+        changes = {
+            name: _utc(at)
+            for name, at in times.items()
+            if isinstance(at, datetime) and at.tzinfo is not UTC
+        }
+        return replace(value, **changes) if changes else value
+    return value
+
+
+def _utc(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"naive datetime {at.isoformat()} refused: pass an aware UTC time")
+    return at.astimezone(UTC)
+
+
 @dataclass
 class StoreState:
-    """Everything the fake store holds; each field is a dict of immutable values."""
+    """Everything the fake store holds; each field is a table of immutable values."""
 
-    profiles: dict[Member, Profile] = field(default_factory=dict)
-    first_used: dict[Member, datetime] = field(default_factory=dict)
-    profile_updated: dict[Member, datetime] = field(default_factory=dict)
-    digest_due: dict[Member, datetime | None] = field(default_factory=dict)
-    contacts: dict[int, Contact] = field(default_factory=dict)
-    meetings: dict[int, Meeting] = field(default_factory=dict)
-    notes: dict[int, Note] = field(default_factory=dict)
-    promises: dict[int, Promise] = field(default_factory=dict)
-    cadences: dict[int, Cadence] = field(default_factory=dict)
-    ledger: dict[int, LedgerEntry] = field(default_factory=dict)
-    channel_prompts: dict[int, ChannelPrompt] = field(default_factory=dict)
-    outbox: dict[str, OutboxRow] = field(default_factory=dict)
+    profiles: dict[Member, Profile] = field(default_factory=_Table)
+    first_used: dict[Member, datetime] = field(default_factory=_Table)
+    profile_updated: dict[Member, datetime] = field(default_factory=_Table)
+    digest_due: dict[Member, datetime | None] = field(default_factory=_Table)
+    contacts: dict[int, Contact] = field(default_factory=_Table)
+    meetings: dict[int, Meeting] = field(default_factory=_Table)
+    notes: dict[int, Note] = field(default_factory=_Table)
+    promises: dict[int, Promise] = field(default_factory=_Table)
+    cadences: dict[int, Cadence] = field(default_factory=_Table)
+    ledger: dict[int, LedgerEntry] = field(default_factory=_Table)
+    channel_prompts: dict[int, ChannelPrompt] = field(default_factory=_Table)
+    outbox: dict[str, OutboxRow] = field(default_factory=_Table)
     # DMs that failed for good, per recipient, not yet told in a reply (no delivery here: tests
     # set it).
-    undelivered: dict[Member, int] = field(default_factory=dict)
-    intros: dict[int, Intro] = field(default_factory=dict)
-    member_blocks: dict[int, MemberBlock] = field(default_factory=dict)
-    pairing_channels: dict[int, PairingChannel] = field(default_factory=dict)
-    pairing_members: dict[int, PairingMembership] = field(default_factory=dict)
-    pairing_rounds: dict[int, PairingRound] = field(default_factory=dict)
-    pairing_groups: dict[int, PairingGroup] = field(default_factory=dict)
-    usage_marks: dict[int, UsageMark] = field(default_factory=dict)
-    counters: dict[str, int] = field(default_factory=dict)
+    undelivered: dict[Member, int] = field(default_factory=_Table)
+    intros: dict[int, Intro] = field(default_factory=_Table)
+    member_blocks: dict[int, MemberBlock] = field(default_factory=_Table)
+    pairing_channels: dict[int, PairingChannel] = field(default_factory=_Table)
+    pairing_members: dict[int, PairingMembership] = field(default_factory=_Table)
+    pairing_rounds: dict[int, PairingRound] = field(default_factory=_Table)
+    pairing_groups: dict[int, PairingGroup] = field(default_factory=_Table)
+    usage_marks: dict[int, UsageMark] = field(default_factory=_Table)
+    counters: dict[str, int] = field(default_factory=_Table)
 
     def copy(self) -> StoreState:
         """Shallow copies suffice: the values are frozen records."""
-        return StoreState(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})
+        return StoreState(**{f.name: _Table(getattr(self, f.name)) for f in fields(self)})
 
     def next_id(self, table: str) -> int:
         self.counters[table] = self.counters.get(table, 0) + 1
@@ -266,7 +299,7 @@ class InMemoryContacts(_Repo):
         self._state.contacts[contact.id] = contact
 
     def list(self, owner: Member, *, search: str = "") -> Sequence[Contact]:
-        wanted = search.casefold()
+        wanted = search.casefold() if search.strip() else ""  # a blank search lists everyone
         found = [c for c in _owned(self._state.contacts, owner) if wanted in c.name.casefold()]
         return sorted(found, key=lambda c: (c.last_touch_at, c.id), reverse=True)
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
 from bot.commands.base import AnySpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
-from bot.commands.replies import echo
+from bot.commands.names import by_name, find_command
 from bot.commands.typed import text_arg
-from bot.core.errors import UserError
 from bot.core.message import Message, Strong, bullets, command, message, paragraph, parts_of
 
 
@@ -22,15 +20,7 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
         name = text_arg(args, "command").lower().removeprefix("/buddy").strip()
         if not name:
             return None
-        specs = {n: spec for spec in all_specs() for n in (spec.name, *spec.aliases)}
-        if name in specs:
-            return specs[name]
-        nearest = difflib.get_close_matches(name, specs, n=1, cutoff=0.5)
-        guess = (" Did you mean ", command(nearest[0]), "?") if nearest else ()
-        raise UserError(
-            (f"There's no command called {echo(name)}.", *guess),
-            hint=(command("help"), " lists everything I can do."),
-        )
+        return find_command(by_name(all_specs()), name, unknown="There's no command called")
 
     def handle(ctx: Context, spec: AnySpec | None) -> Message:
         if spec is None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.parsing import PersonRef, check_person, require_text, take_person
+from bot.commands.payloads import record_id
 from bot.commands.replies import echo
 from bot.commands.typed import person_arg, text_arg
 from bot.core import intros
@@ -225,8 +226,8 @@ INTRO = CommandSpec(
 
 
 def _pressed_intro(ctx: Context, payload: str) -> Intro:
-    known = payload.isdecimal() and len(payload) <= 18
-    intro = ctx.uow.intros.get(ctx.invoker.workspace, int(payload)) if known else None
+    intro_id = record_id(payload)
+    intro = None if intro_id is None else ctx.uow.intros.get(ctx.invoker.workspace, intro_id)
     # A withheld intro was never put to its sides: to them it does not exist.
     if intro is None or intro.withheld or ctx.invoker not in (intro.a, intro.b):
         raise UserError("I couldn't find that introduction among yours.")

@@ -15,6 +15,7 @@ from bot.commands.common import (
 from bot.commands.give_ideas import give_ideas
 from bot.commands.pairing import organiser_stats
 from bot.commands.parsing import PersonRef, check_person, no_arguments, require_text, take_person
+from bot.commands.payloads import record_id
 from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_when
 from bot.core.effects import ChannelPost
@@ -177,9 +178,8 @@ def press_post_anyway(ctx: Context, payload: str) -> Message:
     """Posts the invoker's own ask where the button was pressed: the reply holding it lives
     in the channel the ask was made in. A channel written in the payload (older buttons carried
     one) is never trusted, nor an ask of someone else."""
-    entry_id = payload.partition(":")[0]
-    known = entry_id.isdecimal() and len(entry_id) <= 18
-    ask = ctx.uow.ledger.get(ctx.invoker, int(entry_id)) if known else None
+    entry_id = record_id(payload.partition(":")[0])
+    ask = None if entry_id is None else ctx.uow.ledger.get(ctx.invoker, entry_id)
     if ask is None or ask.kind is not LedgerKind.ASK:
         raise UserError("I couldn't find that ask among yours.")
     if ctx.channel is None:

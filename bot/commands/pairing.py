@@ -18,6 +18,7 @@ from bot.commands.jobs.pairing import (
     start_round,
 )
 from bot.commands.parsing import no_arguments
+from bot.commands.payloads import record_id
 from bot.commands.replies import echo
 from bot.commands.typed import text_arg, when_arg
 from bot.commands.when import (
@@ -38,8 +39,20 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.pairing import DEFAULT_REPEAT_WINDOW, EVERY_WEEKS, MAX_GROUP, MIN_GROUP
-from bot.core.records import CheckIn, MembershipState, PairingChannel, PairingMembership
+from bot.core.pairing import (
+    DEFAULT_REPEAT_WINDOW,
+    EVERY_WEEKS,
+    MAX_GROUP,
+    MIN_GROUP,
+    answers_are_in,
+)
+from bot.core.records import (
+    CheckIn,
+    MembershipState,
+    PairingChannel,
+    PairingMembership,
+    PairingRound,
+)
 from bot.core.schedule import next_weekly
 
 DEFAULT_WEEKDAY = 0  # Monday
@@ -495,8 +508,8 @@ def press_skip_round(ctx: Context, payload: str) -> Message:
 
 def _check_in(answer: CheckIn) -> ActionSpec:
     def press(ctx: Context, payload: str) -> Message:
-        known = payload.isdecimal() and len(payload) <= 18
-        group = ctx.uow.pairing.group(ctx.invoker.workspace, int(payload)) if known else None
+        group_id = record_id(payload)
+        group = None if group_id is None else ctx.uow.pairing.group(ctx.invoker.workspace, group_id)
         if group is None or ctx.invoker not in group.members:
             raise UserError("I couldn't find that pairing among yours.")
         first_yes = answer is CheckIn.YES and group.met_at is None
@@ -571,10 +584,22 @@ def organiser_stats(ctx: Context) -> tuple[Block, ...]:
         return (
             paragraph("Pairing in ", ChannelRef(ctx.channel, ctx.channel_name), ": no rounds yet."),
         )
+    latest, *earlier = rounds
     return (
         paragraph("Pairing meet-rates in ", ChannelRef(ctx.channel, ctx.channel_name), ":"),
-        bullets(*(paragraph(f"Round {r.number}: {meet_rate(ctx.uow, r)}") for r in rounds)),
+        bullets(
+            paragraph(f"Round {latest.number}: {_latest_meet_rate(ctx, latest)}"),
+            *(paragraph(f"Round {r.number}: {meet_rate(ctx.uow, r)}") for r in earlier),
+        ),
     )
+
+
+def _latest_meet_rate(ctx: Context, latest: PairingRound) -> str:
+    """Earlier rounds' check-ins ended when the next round began; the latest one's count only
+    once every group has answered."""
+    if answers_are_in(ctx.uow.pairing.groups(latest.id)):
+        return meet_rate(ctx.uow, latest)
+    return "awaiting answers"
 
 
 SPECS = (PAIRING, JOIN, LEAVE, PAUSE)

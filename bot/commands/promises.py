@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from bot.commands.parsing import (
     take_number,
     take_person,
 )
+from bot.commands.payloads import record_id
 from bot.commands.replies import capped
 from bot.commands.typed import number_arg, person_arg, text_arg, when_arg
 from bot.commands.when import (
@@ -285,16 +287,21 @@ def handle_done(ctx: Context, number: int) -> Message:
     return _keep(ctx, _open_promise(ctx, number))
 
 
-def parse_number_only(text: str, env: ParseEnv) -> int:
-    number, rest = take_number(text)
-    if rest:
-        raise UserError(("Just the number, please: ", command(f"done {number}"), "."))
-    return number
+def number_only(name: str) -> Callable[[str, ParseEnv], int]:
+    """`<name> <number>` and nothing more; a refusal shows the command as it should be."""
+
+    def parse(text: str, env: ParseEnv) -> int:
+        number, rest = take_number(text)
+        if rest:
+            raise UserError(("Just the number, please: ", command(f"{name} {number}"), "."))
+        return number
+
+    return parse
 
 
 def build_number_only(args: Args, env: ParseEnv) -> int:
-    number = number_arg(args, "number")
-    return parse_number_only("" if number is None else str(number), env)
+    number, _ = take_number(str(number_arg(args, "number") or ""))
+    return number
 
 
 DONE = CommandSpec(
@@ -303,7 +310,7 @@ DONE = CommandSpec(
     usage="done <number>",
     examples=("done 1",),
     args=(Arg("number", ArgKind.NUMBER, "The promise's number from “promises”"),),
-    parse=parse_number_only,
+    parse=number_only("done"),
     build=build_number_only,
     handle=handle_done,
     aliases=("kept",),
@@ -384,7 +391,7 @@ DROP = CommandSpec(
     usage="drop <number>",
     examples=("drop 2",),
     args=(Arg("number", ArgKind.NUMBER, "The promise's number from “promises”"),),
-    parse=parse_number_only,
+    parse=number_only("drop"),
     build=build_number_only,
     handle=handle_drop,
     aliases=("cancel",),
@@ -392,8 +399,8 @@ DROP = CommandSpec(
 
 
 def _pressed_promise(ctx: Context, payload: str) -> Promise | None:
-    known = payload.isdecimal() and len(payload) <= 18  # int() reads it; a BIGINT holds it
-    promise = ctx.uow.promises.get(ctx.invoker, int(payload)) if known else None
+    promise_id = record_id(payload)
+    promise = None if promise_id is None else ctx.uow.promises.get(ctx.invoker, promise_id)
     if promise is None:
         raise UserError("I couldn't find that promise among yours.")
     if promise.status is not PromiseStatus.OPEN:
@@ -408,19 +415,19 @@ def press_done(ctx: Context, payload: str) -> Message:
     return _keep(ctx, promise)
 
 
-def _press_snooze(delay: timedelta) -> ActionSpec:
+def _press_snooze(action: str, delay: timedelta) -> ActionSpec:
     def press(ctx: Context, payload: str) -> Message:
         promise = _pressed_promise(ctx, payload)
         if promise is None:
             return message(paragraph("That promise is already closed. ✔️"))
         return _snooze(ctx, promise, ctx.now + delay)
 
-    return ActionSpec(ACTION_SNOOZE_DAY if delay.days == 1 else ACTION_SNOOZE_WEEK, press)
+    return ActionSpec(action, press)
 
 
 SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP)
 ACTIONS = (
     ActionSpec(ACTION_DONE, press_done),
-    _press_snooze(timedelta(days=1)),
-    _press_snooze(timedelta(days=7)),
+    _press_snooze(ACTION_SNOOZE_DAY, timedelta(days=1)),
+    _press_snooze(ACTION_SNOOZE_WEEK, timedelta(days=7)),
 )

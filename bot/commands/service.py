@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -16,8 +15,9 @@ from bot.commands.base import (
     Context,
     ParseEnv,
 )
+from bot.commands.names import by_name, find_command
 from bot.commands.parsing import clean_input, input_refusal
-from bot.commands.replies import echo, error_reply, oops_reply
+from bot.commands.replies import error_reply, oops_reply
 from bot.commands.typed import cleaned_args, from_args
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
@@ -50,7 +50,7 @@ class CommandService:
         self._metrics = metrics or NoMetrics()
         self._clock = clock
         self._policy = policy or Policy()
-        self._commands = {name: spec for spec in commands for name in (spec.name, *spec.aliases)}
+        self._commands = by_name(commands)
         self._actions = {spec.action: spec for spec in actions}
 
     @property
@@ -183,15 +183,7 @@ class CommandService:
         return head.lower(), rest.strip()
 
     def _find(self, name: str) -> AnySpec:
-        spec = self._commands.get(name)
-        if spec is not None:
-            return spec
-        nearest = difflib.get_close_matches(name, self._commands, n=1, cutoff=0.5)
-        guess = (" Did you mean ", command(nearest[0]), "?") if nearest else ()
-        raise UserError(
-            (f"I don't know the command {echo(name)}.", *guess),
-            hint=(command("help"), " lists everything I can do."),
-        )
+        return find_command(self._commands, name, unknown="I don't know the command")
 
     def _transact(
         self,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
+from bot.core.records import PairingGroup
 from bot.core.schedule import next_weekly
 
 MIN_GROUP = 2
@@ -95,20 +94,19 @@ def make_groups(
         made = tuple(groups)
         return Grouping(made, tuple(sorted(unplaced)), count_repeats(made, recent))
     rng = random.Random(seed)
-    with _no_cycle_collection():
-        best = _heuristic(people, size, recent, blocked, offsets, rng)
-        # Small channels can afford fresh attempts while a repeat remains (large ones rarely
-        # have one to fix), until attempts stop paying off.
-        stale = 0
-        for _ in range(min(_MAX_RETRIES, _RETRY_WORK // len(people) ** 2)):
-            if not (best.repeats or best.unplaced) or stale == _RETRIES_WITHOUT_GAIN:
-                break
-            tried = _heuristic(people, size, recent, blocked, offsets, rng)
-            if (len(tried.unplaced), tried.repeats) < (len(best.unplaced), best.repeats):
-                best, stale = tried, 0
-            else:
-                stale += 1
-        return best
+    best = _heuristic(people, size, recent, blocked, offsets, rng)
+    # Small channels can afford fresh attempts while a repeat remains (large ones rarely have
+    # one to fix), until attempts stop paying off.
+    stale = 0
+    for _ in range(min(_MAX_RETRIES, _RETRY_WORK // len(people) ** 2)):
+        if not (best.repeats or best.unplaced) or stale == _RETRIES_WITHOUT_GAIN:
+            break
+        tried = _heuristic(people, size, recent, blocked, offsets, rng)
+        if (len(tried.unplaced), tried.repeats) < (len(best.unplaced), best.repeats):
+            best, stale = tried, 0
+        else:
+            stale += 1
+    return best
 
 
 @dataclass(frozen=True)
@@ -153,16 +151,12 @@ def plan_round(
             return RoundPlan(grouping, tuple(sorted(kept)))
 
 
-def shuffle_groups(members: Sequence[str], *, size: int, seed: int = 0) -> Grouping:
-    """What most pairing bots do: shuffle and cut. The benchmark's baseline."""
-    people = sorted(set(members))
-    random.Random(seed).shuffle(people)
-    groups: list[tuple[str, ...]] = []
-    start = 0
-    for take in group_sizes(len(people), size):
-        groups.append(tuple(people[start : start + take]))
-        start += take
-    return Grouping(tuple(groups), tuple(people[start:]), 0)
+def answers_are_in(groups: Sequence[PairingGroup]) -> bool:
+    """Whether a round's meet-rate can no longer change: each group met, or all said."""
+    return all(
+        group.met_at is not None or all(seat.answer is not None for seat in group.seats)
+        for group in groups
+    )
 
 
 # --- exhaustive search, for small channels ----------------------------------------------------
@@ -176,19 +170,41 @@ def _exact(
     blocked: Partners,
     offsets: Mapping[str, int],
 ) -> tuple[list[tuple[str, ...]], list[str]]:
-    """The grouping with the fewest left out, then fewest repeats, then closest time zones."""
+    """The grouping with the fewest left out, then fewest repeats, then closest time zones.
+
+    Groups have the sizes of `group_sizes` when a block allows it; when not, any other mix of
+    sizes (each of `MIN_GROUP` to `size + 1`) is tried before leaving anyone out."""
     people = sorted(people, key=lambda m: (offsets.get(m, 0), m))
     costs = _Clashes(recent, blocked)
     for left_out in range(len(people) + 1):  # only a block ever leaves anyone out
-        best: tuple[tuple[int, int], list[tuple[str, ...]], list[str]] | None = None
-        for benched in combinations(people, left_out):
-            playing = [m for m in people if m not in benched]
-            found = _best_split(playing, group_sizes(len(playing), size), costs, offsets)
-            if found is not None and (best is None or found[0] < best[0]):
-                best = (found[0], found[1], list(benched))
-        if best is not None:
-            return best[1], best[2]
+        for usual in (True, False):
+            best: tuple[tuple[int, int], list[tuple[str, ...]], list[str]] | None = None
+            for benched in combinations(people, left_out):
+                playing = [m for m in people if m not in benched]
+                standard = group_sizes(len(playing), size)
+                mixes = [standard] if usual else _other_size_mixes(len(playing), size, standard)
+                for sizes in mixes:
+                    found = _best_split(playing, sizes, costs, offsets)
+                    if found is not None and (best is None or found[0] < best[0]):
+                        best = (found[0], found[1], list(benched))
+            if best is not None:
+                return best[1], best[2]
     raise AssertionError("leaving everyone out always works")  # pragma: no cover
+
+
+def _other_size_mixes(count: int, size: int, standard: list[int]) -> list[list[int]]:
+    """Every other way to make `count` of groups of `MIN_GROUP` to `size + 1`, largest first."""
+    mixes: list[list[int]] = []
+
+    def build(left: int, most: int, taken: list[int]) -> None:
+        if left == 0:
+            mixes.append(list(taken))
+            return
+        for take in range(min(most, left), MIN_GROUP - 1, -1):
+            build(left - take, take, [*taken, take])
+
+    build(count, size + 1, [])
+    return [mix for mix in mixes if sorted(mix) != sorted(standard)]
 
 
 def _best_split(
@@ -238,20 +254,6 @@ def _spread(offsets: Sequence[int]) -> int:
 
 
 # --- greedy construction and local repair, for everything else --------------------------------
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the construction allocates many small lists and no
-    cycles, and each collection meanwhile would rescan the caller's large partner sets (half
-    the time at 10^5 members)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _heuristic(

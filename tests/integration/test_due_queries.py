@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import Engine, event, insert
 from bot.commands.jobs import default_jobs
 from bot.core.identity import Channel, Member, Platform
 from bot.core.policy import Policy
-from bot.core.records import Profile, PromiseStatus
+from bot.core.records import Profile
 from bot.scheduler import Ticker
 from bot.store.models import (
     CadenceRow,
@@ -25,7 +24,7 @@ from bot.store.models import (
 )
 from bot.store.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from tests.fakes import ManualClock
-from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, NOW
+from tests.integration.people import ANN, BOB, NOW
 
 HOUR = timedelta(hours=1)
 GENERAL = Channel(Platform.SLACK, "T1", "C_GENERAL")
@@ -55,162 +54,6 @@ def add_promise(
         heads_up_at=heads_up_at,
     )
     return promise.id
-
-
-def test_due_reminders_are_exactly_the_open_promises_whose_time_came(
-    uow_factory: SqlUnitOfWorkFactory,
-) -> None:
-    with uow_factory() as uow:
-        uow.profiles.save(Profile(ANN, "Ann", timezone="Europe/Paris"), now=NOW)
-        late = add_promise(uow, ANN, "late", remind_at=NOW - 2 * HOUR)
-        now = add_promise(uow, ANN, "now", remind_at=NOW)
-        add_promise(uow, ANN, "future", remind_at=NOW + HOUR)
-        add_promise(uow, ANN, "undated")
-        done = add_promise(uow, ANN, "done", remind_at=NOW - HOUR)
-        promise = uow.promises.get(ANN, done)
-        assert promise is not None
-        uow.promises.save(replace(promise, status=PromiseStatus.DONE))
-        elsewhere = add_promise(uow, ANN_ELSEWHERE, "no profile", remind_at=NOW - HOUR)
-        uow.commit()
-    with uow_factory() as uow:
-        due = uow.promises.due_reminders(now=NOW, limit=10)
-        assert [d.promise.id for d in due] == [late, elsewhere, now]  # oldest first
-        assert [d.promise.what for d in due] == ["late", "no profile", "now"]
-        assert due[0].contact.name == "Sam" and due[0].contact.owner == ANN
-        assert due[0].profile is not None and due[0].profile.timezone == "Europe/Paris"
-        assert due[1].profile is None  # that Ann never used the bot in workspace T2
-        assert [d.promise.id for d in uow.promises.due_reminders(now=NOW, limit=1)] == [late]
-
-
-def test_due_heads_ups_are_the_open_promises_whose_heads_up_time_came(
-    uow_factory: SqlUnitOfWorkFactory,
-) -> None:
-    with uow_factory() as uow:
-        due = add_promise(uow, ANN, "due", remind_at=NOW + 24 * HOUR, heads_up_at=NOW)
-        add_promise(uow, ANN, "later", remind_at=NOW + 48 * HOUR, heads_up_at=NOW + HOUR)
-        add_promise(uow, BOB, "no heads-up", remind_at=NOW - HOUR)
-        uow.commit()
-    with uow_factory() as uow:
-        assert [d.promise.id for d in uow.promises.due_heads_ups(now=NOW, limit=10)] == [due]
-
-
-def test_due_follow_ups_are_the_meetings_whose_nudge_time_came(
-    uow_factory: SqlUnitOfWorkFactory,
-) -> None:
-    with uow_factory() as uow:
-        uow.profiles.save(Profile(BOB, "Bob"), now=NOW)
-        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id="U_SAM", now=NOW)
-        jo = uow.contacts.add(owner=BOB, name="Jo", member_user_id=None, now=NOW)
-        due = uow.meetings.add(
-            owner=ANN, contact_id=sam.id, met_at=NOW, context="PyCon", follow_up_at=NOW - HOUR
-        )
-        uow.meetings.add(
-            owner=ANN, contact_id=sam.id, met_at=NOW, context="", follow_up_at=NOW + HOUR
-        )
-        uow.meetings.add(owner=ANN, contact_id=sam.id, met_at=NOW, context="", follow_up_at=None)
-        bobs = uow.meetings.add(
-            owner=BOB, contact_id=jo.id, met_at=NOW, context="", follow_up_at=NOW
-        )
-        uow.commit()
-    with uow_factory() as uow:
-        found = uow.meetings.due_follow_ups(now=NOW, limit=10)
-        assert [(f.meeting.id, f.contact.name) for f in found] == [(due.id, "Sam"), (bobs.id, "Jo")]
-        assert [f.profile is not None for f in found] == [False, True]
-
-
-def test_due_cadences_are_those_run_out(uow_factory: SqlUnitOfWorkFactory) -> None:
-    with uow_factory() as uow:
-        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id=None, now=NOW)
-        jo = uow.contacts.add(owner=ANN, name="Jo", member_user_id=None, now=NOW)
-        due = uow.cadences.add(owner=ANN, contact_id=sam.id, every_days=7, due_at=NOW)
-        uow.cadences.add(owner=ANN, contact_id=jo.id, every_days=7, due_at=NOW + HOUR)
-        uow.commit()
-    with uow_factory() as uow:
-        assert [c.cadence.id for c in uow.cadences.due(now=NOW, limit=10)] == [due.id]
-
-
-def test_a_new_profile_is_due_for_scheduling_and_a_changed_schedule_is_rescheduled(
-    uow_factory: SqlUnitOfWorkFactory,
-) -> None:
-    ann = Profile(ANN, "Ann")
-    with uow_factory() as uow:
-        uow.profiles.save(ann, now=NOW)
-        uow.profiles.save(Profile(BOB, "Bob"), now=NOW)
-        assert [
-            (d.profile.member, d.due_at) for d in uow.profiles.due_digests(now=NOW, limit=9)
-        ] == [
-            (ANN, None),
-            (BOB, None),
-        ]
-        uow.profiles.schedule_digest(ANN, at=NOW + HOUR)
-        uow.profiles.schedule_digest(BOB, at=NOW - HOUR)
-        uow.commit()
-    with uow_factory() as uow:
-        assert [
-            (d.profile.member, d.due_at) for d in uow.profiles.due_digests(now=NOW, limit=9)
-        ] == [(BOB, NOW - HOUR)]
-        # Saving other fields keeps the schedule; a new digest time clears it for the job.
-        uow.profiles.save(replace(ann, offer="reviews"), now=NOW)
-        assert uow.profiles.due_digests(now=NOW, limit=9)[0].profile.member == BOB
-        uow.profiles.save(replace(ann, digest_time=time(18, 0)), now=NOW)
-        due = uow.profiles.due_digests(now=NOW, limit=9)
-        assert [(d.profile.member, d.due_at) for d in due] == [(ANN, None), (BOB, NOW - HOUR)]
-
-
-def test_seeking_lists_the_other_members_of_the_workspace_who_look_for_something(
-    uow_factory: SqlUnitOfWorkFactory,
-) -> None:
-    with uow_factory() as uow:
-        uow.profiles.save(Profile(ANN, "Ann", looking_for="a mentor"), now=NOW)
-        uow.profiles.save(Profile(BOB, "Bob", looking_for="a Rust review"), now=NOW + HOUR)
-        uow.profiles.save(Profile(ANN_ELSEWHERE, "Ann", looking_for="a job"), now=NOW)
-        carl = Member(Platform.SLACK, "T1", "U_CARL")
-        uow.profiles.save(Profile(carl, "Carl"), now=NOW)
-        dora = Member(Platform.SLACK, "T1", "U_DORA")
-        hidden = Profile(dora, "Dora", looking_for="a co-founder", profile_visible=False)
-        uow.profiles.save(hidden, now=NOW + HOUR)
-        uow.commit()
-    with uow_factory() as uow:
-        found = uow.profiles.seeking(ANN.workspace, exclude=ANN, limit=10)
-        assert [p.member for p in found] == [BOB]  # Dora hid her profile
-        assert uow.profiles.get(dora) == hidden
-
-
-def test_channel_prompts_are_put_found_due_and_erased_with_the_workspace(
-    uow_factory: SqlUnitOfWorkFactory,
-) -> None:
-    other = Channel(Platform.SLACK, "T2", "C_OTHER")
-    with uow_factory() as uow:
-        uow.channel_prompts.put(
-            GENERAL, weekday=2, timezone="UTC", next_post_at=NOW + HOUR, now=NOW
-        )
-        first = uow.channel_prompts.put(
-            GENERAL, weekday=0, timezone="Europe/Paris", next_post_at=NOW, now=NOW
-        )
-        uow.channel_prompts.put(other, weekday=0, timezone="UTC", next_post_at=NOW, now=NOW)
-        uow.commit()
-    with uow_factory() as uow:
-        assert uow.channel_prompts.get(GENERAL) == first
-        assert (first.weekday, first.timezone, first.next_post_at) == (0, "Europe/Paris", NOW)
-        assert [p.channel for p in uow.channel_prompts.due(now=NOW, limit=10)] == [GENERAL, other]
-        uow.channel_prompts.save(replace(first, next_post_at=NOW + HOUR))
-        uow.erase_workspace(other.workspace)
-        uow.commit()
-    with uow_factory() as uow:
-        assert uow.channel_prompts.due(now=NOW, limit=10) == []
-        uow.channel_prompts.delete(GENERAL)
-        assert uow.channel_prompts.get(GENERAL) is None
-
-
-def test_a_ledger_entry_is_found_by_its_owner_only(uow_factory: SqlUnitOfWorkFactory) -> None:
-    from bot.core.records import LedgerKind
-
-    with uow_factory() as uow:
-        ask = uow.ledger.add(owner=ANN, kind=LedgerKind.ASK, what="help", contact_id=None, now=NOW)
-        uow.commit()
-    with uow_factory() as uow:
-        assert uow.ledger.get(ANN, ask.id) == ask
-        assert uow.ledger.get(BOB, ask.id) is None
 
 
 async def test_the_ticker_queues_due_work_once_on_the_real_store(

@@ -75,7 +75,10 @@ def busy(buddy: Buddy) -> Buddy:
         ("done 1234567", "and got “1234567”"),
         ("done", "and got “nothing”"),
         ("drop one", "I need a promise number"),
-        ("done 1 2", "Just the number, please"),
+        ("done 1 2", "Just the number, please: done 1."),
+        ("drop 1 please", "Just the number, please: drop 1."),
+        ("cancel 1 please", "Just the number, please: drop 1."),
+        ("kept 2 thanks", "Just the number, please: done 2."),
         # too long
         (f"met <@UBOB> {LONG}", "2,001 characters"),
         (f"note <@UBOB> {LONG}", "2,001 characters"),

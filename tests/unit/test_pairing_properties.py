@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import cache
 from itertools import combinations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.pairing import Grouping, count_repeats, group_sizes, make_groups
+from bot.core.pairing import Grouping, count_repeats, group_sizes, make_groups, plan_round
 
 Pairs = set[frozenset[str]]
 
@@ -25,7 +26,9 @@ def partners(pairs: Pairs) -> dict[str, set[str]]:
 
 
 @st.composite
-def channels(draw: st.DrawFn, *, most: int) -> tuple[list[str], int, Pairs, dict[str, set[str]]]:
+def channels(
+    draw: st.DrawFn, *, most: int, most_blocks: int = 3
+) -> tuple[list[str], int, Pairs, dict[str, set[str]]]:
     """Members, a group size, recent pairs, and one-way blocks."""
     members = [f"m{i}" for i in range(draw(st.integers(0, most)))]
     size = draw(st.integers(2, 4))
@@ -34,7 +37,10 @@ def channels(draw: st.DrawFn, *, most: int) -> tuple[list[str], int, Pairs, dict
     blocks: dict[str, set[str]] = {}
     if len(members) >= 2:
         for blocker, blocked in draw(
-            st.lists(st.tuples(st.sampled_from(members), st.sampled_from(members)), max_size=3)
+            st.lists(
+                st.tuples(st.sampled_from(members), st.sampled_from(members)),
+                max_size=most_blocks,
+            )
         ):
             if blocker != blocked:
                 blocks.setdefault(blocker, set()).add(blocked)
@@ -85,9 +91,36 @@ def check_invariants(
     for group in grouping.groups:
         assert 2 <= len(group) <= size + 1
         assert not any(is_blocked(a, b, blocks) for a, b in combinations(group, 2)), group
-    if not grouping.unplaced:
-        sizes = sorted(len(g) for g in grouping.groups)
-        assert sizes == sorted(group_sizes(len(members), size))
+
+
+def has_usual_sizes(grouping: Grouping, members: list[str], size: int) -> bool:
+    sizes = sorted(len(g) for g in grouping.groups)
+    return sizes == sorted(group_sizes(len(members), size))
+
+
+def fewest_left_out(members: list[str], size: int, blocks: dict[str, set[str]]) -> int:
+    """How few members any grouping leaves out, in groups of 2 to size + 1 that break no block
+    (a plain search over every subset, independent of the one under test)."""
+
+    @cache
+    def splits(rest: frozenset[str]) -> bool:
+        if not rest:
+            return True
+        first, others = min(rest), sorted(rest - {min(rest)})
+        for take in range(2, size + 2):
+            for mates in combinations(others, take - 1):
+                group = (first, *mates)
+                fits = not any(is_blocked(a, b, blocks) for a, b in combinations(group, 2))
+                if fits and splits(rest - set(group)):
+                    return True
+        return False
+
+    return min(
+        len(members) - count
+        for count in range(len(members) + 1)
+        for playing in combinations(members, count)
+        if splits(frozenset(playing))
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -100,11 +133,25 @@ def test_small_channels_get_the_best_grouping_an_exhaustive_search_can_find(
 
     check_invariants(grouping, members, size, blocks)
     best = fewest_repeats(members, size, recent, blocks)
-    if best is not None:  # everyone can be grouped without breaking a block: so they are
+    if best is not None:  # everyone can be grouped as usual without breaking a block: so they are
         assert grouping.unplaced == ()
+        assert has_usual_sizes(grouping, members, size)
         assert grouping.repeats == best  # zero whenever a repeat-free grouping exists
-    elif len(members) >= 2:
-        assert grouping.unplaced, "a grouping that breaks no block was found where none exists"
+
+
+@settings(max_examples=300, deadline=None)
+@given(channels(most=10, most_blocks=8), st.integers(0, 3))
+def test_nobody_is_left_out_when_a_grouping_that_includes_everyone_exists(
+    channel: tuple[list[str], int, Pairs, dict[str, set[str]]], seed: int
+) -> None:
+    members, size, recent, blocks = channel
+    grouping = make_groups(members, size=size, recent=partners(recent), blocked=blocks, seed=seed)
+
+    check_invariants(grouping, members, size, blocks)
+    assert len(grouping.unplaced) == fewest_left_out(members, size, blocks)
+    plan = plan_round(members, size=size, recent=partners(recent), blocked=blocks, seed=seed)
+    if fewest_left_out(members, size, blocks) == 0:
+        assert plan.kept_out == plan.grouping.unplaced == ()
 
 
 @settings(max_examples=150, deadline=None)
@@ -116,6 +163,7 @@ def test_the_large_channel_method_keeps_the_same_promises_on_small_channels(
     grouping = make_groups(
         members, size=size, recent=partners(recent), blocked=blocks, seed=seed, exact_limit=0
     )
+    # Blocks may leave it other sizes (m0 blocking three of six, in fours: 3 + 3, not 4 + 2).
     check_invariants(grouping, members, size, blocks)
 
 
@@ -146,6 +194,7 @@ def test_large_channels_place_everyone_once_and_never_break_a_block(
 
     check_invariants(grouping, members, size, blocks)
     assert grouping.unplaced == ()  # a few blocks among many members always leave a way
+    assert has_usual_sizes(grouping, members, size)
 
 
 @settings(max_examples=40, deadline=None)

@@ -262,6 +262,23 @@ def test_blocked_members_are_never_grouped(buddy: Buddy) -> None:
         assert {ALICE, BOB} - group, group
 
 
+def test_a_block_leaves_nobody_out_when_smaller_groups_include_everyone(buddy: Buddy) -> None:
+    organise(buddy, "pairing on groups of 3")
+    for member in (ALICE, BOB, CAROL, DAN):
+        in_channel(buddy, "join", by=member)
+    buddy.say("block <@UBOB>", by=ALICE)
+    organise(buddy, "pairing now")
+    made = grouped(buddy)
+    assert sorted(len(g) for g in made) == [2, 2]  # four can't be one group: two pairs instead
+    assert set().union(*made) == {ALICE, BOB, CAROL, DAN}
+    assert all({ALICE, BOB} - group for group in made)
+    assert not any(
+        "couldn't find you a group" in r.effect.message.plain_text()
+        for r in buddy.store.outbox
+        if isinstance(r.effect, DirectMessage)
+    )
+
+
 def test_someone_a_block_leaves_out_is_told_kindly_and_nothing_more(buddy: Buddy) -> None:
     organise(buddy)
     for member in (ALICE, BOB):
@@ -428,9 +445,43 @@ def test_stats_shows_organisers_the_meet_rates_of_recent_rounds(channel: Buddy) 
     channel.clock.advance(timedelta(days=4))
     tick(channel)
     channel.press(ACTION_MET, checkin_payload(channel, ALICE), by=ALICE)
+    for member in EVERYONE:
+        if member not in next(g for g in grouped(channel) if ALICE in g):
+            channel.press(ACTION_NOT_YET, checkin_payload(channel, member), by=member)
     stats = channel.say("stats", by=CAROL, channel=GENERAL, is_organiser=True)
     assert "Pairing meet-rates in #CGENERAL:\n• Round 1: 1 of 2 groups met (50%)" in stats
     assert "meet-rates" not in channel.say("stats", by=ALICE, channel=GENERAL)
+
+
+def test_a_round_still_awaiting_check_in_answers_counts_in_no_meet_rate(channel: Buddy) -> None:
+    def stats() -> str:
+        return channel.say("stats", by=CAROL, channel=GENERAL, is_organiser=True)
+
+    channel.clock.set(FIRST_ROUND)
+    tick(channel)
+    assert "• Round 1: awaiting answers" in stats()  # nobody has been asked yet
+    channel.clock.advance(timedelta(days=4))
+    tick(channel)
+    alices, others = sorted(grouped(channel), key=lambda g: ALICE not in g)
+    channel.press(ACTION_NOT_YET, checkin_payload(channel, ALICE), by=ALICE)
+    assert "• Round 1: awaiting answers" in stats()  # Alice's group-mates may still say yes
+    for member in others:
+        channel.press(ACTION_NOT_YET, checkin_payload(channel, member), by=member)
+    assert "• Round 1: awaiting answers" in stats()
+    [mate, *_] = sorted(alices - {ALICE}, key=lambda m: m.user_id)
+    channel.press(ACTION_MET, checkin_payload(channel, mate), by=mate)
+    assert "• Round 1: 1 of 2 groups met (50%)" in stats()  # every group has answered
+
+    channel.clock.set(FIRST_ROUND + timedelta(weeks=1))
+    tick(channel)
+    channel.clock.set(FIRST_ROUND + timedelta(weeks=2))
+    tick(channel)  # round 2's check-ins went unanswered and expired when round 3 began
+    lines = stats().splitlines()
+    assert lines[-3:] == [
+        "• Round 3: awaiting answers",
+        "• Round 2: 0 of 2 groups met (0%)",
+        "• Round 1: 1 of 2 groups met (50%)",
+    ]
 
 
 def test_pairing_now_starts_a_round_at_once_and_keeps_the_schedule(channel: Buddy) -> None:

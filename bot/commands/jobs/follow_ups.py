@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.commands.base import ActionSpec, Context
 from bot.commands.common import person_inline
 from bot.commands.jobs.base import Outgoing, key_time
+from bot.commands.payloads import record_id
 from bot.commands.when import format_day
 from bot.core.errors import UserError
 from bot.core.message import (
@@ -95,8 +96,8 @@ class FollowUps:
 
 
 def pressed_contact(ctx: Context, payload: str) -> Contact:
-    known = payload.isdecimal() and len(payload) <= 18
-    contact = ctx.uow.contacts.get(ctx.invoker, int(payload)) if known else None
+    contact_id = record_id(payload)
+    contact = None if contact_id is None else ctx.uow.contacts.get(ctx.invoker, contact_id)
     if contact is None:
         raise UserError("I couldn't find that contact among yours any more.")
     return contact
