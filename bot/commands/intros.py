@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
+from bot.commands.common import member_contact
 from bot.commands.parsing import PersonRef, require_text, take_person
 from bot.commands.replies import echo
 from bot.core import intros
+from bot.core.contacts import log_meeting
 from bot.core.effects import DirectMessage, GroupIntro
 from bot.core.errors import UserError
 from bot.core.identity import Member
@@ -26,8 +27,6 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.policy import Policy
-from bot.core.ports import UnitOfWork
 from bot.core.records import Intro, Profile
 from bot.core.schedule import not_before
 
@@ -309,47 +308,15 @@ def make_intro(ctx: Context, intro: Intro) -> None:
         ((intro.a, intro.b), (intro.b, intro.a)), reversed(sides), strict=True
     ):
         name = profile.display_name if profile else other.user_id
+        contact = member_contact(uow, owner=owner, member=other, name=name, now=ctx.now)
         log_meeting(
             uow,
-            owner=owner,
-            other=other,
-            name=name,
+            contact,
             context=f"introduced by {by}: {intro.reason}",
             quotes=intro.introducer,
             now=ctx.now,
             policy=ctx.policy,
         )
-
-
-def log_meeting(
-    uow: UnitOfWork,
-    *,
-    owner: Member,
-    other: Member,
-    name: str,
-    context: str,
-    quotes: Member | None = None,
-    now: datetime,
-    policy: Policy,
-) -> None:
-    """A `met` written for `owner` by the bot: the contact (found or added), a meeting with
-    its follow-up nudge, and a fresh keep-in-touch clock."""
-    contact = uow.contacts.find_member(owner, other.user_id)
-    if contact is None:
-        contact = uow.contacts.add(owner=owner, name=name, member_user_id=other.user_id, now=now)
-    uow.meetings.clear_follow_ups(owner, contact.id)
-    uow.meetings.add(
-        owner=owner,
-        contact_id=contact.id,
-        met_at=now,
-        context=context,
-        follow_up_at=now + policy.follow_up_after,
-        quotes=quotes,
-    )
-    uow.contacts.save(replace(contact, last_touch_at=now))
-    cadence = uow.cadences.get(owner, contact.id)
-    if cadence is not None:
-        uow.cadences.save(replace(cadence, due_at=now + timedelta(days=cadence.every_days)))
 
 
 # --- block / unblock ----------------------------------------------------------------------------

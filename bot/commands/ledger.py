@@ -10,12 +10,12 @@ from bot.commands.common import (
     find_or_add_contact,
     over_rate,
     person_inline,
-    record_interaction,
 )
 from bot.commands.give_ideas import give_ideas
 from bot.commands.pairing import organiser_stats
 from bot.commands.parsing import PersonRef, no_arguments, require_text, take_person
 from bot.commands.when import format_when
+from bot.core.contacts import record_interaction
 from bot.core.effects import ChannelPost
 from bot.core.errors import UserError
 from bot.core.identity import Channel
@@ -52,7 +52,7 @@ def handle_give(ctx: Context, req: GiveRequest) -> Message:
     ctx.uow.ledger.add(
         owner=ctx.invoker, kind=LedgerKind.GIVE, what=req.what, contact_id=contact.id, now=ctx.now
     )
-    record_interaction(ctx, contact, followed_up=True)
+    record_interaction(ctx.uow, contact, now=ctx.now, followed_up=True)
     since = ctx.now - ctx.policy.give_window
     gives = ctx.uow.ledger.count(ctx.invoker, LedgerKind.GIVE, since=since)
     return message(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, CommandSpec, Context, ParseEnv
-from bot.commands.intros import log_meeting
+from bot.commands.common import member_contact
 from bot.commands.jobs.pairing import (
     ACTION_MET,
     ACTION_NOT_YET,
@@ -26,6 +26,7 @@ from bot.commands.when import (
     parse_weekday,
     parse_when,
 )
+from bot.core.contacts import log_meeting
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
 from bot.core.message import Block, Message, bullets, message, paragraph
@@ -440,14 +441,10 @@ def _log_met(ctx: Context, members: tuple[Member, ...], *, where: str) -> None:
             if other == owner:
                 continue
             known = profiles[other]
+            name = known.display_name if known else other.user_id
+            contact = member_contact(ctx.uow, owner=owner, member=other, name=name, now=ctx.now)
             log_meeting(
-                ctx.uow,
-                owner=owner,
-                other=other,
-                name=known.display_name if known else other.user_id,
-                context=f"paired in {where}",
-                now=ctx.now,
-                policy=ctx.policy,
+                ctx.uow, contact, context=f"paired in {where}", now=ctx.now, policy=ctx.policy
             )
 
 
