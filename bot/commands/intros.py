@@ -11,7 +11,6 @@ from bot.commands.parsing import PersonRef, require_text, take_person
 from bot.commands.replies import echo
 from bot.core import intros
 from bot.core.contacts import log_meeting
-from bot.core.effects import DirectMessage, GroupIntro
 from bot.core.errors import UserError
 from bot.core.identity import Member
 from bot.core.intros import Outcome, Refusal
@@ -28,7 +27,6 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.records import Intro, Profile
-from bot.core.schedule import not_before
 
 ACTION_ACCEPT = "intro.accept"
 ACTION_DECLINE = "intro.decline"
@@ -130,10 +128,10 @@ def handle_intro(ctx: Context, req: IntroRequest) -> Message:
     if ask:
         assert a_profile is not None and b_profile is not None
         for profile, other in ((a_profile, b_profile), (b_profile, a_profile)):
-            ctx.send(
-                DirectMessage(profile.member, ask_message(intro, other=other)),
+            ctx.outgoing.dm(
+                profile,
+                ask_message(intro, other=other),
                 key=f"intro:{intro.id}:ask:{profile.member.user_id}",
-                not_before=not_before(profile, ctx.now),
             )
     # The same words whether both were asked or the intro is withheld: nothing here may tell
     # a block, a pause, intros off or someone else's earlier intro from an unanswered ask.
@@ -280,29 +278,27 @@ def make_intro(ctx: Context, intro: Intro) -> None:
     for profile in sides:
         if profile is not None:
             blocks += _context_lines(profile)
-    ctx.send(
-        GroupIntro(
-            (intro.introducer, intro.a, intro.b),
-            message(
-                paragraph(
-                    "🎉 ",
-                    Mention(intro.a),
-                    ", meet ",
-                    Mention(intro.b),
-                    " — introduced by ",
-                    Mention(intro.introducer),
-                    ".",
-                ),
-                paragraph("Why: “", UserText(intro.reason, by=intro.introducer), "”"),
-                bullets(*blocks) if blocks else None,
-                paragraph(
-                    "Say hello here! If you promise each other something, "
-                    "`promise @person …` keeps track of it."
-                ),
+    ctx.outgoing.group(
+        (intro.introducer, intro.a, intro.b),
+        message(
+            paragraph(
+                "🎉 ",
+                Mention(intro.a),
+                ", meet ",
+                Mention(intro.b),
+                " — introduced by ",
+                Mention(intro.introducer),
+                ".",
             ),
-            intro.channel,
+            paragraph("Why: “", UserText(intro.reason, by=intro.introducer), "”"),
+            bullets(*blocks) if blocks else None,
+            paragraph(
+                "Say hello here! If you promise each other something, "
+                "`promise @person …` keeps track of it."
+            ),
         ),
         key=f"intro:{intro.id}:made",
+        near=intro.channel,
     )
     for (owner, other), profile in zip(
         ((intro.a, intro.b), (intro.b, intro.a)), reversed(sides), strict=True

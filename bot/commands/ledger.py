@@ -16,7 +16,6 @@ from bot.commands.pairing import organiser_stats
 from bot.commands.parsing import PersonRef, no_arguments, require_text, take_person
 from bot.commands.when import format_when
 from bot.core.contacts import record_interaction
-from bot.core.effects import ChannelPost
 from bot.core.errors import UserError
 from bot.core.identity import Channel
 from bot.core.message import (
@@ -100,13 +99,11 @@ def _post_ask(ctx: Context, ask: LedgerEntry, channel: Channel) -> None:
     count_use(ctx, kind=ASK_POSTED, rate=ctx.policy.asks_per_channel, scope=channel.channel_id)
     offer = ctx.profile.offer.strip()
     credit = (" — they offer: “", UserText(offer), "”") if offer else ()
-    ctx.send(
-        ChannelPost(
-            channel,
-            message(
-                paragraph(Mention(ctx.invoker), " asks: “", UserText(ask.what), "”", *credit),
-                paragraph("Can you help? Reply in a thread — and log it with `give`."),
-            ),
+    ctx.outgoing.post(
+        channel,
+        message(
+            paragraph(Mention(ctx.invoker), " asks: “", UserText(ask.what), "”", *credit),
+            paragraph("Can you help? Reply in a thread — and log it with `give`."),
         ),
         key=f"ask:{ask.id}",  # "Post anyway" pressed twice still posts once
     )

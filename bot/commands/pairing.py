@@ -176,7 +176,7 @@ def handle_pairing(ctx: Context, req: PairingRequest) -> Message:
         )
     if req.action == "now":
         pairing = _active(ctx)
-        started = start_round(ctx.uow, pairing, round_at=ctx.now, now=ctx.now)
+        started = start_round(ctx.uow, ctx.outgoing, pairing, round_at=ctx.now, now=ctx.now)
         if not started.group_count:
             raise UserError(
                 "Not enough members take part here yet for a group: a round needs two at least.",

@@ -209,8 +209,7 @@ class CommandService:
             # Saved only when changed, so concurrent commands can't undo each other's settings.
             if ctx.keep_profile and ctx.profile != stored:
                 uow.profiles.save(ctx.profile, now=now)
-            for queued in ctx.queued:
-                uow.outbox.add(queued.effect, key=queued.key, now=now, not_before=queued.not_before)
+            ctx.outgoing.queue(uow)
             uow.commit()
             return reply
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from bot.commands.common import person_inline
 from bot.commands.give_ideas import match_line, matches, owed, owed_line
-from bot.commands.jobs.base import Outgoing, key_time
 from bot.commands.promises import done_choices
 from bot.commands.when import format_when
 from bot.core.identity import Member
@@ -21,6 +20,7 @@ from bot.core.message import (
     message,
     paragraph,
 )
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.records import Contact, Profile, Promise

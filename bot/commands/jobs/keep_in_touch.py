@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commands.common import person_inline
-from bot.commands.jobs.base import Outgoing, key_time
 from bot.commands.jobs.follow_ups import ACTION_LOG_GIVE
 from bot.commands.when import format_day
 from bot.core.contacts import reset_cadence
 from bot.core.message import Choice, Message, message, paragraph
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.ports import UnitOfWork
 from bot.core.records import Cadence, Contact, Profile
 from bot.core.schedule import is_paused
