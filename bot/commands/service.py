@@ -208,7 +208,7 @@ class CommandService:
             reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
             # Saved only when changed, so concurrent commands can't undo each other's settings.
             if ctx.keep_profile and ctx.profile != stored:
-                uow.profiles.save(ctx.profile, now=now)
+                uow.profiles.save(ctx.profile, now=now, since=stored)
             ctx.outgoing.queue(uow)
             uow.commit()
             return reply

@@ -71,11 +71,13 @@ class PromiseTally:
 
 class ProfileRepository(Protocol):
     def get(self, member: Member) -> Profile | None: ...
-    def save(self, profile: Profile, *, now: datetime) -> None:
+    def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         """Insert or update; also marks the member as someone who has used the bot.
 
-        A new profile, or a changed time zone or digest day/time, leaves the next digest
-        unscheduled: `due_digests` hands it to the digest job to schedule.
+        With `since` (the profile as this unit of work read it), an update writes only the
+        fields that differ from it, so two commands at once changing different settings both
+        persist. A new profile, or a changed time zone or digest day/time, leaves the next
+        digest unscheduled: `due_digests` hands it to the digest job to schedule.
         """
         ...
 

@@ -106,6 +106,8 @@ def profile_of_owner(model: type[OwnedRow]) -> ColumnElement[bool]:
 # A literal, not a bound parameter: SQLite uses a partial index only when the query repeats
 # the index's condition with the same constant.
 _OPEN = literal_column("'open'")
+# A change to any of these unschedules the next digest.
+_SCHEDULE_FIELDS = {"timezone", "digest_weekday", "digest_time"}
 
 
 def name_key(name: str) -> str:
@@ -187,7 +189,7 @@ class SqlProfileRepository(SqlRepository):
         row = self._first(select(ProfileRow).where(owned_by(ProfileRow, member)))
         return None if row is None else profile_record(row)
 
-    def save(self, profile: Profile, *, now: datetime) -> None:
+    def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         insert = dialect_insert(self._session)
         member = profile.member
         self._session.execute(
@@ -197,7 +199,7 @@ class SqlProfileRepository(SqlRepository):
             )
             .on_conflict_do_nothing(index_elements=["platform", "workspace_id"])
         )
-        fields = {
+        fields: dict[str, object] = {
             "display_name": profile.display_name,
             "timezone": profile.timezone,
             "timezone_chosen": profile.timezone_chosen,
@@ -210,15 +212,17 @@ class SqlProfileRepository(SqlRepository):
             "offer": profile.offer,
             "looking_for": profile.looking_for,
             "profile_visible": profile.profile_visible,
-            "updated_at": now,
         }
         statement = insert(ProfileRow).values(
             platform=member.platform.value,
             workspace_id=member.workspace_id,
             owner_id=member.user_id,
             created_at=now,
+            updated_at=now,
             **fields,
         )
+        if since is not None:  # only what this unit of work changed: others' changes stay
+            fields = {name: new for name, new in fields.items() if getattr(since, name) != new}
         new = statement.excluded
         same_schedule = and_(
             ProfileRow.timezone == new.timezone,
@@ -227,11 +231,13 @@ class SqlProfileRepository(SqlRepository):
         )
         # A changed schedule unschedules the next digest, for the digest job to place anew.
         digest_due_at = case((same_schedule, ProfileRow.digest_due_at), else_=None)
+        if fields.keys() & _SCHEDULE_FIELDS:
+            fields["digest_due_at"] = digest_due_at
         # An upsert, so two first commands from a new member at once cannot collide.
         self._session.execute(
             statement.on_conflict_do_update(
                 index_elements=["platform", "workspace_id", "owner_id"],
-                set_={**fields, "digest_due_at": digest_due_at},
+                set_={**fields, "updated_at": now},
             )
         )
 

@@ -8,7 +8,6 @@ import hmac
 import json
 import logging
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -386,9 +385,6 @@ class SlackBot:
         # (anyone else's is rebuilt when they open it: Slack sends app_home_opened each time).
         self._home_viewers: Expiring[Member, bool] = Expiring(ttl=3600.0)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: weakref.WeakValueDictionary[Member, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
         self.guard = WorkspaceGuard(
             teams=ports.workspaces,
             erase=self._erase_workspace,
@@ -593,8 +589,7 @@ class SlackBot:
             platform_timezone=person.timezone,
             is_organiser=person.is_admin,
         )
-        async with self._turn(member):
-            return await asyncio.to_thread(self._service.run, command)
+        return await asyncio.to_thread(self._service.run, command)
 
     async def _on_promise_form(
         self,
@@ -643,8 +638,7 @@ class SlackBot:
             invoker_name=person.name,
             platform_timezone=person.timezone,
         )
-        async with self._turn(member):
-            reply = await asyncio.to_thread(self._service.press, press)
+        reply = await asyncio.to_thread(self._service.press, press)
         if (body.get("view") or {}).get("type") == "home":  # no response_url: the Home shows it
             await self._changed(
                 client, member, reply=self.publish_home(client, member, notice=reply), home=False
@@ -660,19 +654,18 @@ class SlackBot:
         self, client: AsyncWebClient, member: Member, *, notice: Message | None = None
     ) -> None:
         person = await self.people.get(client, member)
-        async with self._turn(member):
-            sections = [
-                await asyncio.to_thread(
-                    self._service.run,
-                    CommandInput(
-                        text=command,
-                        invoker=member,
-                        invoker_name=person.name,
-                        platform_timezone=person.timezone,
-                    ),
-                )
-                for command in HOME_COMMANDS
-            ]
+        sections = [
+            await asyncio.to_thread(
+                self._service.run,
+                CommandInput(
+                    text=command,
+                    invoker=member,
+                    invoker_name=person.name,
+                    platform_timezone=person.timezone,
+                ),
+            )
+            for command in HOME_COMMANDS
+        ]
         await client.views_publish(user_id=member.user_id, view=home_view(sections, notice=notice))
         self._home_viewers.put(member, True)
 
@@ -686,14 +679,6 @@ class SlackBot:
         await reply
         if self._ports.after_change is not None:
             await self._ports.after_change()
-
-    def _turn(self, member: Member) -> asyncio.Lock:
-        """One command, press or Home refresh per member at a time: each saves the member's
-        profile, so two at once could undo a change made by the other."""
-        lock = self._locks.get(member)
-        if lock is None:
-            lock = self._locks[member] = asyncio.Lock()
-        return lock
 
     def _in_background(self, work: Awaitable[None]) -> None:
         async def guarded() -> None:
