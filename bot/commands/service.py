@@ -17,7 +17,7 @@ from bot.commands.base import (
     ParseEnv,
 )
 from bot.commands.parsing import clean_input, input_refusal
-from bot.commands.replies import echo, error_reply, oops_reply
+from bot.commands.replies import echo, error_reply, oops_reply, with_timezone_hint
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError, withheld
@@ -72,7 +72,8 @@ class CommandService:
                     invoker=cmd.invoker,
                     mention_names=cmd.mention_names,
                 )
-                return spec.handle(ctx, spec.parse(rest, env))
+                request = spec.parse(rest, env)
+                return with_timezone_hint(spec.handle(ctx, request), request, profile=ctx.profile)
 
             reply = self._transact(
                 invoker=cmd.invoker,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.discord_bot import NOT_SYNCED, TIMEZONE_HINT
+from bot.adapters.discord_bot import NOT_SYNCED
 from bot.commands.registry import COMMANDS
+from bot.commands.replies import TIMEZONE_HINT
 from tests.adapters.discord_fake import (
     ALICE,
     BOB,

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import make_url
 
+from bot.commands.replies import TIMEZONE_HINT
 from bot.core.identity import Member, Platform
 from tests.adapters.slack_harness import (
     SlackHarness,
@@ -181,6 +182,19 @@ async def test_the_member_s_slack_time_zone_applies_until_they_choose_one(
     assert "Time zone: America/New_York (from your platform" in all_text(before["blocks"])
     assert "Time zone: Europe/Paris\n" in all_text(after["blocks"]) + "\n"
     assert len(slack.fake.calls_to("users.info")) == 1  # cached
+
+
+@SQLITE_ONLY
+async def test_a_member_slack_gives_no_time_zone_is_told_times_are_read_in_utc(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.add_user("T1", "U4", name="Dee", tz="")
+
+    dee = await slack.reply(await slack.command("promise <@U2> the slides by friday", user="U4"))
+    ann = await slack.ask("promise <@U2> the slides by friday")
+
+    assert all_text(dee["blocks"]).endswith(TIMEZONE_HINT)
+    assert "UTC" not in all_text(ann["blocks"])  # New York, as Slack says
 
 
 @SQLITE_ONLY
