@@ -27,6 +27,7 @@ from bot.core.effects import (
     ChannelPost,
     DirectMessage,
     Effect,
+    EffectKind,
     GroupIntro,
     effect_members,
     effect_to_json,
@@ -39,6 +40,7 @@ from bot.core.ports import (
     DueMeeting,
     DuePromise,
     OutboxMessage,
+    OutboxStatus,
     PromiseTally,
     QueuedMessage,
     queued_about,
@@ -840,7 +842,7 @@ class SqlOutbox:
         ).all()
         # Without its text, a row is about its recipient only: a DM's is in `recipient`, a
         # post's is a channel. A group's members stay listed, for erasure to find.
-        unlisted = [row_id for row_id, kind in purged if kind != "group"]
+        unlisted = [row_id for row_id, kind in purged if kind != EffectKind.GROUP]
         if unlisted:
             self._session.execute(
                 delete(OutboxMemberRow).where(OutboxMemberRow.outbox_id.in_(unlisted))
@@ -853,17 +855,17 @@ class SqlOutbox:
             select(OutboxRow.kind, OutboxRow.idempotency_key, OutboxRow.next_attempt_at)
             .where(
                 in_workspace(OutboxRow, member.workspace),
-                OutboxRow.status == "pending",
+                OutboxRow.status == OutboxStatus.PENDING,
                 or_(
-                    and_(OutboxRow.kind == "dm", OutboxRow.recipient == member.user_id),
-                    and_(OutboxRow.kind == "group", OutboxRow.id.in_(about)),
+                    and_(OutboxRow.kind == EffectKind.DM, OutboxRow.recipient == member.user_id),
+                    and_(OutboxRow.kind == EffectKind.GROUP, OutboxRow.id.in_(about)),
                 ),
             )
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
         )
         return [
-            QueuedMessage(kind=kind, about=queued_about(key), due_at=due)
+            QueuedMessage(kind=EffectKind(kind), about=queued_about(key), due_at=due)
             for kind, key, due in self._session.execute(statement)
         ]
 
@@ -871,8 +873,8 @@ class SqlOutbox:
         untold = and_(
             in_workspace(OutboxRow, member.workspace),
             OutboxRow.recipient == member.user_id,
-            OutboxRow.status == "dead",
-            OutboxRow.kind == "dm",
+            OutboxRow.status == OutboxStatus.DEAD,
+            OutboxRow.kind == EffectKind.DM,
             OutboxRow.notice_pending_since.is_not(None),
         )
         # Looked up first, so the usual answer (none) never takes SQLite's write lock.
@@ -903,19 +905,19 @@ def _outbox_values(message: OutboxMessage, *, now: datetime) -> dict[str, Any]:
         "not_before": message.not_before,
         "next_attempt_at": message.not_before,
         "attempts": 0,
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
     }
 
 
-def outbox_recipient(effect: Effect) -> tuple[str, str]:
+def outbox_recipient(effect: Effect) -> tuple[EffectKind, str]:
     """The outbox kind, and who receives it: messages to one recipient are delivered in order."""
     match effect:
         case DirectMessage(to, _):
-            return "dm", to.user_id
+            return EffectKind.DM, to.user_id
         case ChannelPost(channel, _):
-            return "post", channel.channel_id
+            return EffectKind.POST, channel.channel_id
         case GroupIntro(members, _, _):
-            return "group", ",".join(sorted(member.user_id for member in members))
+            return EffectKind.GROUP, ",".join(sorted(member.user_id for member in members))
 
 
 # --- rows to records --------------------------------------------------------------------------
