@@ -11,6 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
+from bot.core.chunks import pack_lines
 from bot.core.message import (
     Attachment,
     Block,
@@ -92,27 +93,6 @@ def mentioned_user_ids(message: Message) -> tuple[int, ...]:
             if isinstance(part, Mention) and part.member.user_id.isdigit():
                 ids[int(part.member.user_id)] = None
     return tuple(ids)
-
-
-def _chunks(lines: list[str], limit: int = MAX_CONTENT) -> list[str]:
-    """Whole lines packed into messages of at most `limit` characters."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        while len(line) > limit:  # a single giant line: cut it, rather than lose it
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current or not chunks:
-        chunks.append(current or "…")
-    return chunks
 
 
 @runtime_checkable
@@ -210,7 +190,7 @@ def render(message: Message) -> list[Outgoing]:
 
     At most `MAX_PARTS` of them: a longer message is cut, saying so, rather than becoming a
     stream of follow-ups (lists are capped before this; it is the last line of defence)."""
-    chunks = _chunks(_lines(message.blocks))
+    chunks = pack_lines(_lines(message.blocks), limit=MAX_CONTENT) or ["…"]
     if len(chunks) > MAX_PARTS:
         chunks = chunks[:MAX_PARTS]
         chunks[-1] = chunks[-1][: MAX_CONTENT - len(CUT_SHORT) - 1] + "\n" + CUT_SHORT
