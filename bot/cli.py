@@ -18,6 +18,7 @@ from bot.adapters.console import (
 from bot.app import Buddy, build
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.identity import Platform
+from bot.core.ports import OutboxStatus
 from bot.observability import configure_logging
 from bot.plugins import MissingSetting, Plugin, plugins
 from bot.store.database import upgrade_to_head
@@ -58,7 +59,8 @@ def cmd_outbox(settings: Settings, args: argparse.Namespace) -> None:
     more = f" (the oldest {len(entries)} below)" if len(entries) < sum(counts.values()) else ""
     print(", ".join(f"{counts.get(status, 0)} {status}" for status in args.status) + more)
     for e in entries:
-        due = f" next try {e.next_attempt_at:%Y-%m-%d %H:%M:%S}Z" if e.status == "pending" else ""
+        pending = e.status is OutboxStatus.PENDING
+        due = f" next try {e.next_attempt_at:%Y-%m-%d %H:%M:%S}Z" if pending else ""
         error = f"  last error: {e.last_error}" if e.last_error else ""
         print(
             f"#{e.id} {e.status:<7} {e.platform}/{e.workspace_id} {e.kind} to {e.recipient} "
@@ -141,7 +143,11 @@ def parser() -> argparse.ArgumentParser:
     )
     outbox = sub.add_parser("outbox", help="list pending and dead-lettered messages")
     outbox.add_argument(
-        "--status", nargs="+", default=["pending", "dead"], choices=["pending", "dead", "sent"]
+        "--status",
+        nargs="+",
+        type=OutboxStatus,
+        default=[OutboxStatus.PENDING, OutboxStatus.DEAD],
+        choices=list(OutboxStatus),
     )
     outbox.add_argument("--limit", type=int, default=50)
     outbox.set_defaults(run=cmd_outbox)

@@ -13,6 +13,7 @@ from asyncio import FIRST_COMPLETED
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.core.clock import Clock
 from bot.core.effects import ChannelPost, DirectMessage, Effect, GroupIntro, effect_workspace
@@ -24,6 +25,19 @@ log = logging.getLogger(__name__)
 
 KEY_LIMIT = 200  # the outbox's idempotency_key column
 SHORTEST_HOLD = 0.05  # seconds; a rate limit of "0" must still not be hammered in a tight loop
+
+
+class DeliveryOutcome(StrEnum):
+    """How one delivery attempt ended, as logged."""
+
+    SENT = "sent"
+    FANNED_OUT = "fanned_out"  # a group with no group conversation: one DM per member queued
+    HELD = "held"  # a workspace's rate-limit hold too long to wait here: put off
+    RELEASED = "released"  # shutting down: claimed, not sent, free for any worker
+    RATE_LIMITED = "rate_limited"
+    PERMANENT_FAILURE = "permanent_failure"
+    RETRY = "retry"
+    DEAD_LETTER = "dead_letter"
 
 
 @dataclass(frozen=True)
@@ -180,7 +194,7 @@ class Delivery:
                     claimed_at = time.monotonic()
                     items = await asyncio.to_thread(
                         self._queue.claim_due,
-                        platform=platform.value,
+                        platform=platform,
                         now=self._clock.now(),
                         limit=size - len(in_flight),
                         lease=self._retry.lease,
@@ -214,7 +228,7 @@ class Delivery:
         for item_id, (item, sent_at) in list(self._unrecorded.items()):
             settled = await asyncio.to_thread(self._queue.mark_sent, item, now=sent_at)
             del self._unrecorded[item_id]
-            self._outcome(item, "sent", settled, DeliveryReport(sent=1))
+            self._outcome(item, DeliveryOutcome.SENT, settled, DeliveryReport(sent=1))
 
     async def _wait_for_short_hold(self, platform: Platform, stop: asyncio.Event | None) -> bool:
         """Nothing is due: if a short rate-limit hold is about to end, wait for it and go on."""
@@ -252,12 +266,14 @@ class Delivery:
                 settled = await asyncio.to_thread(
                     queue.retry_at, item, at=now(), error=None, failed=False
                 )
-                return self._outcome(item, "released", settled, DeliveryReport(released=1))
+                return self._outcome(
+                    item, DeliveryOutcome.RELEASED, settled, DeliveryReport(released=1)
+                )
             if put_off_until is not None:
                 settled = await asyncio.to_thread(
                     queue.retry_at, item, at=put_off_until, error=None, failed=False
                 )
-                return self._outcome(item, "held", settled, DeliveryReport(retried=1))
+                return self._outcome(item, DeliveryOutcome.HELD, settled, DeliveryReport(retried=1))
             started = time.perf_counter()
             try:
                 async with asyncio.timeout(self._retry.send_timeout):
@@ -268,14 +284,18 @@ class Delivery:
             if fanned_out:
                 settled = await asyncio.to_thread(queue.fan_out, item, fanned_out, now=now())
                 # Counted as each of its DMs is sent.
-                return self._outcome(item, "fanned_out", settled, DeliveryReport(), latency)
+                return self._outcome(
+                    item, DeliveryOutcome.FANNED_OUT, settled, DeliveryReport(), latency
+                )
             sent_at = now()
             try:
                 settled = await asyncio.to_thread(queue.mark_sent, item, now=sent_at)
             except Exception:
                 self._unrecorded[item.id] = (item, sent_at)
                 raise
-            return self._outcome(item, "sent", settled, DeliveryReport(sent=1), latency)
+            return self._outcome(
+                item, DeliveryOutcome.SENT, settled, DeliveryReport(sent=1), latency
+            )
 
     async def _wait_turn(
         self, gate: _Gate, workspace: Workspace, deadline: float
@@ -309,7 +329,9 @@ class Delivery:
                 error=f"rate limited: retry after {error.retry_after:g}s",
                 failed=False,  # the platform asked us to wait; the message did nothing wrong
             )
-            return self._outcome(item, "rate_limited", settled, DeliveryReport(retried=1), latency)
+            return self._outcome(
+                item, DeliveryOutcome.RATE_LIMITED, settled, DeliveryReport(retried=1), latency
+            )
         if isinstance(error, PermanentDeliveryError):
             settled = await asyncio.to_thread(
                 self._queue.mark_dead,
@@ -319,7 +341,7 @@ class Delivery:
                 notify=isinstance(item.effect, DirectMessage),
             )
             return self._outcome(
-                item, "permanent_failure", settled, DeliveryReport(dead=1), latency
+                item, DeliveryOutcome.PERMANENT_FAILURE, settled, DeliveryReport(dead=1), latency
             )
         # A 5xx, a timeout, or a bug: retried with backoff, then dead-lettered.
         detail = (
@@ -333,12 +355,16 @@ class Delivery:
             settled = await asyncio.to_thread(
                 self._queue.mark_dead, item, now=now, error=detail, notify=False
             )
-            return self._outcome(item, "dead_letter", settled, DeliveryReport(dead=1), latency)
+            return self._outcome(
+                item, DeliveryOutcome.DEAD_LETTER, settled, DeliveryReport(dead=1), latency
+            )
         at = now + timedelta(seconds=self.backoff(item.attempts))
         settled = await asyncio.to_thread(
             self._queue.retry_at, item, at=at, error=detail, failed=True
         )
-        return self._outcome(item, "retry", settled, DeliveryReport(retried=1), latency)
+        return self._outcome(
+            item, DeliveryOutcome.RETRY, settled, DeliveryReport(retried=1), latency
+        )
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next try after `attempts` earlier failed ones: exponential, with
@@ -352,7 +378,7 @@ class Delivery:
     def _outcome(
         self,
         item: OutboxItem,
-        outcome: str,
+        outcome: DeliveryOutcome,
         settled: bool,
         report: DeliveryReport,
         latency: float | None = None,

@@ -202,9 +202,16 @@ class InMemoryProfiles(_Repo):
     def get(self, member: Member) -> Profile | None:
         return self._state.profiles.get(member)
 
-    def save(self, profile: Profile, *, now: datetime) -> None:
+    def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         state = self._state
         old = state.profiles.get(profile.member)
+        if old is not None and since is not None:  # only the fields this unit of work changed
+            changed = {
+                f.name: getattr(profile, f.name)
+                for f in fields(Profile)
+                if getattr(profile, f.name) != getattr(since, f.name)
+            }
+            profile = replace(old, **changed)
         if old is None or _schedule(old) != _schedule(profile):
             state.digest_due[profile.member] = None  # for the digest job to schedule
         state.profiles[profile.member] = profile

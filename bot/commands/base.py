@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from bot.core.effects import Effect
 from bot.core.identity import Channel, Member
 from bot.core.message import Message, Text
+from bot.core.outgoing import Outgoing
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
@@ -101,16 +100,10 @@ class ParseEnv:
     mentions: Mapping[str, Mentioned] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class QueuedEffect:
-    effect: Effect
-    key: str
-    not_before: datetime
-
-
 @dataclass
 class Context:
-    """Everything a handler may touch: one unit of work, the invoker, and the effects it queues."""
+    """Everything a handler may touch: one unit of work, the invoker, and the messages it
+    queues (written to the outbox in the same transaction)."""
 
     uow: UnitOfWork
     invoker: Member
@@ -120,14 +113,11 @@ class Context:
     channel: Channel | None = None
     channel_name: str = ""
     is_organiser: bool = False
-    queued: list[QueuedEffect] = field(default_factory=list)
     keep_profile: bool = True  # False once the member asked to be forgotten
+    outgoing: Outgoing = field(init=False)
 
-    def send(self, effect: Effect, *, key: str = "", not_before: datetime | None = None) -> None:
-        """Queue an effect for the outbox, written in this command's transaction."""
-        self.queued.append(
-            QueuedEffect(effect, key or f"cmd:{uuid.uuid4()}", not_before or self.now)
-        )
+    def __post_init__(self) -> None:
+        self.outgoing = Outgoing(self.now)
 
 
 Request = TypeVar("Request")

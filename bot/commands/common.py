@@ -1,17 +1,17 @@
-"""Helpers the command families share: resolving contacts, recording an interaction, and
-the per-member rate limits."""
+"""Helpers the command families share: resolving contacts and the per-member rate limits."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.commands.base import Context
 from bot.commands.parsing import PersonRef
 from bot.commands.replies import echo
 from bot.core.errors import UserError
+from bot.core.identity import Member
 from bot.core.limits import Rate
 from bot.core.message import Inline, Mention, UserText, command
+from bot.core.ports import UnitOfWork
 from bot.core.records import Contact
 
 
@@ -44,16 +44,15 @@ def find_contact(ctx: Context, person: PersonRef) -> Contact:
     return found
 
 
-def record_interaction(ctx: Context, contact: Contact, *, followed_up: bool) -> Contact:
-    """Any interaction refreshes the contact and restarts its keep-in-touch clock."""
-    touched = replace(contact, last_touch_at=ctx.now)
-    ctx.uow.contacts.save(touched)
-    cadence = ctx.uow.cadences.get(ctx.invoker, contact.id)
-    if cadence is not None:
-        ctx.uow.cadences.save(replace(cadence, due_at=ctx.now + timedelta(days=cadence.every_days)))
-    if followed_up:
-        ctx.uow.meetings.clear_follow_ups(ctx.invoker, contact.id)
-    return touched
+def member_contact(
+    uow: UnitOfWork, *, owner: Member, member: Member, name: str, now: datetime
+) -> Contact:
+    """`owner`'s contact for a fellow member, added (as `name`) when the bot logs their first
+    meeting for them."""
+    found = uow.contacts.find_member(owner, member.user_id)
+    if found is not None:
+        return found
+    return uow.contacts.add(owner=owner, name=name, member_user_id=member.user_id, now=now)
 
 
 def person_inline(contact: Contact) -> Inline:

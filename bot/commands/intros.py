@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
+from bot.commands.common import member_contact
 from bot.commands.parsing import PersonRef, check_person, require_text, take_person
 from bot.commands.payloads import record_id
 from bot.commands.replies import echo
 from bot.commands.typed import person_arg, text_arg
 from bot.core import intros
-from bot.core.effects import DirectMessage, GroupIntro
+from bot.core.contacts import log_meeting
 from bot.core.errors import UserError
 from bot.core.identity import Member
 from bot.core.intros import Outcome, Refusal
@@ -29,10 +29,7 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.policy import Policy
-from bot.core.ports import UnitOfWork
 from bot.core.records import Intro, Profile
-from bot.core.schedule import not_before
 
 ACTION_ACCEPT = "intro.accept"
 ACTION_DECLINE = "intro.decline"
@@ -141,10 +138,10 @@ def handle_intro(ctx: Context, req: IntroRequest) -> Message:
     if ask:
         assert a_profile is not None and b_profile is not None
         for profile, other in ((a_profile, b_profile), (b_profile, a_profile)):
-            ctx.send(
-                DirectMessage(profile.member, ask_message(intro, other=other)),
+            ctx.outgoing.dm(
+                profile,
+                ask_message(intro, other=other),
                 key=f"intro:{intro.id}:ask:{profile.member.user_id}",
-                not_before=not_before(profile, ctx.now),
             )
     # The same words whether both were asked or the intro is withheld: nothing here may tell
     # a block, a pause, intros off or someone else's earlier intro from an unanswered ask.
@@ -292,76 +289,42 @@ def make_intro(ctx: Context, intro: Intro) -> None:
     for profile in sides:
         if profile is not None:
             blocks += _context_lines(profile)
-    ctx.send(
-        GroupIntro(
-            (intro.introducer, intro.a, intro.b),
-            message(
-                paragraph(
-                    "🎉 ",
-                    Mention(intro.a),
-                    ", meet ",
-                    Mention(intro.b),
-                    " — introduced by ",
-                    Mention(intro.introducer),
-                    ".",
-                ),
-                paragraph("Why: “", UserText(intro.reason, by=intro.introducer), "”"),
-                bullets(*blocks) if blocks else None,
-                paragraph(
-                    "Say hello here! If you promise each other something, ",
-                    command("promise @person …"),
-                    " keeps track of it.",
-                ),
+    ctx.outgoing.group(
+        (intro.introducer, intro.a, intro.b),
+        message(
+            paragraph(
+                "🎉 ",
+                Mention(intro.a),
+                ", meet ",
+                Mention(intro.b),
+                " — introduced by ",
+                Mention(intro.introducer),
+                ".",
             ),
-            intro.channel,
+            paragraph("Why: “", UserText(intro.reason, by=intro.introducer), "”"),
+            bullets(*blocks) if blocks else None,
+            paragraph(
+                "Say hello here! If you promise each other something, ",
+                command("promise @person …"),
+                " keeps track of it.",
+            ),
         ),
         key=f"intro:{intro.id}:made",
+        near=intro.channel,
     )
     for (owner, other), profile in zip(
         ((intro.a, intro.b), (intro.b, intro.a)), reversed(sides), strict=True
     ):
         name = profile.display_name if profile else other.user_id
+        contact = member_contact(uow, owner=owner, member=other, name=name, now=ctx.now)
         log_meeting(
             uow,
-            owner=owner,
-            other=other,
-            name=name,
+            contact,
             context=f"introduced by {by}: {intro.reason}",
             quotes=intro.introducer,
             now=ctx.now,
             policy=ctx.policy,
         )
-
-
-def log_meeting(
-    uow: UnitOfWork,
-    *,
-    owner: Member,
-    other: Member,
-    name: str,
-    context: str,
-    quotes: Member | None = None,
-    now: datetime,
-    policy: Policy,
-) -> None:
-    """A `met` written for `owner` by the bot: the contact (found or added), a meeting with
-    its follow-up nudge, and a fresh keep-in-touch clock."""
-    contact = uow.contacts.find_member(owner, other.user_id)
-    if contact is None:
-        contact = uow.contacts.add(owner=owner, name=name, member_user_id=other.user_id, now=now)
-    uow.meetings.clear_follow_ups(owner, contact.id)
-    uow.meetings.add(
-        owner=owner,
-        contact_id=contact.id,
-        met_at=now,
-        context=context,
-        follow_up_at=now + policy.follow_up_after,
-        quotes=quotes,
-    )
-    uow.contacts.save(replace(contact, last_touch_at=now))
-    cadence = uow.cadences.get(owner, contact.id)
-    if cadence is not None:
-        uow.cadences.save(replace(cadence, due_at=now + timedelta(days=cadence.every_days)))
 
 
 # --- block / unblock ----------------------------------------------------------------------------

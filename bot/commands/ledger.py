@@ -10,7 +10,6 @@ from bot.commands.common import (
     find_or_add_contact,
     over_rate,
     person_inline,
-    record_interaction,
 )
 from bot.commands.give_ideas import give_ideas
 from bot.commands.pairing import organiser_stats
@@ -18,7 +17,7 @@ from bot.commands.parsing import PersonRef, check_person, no_arguments, require_
 from bot.commands.payloads import record_id
 from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_when
-from bot.core.effects import ChannelPost
+from bot.core.contacts import record_interaction
 from bot.core.errors import UserError
 from bot.core.identity import Channel
 from bot.core.message import (
@@ -61,7 +60,7 @@ def handle_give(ctx: Context, req: GiveRequest) -> Message:
     ctx.uow.ledger.add(
         owner=ctx.invoker, kind=LedgerKind.GIVE, what=req.what, contact_id=contact.id, now=ctx.now
     )
-    record_interaction(ctx, contact, followed_up=True)
+    record_interaction(ctx.uow, contact, now=ctx.now, followed_up=True)
     since = ctx.now - ctx.policy.give_window
     gives = ctx.uow.ledger.count(ctx.invoker, LedgerKind.GIVE, since=since)
     return message(
@@ -115,15 +114,11 @@ def _post_ask(ctx: Context, ask: LedgerEntry, channel: Channel) -> None:
     count_use(ctx, kind=ASK_POSTED, rate=ctx.policy.asks_per_channel, scope=channel.channel_id)
     offer = ctx.profile.offer.strip()
     credit = (" — they offer: “", UserText(offer), "”") if offer else ()
-    ctx.send(
-        ChannelPost(
-            channel,
-            message(
-                paragraph(Mention(ctx.invoker), " asks: “", UserText(ask.what), "”", *credit),
-                paragraph(
-                    "Can you help? Reply in a thread — and log it with ", command("give"), "."
-                ),
-            ),
+    ctx.outgoing.post(
+        channel,
+        message(
+            paragraph(Mention(ctx.invoker), " asks: “", UserText(ask.what), "”", *credit),
+            paragraph("Can you help? Reply in a thread — and log it with ", command("give"), "."),
         ),
         key=f"ask:{ask.id}",  # "Post anyway" pressed twice still posts once
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
-from bot.commands.intros import log_meeting
+from bot.commands.common import member_contact
 from bot.commands.jobs.pairing import (
     ACTION_MET,
     ACTION_NOT_YET,
@@ -27,6 +27,7 @@ from bot.commands.when import (
     parse_time_of_day,
     parse_weekday,
 )
+from bot.core.contacts import log_meeting
 from bot.core.errors import UserError
 from bot.core.identity import Channel, Member
 from bot.core.message import (
@@ -260,7 +261,7 @@ def handle_pairing(ctx: Context, req: PairingRequest) -> Message:
         )
     if req.action == "now":
         pairing = _active(ctx)
-        started = start_round(ctx.uow, pairing, round_at=ctx.now, now=ctx.now)
+        started = start_round(ctx.uow, ctx.outgoing, pairing, round_at=ctx.now, now=ctx.now)
         if not started.group_count:
             raise UserError(
                 "Not enough members take part here yet for a group: a round needs two at least.",
@@ -558,15 +559,9 @@ def _log_met(ctx: Context, members: tuple[Member, ...], *, context: str) -> None
             if other == owner:
                 continue
             known = profiles[other]
-            log_meeting(
-                ctx.uow,
-                owner=owner,
-                other=other,
-                name=known.display_name if known else other.user_id,
-                context=context,
-                now=ctx.now,
-                policy=ctx.policy,
-            )
+            name = known.display_name if known else other.user_id
+            contact = member_contact(ctx.uow, owner=owner, member=other, name=name, now=ctx.now)
+            log_meeting(ctx.uow, contact, context=context, now=ctx.now, policy=ctx.policy)
 
 
 # --- stats for organisers ---------------------------------------------------------------------

@@ -10,7 +10,6 @@ from bot.commands.common import (
     find_contact,
     find_or_add_contact,
     person_inline,
-    record_interaction,
 )
 from bot.commands.give_ideas import owed, owed_line
 from bot.commands.parsing import (
@@ -24,6 +23,7 @@ from bot.commands.parsing import (
 from bot.commands.replies import capped
 from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_day, format_when, parse_interval
+from bot.core.contacts import log_meeting, record_interaction
 from bot.core.errors import UserError
 from bot.core.message import Code, Message, UserText, bullets, command, message, paragraph
 from bot.core.records import Meeting
@@ -49,16 +49,9 @@ def build_met(args: Args, env: ParseEnv) -> MetRequest:
 
 def handle_met(ctx: Context, req: MetRequest) -> Message:
     contact = find_or_add_contact(ctx, req.person)
-    follow_up_at = ctx.now + ctx.policy.follow_up_after
-    ctx.uow.meetings.clear_follow_ups(ctx.invoker, contact.id)  # one nudge, for the latest
-    ctx.uow.meetings.add(
-        owner=ctx.invoker,
-        contact_id=contact.id,
-        met_at=ctx.now,
-        context=req.context,
-        follow_up_at=follow_up_at,
-    )
-    contact = record_interaction(ctx, contact, followed_up=False)
+    meeting = log_meeting(ctx.uow, contact, context=req.context, now=ctx.now, policy=ctx.policy)
+    follow_up_at = meeting.follow_up_at
+    assert follow_up_at is not None  # a new meeting always owes a follow-up
     where = (" ", UserText(req.context)) if req.context else ()
     return message(
         paragraph("🤝 Noted: you met ", person_inline(contact), *where, "."),
@@ -170,7 +163,7 @@ def build_note(args: Args, env: ParseEnv) -> NoteRequest:
 def handle_note(ctx: Context, req: NoteRequest) -> Message:
     contact = find_or_add_contact(ctx, req.person)
     ctx.uow.notes.add(owner=ctx.invoker, contact_id=contact.id, text=req.text, now=ctx.now)
-    record_interaction(ctx, contact, followed_up=False)
+    record_interaction(ctx.uow, contact, now=ctx.now, followed_up=False)
     return message(paragraph("📝 Private note added to ", person_inline(contact), "."))
 
 

@@ -10,7 +10,6 @@ from bot.commands.base import ActionSpec, CommandSpec, Context, ParseEnv
 from bot.commands.common import count_use, over_rate
 from bot.commands.parsing import no_arguments
 from bot.commands.when import format_when
-from bot.core.effects import DirectMessage
 from bot.core.errors import UserError
 from bot.core.identity import Member
 from bot.core.message import (
@@ -144,14 +143,12 @@ def handle_export(ctx: Context, _: None) -> Message:
         )
     count_use(ctx, kind=EXPORTED, rate=rate)
     content = json.dumps(export_data(ctx), ensure_ascii=False, indent=2)
-    ctx.send(
-        DirectMessage(
-            ctx.invoker,
-            message(
-                paragraph("Here is everything I hold about you."),
-                attachment=Attachment(EXPORT_FILENAME, content),
-            ),
-        )
+    ctx.outgoing.answer(
+        ctx.invoker,
+        message(
+            paragraph("Here is everything I hold about you."),
+            attachment=Attachment(EXPORT_FILENAME, content),
+        ),
     )
     return message(
         paragraph(f"📦 I've sent you a DM with everything I hold about you ({EXPORT_FILENAME}).")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
-from bot.commands.common import find_or_add_contact, person_inline, record_interaction
+from bot.commands.common import find_or_add_contact, person_inline
 from bot.commands.parsing import (
     PersonRef,
     check_person,
@@ -28,6 +28,7 @@ from bot.commands.when import (
     parse_when,
     when_too_long,
 )
+from bot.core.contacts import record_interaction
 from bot.core.errors import UserError
 from bot.core.limits import LIST_SHOWN
 from bot.core.message import (
@@ -40,7 +41,7 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.promises import heads_up_time, next_free_number
+from bot.core.promises import closed, heads_up_time, next_free_number
 from bot.core.records import Contact, LedgerKind, Promise, PromiseStatus
 
 # Words that may introduce the due time; "by" and "before" always do, the others only when
@@ -137,7 +138,7 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
         remind_at=req.due_at,
         heads_up_at=heads_up,
     )
-    record_interaction(ctx, contact, followed_up=True)
+    record_interaction(ctx.uow, contact, now=ctx.now, followed_up=True)
     head = paragraph(
         f"✅ Promise #{number}: send ", person_inline(contact), " “", UserText(req.what), "”"
     )
@@ -246,14 +247,7 @@ def _open_promise(ctx: Context, number: int) -> Promise:
 
 
 def _keep(ctx: Context, promise: Promise) -> Message:
-    kept = replace(
-        promise,
-        status=PromiseStatus.DONE,
-        closed_at=ctx.now,
-        remind_at=None,
-        heads_up_at=None,
-    )
-    ctx.uow.promises.save(kept)
+    ctx.uow.promises.save(closed(promise, status=PromiseStatus.DONE, now=ctx.now))
     ctx.uow.ledger.add(
         owner=ctx.invoker,
         kind=LedgerKind.GIVE,
@@ -263,7 +257,7 @@ def _keep(ctx: Context, promise: Promise) -> Message:
     )
     contact = ctx.uow.contacts.get(ctx.invoker, promise.contact_id)
     if contact is not None:
-        record_interaction(ctx, contact, followed_up=True)
+        record_interaction(ctx.uow, contact, now=ctx.now, followed_up=True)
     on_time = promise.due_at is None or ctx.now <= promise.due_at
     since = ctx.now - ctx.policy.give_window
     gives = ctx.uow.ledger.count(ctx.invoker, LedgerKind.GIVE, since=since)
@@ -371,15 +365,7 @@ SNOOZE = CommandSpec(
 
 def handle_drop(ctx: Context, number: int) -> Message:
     promise = _open_promise(ctx, number)
-    ctx.uow.promises.save(
-        replace(
-            promise,
-            status=PromiseStatus.DROPPED,
-            closed_at=ctx.now,
-            remind_at=None,
-            heads_up_at=None,
-        )
-    )
+    ctx.uow.promises.save(closed(promise, status=PromiseStatus.DROPPED, now=ctx.now))
     return message(
         paragraph(f"Dropped #{number} “", UserText(promise.what), "”. No more reminders.")
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import fields, is_dataclass, replace
+from datetime import datetime
 
 from bot.core.errors import UserError
 from bot.core.limits import LIST_SHOWN
@@ -21,8 +23,16 @@ from bot.core.message import (
     paragraph,
     parts_of,
 )
+from bot.core.records import Profile
 
 ECHO_LIMIT = 40
+TIMEZONE_HINT = (
+    "🕑 I read times in UTC until you choose your time zone: ",
+    command("settings timezone Europe/Paris"),
+    " (any city's zone).",
+)
+# The zone's names, as platforms and machines (the console's) report it.
+_UTC = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"}
 _ECHOED = re.compile(r"“([^“”]*)”")
 
 
@@ -82,3 +92,19 @@ def oops_reply() -> Message:
         paragraph("Sorry — something went wrong on my side and nothing was changed."),
         paragraph("Please try again in a moment."),
     )
+
+
+def with_timezone_hint(reply: Message, request: object, *, profile: Profile) -> Message:
+    """A reply to a command that read a time in UTC only because the member never chose a
+    zone says so, whichever platform it came from."""
+    if profile.timezone_chosen or profile.timezone not in _UTC or not _reads_a_time(request):
+        return reply
+    return replace(reply, blocks=(*reply.blocks, paragraph(*TIMEZONE_HINT)))
+
+
+def _reads_a_time(request: object) -> bool:
+    if isinstance(request, datetime):
+        return True
+    if not is_dataclass(request) or isinstance(request, type):
+        return False
+    return any(isinstance(getattr(request, f.name), datetime) for f in fields(request))

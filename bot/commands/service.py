@@ -17,7 +17,7 @@ from bot.commands.base import (
 )
 from bot.commands.names import by_name, find_command
 from bot.commands.parsing import clean_input, input_refusal
-from bot.commands.replies import error_reply, oops_reply
+from bot.commands.replies import error_reply, oops_reply, with_timezone_hint
 from bot.commands.typed import cleaned_args, from_args
 from bot.commands.when import is_timezone
 from bot.core.clock import Clock
@@ -86,9 +86,10 @@ class CommandService:
                     invoker=cmd.invoker,
                     mentions=cmd.mentions,
                 )
-                if cmd.args is None:
-                    return spec.handle(ctx, spec.parse(rest, env))
-                return spec.handle(ctx, from_args(spec, cmd.args, env))
+                request = (
+                    spec.parse(rest, env) if cmd.args is None else from_args(spec, cmd.args, env)
+                )
+                return with_timezone_hint(spec.handle(ctx, request), request, profile=ctx.profile)
 
             reply = self._transact(
                 invoker=cmd.invoker,
@@ -215,9 +216,8 @@ class CommandService:
             reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
             # Saved only when changed, so concurrent commands can't undo each other's settings.
             if ctx.keep_profile and ctx.profile != stored:
-                uow.profiles.save(ctx.profile, now=now)
-            for queued in ctx.queued:
-                uow.outbox.add(queued.effect, key=queued.key, now=now, not_before=queued.not_before)
+                uow.profiles.save(ctx.profile, now=now, since=stored)
+            ctx.outgoing.queue(uow)
             uow.commit()
             return reply
 

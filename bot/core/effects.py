@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from bot.core.identity import Channel, Member, Workspace
@@ -42,19 +43,31 @@ class GroupIntro:
 Effect = DirectMessage | ChannelPost | GroupIntro
 
 
+class EffectKind(StrEnum):
+    """An effect's kind as stored (payloads and outbox rows): values never change."""
+
+    DM = "dm"
+    POST = "post"
+    GROUP = "group"
+
+
 def effect_to_json(effect: Effect) -> dict[str, Any]:
     match effect:
         case DirectMessage(to, msg):
-            return {"kind": "dm", "to": member_to_json(to), "message": message_to_json(msg)}
+            return {
+                "kind": EffectKind.DM.value,
+                "to": member_to_json(to),
+                "message": message_to_json(msg),
+            }
         case ChannelPost(channel, msg):
             return {
-                "kind": "post",
+                "kind": EffectKind.POST.value,
                 "channel": channel_to_json(channel),
                 "message": message_to_json(msg),
             }
         case GroupIntro(members, msg, channel):
             return {
-                "kind": "group",
+                "kind": EffectKind.GROUP.value,
                 "members": [member_to_json(m) for m in members],
                 "message": message_to_json(msg),
                 "channel": channel_to_json(channel) if channel else None,
@@ -63,9 +76,9 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
 
 def effect_from_json(data: dict[str, Any]) -> Effect:
     msg = message_from_json(data["message"])
-    if data["kind"] == "dm":
+    if data["kind"] == EffectKind.DM:
         return DirectMessage(member_from_json(data["to"]), msg)
-    if data["kind"] == "post":
+    if data["kind"] == EffectKind.POST:
         return ChannelPost(channel_from_json(data["channel"]), msg)
     channel = data.get("channel")
     return GroupIntro(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from types import TracebackType
 from typing import Protocol
 
-from bot.core.effects import Effect
-from bot.core.identity import Channel, Member, Workspace
+from bot.core.effects import Effect, EffectKind
+from bot.core.identity import Channel, Member, Platform, Workspace
 from bot.core.message import Message
 from bot.core.records import (
     Cadence,
@@ -71,11 +72,13 @@ class PromiseTally:
 
 class ProfileRepository(Protocol):
     def get(self, member: Member) -> Profile | None: ...
-    def save(self, profile: Profile, *, now: datetime) -> None:
+    def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         """Insert or update; also marks the member as someone who has used the bot.
 
-        A new profile, or a changed time zone or digest day/time, leaves the next digest
-        unscheduled: `due_digests` hands it to the digest job to schedule.
+        With `since` (the profile as this unit of work read it), an update writes only the
+        fields that differ from it, so two commands at once changing different settings both
+        persist. A new profile, or a changed time zone or digest day/time, leaves the next
+        digest unscheduled: `due_digests` hands it to the digest job to schedule.
         """
         ...
 
@@ -396,7 +399,7 @@ class OutboxMessage:
 class QueuedMessage:
     """A message waiting for a member, as their export lists it: what and when, no text."""
 
-    kind: str  # dm or group
+    kind: EffectKind  # a DM or a group
     about: str  # reminder, digest, follow up, intro…
     due_at: datetime
 
@@ -505,17 +508,25 @@ class OutboxItem:
     claimed_until: datetime
 
 
+class OutboxStatus(StrEnum):
+    """Where an outbox row stands; stored as these values."""
+
+    PENDING = "pending"  # waiting, or being sent
+    SENT = "sent"
+    DEAD = "dead"  # given up on: listed by `buddy outbox`, never retried
+
+
 @dataclass(frozen=True)
 class OutboxEntry:
     """A row of the outbox as operators see it (`buddy outbox`)."""
 
     id: int
     key: str
-    kind: str
-    platform: str
+    kind: EffectKind
+    platform: Platform
     workspace_id: str
     recipient: str
-    status: str
+    status: OutboxStatus
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
@@ -525,7 +536,7 @@ class OutboxQueue(Protocol):
     """The delivery side of the outbox: claim due messages, then settle each one."""
 
     def claim_due(
-        self, *, platform: str, now: datetime, limit: int, lease: timedelta
+        self, *, platform: Platform, now: datetime, limit: int, lease: timedelta
     ) -> Sequence[OutboxItem]:
         """Pending messages for the platform due by `now`, earliest due first.
 
@@ -555,8 +566,8 @@ class OutboxQueue(Protocol):
         each then succeeds or fails on its own, so a retry never repeats the ones that went."""
         ...
 
-    def entries(self, *, statuses: Sequence[str], limit: int) -> Sequence[OutboxEntry]: ...
-    def counts(self, *, statuses: Sequence[str]) -> Mapping[str, int]: ...
+    def entries(self, *, statuses: Sequence[OutboxStatus], limit: int) -> Sequence[OutboxEntry]: ...
+    def counts(self, *, statuses: Sequence[OutboxStatus]) -> Mapping[OutboxStatus, int]: ...
 
 
 class Messenger(Protocol):

@@ -36,11 +36,6 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
             listed = uow.promises.list_open(member, limit=buddy.policy.max_open_promises)
             return [(p.number, p.what) for p in listed]
 
-    def timezone_chosen(member: Member) -> bool:
-        with buddy.uow_factory() as uow:
-            profile = uow.profiles.get(member)
-            return profile is not None and profile.timezone_chosen
-
     def stored_guilds() -> set[str]:
         with buddy.uow_factory() as uow:
             return stored_workspace_ids(uow.session, Platform.DISCORD)
@@ -49,7 +44,6 @@ def discord_ports(buddy: Buddy, *, after_each: Callable[[], None] = lambda: None
         service=buddy.service,
         erase_workspace=erase_workspace,
         open_promises=open_promises,
-        timezone_chosen=timezone_chosen,
         after_each=after_each,
         stored_guilds=stored_guilds,
     )

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.core.ports import OutboxStatus
 from bot.store.types import TimeOfDay, UTCDateTime
 
 # Deterministic constraint names, so migrations can refer to them on every database.
@@ -271,7 +272,9 @@ class OutboxRow(Base):
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    status: Mapped[str] = mapped_column(SHORT, default="pending", server_default="pending")
+    status: Mapped[str] = mapped_column(
+        SHORT, default=OutboxStatus.PENDING.value, server_default=OutboxStatus.PENDING.value
+    )
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

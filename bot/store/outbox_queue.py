@@ -22,13 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.core.effects import DirectMessage, Effect, effect_from_json
-from bot.core.ports import OutboxEntry, OutboxItem
+from bot.core.effects import DirectMessage, Effect, EffectKind, effect_from_json
+from bot.core.identity import Platform
+from bot.core.ports import OutboxEntry, OutboxItem, OutboxStatus
 from bot.store.models import OutboxRow
 from bot.store.repositories import SqlOutbox
 from bot.store.types import UTCDateTime
 
-PENDING: ColumnClause[str] = literal_column("'pending'")
+PENDING: ColumnClause[str] = literal_column(f"'{OutboxStatus.PENDING.value}'")
 _ERROR_LIMIT = 500  # keep recorded errors short: they are for operators, not archives
 
 
@@ -40,10 +41,15 @@ class SqlOutboxQueue:
         self._claim = _claim_statement()
 
     def claim_due(
-        self, *, platform: str, now: datetime, limit: int, lease: timedelta
+        self, *, platform: Platform, now: datetime, limit: int, lease: timedelta
     ) -> Sequence[OutboxItem]:
         claimed_until = now + lease
-        values = {"for_platform": platform, "now": now, "limit": limit, "until": claimed_until}
+        values = {
+            "for_platform": platform,
+            "now": now,
+            "limit": limit,
+            "until": claimed_until,
+        }
         while True:
             with self._sessions.begin() as session:
                 rows = session.execute(self._claim, values).all()
@@ -68,7 +74,7 @@ class SqlOutboxQueue:
                 update(OutboxRow)
                 .where(OutboxRow.id == row.id)
                 .values(
-                    status="dead",
+                    status=OutboxStatus.DEAD,
                     claimed_until=None,
                     settled_at=now,
                     last_error=f"unreadable: {type(error).__name__}: {error}"[:_ERROR_LIMIT],
@@ -88,7 +94,7 @@ class SqlOutboxQueue:
     def mark_sent(self, item: OutboxItem, *, now: datetime) -> bool:
         return self._settle(
             item,
-            status="sent",
+            status=OutboxStatus.SENT,
             sent_at=now,
             settled_at=now,
             claimed_until=None,
@@ -107,7 +113,7 @@ class SqlOutboxQueue:
     def mark_dead(self, item: OutboxItem, *, now: datetime, error: str, notify: bool) -> bool:
         return self._settle(
             item,
-            status="dead",
+            status=OutboxStatus.DEAD,
             attempts=OutboxRow.attempts + 1,
             claimed_until=None,
             last_error=error[:_ERROR_LIMIT],
@@ -118,7 +124,12 @@ class SqlOutboxQueue:
 
     def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
         with self._sessions.begin() as session:
-            sent = {"status": "sent", "sent_at": now, "settled_at": now, "claimed_until": None}
+            sent = {
+                "status": OutboxStatus.SENT,
+                "sent_at": now,
+                "settled_at": now,
+                "claimed_until": None,
+            }
             if not self._settle_in(session, item, **sent):
                 return False
             outbox = SqlOutbox(session)
@@ -126,7 +137,7 @@ class SqlOutboxQueue:
                 outbox.add(effect, key=key, now=now, not_before=now)
             return True
 
-    def entries(self, *, statuses: Sequence[str], limit: int) -> Sequence[OutboxEntry]:
+    def entries(self, *, statuses: Sequence[OutboxStatus], limit: int) -> Sequence[OutboxEntry]:
         statement = (
             select(OutboxRow)
             .where(OutboxRow.status.in_(statuses))
@@ -138,11 +149,11 @@ class SqlOutboxQueue:
                 OutboxEntry(
                     id=row.id,
                     key=row.idempotency_key,
-                    kind=row.kind,
-                    platform=row.platform,
+                    kind=EffectKind(row.kind),
+                    platform=Platform(row.platform),
                     workspace_id=row.workspace_id,
                     recipient=row.recipient,
-                    status=row.status,
+                    status=OutboxStatus(row.status),
                     attempts=row.attempts,
                     next_attempt_at=row.next_attempt_at,
                     last_error=row.last_error,
@@ -150,14 +161,15 @@ class SqlOutboxQueue:
                 for row in session.scalars(statement)
             ]
 
-    def counts(self, *, statuses: Sequence[str]) -> Mapping[str, int]:
+    def counts(self, *, statuses: Sequence[OutboxStatus]) -> Mapping[OutboxStatus, int]:
         statement = (
             select(OutboxRow.status, func.count())
             .where(OutboxRow.status.in_(statuses))
             .group_by(OutboxRow.status)
         )
         with self._sessions() as session:
-            return {status: count for status, count in session.execute(statement).all()}
+            rows = session.execute(statement).all()
+            return {OutboxStatus(status): count for status, count in rows}
 
     def _settle(self, item: OutboxItem, **values: object) -> bool:
         with self._sessions.begin() as session:
@@ -171,7 +183,7 @@ class SqlOutboxQueue:
             update(OutboxRow)
             .where(
                 OutboxRow.id == item.id,
-                OutboxRow.status == "pending",
+                OutboxRow.status == OutboxStatus.PENDING,
                 OutboxRow.claimed_until == item.claimed_until,
             )
             .values(**values)

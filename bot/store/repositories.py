@@ -28,6 +28,7 @@ from bot.core.effects import (
     ChannelPost,
     DirectMessage,
     Effect,
+    EffectKind,
     GroupIntro,
     effect_members,
     effect_to_json,
@@ -40,6 +41,7 @@ from bot.core.ports import (
     DueMeeting,
     DuePromise,
     OutboxMessage,
+    OutboxStatus,
     PromiseTally,
     QueuedMessage,
     queued_about,
@@ -107,6 +109,8 @@ def profile_of_owner(model: type[OwnedRow]) -> ColumnElement[bool]:
 # A literal, not a bound parameter: SQLite uses a partial index only when the query repeats
 # the index's condition with the same constant.
 _OPEN: ColumnClause[str] = literal_column("'open'")
+# A change to any of these unschedules the next digest.
+_SCHEDULE_FIELDS = {"timezone", "digest_weekday", "digest_time"}
 
 
 def name_key(name: str) -> str:
@@ -188,7 +192,7 @@ class SqlProfileRepository(SqlRepository):
         row = self._first(select(ProfileRow).where(owned_by(ProfileRow, member)))
         return None if row is None else profile_record(row)
 
-    def save(self, profile: Profile, *, now: datetime) -> None:
+    def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         insert = dialect_insert(self._session)
         member = profile.member
         self._session.execute(
@@ -198,7 +202,7 @@ class SqlProfileRepository(SqlRepository):
             )
             .on_conflict_do_nothing(index_elements=["platform", "workspace_id"])
         )
-        fields = {
+        fields: dict[str, object] = {
             "display_name": profile.display_name,
             "timezone": profile.timezone,
             "timezone_chosen": profile.timezone_chosen,
@@ -211,15 +215,17 @@ class SqlProfileRepository(SqlRepository):
             "offer": profile.offer,
             "looking_for": profile.looking_for,
             "profile_visible": profile.profile_visible,
-            "updated_at": now,
         }
         statement = insert(ProfileRow).values(
             platform=member.platform.value,
             workspace_id=member.workspace_id,
             owner_id=member.user_id,
             created_at=now,
+            updated_at=now,
             **fields,
         )
+        if since is not None:  # only what this unit of work changed: others' changes stay
+            fields = {name: new for name, new in fields.items() if getattr(since, name) != new}
         new = statement.excluded
         same_schedule = and_(
             ProfileRow.timezone == new.timezone,
@@ -228,11 +234,13 @@ class SqlProfileRepository(SqlRepository):
         )
         # A changed schedule unschedules the next digest, for the digest job to place anew.
         digest_due_at = case((same_schedule, ProfileRow.digest_due_at), else_=None)
+        if fields.keys() & _SCHEDULE_FIELDS:
+            fields["digest_due_at"] = digest_due_at
         # An upsert, so two first commands from a new member at once cannot collide.
         self._session.execute(
             statement.on_conflict_do_update(
                 index_elements=["platform", "workspace_id", "owner_id"],
-                set_={**fields, "digest_due_at": digest_due_at},
+                set_={**fields, "updated_at": now},
             )
         )
 
@@ -835,7 +843,7 @@ class SqlOutbox:
         ).all()
         # Without its text, a row is about its recipient only: a DM's is in `recipient`, a
         # post's is a channel. A group's members stay listed, for erasure to find.
-        unlisted = [row_id for row_id, kind in purged if kind != "group"]
+        unlisted = [row_id for row_id, kind in purged if kind != EffectKind.GROUP]
         if unlisted:
             self._session.execute(
                 delete(OutboxMemberRow).where(OutboxMemberRow.outbox_id.in_(unlisted))
@@ -848,17 +856,17 @@ class SqlOutbox:
             select(OutboxRow.kind, OutboxRow.idempotency_key, OutboxRow.next_attempt_at)
             .where(
                 in_workspace(OutboxRow, member.workspace),
-                OutboxRow.status == "pending",
+                OutboxRow.status == OutboxStatus.PENDING,
                 or_(
-                    and_(OutboxRow.kind == "dm", OutboxRow.recipient == member.user_id),
-                    and_(OutboxRow.kind == "group", OutboxRow.id.in_(about)),
+                    and_(OutboxRow.kind == EffectKind.DM, OutboxRow.recipient == member.user_id),
+                    and_(OutboxRow.kind == EffectKind.GROUP, OutboxRow.id.in_(about)),
                 ),
             )
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
         )
         return [
-            QueuedMessage(kind=kind, about=queued_about(key), due_at=due)
+            QueuedMessage(kind=EffectKind(kind), about=queued_about(key), due_at=due)
             for kind, key, due in self._session.execute(statement)
         ]
 
@@ -866,8 +874,8 @@ class SqlOutbox:
         untold = and_(
             in_workspace(OutboxRow, member.workspace),
             OutboxRow.recipient == member.user_id,
-            OutboxRow.status == "dead",
-            OutboxRow.kind == "dm",
+            OutboxRow.status == OutboxStatus.DEAD,
+            OutboxRow.kind == EffectKind.DM,
             OutboxRow.notice_pending_since.is_not(None),
         )
         # Looked up first, so the usual answer (none) never takes SQLite's write lock.
@@ -898,19 +906,19 @@ def _outbox_values(message: OutboxMessage, *, now: datetime) -> dict[str, Any]:
         "not_before": message.not_before,
         "next_attempt_at": message.not_before,
         "attempts": 0,
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
     }
 
 
-def outbox_recipient(effect: Effect) -> tuple[str, str]:
+def outbox_recipient(effect: Effect) -> tuple[EffectKind, str]:
     """The outbox kind, and who receives it: messages to one recipient are delivered in order."""
     match effect:
         case DirectMessage(to, _):
-            return "dm", to.user_id
+            return EffectKind.DM, to.user_id
         case ChannelPost(channel, _):
-            return "post", channel.channel_id
+            return EffectKind.POST, channel.channel_id
         case GroupIntro(members, _, _):
-            return "group", ",".join(sorted(member.user_id for member in members))
+            return EffectKind.GROUP, ",".join(sorted(member.user_id for member in members))
 
 
 # --- rows to records --------------------------------------------------------------------------

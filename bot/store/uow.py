@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.effects import EffectKind
 from bot.core.identity import Member, Workspace
 from bot.core.ports import (
     BlockRepository,
@@ -116,7 +117,7 @@ class SqlUnitOfWork:
                 or_(
                     OutboxRow.id.in_(about),
                     # Rows queued before outbox_members existed name their DM recipient.
-                    and_(OutboxRow.kind == "dm", OutboxRow.recipient == member.user_id),
+                    and_(OutboxRow.kind == EffectKind.DM, OutboxRow.recipient == member.user_id),
                 ),
             )
         )

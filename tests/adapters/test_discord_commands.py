@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.discord_bot import NOT_SYNCED, TIMEZONE_HINT
+from bot.adapters.discord_bot import NOT_SYNCED
 from bot.commands.registry import COMMANDS
 from tests.adapters.discord_fake import (
     ALICE,
@@ -85,7 +85,8 @@ async def test_a_promise_with_a_time_is_due_then_and_suggests_setting_a_time_zon
     assert reply.splitlines() == [
         f"✅ Promise #1: send <@{BOB.id}> “the slides”",
         "Due Sat 28 Nov 2026, 14:57 UTC (in 2 days). I'll remind you by DM then.",
-        TIMEZONE_HINT,
+        "🕑 I read times in UTC until you choose your time zone: "
+        f"</buddy settings:{COMMAND_ID}> `timezone Europe/Paris` (any city's zone).",
     ]
 
 
@@ -142,7 +143,7 @@ async def test_once_a_time_zone_is_chosen_times_are_read_in_it_without_a_hint(
     reply = await world.say(ALICE, "promise", person=BOB, what="the slides", when="friday")
 
     assert "Due Fri 27 Nov 2026, 09:00 Europe/Paris (tomorrow)" in reply
-    assert TIMEZONE_HINT not in reply
+    assert "I read times in UTC" not in reply
 
 
 async def test_typed_text_cannot_ping_everyone_here_a_role_or_a_member(

@@ -185,6 +185,22 @@ async def test_the_member_s_slack_time_zone_applies_until_they_choose_one(
 
 
 @SQLITE_ONLY
+async def test_a_member_slack_gives_no_time_zone_is_told_times_are_read_in_utc(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.add_user("T1", "U4", name="Dee", tz="")
+
+    dee = await slack.reply(await slack.command("promise <@U2> the slides by friday", user="U4"))
+    ann = await slack.ask("promise <@U2> the slides by friday")
+
+    assert all_text(dee["blocks"]).endswith(
+        "🕑 I read times in UTC until you choose your time zone: "
+        "`/buddy settings timezone Europe/Paris` (any city's zone)."
+    )
+    assert "UTC" not in all_text(ann["blocks"])  # New York, as Slack says
+
+
+@SQLITE_ONLY
 async def test_a_slow_database_never_delays_the_acknowledgement(
     slack: SlackHarness, database_url: str
 ) -> None:

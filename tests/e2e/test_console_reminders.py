@@ -85,3 +85,18 @@ async def test_a_follow_up_nudge_in_the_console_offers_to_log_a_promise(console:
     assert "  👋 You met @sam on Thursday at PyCon — talked about Rust." in shown.splitlines()
     reply = await console.type("click Log a promise")
     assert "promise @sam [what you'll send] by [when]" in reply
+
+
+async def test_the_console_says_times_are_read_in_utc_until_a_zone_is_chosen(
+    console: Console,
+) -> None:
+    first = await console.type("promise @sam the slides by friday")
+    await console.type("settings timezone Europe/Lisbon")
+    second = await console.type("promise @sam the notes by friday")
+
+    assert first.splitlines()[-1].strip() == (
+        "🕑 I read times in UTC until you choose your time zone: "
+        "`settings timezone Europe/Paris` (any city's zone)."
+    )
+    assert "Due Fri 27 Nov 2026, 09:00 Europe/Lisbon" in second
+    assert "I read times in UTC" not in second

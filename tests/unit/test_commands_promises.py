@@ -291,9 +291,11 @@ def test_done_clears_a_pending_follow_up(buddy: Buddy) -> None:
 def test_snooze_moves_the_reminder_but_not_the_due_time(buddy: Buddy) -> None:
     buddy.say("promise <@UBOB> the slides on monday")
     reply = buddy.say("snooze 1 in 3 days")
-    assert reply == (
-        "😴 I'll remind you about #1 “the slides” Sun 29 Nov 2026, 14:57 UTC (in 3 days)."
-    )
+    assert reply.splitlines() == [
+        "😴 I'll remind you about #1 “the slides” Sun 29 Nov 2026, 14:57 UTC (in 3 days).",
+        "🕑 I read times in UTC until you choose your time zone: "
+        "settings timezone Europe/Paris (any city's zone).",
+    ]
     promise = the_promise(buddy, 1)
     assert (promise.due_at, promise.remind_at) == (at(30, 9), at(29, 14, 57))
     assert (promise.heads_up_at, promise.snoozes) == (None, 1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.adapters.discord_bot.client import (
     NOT_SYNCED,
-    TIMEZONE_HINT,
     BuddyClient,
     DiscordPorts,
     bot_intents,
@@ -16,7 +15,6 @@ from bot.adapters.discord_bot.client import (
 
 __all__ = [
     "NOT_SYNCED",
-    "TIMEZONE_HINT",
     "BuddyClient",
     "DiscordPorts",
     "bot_intents",

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -22,7 +22,7 @@ from bot.commands.base import ActionInput, AnySpec, CommandInput, Mentioned, Per
 from bot.commands.replies import oops_reply
 from bot.commands.service import CommandService
 from bot.core.identity import Channel, Member, Platform, Workspace
-from bot.core.message import Message, Paragraph, paragraph, text_message
+from bot.core.message import Message, text_message
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,6 @@ MAX_RATELIMIT_WAIT = 30.0
 # Besides each READY, the guilds held in the database are compared with the bot's this often.
 GUILD_CHECK_SECONDS = 24 * 3600.0
 
-TIMEZONE_HINT = (
-    "🕑 I read times in UTC: Discord doesn't tell me your time zone. "
-    "Set yours with `/buddy settings timezone:` (start typing a city)."
-)
 NOT_SYNCED = (
     "⚠️ My commands changed since they were registered: ask a server admin to run "
     "`buddy discord sync`."
@@ -50,7 +46,6 @@ class DiscordPorts:
     service: CommandService
     erase_workspace: Callable[[Workspace], None]  # the bot left a guild: forget it
     open_promises: Callable[[Member], Sequence[tuple[int, str]]]  # (number, what), for autocomplete
-    timezone_chosen: Callable[[Member], bool]
     after_each: Callable[[], None] = lambda: None  # a command ran: its messages may be queued
     stored_guilds: Callable[[], Collection[str]] = lambda: ()  # guild ids the database holds
 
@@ -203,8 +198,7 @@ class BuddyClient(discord.Client):
                         is_organiser=interaction.permissions.manage_channels,
                     ),
                 )
-            notes = await self._notes(member, names_a_time=typed.names_a_time)
-            await self._reply(interaction, _with_notes(reply, notes), member.workspace_id)
+            await self._reply(interaction, reply, member.workspace_id)
         finally:
             self.ports.after_each()
 
@@ -228,8 +222,7 @@ class BuddyClient(discord.Client):
                     invoker_name=interaction.user.display_name,
                 ),
             )
-            notes = await self._notes(member, names_a_time=False)
-            await self._reply(interaction, _with_notes(reply, notes), workspace)
+            await self._reply(interaction, reply, workspace)
         finally:
             self.ports.after_each()
 
@@ -256,12 +249,6 @@ class BuddyClient(discord.Client):
             for number, what in promises
             if not needle or needle in str(number) or needle in what.lower()
         ][:MAX_CHOICES]
-
-    async def _notes(self, member: Member, *, names_a_time: bool) -> list[Paragraph]:
-        notes = []
-        if names_a_time and not await asyncio.to_thread(self.ports.timezone_chosen, member):
-            notes.append(paragraph(TIMEZONE_HINT))
-        return notes
 
     async def _reply(
         self, interaction: discord.Interaction[Any], message: Message, workspace_id: str
@@ -295,10 +282,6 @@ def _channel(interaction: discord.Interaction[Any], workspace_id: str) -> Channe
     if interaction.guild_id is None or interaction.channel_id is None:
         return None
     return Channel(Platform.DISCORD, workspace_id, str(interaction.channel_id))
-
-
-def _with_notes(reply: Message, notes: list[Paragraph]) -> Message:
-    return replace(reply, blocks=(*reply.blocks, *notes)) if notes else reply
 
 
 def make_client(

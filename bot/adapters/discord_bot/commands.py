@@ -63,7 +63,6 @@ class TypedCommand:
     """A subcommand's options as the command's typed argument values."""
 
     args: Args
-    names_a_time: bool = False
     problem: str = ""
 
 
@@ -191,8 +190,7 @@ def typed_command(
                 args[arg.name] = PersonRef(None, typed)  # someone outside the server
         elif value is not None and value != "":
             args[arg.name] = value
-    names_a_time = any(arg.kind is ArgKind.WHEN and arg.name in args for arg in spec.args)
-    return TypedCommand(args, names_a_time=names_a_time)
+    return TypedCommand(args)
 
 
 def _name_param(options: Sequence[Option], person: Option) -> str:

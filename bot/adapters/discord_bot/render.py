@@ -13,6 +13,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.adapters.discord_bot.commands import CHANNEL_GROUP, GROUP_NAME
 from bot.commands.registry import COMMANDS
+from bot.core.chunks import pack_lines
 from bot.core.message import (
     Attachment,
     Block,
@@ -131,27 +132,6 @@ def mentioned_user_ids(message: Message) -> tuple[int, ...]:
     return tuple(ids)
 
 
-def _chunks(lines: list[str], limit: int = MAX_CONTENT) -> list[str]:
-    """Whole lines packed into messages of at most `limit` characters."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        while len(line) > limit:  # a single giant line: cut it, rather than lose it
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current or not chunks:
-        chunks.append(current or "…")
-    return chunks
-
-
 @runtime_checkable
 class ButtonPresser(Protocol):
     """The client that handles a press: the button itself only knows its custom_id."""
@@ -248,7 +228,7 @@ def render(message: Message, *, command_id: str = "") -> list[Outgoing]:
 
     At most `MAX_PARTS` of them: a longer message is cut, saying so, rather than becoming a
     stream of follow-ups (lists are capped before this; it is the last line of defence)."""
-    chunks = _chunks(_lines(message.blocks, command_id=command_id))
+    chunks = pack_lines(_lines(message.blocks, command_id=command_id), limit=MAX_CONTENT) or ["…"]
     if len(chunks) > MAX_PARTS:
         chunks = chunks[:MAX_PARTS]
         chunks[-1] = chunks[-1][: MAX_CONTENT - len(CUT_SHORT) - 1] + "\n" + CUT_SHORT

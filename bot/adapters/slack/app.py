@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -50,9 +49,6 @@ class SlackBot(Listeners):
         # (anyone else's is rebuilt when they open it: Slack sends app_home_opened each time).
         self._home_viewers: Expiring[Member, bool] = Expiring(ttl=3600.0)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: weakref.WeakValueDictionary[Member, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
         self.guard = WorkspaceGuard(
             teams=ports.workspaces,
             erase=self._erase_workspace,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -46,7 +45,6 @@ class Listeners(WebEdge):
     _revocations: AsyncTokenRevocationListeners | None
     _home_viewers: Expiring[Member, bool]
     _tasks: set[asyncio.Task[None]]
-    _locks: weakref.WeakValueDictionary[Member, asyncio.Lock]
 
     async def _on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -124,8 +122,7 @@ class Listeners(WebEdge):
             platform_timezone=person.timezone,
             is_organiser=person.is_admin,
         )
-        async with self._turn(member):
-            return await asyncio.to_thread(self._service.run, command)
+        return await asyncio.to_thread(self._service.run, command)
 
     async def _on_form(
         self,
@@ -178,8 +175,7 @@ class Listeners(WebEdge):
             invoker_name=person.name,
             platform_timezone=person.timezone,
         )
-        async with self._turn(member):
-            reply = await asyncio.to_thread(self._service.press, press)
+        reply = await asyncio.to_thread(self._service.press, press)
         if (body.get("view") or {}).get("type") == "home":  # no response_url: the Home shows it
             await self._changed(
                 client, member, reply=self.publish_home(client, member, notice=reply), home=False
@@ -195,19 +191,18 @@ class Listeners(WebEdge):
         self, client: AsyncWebClient, member: Member, *, notice: Message | None = None
     ) -> None:
         person = await self.people.get(client, member)
-        async with self._turn(member):
-            sections = [
-                await asyncio.to_thread(
-                    self._service.run,
-                    CommandInput(
-                        text=command,
-                        invoker=member,
-                        invoker_name=person.name,
-                        platform_timezone=person.timezone,
-                    ),
-                )
-                for command in HOME_COMMANDS
-            ]
+        sections = [
+            await asyncio.to_thread(
+                self._service.run,
+                CommandInput(
+                    text=command,
+                    invoker=member,
+                    invoker_name=person.name,
+                    platform_timezone=person.timezone,
+                ),
+            )
+            for command in HOME_COMMANDS
+        ]
         await client.views_publish(user_id=member.user_id, view=home_view(sections, notice=notice))
         self._home_viewers.put(member, True)
 
@@ -221,14 +216,6 @@ class Listeners(WebEdge):
         await reply
         if self._ports.after_change is not None:
             await self._ports.after_change()
-
-    def _turn(self, member: Member) -> asyncio.Lock:
-        """One command, press or Home refresh per member at a time: each saves the member's
-        profile, so two at once could undo a change made by the other."""
-        lock = self._locks.get(member)
-        if lock is None:
-            lock = self._locks[member] = asyncio.Lock()
-        return lock
 
     def _in_background(self, work: Awaitable[None]) -> None:
         async def guarded() -> None:

@@ -9,6 +9,7 @@ from itertools import count
 from typing import Any
 
 from bot.commands.base import Args, Mentioned
+from bot.core.chunks import pack_lines
 from bot.core.identity import Member, Platform
 from bot.core.message import (
     Block,
@@ -119,23 +120,7 @@ def _cut(text: str, limit: int) -> str:
 
 def _sections(text: str) -> Blocks:
     """A long text as several sections, split between lines where possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > SECTION_LIMIT:
-            if current:
-                chunks.append(current)
-                current = ""
-            end = _cut_at(line, SECTION_LIMIT)
-            chunks.append(line[:end] + "…")
-            line = "…" + line[end:]
-        if current and len(current) + 1 + len(line) > SECTION_LIMIT:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current.strip():
-        chunks.append(current)
+    chunks = pack_lines(text.split("\n"), limit=SECTION_LIMIT, cut_at=_cut_at)
     return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
 
 

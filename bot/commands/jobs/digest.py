@@ -7,7 +7,6 @@ from datetime import datetime
 
 from bot.commands.common import person_inline
 from bot.commands.give_ideas import match_line, matches, owed, owed_line
-from bot.commands.jobs.base import Outgoing, key_time
 from bot.commands.promises import done_choices
 from bot.commands.when import format_when
 from bot.core.identity import Member
@@ -23,6 +22,7 @@ from bot.core.message import (
     paragraph,
     parts_of,
 )
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.records import Contact, Profile, Promise

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.base import ActionSpec, Context
 from bot.commands.common import person_inline
-from bot.commands.jobs.base import Outgoing, key_time
 from bot.commands.payloads import record_id
 from bot.commands.when import format_day
 from bot.core.errors import UserError
@@ -22,6 +21,7 @@ from bot.core.message import (
     message,
     paragraph,
 )
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.ports import UnitOfWork
 from bot.core.records import Contact, Meeting, Profile
 from bot.core.schedule import is_paused

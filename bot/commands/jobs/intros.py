@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commands.intros import NOT_HAPPENED
-from bot.commands.jobs.base import send_dm
 from bot.core.intros import expire
 from bot.core.message import Mention, Message, message, paragraph
+from bot.core.outgoing import Outgoing
 from bot.core.ports import UnitOfWork
 from bot.core.records import Intro
 
@@ -33,12 +33,12 @@ class IntroNotices:
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.intros.due_notices(now=now, limit=limit)
+        outgoing = Outgoing(now)
         for intro in due:
             uow.intros.save(expire(intro, now=now))
             profile = uow.profiles.get(intro.introducer)
             if profile is None:  # the introducer asked to be forgotten since
                 continue
-            send_dm(
-                uow, profile, not_happened_message(intro), key=f"intro:{intro.id}:notice", now=now
-            )
+            outgoing.dm(profile, not_happened_message(intro), key=f"intro:{intro.id}:notice")
+        outgoing.queue(uow)
         return len(due)

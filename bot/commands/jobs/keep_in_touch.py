@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.commands.common import person_inline
-from bot.commands.jobs.base import Outgoing, key_time
 from bot.commands.jobs.follow_ups import ACTION_LOG_GIVE
 from bot.commands.when import format_day
+from bot.core.contacts import reset_cadence
 from bot.core.message import Choice, Message, message, paragraph
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.ports import UnitOfWork
 from bot.core.records import Cadence, Contact, Profile
 from bot.core.schedule import is_paused
@@ -39,7 +39,7 @@ class KeepInTouch:
         outgoing = Outgoing(now)
         for item in due:
             cadence = item.cadence
-            uow.cadences.save(replace(cadence, due_at=now + timedelta(days=cadence.every_days)))
+            uow.cadences.save(reset_cadence(cadence, now=now))
             if item.profile is None or is_paused(item.profile, now):
                 continue
             outgoing.dm(

@@ -8,9 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.commands.jobs.base import key_time, send_dm
 from bot.commands.when import format_when
-from bot.core.effects import GroupIntro
 from bot.core.identity import Channel, Member
 from bot.core.message import (
     ChannelRef,
@@ -26,6 +24,7 @@ from bot.core.message import (
     message,
     paragraph,
 )
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.pairing import next_round, plan_round, suggest_time, utc_offset_minutes
 from bot.core.ports import UnitOfWork
 from bot.core.records import (
@@ -99,6 +98,7 @@ class PairingHeadsUps:
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.pairing.due_heads_ups(now=now, limit=limit)
+        outgoing = Outgoing(now)
         for pairing in due:
             uow.pairing.save_channel(replace(pairing, heads_up_at=None))
             round_at = pairing.next_round_at
@@ -107,13 +107,12 @@ class PairingHeadsUps:
             for membership, profile in uow.pairing.memberships(pairing.channel):
                 if profile is None or not _takes_part(membership, profile, round_at):
                     continue
-                send_dm(
-                    uow,
+                outgoing.dm(
                     profile,
                     heads_up_message(pairing, round_at, profile=profile, now=now),
                     key=f"pairing:{pairing.id}:heads_up:{key_time(round_at)}:{profile.member.user_id}",
-                    now=now,
                 )
+        outgoing.queue(uow)
         return len(due)
 
 
@@ -131,11 +130,12 @@ class PairingRounds:
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.pairing.due_rounds(now=now, limit=limit)
+        outgoing = Outgoing(now)
         for pairing in due:
             scheduled = pairing.next_round_at
             assert scheduled is not None
             if not is_stale(scheduled, now):
-                start_round(uow, pairing, round_at=scheduled, now=now)
+                start_round(uow, outgoing, pairing, round_at=scheduled, now=now)
             following = next_round(
                 previous=scheduled,
                 every_weeks=pairing.every_weeks,
@@ -147,17 +147,23 @@ class PairingRounds:
             uow.pairing.save_channel(
                 replace(pairing, next_round_at=following, heads_up_at=heads_up_at(following))
             )
+        outgoing.queue(uow)
         return len(due)
 
 
 def start_round(
-    uow: UnitOfWork, pairing: PairingChannel, *, round_at: datetime, now: datetime
+    uow: UnitOfWork,
+    outgoing: Outgoing,
+    pairing: PairingChannel,
+    *,
+    round_at: datetime,
+    now: datetime,
 ) -> PairingRound:
     """Group everyone taking part in the round scheduled at `round_at` (now, for `pairing
     now`), and tell each group, the left-out, and the organiser."""
     channel = pairing.channel
     previous = next(iter(uow.pairing.rounds(channel, limit=1)), None)
-    memberships = _count_silence(uow, pairing, previous, now=now)
+    memberships = _count_silence(uow, outgoing, pairing, previous)
     taking_part = {
         m.member.user_id: profile
         for m, profile in memberships
@@ -185,16 +191,15 @@ def start_round(
     )
     for group in uow.pairing.groups(started.id):
         profiles = [taking_part[m.user_id] for m in group.members]
-        uow.outbox.add(
-            GroupIntro(group.members, group_message(started, profiles, now=now), channel),
+        outgoing.group(
+            group.members,
+            group_message(started, profiles, now=now),
             key=f"pairing:{started.id}:group:{group.id}",
-            now=now,
-            not_before=now,
+            near=channel,
         )
     # Kept out by their own block, or left over: each hears the same, and nobody else hears.
     for user in sorted({*grouping.unplaced, *plan.kept_out}):
-        send_dm(
-            uow,
+        outgoing.dm(
             taking_part[user],
             message(
                 paragraph(
@@ -204,11 +209,10 @@ def start_round(
                 )
             ),
             key=f"pairing:{started.id}:unplaced:{user}",
-            now=now,
         )
     # The blockers kept out count as a pause would: the organiser's numbers show no block.
     members = len(taking_part) - len(plan.kept_out)
-    _send_summary(uow, pairing, started, previous, members=members, now=now)
+    _send_summary(uow, outgoing, pairing, started, previous, members=members)
     return started
 
 
@@ -218,7 +222,7 @@ def _seed(channel: Channel, round_at: datetime) -> int:
 
 
 def _count_silence(
-    uow: UnitOfWork, pairing: PairingChannel, previous: PairingRound | None, *, now: datetime
+    uow: UnitOfWork, outgoing: Outgoing, pairing: PairingChannel, previous: PairingRound | None
 ) -> Sequence[tuple[PairingMembership, Profile | None]]:
     """Count the previous round's unanswered check-ins; three in a row pauses a member (told
     how to come back). Returns the channel's memberships as they now stand."""
@@ -240,12 +244,10 @@ def _count_silence(
         if silent >= SILENT_ROUNDS_TO_PAUSE:
             changed = replace(changed, state=MembershipState.PAUSED, paused_until=None)
             if profile is not None:
-                send_dm(
-                    uow,
+                outgoing.dm(
                     profile,
                     paused_message(pairing.channel),
                     key=f"pairing:{previous.id}:paused:{user}",
-                    now=now,
                 )
         if changed != membership:
             uow.pairing.save_membership(changed)
@@ -313,12 +315,12 @@ def _profile_line(profile: Profile) -> Paragraph:
 
 def _send_summary(
     uow: UnitOfWork,
+    outgoing: Outgoing,
     pairing: PairingChannel,
     started: PairingRound,
     previous: PairingRound | None,
     *,
     members: int,
-    now: datetime,
 ) -> None:
     """Numbers only, for whoever turned pairing on: nothing about any one member."""
     organiser = uow.profiles.get(pairing.organiser) if pairing.organiser else None
@@ -327,15 +329,13 @@ def _send_summary(
     lines = [paragraph(f"Groups made: {started.group_count}, for {members} members taking part.")]
     if previous is not None:
         lines.append(paragraph(f"Last round's meet-rate: {meet_rate(uow, previous)}."))
-    send_dm(
-        uow,
+    outgoing.dm(
         organiser,
         message(
             paragraph(f"📊 Pairing round {started.number} in ", channel_ref(pairing), ":"),
             bullets(*lines),
         ),
         key=f"pairing:{started.id}:summary",
-        now=now,
     )
 
 
@@ -372,6 +372,7 @@ class PairingCheckIns:
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.pairing.due_checkins(now=now, limit=limit)
+        outgoing = Outgoing(now)
         for pairing_round in due:
             uow.pairing.save_round(replace(pairing_round, checkin_at=None))
             latest = uow.pairing.rounds(pairing_round.channel, limit=1)
@@ -383,11 +384,10 @@ class PairingCheckIns:
                     profile = profiles.get(seat.member)
                     if profile is None or seat.answer is not None:
                         continue
-                    send_dm(
-                        uow,
+                    outgoing.dm(
                         profile,
                         checkin_message(group, seat.member),
                         key=f"pairing:{pairing_round.id}:checkin:{seat.member.user_id}",
-                        now=now,
                     )
+        outgoing.queue(uow)
         return len(due)

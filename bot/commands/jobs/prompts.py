@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, time
 
-from bot.commands.jobs.base import Outgoing, key_time
 from bot.core.message import Message, command, message, paragraph
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.ports import UnitOfWork
 from bot.core.records import ChannelPrompt
 from bot.core.schedule import is_stale, next_weekly

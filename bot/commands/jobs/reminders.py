@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.commands.common import person_inline
-from bot.commands.jobs.base import Outgoing, key_time
 from bot.commands.promises import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK
 from bot.commands.when import format_when
 from bot.core.message import Choice, ChoiceStyle, Message, Paragraph, UserText, message, paragraph
+from bot.core.outgoing import Outgoing, key_time
 from bot.core.ports import DuePromise, UnitOfWork
 from bot.core.records import Contact, Profile, Promise
 from bot.core.schedule import is_paused
