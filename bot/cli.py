@@ -55,7 +55,7 @@ async def run_console(buddy: Buddy, *, user: str) -> None:
     try:
         await read_eval_print(session, screen, sys.stdin)
     finally:
-        ticker.shutdown()
+        await ticker.stop()
     await delivery.deliver_due()
 
 

@@ -13,6 +13,19 @@ from pathlib import Path
 def run_console(
     script: str, *, tmp_path: Path, user: str = "me", env: dict[str, str] | None = None
 ) -> str:
+    finished = console_process(script, tmp_path=tmp_path, user=user, env=env)
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout
+
+
+def console_process(
+    script: str,
+    *,
+    tmp_path: Path,
+    user: str = "me",
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -26,8 +39,8 @@ def run_console(
             **(env or {}),
         }
     )
-    finished = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", *args],
         input=script,
         capture_output=True,
         text=True,
@@ -36,8 +49,6 @@ def run_console(
         timeout=120,
         check=False,
     )
-    assert finished.returncode == 0, finished.stderr
-    return finished.stdout
 
 
 def test_a_newcomer_logs_a_meeting_keeps_a_promise_and_exports_their_data(tmp_path: Path) -> None:
@@ -66,6 +77,21 @@ def test_a_newcomer_logs_a_meeting_keeps_a_promise_and_exports_their_data(tmp_pa
     assert data["contacts"][0]["name"] == "sam"
     assert data["meetings"][0]["context"] == "at PyCon — talked about Rust 🦀"
     assert data["promises"][0]["status"] == "done"
+
+
+def test_quit_and_end_of_input_end_cleanly_every_time_on_a_database_with_data(
+    tmp_path: Path,
+) -> None:
+    run_console(
+        "met @sam at PyCon\npromise @sam the slides in 2 days\nkeep-in-touch @ana every week\n",
+        tmp_path=tmp_path,
+    )
+    # Short scripts end while the first tick (which starts with the console) is under way.
+    for script in ("", "quit\n", "promises\nexit\n"):
+        finished = console_process(script, tmp_path=tmp_path)
+        assert finished.returncode == 0, finished.stderr
+        assert "Traceback" not in finished.stderr
+        assert "Error" not in finished.stderr
 
 
 def test_state_survives_a_restart_of_the_console(tmp_path: Path) -> None:
