@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from bot.adapters.console import (
+    ConsoleClock,
     ConsoleMessenger,
     ConsoleScreen,
     ConsoleSession,
@@ -43,14 +44,22 @@ def _require(settings: Settings, *names: str, where: str) -> None:
         raise MissingSetting(f"{' and '.join(missing)} not set. {where}")
 
 
-async def run_console(buddy: Buddy, *, user: str) -> None:
-    screen = ConsoleScreen(sys.stdout)
+async def run_console(
+    buddy: Buddy, *, clock: ConsoleClock, user: str, organisers: Sequence[str]
+) -> None:
+    screen = ConsoleScreen()
     delivery = buddy.delivery({Platform.CONSOLE: ConsoleMessenger(screen)})
-    session = ConsoleSession(
-        service=buddy.service, screen=screen, user=user, after_each=delivery.deliver_due
-    )
-    # Reminders, nudges and digests show up live, between the lines you type.
+    # Reminders, nudges and digests show up live, between the lines you type (or `wait`).
     ticker = buddy.ticker(after_tick=delivery.deliver_due)
+    session = ConsoleSession(
+        service=buddy.service,
+        screen=screen,
+        user=user,
+        after_each=delivery.deliver_due,
+        clock=clock,
+        tick=ticker.tick,
+        organisers=organisers,
+    )
     ticker.start(buddy.settings.buddy_tick_seconds)
     try:
         await read_eval_print(session, screen, sys.stdin)
@@ -60,8 +69,12 @@ async def run_console(buddy: Buddy, *, user: str) -> None:
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
-    buddy = build(settings)
-    asyncio.run(run_console(buddy, user=args.user or settings.buddy_console_user))
+    clock = ConsoleClock()
+    user = args.user or settings.buddy_console_user
+    organisers = args.organiser or [user]
+    asyncio.run(
+        run_console(build(settings, clock=clock), clock=clock, user=user, organisers=organisers)
+    )
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
@@ -217,6 +230,13 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     console = sub.add_parser("console", help="try the bot in this terminal (no tokens needed)")
     console.add_argument("--user", help="who you are in the console (default: me)")
+    console.add_argument(
+        "--organiser",
+        action="append",
+        metavar="NAME",
+        help="who may run organiser commands (pairing, prompts); repeat for several "
+        "(default: you; `organisers @a @b` changes it in the console)",
+    )
     console.set_defaults(run=cmd_console)
     sub.add_parser("slack", help="run on Slack (Socket Mode or HTTP)").set_defaults(run=cmd_slack)
     discord = sub.add_parser("discord", help="run on Discord (`discord sync` registers /buddy)")

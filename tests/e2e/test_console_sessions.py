@@ -185,3 +185,55 @@ def test_adapter_commands_name_the_missing_token(tmp_path: Path) -> None:
         )
         assert finished.returncode == 2
         assert variable in finished.stderr
+
+
+def test_wait_moves_the_clock_and_what_falls_due_shows_up_in_order(tmp_path: Path) -> None:
+    out = run_console(
+        "wait until tuesday 9am\n"
+        "met @sam at PyCon\n"
+        "promise @ana the book by friday\n"
+        "wait 3 days\n"
+        "click Done #1\n",
+        tmp_path=tmp_path,
+        env={"TZ": "UTC"},  # no DST change inside the three days, whatever today is
+    )
+    waited = out[out.index("@me> wait 3 days") : out.index("@me> click Done #1")]
+    heads_up, reminder, follow_up = (
+        waited.index("⏳ Heads-up — promise #1: send @ana “the book”"),
+        waited.index("⏰ Reminder — promise #1: send @ana “the book”"),
+        waited.index("👋 You met @sam on Tuesday at PyCon."),
+    )
+    assert heads_up < reminder < follow_up  # each when it fell due
+    assert re.search(r"⏩ Thu \d+ \w{3} \d{4}, 09:00 UTC\nDM to @me:\n  ⏳ Heads-up", waited)
+    assert re.search(r"⏩ Fri \d+ \w{3} \d{4}, 09:00 UTC\nDM to @me:\n  ⏰ Reminder", waited)
+    assert "Due now." in waited
+    assert re.search(r"⏩ It is now Fri \d+ \w{3} \d{4}, 09:00 UTC\.", waited)
+    assert "Kept: “the book” for @ana." in out
+
+
+def test_a_wait_that_cannot_be_read_changes_nothing(tmp_path: Path) -> None:
+    out = run_console(
+        "promise @sam the slides in 1 hour\nwait\nwait flurbs\nwait 2 months\npromises\n",
+        tmp_path=tmp_path,
+    )
+    assert "`wait` takes how long, or until when." in out
+    assert "I couldn't read “flurbs” as how long to wait." in out
+    assert "I can wait up to 31 days at once." in out
+    assert "⏩" not in out and "Reminder" not in out
+    assert "#1 the slides → @sam" in out
+
+
+def test_organisers_are_chosen_on_the_command_line_and_in_the_console(tmp_path: Path) -> None:
+    finished = console_process(
+        "pairing on\nas @ana\npairing on\norganisers @me\npairing off\nas @me\npairing off\n",
+        tmp_path=tmp_path,
+        args=("--organiser", "ana"),
+    )
+    assert finished.returncode == 0, finished.stderr
+    replies = finished.stdout.split("@me> ")
+    assert "Only this channel's organisers can turn pairing on" in replies[2]  # me: not one
+    ana = finished.stdout[finished.stdout.index("Now acting as @ana.") :]
+    assert "Pairing is on in #general" in ana
+    assert "Organisers (may turn pairing and channel prompts on or off): @me." in ana
+    assert ana.count("Only this channel's organisers") == 1  # ana, no longer one
+    assert "Pairing is off" in ana.split("Now acting as @me.")[1]
