@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 
 from bot.adapters.console import (
@@ -45,7 +46,7 @@ def _require(settings: Settings, *names: str, where: str) -> None:
 
 
 async def run_console(
-    buddy: Buddy, *, clock: ConsoleClock, user: str, organisers: Sequence[str]
+    buddy: Buddy, *, clock: ConsoleClock, user: str, organisers: Sequence[str], tour: bool
 ) -> None:
     screen = ConsoleScreen()
     delivery = buddy.delivery({Platform.CONSOLE: ConsoleMessenger(screen)})
@@ -62,7 +63,7 @@ async def run_console(
     )
     ticker.start(buddy.settings.buddy_tick_seconds)
     try:
-        await read_eval_print(session, screen, sys.stdin)
+        await read_eval_print(session, screen, sys.stdin, tour=tour)
     finally:
         await ticker.stop()
     await delivery.deliver_due()
@@ -72,9 +73,14 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
     clock = ConsoleClock()
     user = args.user or settings.buddy_console_user
     organisers = args.organiser or [user]
-    asyncio.run(
-        run_console(build(settings, clock=clock), clock=clock, user=user, organisers=organisers)
-    )
+    with tempfile.TemporaryDirectory(prefix="buddy-demo-") as scratch:
+        if args.demo:  # the tour writes to a database of its own, never yours
+            settings = settings.model_copy(update={"database_url": f"sqlite:///{scratch}/demo.db"})
+        buddy = build(settings, clock=clock)
+        asyncio.run(
+            run_console(buddy, clock=clock, user=user, organisers=organisers, tour=args.demo)
+        )
+        buddy.engine.dispose()
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
@@ -236,6 +242,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who may run organiser commands (pairing, prompts); repeat for several "
         "(default: you; `organisers @a @b` changes it in the console)",
+    )
+    console.add_argument(
+        "--demo", action="store_true", help="a guided tour first, on a throwaway database"
     )
     console.set_defaults(run=cmd_console)
     sub.add_parser("slack", help="run on Slack (Socket Mode or HTTP)").set_defaults(run=cmd_slack)

@@ -237,3 +237,30 @@ def test_organisers_are_chosen_on_the_command_line_and_in_the_console(tmp_path: 
     assert "Organisers (may turn pairing and channel prompts on or off): @me." in ana
     assert ana.count("Only this channel's organisers") == 1  # ana, no longer one
     assert "Pairing is off" in ana.split("Now acting as @me.")[1]
+
+
+def test_the_demo_shows_ten_days_on_a_throwaway_database_then_hands_over(
+    tmp_path: Path,
+) -> None:
+    finished = console_process("promises\n", tmp_path=tmp_path, args=("--demo",))
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr == ""
+    tour = finished.stdout
+    shown_in_order = [
+        "💬 You met someone.",
+        "⏰ Reminder — promise #1: send @ana “the book”\n  Due now.",
+        "🎉 Kept",
+        "👋 You met @sam on",
+        "📬 Your weekly digest",
+        "🔁 It's been 7+ days since you were in touch with @lee",
+        "Your contacts (3):",
+        "💬 That was ten days in a minute.",
+        "@me> promises",  # then the member types on, in the tour's world
+    ]
+    # The last digest: an earlier Monday may fall inside the tour's first days too.
+    positions = [
+        tour.rindex(text) if "digest" in text else tour.index(text) for text in shown_in_order
+    ]
+    assert positions == sorted(positions)
+    assert "No open promises." in tour[positions[-1] :]
+    assert not (tmp_path / "buddy.sqlite3").exists()  # the member's own database is untouched

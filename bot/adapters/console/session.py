@@ -8,7 +8,7 @@ import os
 import re
 import zoneinfo
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.adapters.console.render import (
@@ -59,13 +59,19 @@ def local_timezone() -> str | None:
     return None
 
 
-def wait_steps(start: datetime, until: datetime) -> Iterator[datetime]:
-    """Each whole hour after `start`, then `until`: the moments a wait ticks at."""
-    step = start.replace(minute=0, second=0, microsecond=0) + WAIT_STEP
-    while step < until:
-        yield step
-        step += WAIT_STEP
-    yield until
+def wait_steps(start: datetime, until: datetime, *, timezone: str) -> list[datetime]:
+    """The moments a wait ticks at: each whole hour, and the time of day of `start` on each
+    day after it (when "in 2 days", follow-ups and cadences fall due), then `until`."""
+    hours = _every(start.replace(minute=0, second=0, microsecond=0), WAIT_STEP, until)
+    days = _every(start.astimezone(zoneinfo.ZoneInfo(timezone)), timedelta(days=1), until)
+    return [*sorted({*hours, *(day.astimezone(UTC) for day in days)} - {start}), until]
+
+
+def _every(first: datetime, step: timedelta, until: datetime) -> Iterator[datetime]:
+    moment = first + step
+    while moment < until:
+        yield moment
+        moment += step
 
 
 def _wait_until(typed: str, *, now: datetime, timezone: str) -> datetime:
@@ -230,7 +236,7 @@ class ConsoleSession:
         except UserError as error:
             self._screen.say("\n".join(render(error_reply(error))))
             return
-        for step in wait_steps(start, until):
+        for step in wait_steps(start, until, timezone=zone):
             self._clock.advance(step - self._clock.now())
             self._screen.heading(f"⏩ {format_moment(step, timezone=zone)}")
             await self._tick()

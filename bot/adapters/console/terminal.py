@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TextIO
 
+from bot.adapters.console.demo import play_tour
 from bot.adapters.console.screen import ConsoleScreen
 from bot.adapters.console.session import ConsoleSession
 from bot.commands.registry import COMMANDS
@@ -54,12 +55,15 @@ async def read_eval_print(
     screen: ConsoleScreen,
     stdin: TextIO,
     *,
+    tour: bool = False,
     terminal_input: Input | None = None,
     terminal_output: Output | None = None,
 ) -> None:
     """Interactive at a terminal (or given prompt_toolkit's input); scripted otherwise: lines
-    until EOF, echoed as a transcript."""
+    until EOF, echoed as a transcript. `tour`: the guided tour plays first."""
     screen.say(session.banner())
+    if tour:
+        await play_tour(session, screen)
     if terminal_input is not None or stdin.isatty():
         await _interactive(session, terminal_input=terminal_input, terminal_output=terminal_output)
         return
