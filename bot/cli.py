@@ -73,9 +73,12 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
     clock = ConsoleClock()
     user = args.user or settings.buddy_console_user
     organisers = args.organiser or [user]
-    with tempfile.TemporaryDirectory(prefix="buddy-demo-") as scratch:
-        if args.demo:  # the tour writes to a database of its own, never yours
-            settings = settings.model_copy(update={"database_url": f"sqlite:///{scratch}/demo.db"})
+    demo = tempfile.TemporaryDirectory(prefix="buddy-demo-") if args.demo else None
+    with demo or contextlib.nullcontext():
+        if demo is not None:  # the tour writes to a database of its own, never yours
+            settings = settings.model_copy(
+                update={"database_url": f"sqlite:///{demo.name}/demo.db"}
+            )
         buddy = build(settings, clock=clock)
         asyncio.run(
             run_console(buddy, clock=clock, user=user, organisers=organisers, tour=args.demo)
