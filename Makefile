@@ -1,20 +1,37 @@
 # The two set-up commands in the README: `make console` and `make test`.
+# Installs are exact (uv.lock) and fast (uv): uv from PATH, else installed from PyPI into .uv/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+UV ?= $(or $(shell command -v uv 2>/dev/null),.uv/bin/uv)
+# Use $(PYTHON), never an interpreter uv would download; the environment is .venv.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: console test lint bench
+.PHONY: console test lint bench lock
 
-$(BIN)/buddy: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(BIN)/buddy
+.uv/bin/uv:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+		--target .uv uv==$(UV_VERSION)
 
-console: $(BIN)/buddy
+# What the bot needs (for `make console`), and that plus the test tools (for `make test`).
+$(VENV)/.synced-app: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --inexact --python $(PYTHON)
+	touch $@
+
+$(VENV)/.synced-test: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra test --python $(PYTHON)
+	touch $@ $(VENV)/.synced-app
+
+# After editing the dependencies in pyproject.toml: re-resolve uv.lock, and commit both.
+lock: | $(UV)
+	$(UV) lock --python $(PYTHON)
+
+console: $(VENV)/.synced-app
 	$(BIN)/buddy console
 
-lint: $(BIN)/buddy
+lint: $(VENV)/.synced-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -23,5 +40,5 @@ lint: $(BIN)/buddy
 test: lint
 	$(BIN)/python -m pytest
 
-bench: $(BIN)/buddy
+bench: $(VENV)/.synced-test
 	$(BIN)/python -m bench

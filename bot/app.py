@@ -144,7 +144,7 @@ async def deliver_and_tick(
         raise
     finally:
         if ticker is not None:
-            ticker.shutdown()
+            await ticker.stop()
 
 
 # --- Worker: the ticker and delivery, no chat adapter -----------------------------------------

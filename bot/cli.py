@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from bot.adapters.console import (
+    ConsoleClock,
     ConsoleMessenger,
     ConsoleScreen,
     ConsoleSession,
@@ -25,25 +27,45 @@ from bot.store.database import upgrade_to_head
 from bot.store.secrets import SecretKeyError
 
 
-async def run_console(buddy: Buddy, *, user: str) -> None:
-    screen = ConsoleScreen(sys.stdout)
+async def run_console(
+    buddy: Buddy, *, clock: ConsoleClock, user: str, organisers: Sequence[str], tour: bool
+) -> None:
+    screen = ConsoleScreen()
     delivery = buddy.delivery({Platform.CONSOLE: ConsoleMessenger(screen)})
-    session = ConsoleSession(
-        service=buddy.service, screen=screen, user=user, after_each=delivery.deliver_due
-    )
-    # Reminders, nudges and digests show up live, between the lines you type.
+    # Reminders, nudges and digests show up live, between the lines you type (or `wait`).
     ticker = buddy.ticker(after_tick=delivery.deliver_due)
+    session = ConsoleSession(
+        service=buddy.service,
+        screen=screen,
+        user=user,
+        after_each=delivery.deliver_due,
+        clock=clock,
+        tick=ticker.tick,
+        organisers=organisers,
+    )
     ticker.start(buddy.settings.buddy_tick_seconds)
     try:
-        await read_eval_print(session, screen, sys.stdin)
+        await read_eval_print(session, screen, sys.stdin, tour=tour)
     finally:
-        ticker.shutdown()
+        await ticker.stop()
     await delivery.deliver_due()
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
-    buddy = build(settings)
-    asyncio.run(run_console(buddy, user=args.user or settings.buddy_console_user))
+    clock = ConsoleClock()
+    user = args.user or settings.buddy_console_user
+    organisers = args.organiser or [user]
+    demo = tempfile.TemporaryDirectory(prefix="buddy-demo-") if args.demo else None
+    with demo or contextlib.nullcontext():
+        if demo is not None:  # the tour writes to a database of its own, never yours
+            settings = settings.model_copy(
+                update={"database_url": f"sqlite:///{demo.name}/demo.db"}
+            )
+        buddy = build(settings, clock=clock)
+        asyncio.run(
+            run_console(buddy, clock=clock, user=user, organisers=organisers, tour=args.demo)
+        )
+        buddy.engine.dispose()
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
@@ -131,6 +153,16 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     console = sub.add_parser("console", help="try the bot in this terminal (no tokens needed)")
     console.add_argument("--user", help="who you are in the console (default: me)")
+    console.add_argument(
+        "--organiser",
+        action="append",
+        metavar="NAME",
+        help="who may run organiser commands (pairing, prompts); repeat for several "
+        "(default: you; `organisers @a @b` changes it in the console)",
+    )
+    console.add_argument(
+        "--demo", action="store_true", help="a guided tour first, on a throwaway database"
+    )
     console.set_defaults(run=cmd_console)
     for plugin in plugins():
         plugin.add_commands(sub)

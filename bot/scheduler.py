@@ -41,9 +41,14 @@ class Ticker:
         self._batch = batch
         self._after_tick = after_tick
         self._scheduler: AsyncIOScheduler | None = None
+        self._ticking = asyncio.Lock()  # one tick at a time in this process, however started
 
     async def tick(self) -> dict[str, int]:
         """Run every job until nothing is due; how many items each handled (failed jobs: -1)."""
+        async with self._ticking:
+            return await self._tick()
+
+    async def _tick(self) -> dict[str, int]:
         started = time.perf_counter()
         now = self._clock.now()
         counts: dict[str, int] = {}
@@ -83,7 +88,7 @@ class Ticker:
             raise RuntimeError("the ticker is already running")
         scheduler = AsyncIOScheduler(timezone=UTC)
         scheduler.add_job(
-            self.tick,
+            self._scheduled_tick,
             "interval",
             seconds=interval_seconds,
             id="tick",
@@ -94,6 +99,21 @@ class Ticker:
         )
         scheduler.start()
         self._scheduler = scheduler
+
+    async def _scheduled_tick(self) -> None:
+        if not self._ticking.locked():  # else a tick under way will find whatever is due
+            await self.tick()
+
+    async def stop(self) -> None:
+        """Stop ticking once the tick under way, if any, has finished: cancelled mid-job it
+        would leave a batch half done and APScheduler would log its CancelledError."""
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is None:
+            return
+        scheduler.pause()
+        await asyncio.sleep(0)  # a tick submitted just before the pause starts (and is awaited)
+        async with self._ticking:
+            scheduler.shutdown(wait=False)
 
     def shutdown(self) -> None:
         if self._scheduler is not None:

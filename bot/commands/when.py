@@ -701,6 +701,11 @@ def format_when(moment: datetime, *, timezone: str, now: datetime) -> str:
     return f"{_absolute(moment, zone)} ({_relative(moment, now=now, zone=zone)})"
 
 
+def format_moment(moment: datetime, *, timezone: str) -> str:
+    """ "Fri 27 Nov 2026, 09:00 Europe/Paris": local time and zone."""
+    return _absolute(moment, _zone(timezone))
+
+
 def format_day(moment: datetime, *, timezone: str) -> str:
     """The local day, short: "Tue 24 Nov"."""
     return _day_label(moment.astimezone(_zone(timezone)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,10 +48,16 @@ def console(tmp_path: Path) -> Iterator[Console]:
     out = io.StringIO()
     screen = ConsoleScreen(out)
     delivery = buddy.delivery({Platform.CONSOLE: ConsoleMessenger(screen)})
+    ticker = buddy.ticker(after_tick=delivery.deliver_due)
     session = ConsoleSession(
-        service=buddy.service, screen=screen, user="carol", after_each=delivery.deliver_due
+        service=buddy.service,
+        screen=screen,
+        user="carol",
+        after_each=delivery.deliver_due,
+        clock=clock,
+        tick=ticker.tick,
     )
-    yield Console(clock, out, session, buddy.ticker(after_tick=delivery.deliver_due))
+    yield Console(clock, out, session, ticker)
     buddy.engine.dispose()
 
 
@@ -115,3 +122,23 @@ async def test_a_pairing_round_groups_the_channel_and_checks_in_halfway(console:
     met = await console.script("click Yes")
     assert "It's in your `people` now, “paired in #general”." in met
     assert "paired in #general" in await console.script("people")
+
+
+async def test_click_label_n_answers_an_older_intro_not_only_the_newest(console: Console) -> None:
+    await console.script(*PROFILES, "as @dee", "offer Rust reviews", "as @carol")
+    asked = await console.script(
+        "intro @ana @ben you both care about maps", "intro @ana @dee you both like Rust"
+    )
+    to_ana = [block for block in asked.split("DM to ") if block.startswith("@ana:")]
+    assert "@ben" in to_ana[0] and "@dee" in to_ana[1]
+    # Each message with buttons says its number: `click Accept 1` presses the first one's.
+    buttons = re.compile(r"\[Accept\] \[Decline\]   \(press with: click LABEL (\d+)\)")
+    older, newer = (buttons.findall(block)[0] for block in to_ana)
+
+    first = await console.script("as @ana", f"click Accept {older}")
+    assert "If @ben accepts too" in first
+    nothing = await console.script("as @ben", f"click Accept {newer}")
+    assert f"No button “Accept” on message {newer} for @ben to press." in nothing
+    made = await console.script("click Accept")
+    assert "🎉 @ana, meet @ben — introduced by @carol." in made
+    assert "@dee" not in made

@@ -52,10 +52,15 @@ def console(tmp_path: Path) -> Iterator[Console]:
     out = io.StringIO()
     screen = ConsoleScreen(out)
     delivery = buddy.delivery({Platform.CONSOLE: ConsoleMessenger(screen)})
-    session = ConsoleSession(
-        service=buddy.service, screen=screen, user="me", after_each=delivery.deliver_due
-    )
     ticker = buddy.ticker(after_tick=delivery.deliver_due)
+    session = ConsoleSession(
+        service=buddy.service,
+        screen=screen,
+        user="me",
+        after_each=delivery.deliver_due,
+        clock=clock,
+        tick=ticker.tick,
+    )
     yield Console(buddy, clock, out, session, ticker, delivery)
     buddy.engine.dispose()
 
@@ -71,7 +76,7 @@ async def test_a_promise_reminder_shows_up_in_the_console_and_its_done_button_wo
         "DM to @me:",
         "  ⏰ Reminder — promise #1: send @sam “the slides”",
         "  Due now.",
-        "    [Done #1] [Snooze a day] [Snooze a week]   (press with: click LABEL)",
+        "    [Done #1] [Snooze a day] [Snooze a week]   (press with: click LABEL 1)",
     ]
 
     reply = await console.type("click Done #1")

@@ -13,6 +13,19 @@ from pathlib import Path
 def run_console(
     script: str, *, tmp_path: Path, user: str = "me", env: dict[str, str] | None = None
 ) -> str:
+    finished = console_process(script, tmp_path=tmp_path, user=user, env=env)
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout
+
+
+def console_process(
+    script: str,
+    *,
+    tmp_path: Path,
+    user: str = "me",
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -26,8 +39,8 @@ def run_console(
             **(env or {}),
         }
     )
-    finished = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", *args],
         input=script,
         capture_output=True,
         text=True,
@@ -36,8 +49,6 @@ def run_console(
         timeout=120,
         check=False,
     )
-    assert finished.returncode == 0, finished.stderr
-    return finished.stdout
 
 
 def test_a_newcomer_logs_a_meeting_keeps_a_promise_and_exports_their_data(tmp_path: Path) -> None:
@@ -66,6 +77,21 @@ def test_a_newcomer_logs_a_meeting_keeps_a_promise_and_exports_their_data(tmp_pa
     assert data["contacts"][0]["name"] == "sam"
     assert data["meetings"][0]["context"] == "at PyCon — talked about Rust 🦀"
     assert data["promises"][0]["status"] == "done"
+
+
+def test_quit_and_end_of_input_end_cleanly_every_time_on_a_database_with_data(
+    tmp_path: Path,
+) -> None:
+    run_console(
+        "met @sam at PyCon\npromise @sam the slides in 2 days\nkeep-in-touch @ana every week\n",
+        tmp_path=tmp_path,
+    )
+    # Short scripts end while the first tick (which starts with the console) is under way.
+    for script in ("", "quit\n", "promises\nexit\n"):
+        finished = console_process(script, tmp_path=tmp_path)
+        assert finished.returncode == 0, finished.stderr
+        assert "Traceback" not in finished.stderr
+        assert "Error" not in finished.stderr
 
 
 def test_state_survives_a_restart_of_the_console(tmp_path: Path) -> None:
@@ -168,3 +194,82 @@ def test_a_channel_and_a_command_in_a_reply_read_as_typed_at_the_console(
 
     assert "Pairing isn't on in #events." in out
     assert "An organiser starts it with `pairing on`." in out
+
+
+def test_wait_moves_the_clock_and_what_falls_due_shows_up_in_order(tmp_path: Path) -> None:
+    out = run_console(
+        "wait until tuesday 9am\n"
+        "met @sam at PyCon\n"
+        "promise @ana the book by friday\n"
+        "wait 3 days\n"
+        "click Done #1\n",
+        tmp_path=tmp_path,
+        env={"TZ": "UTC"},  # no DST change inside the three days, whatever today is
+    )
+    waited = out[out.index("@me> wait 3 days") : out.index("@me> click Done #1")]
+    heads_up, reminder, follow_up = (
+        waited.index("⏳ Heads-up — promise #1: send @ana “the book”"),
+        waited.index("⏰ Reminder — promise #1: send @ana “the book”"),
+        waited.index("👋 You met @sam on Tuesday at PyCon."),
+    )
+    assert heads_up < reminder < follow_up  # each when it fell due
+    assert re.search(r"⏩ Thu \d+ \w{3} \d{4}, 09:00 UTC\nDM to @me:\n  ⏳ Heads-up", waited)
+    assert re.search(r"⏩ Fri \d+ \w{3} \d{4}, 09:00 UTC\nDM to @me:\n  ⏰ Reminder", waited)
+    assert "Due now." in waited
+    assert re.search(r"⏩ It is now Fri \d+ \w{3} \d{4}, 09:00 UTC\.", waited)
+    assert "Kept: “the book” for @ana." in out
+
+
+def test_a_wait_that_cannot_be_read_changes_nothing(tmp_path: Path) -> None:
+    out = run_console(
+        "promise @sam the slides in 1 hour\nwait\nwait flurbs\nwait 2 months\npromises\n",
+        tmp_path=tmp_path,
+    )
+    assert "`wait` takes how long, or until when." in out
+    assert "I couldn't read “flurbs” as how long to wait." in out
+    assert "I can wait up to 31 days at once." in out
+    assert "⏩" not in out and "Reminder" not in out
+    assert "#1 the slides → @sam" in out
+
+
+def test_organisers_are_chosen_on_the_command_line_and_in_the_console(tmp_path: Path) -> None:
+    finished = console_process(
+        "pairing on\nas @ana\npairing on\norganisers @me\npairing off\nas @me\npairing off\n",
+        tmp_path=tmp_path,
+        args=("--organiser", "ana"),
+    )
+    assert finished.returncode == 0, finished.stderr
+    replies = finished.stdout.split("@me> ")
+    assert "Only this channel's organisers can turn pairing on" in replies[2]  # me: not one
+    ana = finished.stdout[finished.stdout.index("Now acting as @ana.") :]
+    assert "Pairing is on in #general" in ana
+    assert "Organisers (may turn pairing and channel prompts on or off): @me." in ana
+    assert ana.count("Only this channel's organisers") == 1  # ana, no longer one
+    assert "Pairing is off" in ana.split("Now acting as @me.")[1]
+
+
+def test_the_demo_shows_ten_days_on_a_throwaway_database_then_hands_over(
+    tmp_path: Path,
+) -> None:
+    finished = console_process("promises\n", tmp_path=tmp_path, args=("--demo",))
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr == ""
+    tour = finished.stdout
+    shown_in_order = [
+        "💬 You met someone.",
+        "⏰ Reminder — promise #1: send @ana “the book”\n  Due now.",
+        "🎉 Kept",
+        "👋 You met @sam on",
+        "📬 Your weekly digest",
+        "🔁 It's been 7+ days since you were in touch with @lee",
+        "Your contacts (3):",
+        "💬 That was ten days in a minute.",
+        "@me> promises",  # then the member types on, in the tour's world
+    ]
+    # The last digest: an earlier Monday may fall inside the tour's first days too.
+    positions = [
+        tour.rindex(text) if "digest" in text else tour.index(text) for text in shown_in_order
+    ]
+    assert positions == sorted(positions)
+    assert "No open promises." in tour[positions[-1] :]
+    assert not (tmp_path / "buddy.sqlite3").exists()  # the member's own database is untouched

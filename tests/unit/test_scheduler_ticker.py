@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -108,3 +109,39 @@ async def test_the_ticker_runs_as_a_background_task_until_cancelled(buddy: Buddy
     stopped_at = ticks
     await asyncio.sleep(0.3)
     assert ticks <= stopped_at + 1  # at most the tick already under way finishes
+
+
+class Slow:
+    """A job that holds its tick until the test lets it finish."""
+
+    name = "slow"
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.finished = False
+
+    def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
+        self.started.set()
+        self.release.wait(timeout=10)
+        self.finished = True
+        return 0
+
+
+async def test_stopping_lets_the_tick_under_way_finish_and_logs_no_error(
+    buddy: Buddy, caplog: pytest.LogCaptureFixture
+) -> None:
+    slow = Slow()
+    ticker = Ticker(uow_factory=buddy.store, clock=buddy.clock, jobs=[slow])
+    ticker.start(3600)
+    await asyncio.to_thread(slow.started.wait, 10)
+    stopping = asyncio.create_task(ticker.stop())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # waits for the job instead of cancelling it
+    slow.release.set()
+    with caplog.at_level(logging.INFO):
+        await stopping
+        await asyncio.sleep(0)
+    assert slow.finished
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    await ticker.stop()  # twice is harmless
