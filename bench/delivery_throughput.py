@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -79,8 +79,15 @@ class TokenBucketPlatform:
     async def post(self, channel: Channel, message: Message) -> None:
         raise NotImplementedError
 
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
         raise NotImplementedError
 

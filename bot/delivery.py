@@ -10,15 +10,20 @@ import math
 import random
 import time
 from asyncio import FIRST_COMPLETED
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.clock import Clock
 from bot.core.effects import ChannelPost, DirectMessage, Effect, GroupIntro, effect_workspace
-from bot.core.errors import DeliveryError, PermanentDeliveryError, RateLimited
-from bot.core.identity import Platform, Workspace
+from bot.core.errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    RateLimited,
+    TransientDeliveryError,
+)
+from bot.core.identity import Channel, Platform, Workspace
 from bot.core.ports import Messenger, Metrics, NoMetrics, OutboxItem, OutboxQueue
 
 log = logging.getLogger(__name__)
@@ -277,7 +282,9 @@ class Delivery:
             started = time.perf_counter()
             try:
                 async with asyncio.timeout(self._retry.send_timeout):
-                    fanned_out = await _send(self._messengers[workspace.platform], item)
+                    fanned_out = await _send(
+                        self._messengers[workspace.platform], item, record=self._recorder(item)
+                    )
             except Exception as error:
                 return await self._failed(item, workspace, error, time.perf_counter() - started)
             latency = time.perf_counter() - started
@@ -296,6 +303,16 @@ class Delivery:
             return self._outcome(
                 item, DeliveryOutcome.SENT, settled, DeliveryReport(sent=1), latency
             )
+
+    def _recorder(self, item: OutboxItem) -> Callable[[Channel], Awaitable[None]]:
+        """Records the conversation opened for the item's group before anything is posted."""
+
+        async def record(group: Channel) -> None:
+            if not await asyncio.to_thread(self._queue.record_group, item, group):
+                # Another worker has the message now: it posts, in a conversation of its own.
+                raise TransientDeliveryError("the claim lapsed before the group was recorded")
+
+        return record
 
     async def _wait_turn(
         self, gate: _Gate, workspace: Workspace, deadline: float
@@ -412,7 +429,9 @@ class Delivery:
         return report
 
 
-async def _send(messenger: Messenger, item: OutboxItem) -> dict[str, Effect] | None:
+async def _send(
+    messenger: Messenger, item: OutboxItem, *, record: Callable[[Channel], Awaitable[None]]
+) -> dict[str, Effect] | None:
     """Send the item's effect; a group with no group conversation comes back as one DM per
     member, to be queued in its place (see OutboxQueue.fan_out)."""
     match item.effect:
@@ -420,13 +439,14 @@ async def _send(messenger: Messenger, item: OutboxItem) -> dict[str, Effect] | N
             await messenger.send_dm(to, message)
         case ChannelPost(channel, message):
             await messenger.post(channel, message)
-        case GroupIntro(members, message, near):
-            group = await messenger.open_group(members, near=near)
+        case GroupIntro(members, message, near, title):
+            group = await messenger.send_group(
+                members, message, near=near, title=title, opened=item.group, record=record
+            )
             if group is None:
                 return {
                     _derived_key(item.key, m.user_id): DirectMessage(m, message) for m in members
                 }
-            await messenger.post(group, message)
     return None
 
 

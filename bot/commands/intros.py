@@ -13,6 +13,7 @@ from bot.commands.replies import echo
 from bot.commands.typed import person_arg, text_arg
 from bot.core import intros
 from bot.core.contacts import log_meeting
+from bot.core.effects import INTRODUCTIONS
 from bot.core.errors import UserError
 from bot.core.identity import Member
 from bot.core.intros import Outcome, Refusal
@@ -310,6 +311,7 @@ def make_intro(ctx: Context, intro: Intro) -> None:
             ),
         ),
         key=f"intro:{intro.id}:made",
+        title=INTRODUCTIONS,
         near=intro.channel,
     )
     for (owner, other), profile in zip(

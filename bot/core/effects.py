@@ -31,6 +31,9 @@ class ChannelPost:
     message: Message
 
 
+INTRODUCTIONS = "👋 Introductions"
+
+
 @dataclass(frozen=True)
 class GroupIntro:
     """A private group conversation; where a platform has none, the adapter falls back."""
@@ -38,6 +41,7 @@ class GroupIntro:
     members: tuple[Member, ...]
     message: Message
     channel: Channel | None = None  # where the request came from, for thread-based fallbacks
+    title: str = INTRODUCTIONS  # the group's name where the platform names one (a thread)
 
 
 Effect = DirectMessage | ChannelPost | GroupIntro
@@ -65,12 +69,13 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
                 "channel": channel_to_json(channel),
                 "message": message_to_json(msg),
             }
-        case GroupIntro(members, msg, channel):
+        case GroupIntro(members, msg, channel, title):
             return {
                 "kind": EffectKind.GROUP.value,
                 "members": [member_to_json(m) for m in members],
                 "message": message_to_json(msg),
                 "channel": channel_to_json(channel) if channel else None,
+                "title": title,
             }
 
 
@@ -85,6 +90,8 @@ def effect_from_json(data: dict[str, Any]) -> Effect:
         tuple(member_from_json(m) for m in data["members"]),
         msg,
         channel_from_json(channel) if channel else None,
+        # Queued before groups had titles: every group then was an introduction.
+        data.get("title", INTRODUCTIONS),
     )
 
 

@@ -40,11 +40,17 @@ class Outgoing:
         self._add(ChannelPost(channel, msg), key, self._now)
 
     def group(
-        self, members: Sequence[Member], msg: Message, *, key: str, near: Channel | None = None
+        self,
+        members: Sequence[Member],
+        msg: Message,
+        *,
+        key: str,
+        title: str,
+        near: Channel | None = None,
     ) -> None:
-        """A private group conversation for `members` (a thread `near` a channel where the
-        platform has no group DMs)."""
-        self._add(GroupIntro(tuple(members), msg, near), key, self._now)
+        """A private group conversation for `members` (a thread named `title` `near` a channel
+        where the platform has no group DMs)."""
+        self._add(GroupIntro(tuple(members), msg, near, title), key, self._now)
 
     def queue(self, uow: UnitOfWork) -> int:
         """Into `uow`'s outbox; how many were new. Once queued, nothing is queued again."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -506,6 +506,8 @@ class OutboxItem:
     # The claim's end; settling checks it, so a worker whose lease ran out cannot settle a
     # message another worker has taken over since.
     claimed_until: datetime
+    # A group's conversation, opened and recorded by an earlier attempt: a retry posts there.
+    group: Channel | None = None
 
 
 class OutboxStatus(StrEnum):
@@ -561,6 +563,11 @@ class OutboxQueue(Protocol):
         of this DM is told in their next command reply (`Outbox.take_undelivered`)."""
         ...
 
+    def record_group(self, item: OutboxItem, group: Channel) -> bool:
+        """Remember the conversation opened for the item's group, before anything is posted
+        in it: every later attempt gets it as `OutboxItem.group`, across restarts."""
+        ...
+
     def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
         """Settle the message by queuing `effects` (by idempotency key) in its place, due now:
         each then succeeds or fails on its own, so a retry never repeats the ones that went."""
@@ -575,11 +582,24 @@ class Messenger(Protocol):
 
     async def send_dm(self, member: Member, message: Message) -> None: ...
     async def post(self, channel: Channel, message: Message) -> None: ...
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
-        """A private group conversation (or a private thread `near` a channel), or None where
-        the platform can make neither: the message then goes to each member by DM."""
+        """Post `message` in a private group conversation of `members` (or a private thread
+        named `title` `near` a channel); the conversation it went to.
+
+        `opened`: the one an earlier attempt opened, reused. A new one is passed to `record`
+        before anything is posted in it, so a retry (after a restart too) posts there rather
+        than open another. None, having sent nothing, where the platform can open neither:
+        the message then goes to each member by DM.
+        """
         ...
 
 

@@ -282,6 +282,9 @@ class OutboxRow(Base):
     notice_pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the row became sent or dead: the retention period counts from here.
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A group's conversation (a group DM, a private thread), recorded when an attempt opened
+    # it: a retry posts there instead of opening another.
+    group_channel_id: Mapped[str | None] = mapped_column(ID)
 
 
 class OutboxMemberRow(Base):

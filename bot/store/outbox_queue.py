@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.effects import DirectMessage, Effect, EffectKind, effect_from_json
-from bot.core.identity import Platform
+from bot.core.identity import Channel, Platform
 from bot.core.ports import OutboxEntry, OutboxItem, OutboxStatus
 from bot.store.models import OutboxRow
 from bot.store.repositories import SqlOutbox
@@ -89,6 +89,9 @@ class SqlOutboxQueue:
             attempts=row.attempts,
             created_at=row.created_at,
             claimed_until=claimed_until,
+            group=None
+            if row.group_channel_id is None
+            else Channel(Platform(row.platform), row.workspace_id, row.group_channel_id),
         )
 
     def mark_sent(self, item: OutboxItem, *, now: datetime) -> bool:
@@ -121,6 +124,9 @@ class SqlOutboxQueue:
             settled_at=now,
             **_purged_at_once(item.effect),
         )
+
+    def record_group(self, item: OutboxItem, group: Channel) -> bool:
+        return self._settle(item, group_channel_id=group.channel_id)
 
     def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
         with self._sessions.begin() as session:
@@ -254,6 +260,9 @@ def _claim_statement() -> Update:
             OutboxRow.payload,
             OutboxRow.attempts,
             OutboxRow.created_at,
+            OutboxRow.platform,
+            OutboxRow.workspace_id,
+            OutboxRow.group_channel_id,
         )
         .execution_options(synchronize_session=False)
     )

@@ -476,6 +476,8 @@ class FakeDiscord:
         for guild in self.guilds:
             if guild.channel_id == int(channel_id):
                 return _json(guild.channel_json())
+        if int(channel_id) in self.threads:
+            return _json(self.threads[int(channel_id)])
         return _json({"message": "Unknown Channel", "code": 10003}, status=404)
 
     def _message(self, channel_id: int, body: dict[str, Any], **extra: Any) -> dict[str, Any]:

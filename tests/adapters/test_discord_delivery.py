@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands.jobs.pairing import PAIRING_GROUP_TITLE
 from bot.core.effects import GroupIntro
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import Mention, UserText, text_message
@@ -140,6 +141,40 @@ async def test_an_introduction_opens_a_private_thread_with_exactly_its_members(
     )
     assert posted.allowed_mentions == {"parse": [], "users": [ALICE.id, BOB.id]}
     assert world.fake.dms(ALICE) == world.fake.dms(BOB) == []
+
+
+async def test_a_retry_after_a_restart_posts_once_in_the_thread_the_first_attempt_opened(
+    world: DiscordWorld,
+) -> None:
+    intro = text_message("👋 ", Mention(member(ALICE)), ", meet ", Mention(member(BOB)), ".")
+    queue(world, GroupIntro((member(ALICE), member(BOB)), intro, GENERAL), key="intro-4")
+    # The thread is made, then Discord fails the post: the bot restarts before the retry.
+    world.fake.fail("POST", MESSAGES, status=503, body={"message": "upstream", "code": 0})
+
+    assert await world.deliver() == DeliveryReport(retried=1)
+    await world.restart()
+    world.clock.advance(timedelta(minutes=5))
+    assert await world.deliver() == DeliveryReport(sent=1)
+
+    assert len(world.fake.calls("POST", rf"channels/{GUILD_A.channel_id}/threads")) == 1
+    [thread_id] = world.fake.threads
+    [posted] = world.fake.in_channel(thread_id)
+    assert posted.content == f"👋 <@{ALICE.id}>, meet <@{BOB.id}>."
+    assert posted.allowed_mentions == {"parse": [], "users": [ALICE.id, BOB.id]}
+    assert world.fake.dms(ALICE) == world.fake.dms(BOB) == []
+
+
+async def test_a_pairing_group_s_thread_is_named_for_pairing_not_introductions(
+    world: DiscordWorld,
+) -> None:
+    hello = text_message("🍽️ ", Mention(member(ALICE)), " and ", Mention(member(BOB)), ".")
+    group = GroupIntro((member(ALICE), member(BOB)), hello, GENERAL, title=PAIRING_GROUP_TITLE)
+    queue(world, group, key="pairing:1:group:1")
+
+    assert await world.deliver() == DeliveryReport(sent=1)
+    [created] = world.fake.calls("POST", rf"channels/{GUILD_A.channel_id}/threads")
+    assert created.body["name"] == PAIRING_GROUP_TITLE
+    assert "Introductions" not in created.body["name"]
 
 
 async def test_an_introduction_without_a_channel_goes_to_each_member_by_dm(

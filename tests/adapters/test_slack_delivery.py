@@ -134,10 +134,41 @@ async def test_an_introduction_goes_to_one_group_dm_with_everyone_in_it(
     assert posted.args["text"] == "👋 <@U1> meet <@U2> and <@U3>"
 
 
-async def test_the_messenger_opens_a_group_dm_for_several_members(slack: SlackHarness) -> None:
-    group = await slack.bot.messenger.open_group([ANN, SAM, CARA, SAM], near=None)
+async def test_a_retried_introduction_posts_once_in_the_group_dm_the_first_attempt_opened(
+    slack: SlackHarness,
+) -> None:
+    intro = message(paragraph("👋 ", Mention(ANN), " meet ", Mention(SAM)))
+    queue(slack, GroupIntro((SAM, ANN), intro))
+    slack.fake.fail("chat.postMessage", status=500, error="internal_error", retry_after=None)
+
+    assert (await slack.delivery.deliver_due()).retried == 1
+    slack.clock.advance(timedelta(minutes=5))
+    assert (await slack.delivery.deliver_due()).sent == 1
+
+    [opened] = slack.fake.calls_to("conversations.open")
+    assert opened.args["users"] == "U1,U2"
+    posted = slack.fake.calls_to("chat.postMessage")
+    assert [call.args["channel"] for call in posted] == ["GU1U2", "GU1U2"]  # failed, then sent
+    assert statuses(slack) == ["sent"]
+
+
+async def test_the_messenger_opens_one_group_dm_for_several_members(slack: SlackHarness) -> None:
+    opened: list[Channel] = []
+
+    async def record(channel: Channel) -> None:
+        opened.append(channel)
+
+    group = await slack.bot.messenger.send_group(
+        [ANN, SAM, CARA, SAM],
+        message(paragraph("hello")),
+        near=None,
+        title="👋 Introductions",
+        opened=None,
+        record=record,
+    )
 
     assert group == Channel(Platform.SLACK, "T1", "GU1U2U3")
+    assert opened == [group]
 
 
 async def test_an_export_arrives_as_a_json_file_in_the_member_s_dm(slack: SlackHarness) -> None:

@@ -16,7 +16,7 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from bot.core.clock import SystemClock
@@ -44,8 +44,15 @@ class FileMessenger:
     async def post(self, channel: Channel, message: Message) -> None:
         raise NotImplementedError
 
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
         raise NotImplementedError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,6 +47,7 @@ class ScriptedMessenger:
         self.delivered: list[tuple[str, str]] = []  # (recipient, text), in arrival order
         self.tries: Counter[str] = Counter()
         self.group: Channel | None = None
+        self.opened: list[Channel] = []  # group conversations, as each was opened
         self._script: dict[str, list[Exception]] = {}
         self._schedule = schedule
         self._calls = 0
@@ -60,10 +61,26 @@ class ScriptedMessenger:
     async def post(self, channel: Channel, message: Message) -> None:
         self._arrive(channel.channel_id, message)
 
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
-        return self.group
+        """Opens `self.group` (None: the platform has no group conversations)."""
+        group = opened
+        if group is None:
+            if self.group is None:
+                return None
+            group = self.group
+            self.opened.append(group)
+            await record(group)
+        self._arrive(group.channel_id, message)
+        return group
 
     def _arrive(self, recipient: str, message: Message) -> None:
         text = message.plain_text()
@@ -391,6 +408,38 @@ async def test_an_intro_goes_to_the_group_conversation_when_the_platform_opens_o
 
     assert await world.delivery().deliver_due() == DeliveryReport(sent=1)
     assert world.messenger.delivered == [("G_ANN_BOB", "Ann, meet Bob")]
+
+
+async def test_a_retried_intro_posts_in_the_group_conversation_its_first_attempt_opened(
+    world: World,
+) -> None:
+    world.messenger.group = Channel(Platform.SLACK, "T1", "G_ANN_BOB")
+    world.add(GroupIntro((ANN, BOB), text_message("Ann, meet Bob")), key="intro:3")
+    world.messenger.fail("Ann, meet Bob", TransientDeliveryError("timeout"))
+
+    assert await world.delivery().deliver_due() == DeliveryReport(retried=1)
+    world.messenger.group = Channel(Platform.SLACK, "T1", "G_OTHER")  # a new one, if opened
+    world.clock.advance(timedelta(minutes=1))
+    assert await world.delivery().deliver_due() == DeliveryReport(sent=1)
+
+    assert world.messenger.opened == [Channel(Platform.SLACK, "T1", "G_ANN_BOB")]
+    assert world.messenger.delivered == [("G_ANN_BOB", "Ann, meet Bob")]
+
+
+async def test_a_worker_whose_lease_ran_out_cannot_record_a_group_another_took_over(
+    world: World,
+) -> None:
+    world.add(GroupIntro((ANN, BOB), text_message("Ann, meet Bob")), key="intro:4")
+    lease = timedelta(minutes=1)
+    [mine] = world.queue.claim_due(platform="slack", now=NOW, limit=10, lease=lease)
+    later = NOW + lease + timedelta(seconds=1)
+    [theirs] = world.queue.claim_due(platform="slack", now=later, limit=10, lease=lease)
+
+    assert not world.queue.record_group(mine, Channel(Platform.SLACK, "T1", "G_MINE"))
+    assert world.queue.record_group(theirs, Channel(Platform.SLACK, "T1", "G_THEIRS"))
+    world.queue.retry_at(theirs, at=later, error=None, failed=False)
+    [again] = world.queue.claim_due(platform="slack", now=later, limit=10, lease=lease)
+    assert again.group == Channel(Platform.SLACK, "T1", "G_THEIRS")
 
 
 # --- claims: leases, shutdown, bad rows ---------------------------------------------------------

@@ -7,7 +7,7 @@ import asyncio
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,8 +40,15 @@ class Recorder:
     async def post(self, channel: Channel, message: Message) -> None:
         raise NotImplementedError
 
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
         raise NotImplementedError
 

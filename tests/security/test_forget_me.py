@@ -7,7 +7,7 @@ themselves. Every table is dumped (SQLite and PostgreSQL) and, on SQLite, the ra
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,8 +77,19 @@ class Recorder:
     async def post(self, channel: Channel, message: Message) -> None:
         self.sent.append(ChannelPost(channel, message))
 
-    async def open_group(self, members: Sequence[Member], *, near: Channel | None) -> Channel:
-        return Channel(Platform.SLACK, T1, "G" + "".join(sorted(m.user_id for m in members)))
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
+    ) -> Channel | None:
+        group = Channel(Platform.SLACK, T1, "G" + "".join(sorted(m.user_id for m in members)))
+        await self.post(group, message)
+        return group
 
 
 @dataclass

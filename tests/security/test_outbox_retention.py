@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,7 +39,16 @@ class Recorder:
     async def post(self, channel: Channel, message: Message) -> None:
         raise AssertionError("nothing is posted here")
 
-    async def open_group(self, members: Sequence[Member], *, near: Channel | None) -> None:
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
+    ) -> Channel | None:
         return None
 
 

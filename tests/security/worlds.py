@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,14 +77,23 @@ class Recorder:
         if channel.channel_id not in self._groups:
             self.log.append((channel, seen(self._clock.now(), "post", message)))
 
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
         key = (
             "group-" + "-".join(sorted(m.user_id for m in members)) + f"-{members[0].workspace_id}"
         )
         self._groups[key] = tuple(members)
-        return Channel(members[0].platform, members[0].workspace_id, key)
+        group = Channel(members[0].platform, members[0].workspace_id, key)
+        await self.post(group, message)
+        return group
 
 
 @dataclass

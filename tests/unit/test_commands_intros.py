@@ -15,7 +15,7 @@ import pytest
 
 from bot.commands.intros import ACTION_ACCEPT, ACTION_DECLINE
 from bot.commands.jobs.intros import IntroNotices
-from bot.core.effects import DirectMessage, GroupIntro
+from bot.core.effects import INTRODUCTIONS, DirectMessage, GroupIntro
 from bot.core.identity import Member
 from bot.core.message import Message
 from bot.core.records import IntroStatus
@@ -152,6 +152,7 @@ def test_when_both_accept_the_three_share_one_conversation_with_the_reason_and_c
     assert isinstance(group.effect, GroupIntro)
     assert set(group.effect.members) == {CAROL, ALICE, BOB}
     assert group.effect.channel == GENERAL  # so Discord can open a private thread there
+    assert group.effect.title == INTRODUCTIONS  # the thread's name there
     text = text_of(group)
     assert "@UALICE, meet @UBOB — introduced by @UCAROL." in text
     assert "Why: “you both organise Rust meetups”" in text

@@ -38,7 +38,11 @@ def test_a_key_is_queued_once_however_often_a_command_or_job_runs() -> None:
     for _ in range(2):
         outgoing = Outgoing(NIGHT)
         outgoing.group(
-            (ANN, BOB), HELLO, key="intro:1:made", near=Channel(Platform.SLACK, "T1", "C1")
+            (ANN, BOB),
+            HELLO,
+            key="intro:1:made",
+            title="👋 Introductions",
+            near=Channel(Platform.SLACK, "T1", "C1"),
         )
         outgoing.answer(BOB, HELLO)  # no natural key: one of its own
         with store() as uow:

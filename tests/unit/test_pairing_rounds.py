@@ -13,11 +13,12 @@ from bot.commands.jobs.pairing import (
     ACTION_NOT_YET,
     ACTION_SKIP_CHECKIN,
     ACTION_SKIP_ROUND,
+    PAIRING_GROUP_TITLE,
     PairingCheckIns,
     PairingHeadsUps,
     PairingRounds,
 )
-from bot.core.effects import DirectMessage, GroupIntro
+from bot.core.effects import INTRODUCTIONS, DirectMessage, GroupIntro
 from bot.core.identity import Member
 from bot.core.records import MembershipState
 from tests.fakes import OutboxRow
@@ -220,6 +221,17 @@ def test_a_round_puts_everyone_taking_part_in_exactly_one_group_told_privately(
         assert "Ice-breaker: " in text
         assert re.search(r"Suggested time: \w{3} \d\d \w{3}, \d\d:\d\d UTC \(", text)
         assert "'s expertise”" in text  # each one's profile, as context
+
+
+def test_a_pairing_group_gets_a_pairing_title_not_the_introductions_one(
+    channel: Buddy,
+) -> None:
+    channel.clock.set(FIRST_ROUND)
+    tick(channel)
+
+    titles = {group.title for group in groups(channel)}
+    assert titles == {PAIRING_GROUP_TITLE}
+    assert INTRODUCTIONS not in titles
 
 
 def test_an_odd_count_makes_one_group_of_three(channel: Buddy) -> None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.core.effects import DirectMessage, EffectKind, effect_from_json, effect_to_json
+from bot.core.effects import (
+    INTRODUCTIONS,
+    DirectMessage,
+    EffectKind,
+    GroupIntro,
+    effect_from_json,
+    effect_to_json,
+)
 from bot.core.identity import Member, Platform
 from bot.core.message import text_message
 from bot.core.ports import OutboxStatus
@@ -36,3 +43,13 @@ def test_a_payload_queued_before_the_enums_still_reads() -> None:
     effect = effect_from_json(stored)
     assert effect == DirectMessage(Member(Platform.SLACK, "T1", "U1"), text_message("hi"))
     assert effect_to_json(effect) == stored
+
+
+def test_a_group_queued_before_groups_had_titles_reads_as_an_introduction() -> None:
+    members = (Member(Platform.DISCORD, "G1", "1"), Member(Platform.DISCORD, "G1", "2"))
+    pairing = GroupIntro(members, text_message("hi"), title="🍽️ Your pairing group")
+    stored = effect_to_json(pairing)
+    assert effect_from_json(stored) == pairing
+
+    del stored["title"]
+    assert effect_from_json(stored) == GroupIntro(members, text_message("hi"), title=INTRODUCTIONS)

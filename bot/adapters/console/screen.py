@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -84,8 +84,21 @@ class ConsoleMessenger:
     async def post(self, channel: Channel, message: Message) -> None:
         self._screen.show(f"#{channel.channel_id}:", message, owner=None)
 
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
-        names = "-".join(sorted(member.user_id for member in members))
-        return Channel(Platform.CONSOLE, WORKSPACE, f"group-{names}")
+        """Printed under the group's name: the same members always make the same group."""
+        group = opened
+        if group is None:
+            names = "-".join(sorted(member.user_id for member in members))
+            group = Channel(Platform.CONSOLE, WORKSPACE, f"group-{names}")
+            await record(group)
+        await self.post(group, message)
+        return group

@@ -1,10 +1,10 @@
-"""The Discord messenger: DMs, posts and private intro threads; failures as delivery errors."""
+"""The Discord messenger: DMs, posts and private group threads; failures as delivery errors."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 CANNOT_DM = 50007  # "Cannot send messages to this user": DMs closed, or the bot is blocked
 OPENING_DMS_TOO_FAST = 40003  # Discord's anti-spam: stop opening new DMs for a while
 DM_COOLDOWN = 60.0
-THREAD_NAME = "👋 Introductions"
+THREAD_NAME_LIMIT = 100  # characters Discord allows in a thread's name
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week
 
 
@@ -102,9 +102,6 @@ class DiscordMessenger:
     def __init__(self, client: discord.Client, *, pacer: Pacer) -> None:
         self._client = client
         self._pacer = pacer
-        # Threads opened for a group but not yet posted to: a retried post reuses its thread,
-        # and only a group's own thread may ping the members it names.
-        self._groups: dict[tuple[str, tuple[str, ...]], discord.Thread] = {}
 
     async def send_dm(self, member: Member, message: Message) -> None:
         try:
@@ -122,45 +119,57 @@ class DiscordMessenger:
             raise
 
     async def post(self, channel: Channel, message: Message) -> None:
-        thread = next((t for t in self._groups.values() if str(t.id) == channel.channel_id), None)
-        # In a group's own thread the bot may ping the members it names; anywhere else, no one.
-        allowed = only_users(mentioned_user_ids(message)) if thread else no_mentions()
-        try:
-            with delivery_errors():
-                target = thread or self._client.get_partial_messageable(
-                    int(channel.channel_id), guild_id=int(channel.workspace_id)
-                )
-                for part in render(message):
-                    await target.send(**self._kwargs(part, channel.workspace_id, allowed))
-        except (RateLimited, TransientDeliveryError):
-            raise  # the retry posts in the same thread
-        except DeliveryError:
-            self._forget(thread)
-            raise
-        self._forget(thread)
-
-    def _forget(self, thread: discord.Thread | None) -> None:
-        self._groups = {key: t for key, t in self._groups.items() if t is not thread}
-
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
-    ) -> Channel | None:
-        """A private thread in `near` with the members added; None (DM each) where there is none."""
-        if near is None:
-            return None
-        key = (near.channel_id, tuple(sorted(m.user_id for m in members)))
-        thread = self._groups.get(key)
-        if thread is None:
-            thread = await self._create_thread(near)
-            if thread is None:
-                return None
-            self._groups[key] = thread
         with delivery_errors():
-            for member in members:
-                await thread.add_user(discord.Object(id=int(member.user_id)))
-        return Channel(Platform.DISCORD, near.workspace_id, str(thread.id))
+            target = self._client.get_partial_messageable(
+                int(channel.channel_id), guild_id=int(channel.workspace_id)
+            )
+            for part in render(message):
+                await target.send(**self._kwargs(part, channel.workspace_id, no_mentions()))
 
-    async def _create_thread(self, near: Channel) -> discord.Thread | None:
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
+    ) -> Channel | None:
+        """A private thread named `title` in `near`, with the members added; None (DM each)
+        where there is none."""
+        if opened is not None:
+            thread = await self._thread(opened)
+        elif (
+            near is not None
+            and (created := await self._create_thread(near, title=title)) is not None
+        ):
+            thread = created
+            opened = Channel(Platform.DISCORD, near.workspace_id, str(created.id))
+            await record(opened)
+        else:
+            return None
+        # In the group's own thread the bot may ping the members it names.
+        allowed = only_users(mentioned_user_ids(message))
+        with delivery_errors():
+            for member in members:  # again on a retry: adding a member twice is harmless
+                await thread.add_user(discord.Object(id=int(member.user_id)))
+            for part in render(message):
+                await thread.send(**self._kwargs(part, opened.workspace_id, allowed))
+        return opened
+
+    async def _thread(self, opened: Channel) -> discord.Thread:
+        """The thread an earlier attempt opened (gone since: a permanent failure)."""
+        with delivery_errors():
+            thread_id = int(opened.channel_id)
+            thread = self._client.get_channel(thread_id) or (
+                await self._client.fetch_channel(thread_id)
+            )
+        if not isinstance(thread, discord.Thread):
+            raise PermanentDeliveryError(f"channel {opened.channel_id} is no longer a thread")
+        return thread
+
+    async def _create_thread(self, near: Channel, *, title: str) -> discord.Thread | None:
         with delivery_errors():
             try:
                 channel = self._client.get_channel(int(near.channel_id)) or (
@@ -171,7 +180,7 @@ class DiscordMessenger:
                 if not isinstance(channel, discord.TextChannel):
                     return None
                 return await channel.create_thread(
-                    name=THREAD_NAME,
+                    name=title[:THREAD_NAME_LIMIT],
                     type=discord.ChannelType.private_thread,
                     invitable=False,
                     auto_archive_duration=THREAD_ARCHIVE_MINUTES,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import ClientError, ClientSession
@@ -144,15 +144,28 @@ class SlackMessenger:
             client = await self._clients.for_workspace(channel.workspace_id)
             await self._post(client, channel.channel_id, message)
 
-    async def open_group(
-        self, members: Sequence[Member], *, near: Channel | None
+    async def send_group(
+        self,
+        members: Sequence[Member],
+        message: Message,
+        *,
+        near: Channel | None,
+        title: str,
+        opened: Channel | None,
+        record: Callable[[Channel], Awaitable[None]],
     ) -> Channel | None:
+        """A group DM (Slack names it after its members: `title` has no place here)."""
         workspace_id = members[0].workspace_id
-        users = sorted({member.user_id for member in members})
         async with delivery_errors():
             client = await self._clients.for_workspace(workspace_id)
-            opened = await client.conversations_open(users=",".join(users))
-        return Channel(Platform.SLACK, workspace_id, opened["channel"]["id"])
+            group = opened
+            if group is None:
+                users = sorted({member.user_id for member in members})
+                answer = await client.conversations_open(users=",".join(users))
+                group = Channel(Platform.SLACK, workspace_id, answer["channel"]["id"])
+                await record(group)
+            await self._post(client, group.channel_id, message)
+        return group
 
     @staticmethod
     async def _post(client: AsyncWebClient, channel_id: str, message: Message) -> None:

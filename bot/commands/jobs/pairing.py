@@ -41,6 +41,7 @@ ACTION_SKIP_ROUND = "pairing.skip_round"
 ACTION_MET = "pairing.met"
 ACTION_NOT_YET = "pairing.not_yet"
 ACTION_SKIP_CHECKIN = "pairing.skip_checkin"
+PAIRING_GROUP_TITLE = "🍽️ Your pairing group"  # not "Introductions": nobody introduced them
 HEADS_UP_BEFORE = timedelta(days=1)
 SILENT_ROUNDS_TO_PAUSE = 3
 
@@ -195,6 +196,7 @@ def start_round(
             group.members,
             group_message(started, profiles, now=now),
             key=f"pairing:{started.id}:group:{group.id}",
+            title=PAIRING_GROUP_TITLE,
             near=channel,
         )
     # Kept out by their own block, or left over: each hears the same, and nobody else hears.
