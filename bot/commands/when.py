@@ -243,7 +243,7 @@ def parse_time_of_day(text: str) -> time:
 
 
 def _time_part(text: str, *, bare_hour: bool) -> time | None:
-    text = text.strip(" ,")
+    text = text.strip(" ,").removeprefix("by ")  # "friday by 5pm"
     if text.startswith(("at ", "@ ")):
         text, bare_hour = text[2:].strip(), True
     elif text.startswith("@"):
@@ -370,7 +370,7 @@ def _parse_day(text: str, *, today: date) -> _Day | None:
         return _Dates((today + timedelta(days=7 - today.weekday()),))
     if text == "next month":
         return _Dates((_add_months(today.replace(day=1), 1),))
-    if text in ("end of month", "end of the month", "eom"):
+    if text.removeprefix("the ") in ("end of month", "end of the month", "eom"):
         return _Dates((today.replace(day=_month_length(today)),))
     if match := _ISO_DATE.fullmatch(text):
         return _calendar_dates(int(match[1]), int(match[2]), int(match[3]), today=today)
@@ -701,6 +701,39 @@ def format_when(moment: datetime, *, timezone: str, now: datetime) -> str:
     return f"{_absolute(moment, zone)} ({_relative(moment, now=now, zone=zone)})"
 
 
+def format_clock(moment: datetime, *, timezone: str) -> str:
+    """The local time of day: "09:00"."""
+    return f"{moment.astimezone(_zone(timezone)):%H:%M}"
+
+
 def format_day(moment: datetime, *, timezone: str) -> str:
     """The local day, short: "Tue 24 Nov"."""
     return _day_label(moment.astimezone(_zone(timezone)))
+
+
+# --------------------------------------------------------------------------- words in a sentence
+
+# Words that only ever belong to a date or time, besides numbers and clock times.
+_DATE_WORDS: Final = frozenset(
+    {*_WEEKDAYS, *_MONTHS, *_DAY_WORDS, *_TIME_WORDS, "midnight", "lunchtime", "lunch"}
+    | {"next", "last", "this", "coming", "eom", "am", "pm", "ish", "sharp", "latest", "oclock"}
+)
+
+
+def is_date_word(word: str, *, numbers: bool) -> bool:
+    """Whether `word` belongs to a time phrase: a weekday, month, day word or clock time
+    ("3pm", "14:00", "3rd"); any word with a digit in it too when `numbers`."""
+    word = _normalize(word) if len(word) <= MAX_WHEN_LENGTH else ""
+    if word in _DATE_WORDS or _clock(word, bare_hour=False) is not None:
+        return True
+    if _DAY_OF_MONTH.fullmatch(word) or _ISO_DATE.fullmatch(word):
+        return True
+    return numbers and any(ch in "0123456789" for ch in word)
+
+
+def is_bare_offset(text: str) -> bool:
+    """ "2 weeks", "a month": a span with no "in" or "from now", which may just be a quantity."""
+    text = _normalize(text) if len(text) <= MAX_WHEN_LENGTH else ""
+    if text.startswith("in ") or text.endswith((" from now", " later")):
+        return False
+    return _parse_offset(text) is not None
