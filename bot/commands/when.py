@@ -125,6 +125,7 @@ _FALLBACK_WORDS: Final = frozenset(
     | {"am", "pm", "t", "z", "utc", "gmt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"}
     | {"cet", "cest", "bst", "ist", "jst", "aest", "aedt"}
 )
+_COLON_CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2}):([0-9]{2})(?![0-9])", _A)
 _FALLBACK_TOKEN = re.compile(r"[a-z]+|[0-9]+(?:st|nd|rd|th|h|am|pm|z)?|[-+/:.,' ]", _A)
 _INTERVAL = re.compile(r"(?:every )?(?:(other) |([0-9]+) ?|(" + _OFFSET_WORDS + r") )?([a-z]+)", _A)
 
@@ -492,6 +493,9 @@ def _fallback_may_read(text: str) -> bool:
         return False  # "2" or "29": a day of the month? an hour? too ambiguous
     if text.count(" ") >= MAX_FALLBACK_WORDS:
         return False
+    for clock in _COLON_CLOCK.finditer(text):
+        if int(clock[1]) > 23 or int(clock[2]) > 59:
+            return False  # dateparser would drop "25:00" and read the rest as if whole
     words = []
     position = 0
     while position < len(text):

@@ -144,6 +144,7 @@ SENTENCES: list[tuple[str, datetime, str, datetime | None, bool]] = [
     ("the deck friday lunchtime", NOW, "the deck", paris("2026-11-27 09:00"), True),
     ("the deck next tuesday at 25:00", NOW, "the deck", paris("2026-12-01 09:00"), True),
     ("feedback next tuesday at 3pm sharp", NOW, "feedback", paris("2026-12-01 15:00"), True),
+    ("the deck tomorrow at 25:00", NOW, "the deck", paris("2026-11-27 09:00"), True),
     # Across the autumn change (Sun 25 Oct 2026, 03:00 → 02:00).
     ("the slides on monday", AUTUMN, "the slides", utc("2026-10-26 08:00"), False),
     ("the slides by saturday", AUTUMN, "the slides", utc("2026-10-24 07:00"), False),
