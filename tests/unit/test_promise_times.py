@@ -14,6 +14,7 @@ from tests.unit.harness import ALICE, BOB, Buddy
 
 def the_promise(buddy: Buddy) -> Promise:
     [promise] = buddy.store.rows("promises", ALICE)
+    assert isinstance(promise, Promise)
     return promise
 
 
