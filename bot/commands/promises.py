@@ -169,7 +169,9 @@ PROMISE = CommandSpec(
     details=(
         "Times are read in your time zone (",
         command("settings timezone Europe/Paris"),
-        "): friday, next friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00.",
+        "): friday, next friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00. "
+        "A time ending the line is read whole; when I can't tell whether it is a time, I keep "
+        "all your words and ask with two buttons.",
     ),
 )
 

@@ -87,12 +87,7 @@ def _read(words: list[str], start: int, due: datetime, *, lead: bool) -> Trailin
     unsure = is_date_word(before, numbers=False) or (
         not lead and (before in _BINDING or is_bare_offset(phrase) or _bare(phrase) in _PLAIN_WORDS)
     )
-    if unsure:  # the time reading of "the notes from friday" is "the notes", due friday
-        kept = what.split()
-        while len(kept) > 1 and _bare(kept[-1]) in _BINDING:
-            kept.pop()
-        what = " ".join(kept).strip(" ,")
-    return TrailingWhen(what, due, unsure=unsure)
+    return TrailingWhen(_offered_what(words[:start]) if unsure else what, due, unsure=unsure)
 
 
 def _partial(
@@ -104,19 +99,27 @@ def _partial(
         word = _bare(words[start])
         if word not in _LEADS and not is_date_word(word, numbers=True):
             continue
-        for end in range(len(words) - 1, start, -1):
-            rest = words[end:]
-            if word not in _STRICT_LEADS and not any(
-                _bare(w) in _LEADS or is_date_word(w, numbers=True) for w in rest
-            ):
-                continue  # "the book on friday drinks": the time is inside the thing
+        for end in range(len(words) - 1, start, -1):  # the longest start that reads
             phrase = words[start + 1 : end] if word == "before" else words[start:end]
             try:
                 due = parse_when(" ".join(phrase), now=now, timezone=timezone, budget=budget)
             except UserError:
                 continue
-            return TrailingWhen(" ".join(words[:start]).strip(" ,"), due, unsure=True)
+            rest = words[end:]
+            if word in _STRICT_LEADS or any(
+                _bare(w) in _LEADS or is_date_word(w, numbers=True) for w in rest
+            ):
+                return TrailingWhen(_offered_what(words[:start]), due, unsure=True)
+            break  # "the book on friday drinks": the time is inside the thing
     return None
+
+
+def _offered_what(words: list[str]) -> str:
+    """What is promised in the time reading: "the notes from friday" promises "the notes"."""
+    kept = list(words)
+    while len(kept) > 1 and _bare(kept[-1]) in _BINDING:
+        kept.pop()
+    return " ".join(kept).strip(" ,")
 
 
 def _last_strict(words: list[str]) -> int | None:

@@ -116,6 +116,7 @@ SENTENCES: list[tuple[str, datetime, str, datetime | None, bool]] = [
     ("2 tickets for the 5pm show", NOW, "2 tickets for the 5pm show", None, False),
     ("the 10 minute video", NOW, "the 10 minute video", None, False),
     ("wine at the usual place", NOW, "wine at the usual place", None, False),
+    ("the notes from dec 3 at 5pm pls", NOW, "the notes from dec 3 at 5pm pls", None, False),
     # Punctuation, case, other leading words.
     ("the slides, tomorrow 9am", NOW, "the slides", paris("2026-11-27 09:00"), False),
     ("the slides friday.", NOW, "the slides", paris("2026-11-27 09:00"), False),
