@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -19,15 +18,9 @@ from bot.commands.parsing import (
 )
 from bot.commands.payloads import record_id
 from bot.commands.replies import capped
+from bot.commands.trailing_when import TrailingWhen, read_trailing_when
 from bot.commands.typed import number_arg, person_arg, text_arg, when_arg
-from bot.commands.when import (
-    MAX_WHEN_LENGTH,
-    FallbackBudget,
-    PastTimeError,
-    format_when,
-    parse_when,
-    when_too_long,
-)
+from bot.commands.when import check_instant, format_clock, format_day, format_when
 from bot.core.contacts import record_interaction
 from bot.core.errors import UserError
 from bot.core.limits import LIST_SHOWN
@@ -44,14 +37,11 @@ from bot.core.message import (
 from bot.core.promises import closed, heads_up_time, next_free_number
 from bot.core.records import Contact, LedgerKind, Promise, PromiseStatus
 
-# Words that may introduce the due time; "by" and "before" always do, the others only when
-# what follows reads as a time ("a talk on Rust" stays part of the promise).
-_WHEN_WORDS = re.compile(r"\b(by|before|in|on|at)\b", re.IGNORECASE)
-_STRICT_WHEN_WORDS = {"by", "before"}
-
 ACTION_DONE = "promise.done"
 ACTION_SNOOZE_DAY = "promise.snooze_day"
 ACTION_SNOOZE_WEEK = "promise.snooze_week"
+ACTION_TAKE_DUE = "promise.take_due"
+ACTION_KEEP_WORDS = "promise.keep_words"
 
 
 @dataclass(frozen=True)
@@ -59,6 +49,7 @@ class PromiseRequest:
     person: PersonRef
     what: str
     due_at: datetime | None
+    offer: TrailingWhen | None = None  # the other reading of the words, offered on a button
 
 
 _PROMISE_EXAMPLE = "promise @sam the slides by friday"
@@ -72,42 +63,19 @@ def build_promise(args: Args, env: ParseEnv) -> PromiseRequest:
 
 
 def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
-    """`@sam <what> [by / in / on / at <when>]`, split where the rest reads as a time."""
+    """`@sam <what> [by / in / on / at <when>]`: a time phrase ending the line is read whole;
+    an ending that could be text or time is kept as text, with the time reading offered."""
     person, rest = take_person(text, env, role="who you promised")
-    example = _PROMISE_EXAMPLE
-    rest = require_text(rest, what="what you promised", example=example)
-    # The earliest time-word whose remainder reads as a time wins: "the deck on monday at
-    # 10am" is due monday 10:00, "a talk on Rust by friday" is due friday.
-    refusal: UserError | None = None
-    budget = FallbackBudget()  # one dateparser call per promise, however many time-words
-    # Text too long to be a time is passed over without reading it; only the last such strict
-    # time-word's refusal could matter (later time-words have shorter text), built at the end.
-    too_long: str | None = None
-    for match in _WHEN_WORDS.finditer(rest):
-        word = match.group(1).lower()
-        when_text = rest[match.start() :] if word == "in" else rest[match.end() :]
-        if len(when_text) > MAX_WHEN_LENGTH and len(when_text.strip()) > MAX_WHEN_LENGTH:
-            if word in _STRICT_WHEN_WORDS:
-                too_long, refusal = when_text, None
-            continue
-        what = rest[: match.start()].strip(" ,")
-        try:
-            due_at = parse_when(when_text, now=env.now, timezone=env.timezone, budget=budget)
-        except PastTimeError as past:
-            refusal = past
-            continue
-        except UserError as unreadable:
-            if word in _STRICT_WHEN_WORDS:
-                refusal = unreadable
-            continue
-        if not what:  # "promise @sam by friday": a time, but nothing promised
-            raise UserError("Tell me what you promised.", hint=("For example: ", command(example)))
-        return build_promise({"person": person, "what": what, "when": due_at}, env)
-    if refusal is None and too_long is not None:
-        refusal = when_too_long(too_long)
-    if refusal is not None:
-        raise refusal
-    return build_promise({"person": person, "what": rest}, env)
+    rest = require_text(rest, what="what you promised", example=_PROMISE_EXAMPLE)
+    reading = read_trailing_when(rest, now=env.now, timezone=env.timezone)
+    if not reading.what:  # "promise @sam by friday": a time, but nothing promised
+        raise UserError(
+            "Tell me what you promised.", hint=("For example: ", command(_PROMISE_EXAMPLE))
+        )
+    if reading.unsure:
+        return replace(build_promise({"person": person, "what": rest}, env), offer=reading)
+    when = {} if reading.due is None else {"when": reading.due}
+    return build_promise({"person": person, "what": reading.what, **when}, env)
 
 
 def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
@@ -128,7 +96,7 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
     heads_up = (
         heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
     )
-    ctx.uow.promises.add(
+    promise = ctx.uow.promises.add(
         owner=ctx.invoker,
         contact_id=contact.id,
         what=req.what,
@@ -142,6 +110,8 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
     head = paragraph(
         f"✅ Promise #{number}: send ", person_inline(contact), " “", UserText(req.what), "”"
     )
+    if req.offer is not None:
+        return _offer(ctx, head, promise, req.offer)
     if req.due_at is None:
         return message(
             head,
@@ -153,6 +123,32 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
         )
     when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
     return message(head, paragraph(f"Due {when}. I'll remind you by DM then."))
+
+
+def _offer(ctx: Context, head: Paragraph, promise: Promise, offer: TrailingWhen) -> Message:
+    """The promise as kept (all the words, no date), and a button for the other reading."""
+    if offer.due is None:
+        raise ValueError("an offered reading has a due time")
+    zone = ctx.profile.timezone
+    return message(
+        head,
+        paragraph("I couldn't tell whether its end is a time, so it has no date for now."),
+        paragraph(
+            "Or did you mean “",
+            UserText(offer.what),
+            f"”, due {format_when(offer.due, timezone=zone, now=ctx.now)}?",
+        ),
+        choices=(
+            Choice(
+                f"Due {format_day(offer.due, timezone=zone)}, "
+                f"{format_clock(offer.due, timezone=zone)}",
+                ACTION_TAKE_DUE,
+                str(promise.id),
+                ChoiceStyle.PRIMARY,
+            ),
+            Choice("No date, keep the words", ACTION_KEEP_WORDS, str(promise.id)),
+        ),
+    )
 
 
 PROMISE = CommandSpec(
@@ -174,7 +170,9 @@ PROMISE = CommandSpec(
     details=(
         "Times are read in your time zone (",
         command("settings timezone Europe/Paris"),
-        "): friday, next friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00.",
+        "): friday, next friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00. "
+        "A time ending the line is read whole; when I can't tell whether it is a time, I keep "
+        "all your words and ask with two buttons.",
     ),
 )
 
@@ -411,9 +409,43 @@ def _press_snooze(action: str, delay: timedelta) -> ActionSpec:
     return ActionSpec(action, press)
 
 
+def press_take_due(ctx: Context, payload: str) -> Message:
+    """The offered reading, read again from the promise's own words as they were made."""
+    promise = _pressed_promise(ctx, payload)
+    if promise is None:
+        return message(paragraph("That promise is already closed. ✔️"))
+    if promise.due_at is not None:
+        return message(paragraph(f"#{promise.number} already has a due time."))
+    zone = ctx.profile.timezone
+    offer = read_trailing_when(promise.what, now=promise.created_at, timezone=zone)
+    if not offer.unsure or offer.due is None:
+        raise UserError(f"#{promise.number} has changed since; I have no other reading of it.")
+    due = check_instant(offer.due, now=ctx.now, timezone=zone)
+    heads_up = heads_up_time(made_at=ctx.now, due_at=due, policy=ctx.policy)
+    ctx.uow.promises.save(
+        replace(promise, what=offer.what, due_at=due, remind_at=due, heads_up_at=heads_up)
+    )
+    when = format_when(due, timezone=zone, now=ctx.now)
+    return message(
+        paragraph(f"⏰ #{promise.number} “", UserText(offer.what), f"” is due {when}."),
+        paragraph("I'll remind you by DM then."),
+    )
+
+
+def press_keep_words(ctx: Context, payload: str) -> Message:
+    promise = _pressed_promise(ctx, payload)
+    if promise is None:
+        return message(paragraph("That promise is already closed. ✔️"))
+    return message(
+        paragraph(f"Kept as it is: #{promise.number} “", UserText(promise.what), "”, no date.")
+    )
+
+
 SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP)
 ACTIONS = (
     ActionSpec(ACTION_DONE, press_done),
+    ActionSpec(ACTION_TAKE_DUE, press_take_due),
+    ActionSpec(ACTION_KEEP_WORDS, press_keep_words),
     _press_snooze(ACTION_SNOOZE_DAY, timedelta(days=1)),
     _press_snooze(ACTION_SNOOZE_WEEK, timedelta(days=7)),
 )

@@ -125,6 +125,7 @@ _FALLBACK_WORDS: Final = frozenset(
     | {"am", "pm", "t", "z", "utc", "gmt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"}
     | {"cet", "cest", "bst", "ist", "jst", "aest", "aedt"}
 )
+_COLON_CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2}):([0-9]{2})(?![0-9])", _A)
 _FALLBACK_TOKEN = re.compile(r"[a-z]+|[0-9]+(?:st|nd|rd|th|h|am|pm|z)?|[-+/:.,' ]", _A)
 _INTERVAL = re.compile(r"(?:every )?(?:(other) |([0-9]+) ?|(" + _OFFSET_WORDS + r") )?([a-z]+)", _A)
 
@@ -243,7 +244,7 @@ def parse_time_of_day(text: str) -> time:
 
 
 def _time_part(text: str, *, bare_hour: bool) -> time | None:
-    text = text.strip(" ,")
+    text = text.strip(" ,").removeprefix("by ")  # "friday by 5pm"
     if text.startswith(("at ", "@ ")):
         text, bare_hour = text[2:].strip(), True
     elif text.startswith("@"):
@@ -370,7 +371,7 @@ def _parse_day(text: str, *, today: date) -> _Day | None:
         return _Dates((today + timedelta(days=7 - today.weekday()),))
     if text == "next month":
         return _Dates((_add_months(today.replace(day=1), 1),))
-    if text in ("end of month", "end of the month", "eom"):
+    if text.removeprefix("the ") in ("end of month", "end of the month", "eom"):
         return _Dates((today.replace(day=_month_length(today)),))
     if match := _ISO_DATE.fullmatch(text):
         return _calendar_dates(int(match[1]), int(match[2]), int(match[3]), today=today)
@@ -492,6 +493,9 @@ def _fallback_may_read(text: str) -> bool:
         return False  # "2" or "29": a day of the month? an hour? too ambiguous
     if text.count(" ") >= MAX_FALLBACK_WORDS:
         return False
+    for clock in _COLON_CLOCK.finditer(text):
+        if int(clock[1]) > 23 or int(clock[2]) > 59:
+            return False  # dateparser would drop "25:00" and read the rest as if whole
     words = []
     position = 0
     while position < len(text):
@@ -706,6 +710,39 @@ def format_moment(moment: datetime, *, timezone: str) -> str:
     return _absolute(moment, _zone(timezone))
 
 
+def format_clock(moment: datetime, *, timezone: str) -> str:
+    """The local time of day: "09:00"."""
+    return f"{moment.astimezone(_zone(timezone)):%H:%M}"
+
+
 def format_day(moment: datetime, *, timezone: str) -> str:
     """The local day, short: "Tue 24 Nov"."""
     return _day_label(moment.astimezone(_zone(timezone)))
+
+
+# --------------------------------------------------------------------------- words in a sentence
+
+# Words that only ever belong to a date or time, besides numbers and clock times.
+_DATE_WORDS: Final = frozenset(
+    {*_WEEKDAYS, *_MONTHS, *_DAY_WORDS, *_TIME_WORDS, "midnight", "lunchtime", "lunch"}
+    | {"next", "last", "this", "coming", "eom", "am", "pm", "ish", "sharp", "latest", "oclock"}
+)
+
+
+def is_date_word(word: str, *, numbers: bool) -> bool:
+    """Whether `word` belongs to a time phrase: a weekday, month, day word or clock time
+    ("3pm", "14:00", "3rd"); any word with a digit in it too when `numbers`."""
+    word = _normalize(word) if len(word) <= MAX_WHEN_LENGTH else ""
+    if word in _DATE_WORDS or _clock(word, bare_hour=False) is not None:
+        return True
+    if _DAY_OF_MONTH.fullmatch(word) or _ISO_DATE.fullmatch(word):
+        return True
+    return numbers and any(ch in "0123456789" for ch in word)
+
+
+def is_bare_offset(text: str) -> bool:
+    """ "2 weeks", "a month": a span with no "in" or "from now", which may just be a quantity."""
+    text = _normalize(text) if len(text) <= MAX_WHEN_LENGTH else ""
+    if text.startswith("in ") or text.endswith((" from now", " later")):
+        return False
+    return _parse_offset(text) is not None
