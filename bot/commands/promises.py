@@ -40,7 +40,13 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.promises import heads_up_time, next_free_number
+from bot.core.promises import (
+    heads_up_time,
+    is_snoozed,
+    next_free_number,
+    numbers_held_since,
+    same_promise,
+)
 from bot.core.records import Contact, LedgerKind, Promise, PromiseStatus
 
 # Words that may introduce the due time; "by" and "before" always do, the others only when
@@ -123,7 +129,13 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
             ),
         )
     contact = find_or_add_contact(ctx, req.person)
-    number = next_free_number(ctx.uow.promises.open_numbers(ctx.invoker))
+    already = [
+        p
+        for p in ctx.uow.promises.open_to(ctx.invoker, contact.id)
+        if same_promise(p.what, req.what)
+    ]
+    held_since = numbers_held_since(now=ctx.now, policy=ctx.policy)
+    number = next_free_number(ctx.uow.promises.numbers_taken(ctx.invoker, closed_since=held_since))
     heads_up = (
         heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
     )
@@ -142,16 +154,28 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
         f"✅ Promise #{number}: send ", person_inline(contact), " “", UserText(req.what), "”"
     )
     if req.due_at is None:
-        return message(
-            head,
-            paragraph(
-                "No date given, so no reminder: it will show in ",
-                command("promises"),
-                " and your digest.",
-            ),
+        due = paragraph(
+            "No date given, so no reminder: it will show in ",
+            command("promises"),
+            " and your digest.",
         )
-    when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
-    return message(head, paragraph(f"Due {when}. I'll remind you by DM then."))
+    else:
+        when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
+        due = paragraph(f"Due {when}. I'll remind you by DM then.")
+    warning = (_duplicate_warning(already[0], contact, number),) if already else ()
+    return message(head, due, *warning)
+
+
+def _duplicate_warning(earlier: Promise, contact: Contact, number: int) -> Paragraph:
+    return paragraph(
+        f"⚠️ You already have #{earlier.number} “",
+        UserText(earlier.what),
+        "” open for ",
+        person_inline(contact),
+        ". If this is the same promise, ",
+        command(f"drop {number}"),
+        ".",
+    )
 
 
 PROMISE = CommandSpec(
@@ -178,15 +202,24 @@ PROMISE = CommandSpec(
 )
 
 
-def promise_line(ctx: Context, promise: Promise, contact: Contact | None) -> Paragraph:
+def promise_line(
+    promise: Promise, contact: Contact | None, *, timezone: str, now: datetime
+) -> Paragraph:
+    """One open promise in a list: its number, what, for whom, and when you will hear of it."""
     to = (" → ", person_inline(contact)) if contact else ()
-    if promise.due_at is None:
-        due = " · no date"
+    due = promise.due_at
+    due_text = "" if due is None else format_when(due, timezone=timezone, now=now)
+    if is_snoozed(promise):
+        assert promise.remind_at is not None
+        reminder = format_when(promise.remind_at, timezone=timezone, now=now)
+        when = f" · 😴 reminder {reminder}"
+        if due is not None:
+            when += f" · {'was due' if due <= now else 'due'} {due_text}"
+    elif due is None:
+        when = " · no date"
     else:
-        late = " ⏰ overdue" if promise.due_at <= ctx.now else ""
-        due = f" · due {format_when(promise.due_at, timezone=ctx.profile.timezone, now=ctx.now)}"
-        due += late
-    return paragraph(f"#{promise.number} ", UserText(promise.what), *to, due)
+        when = f" · due {due_text}" + (" ⏰ overdue" if due <= now else "")
+    return paragraph(f"#{promise.number} ", UserText(promise.what), *to, when)
 
 
 def done_choices(promises: list[Promise]) -> tuple[Choice, ...]:
@@ -208,7 +241,10 @@ def handle_promises(ctx: Context, _: None) -> Message:
         )
     total = ctx.uow.promises.count_open(ctx.invoker)
     contacts = ctx.uow.contacts.get_many(ctx.invoker, (p.contact_id for p in open_promises))
-    lines = [promise_line(ctx, p, contacts.get(p.contact_id)) for p in open_promises]
+    lines = [
+        promise_line(p, contacts.get(p.contact_id), timezone=ctx.profile.timezone, now=ctx.now)
+        for p in open_promises
+    ]
     return message(
         paragraph(f"Your open promises ({total:,}), soonest first:"),
         *capped(lines, total=total),
@@ -237,12 +273,22 @@ PROMISES = CommandSpec(
 
 def _open_promise(ctx: Context, number: int) -> Promise:
     promise = ctx.uow.promises.get_open(ctx.invoker, number)
-    if promise is None:
+    if promise is not None:
+        return promise
+    since = numbers_held_since(now=ctx.now, policy=ctx.policy)
+    closed = ctx.uow.promises.last_closed(ctx.invoker, number, since=since)
+    if closed is None:
         raise UserError(
             f"You have no open promise #{number}.",
             hint=(command("promises"), " lists your open promises with their numbers."),
         )
-    return promise
+    how = "kept" if closed.status is PromiseStatus.DONE else "dropped"
+    assert closed.closed_at is not None
+    when = format_when(closed.closed_at, timezone=ctx.profile.timezone, now=ctx.now)
+    raise UserError(
+        (f"#{number} was “", UserText(closed.what), f"”, {how} {when}: it is closed already."),
+        hint=(command("promises"), " lists your open promises with their numbers."),
+    )
 
 
 def _keep(ctx: Context, promise: Promise) -> Message:

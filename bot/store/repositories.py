@@ -483,7 +483,11 @@ class SqlPromiseRepository(SqlRepository):
         statement = (
             select(PromiseRow)
             .where(_open_of(owner))
-            .order_by(PromiseRow.due_at.asc().nulls_last(), PromiseRow.created_at, PromiseRow.id)
+            .order_by(
+                func.coalesce(PromiseRow.remind_at, PromiseRow.due_at).asc().nulls_last(),
+                PromiseRow.created_at,
+                PromiseRow.id,
+            )
             .limit(limit)
         )
         return [_promise(row) for row in self._all(statement)]
@@ -491,8 +495,33 @@ class SqlPromiseRepository(SqlRepository):
     def count_open(self, owner: Member) -> int:
         return self._session.scalar(select(func.count()).where(_open_of(owner))) or 0
 
-    def open_numbers(self, owner: Member) -> Sequence[int]:
-        return self._session.scalars(select(PromiseRow.number).where(_open_of(owner))).all()
+    def numbers_taken(self, owner: Member, *, closed_since: datetime) -> Sequence[int]:
+        statement = select(PromiseRow.number).where(
+            owned_by(PromiseRow, owner),
+            (PromiseRow.status == PromiseStatus.OPEN.value) | (PromiseRow.closed_at > closed_since),
+        )
+        return self._session.scalars(statement).all()
+
+    def last_closed(self, owner: Member, number: int, *, since: datetime) -> Promise | None:
+        row = self._first(
+            select(PromiseRow)
+            .where(
+                owned_by(PromiseRow, owner),
+                PromiseRow.status != PromiseStatus.OPEN.value,
+                PromiseRow.number == number,
+                PromiseRow.closed_at > since,
+            )
+            .order_by(PromiseRow.closed_at.desc(), PromiseRow.id.desc())
+        )
+        return None if row is None else _promise(row)
+
+    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
+        statement = (
+            select(PromiseRow)
+            .where(_open_of(owner), PromiseRow.contact_id == contact_id)
+            .order_by(PromiseRow.id)
+        )
+        return [_promise(row) for row in self._all(statement)]
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
         if not contact_ids:

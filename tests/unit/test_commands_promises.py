@@ -153,6 +153,24 @@ def test_a_promise_queues_nothing_itself_the_reminder_is_due_work(buddy: Buddy) 
     assert buddy.store.outbox == []
 
 
+def test_the_same_promise_to_the_same_person_again_is_saved_with_a_warning(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides by friday")
+    reply = buddy.say("promise <@UBOB> The  Slides")
+    assert reply.splitlines()[-1] == (
+        "⚠️ You already have #1 “the slides” open for @UBOB. If this is the same promise, drop 2."
+    )
+    assert open_numbers(buddy) == [1, 2]
+
+
+def test_the_same_words_to_someone_else_or_after_keeping_it_bring_no_warning(
+    buddy: Buddy,
+) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    assert "already have" not in buddy.say('promise "Ana Lima" the slides')
+    buddy.say("done 1")
+    assert "already have" not in buddy.say("promise <@UBOB> the slides")
+
+
 # --- numbers --------------------------------------------------------------------------------------
 
 
@@ -162,18 +180,51 @@ def test_promise_numbers_count_up_from_one(buddy: Buddy) -> None:
     assert open_numbers(buddy) == [1, 2, 3]
 
 
-def test_a_closed_promises_number_is_reused_by_the_next_promise(buddy: Buddy) -> None:
+def test_a_closed_promises_number_is_not_given_out_again_for_seven_days(buddy: Buddy) -> None:
     for what in ["a", "b", "c"]:
         buddy.say(f"promise <@UBOB> {what}")
     buddy.say("done 2")
-    assert buddy.say("promise <@UBOB> d").startswith("✅ Promise #2:")
-    assert buddy.say("promise <@UBOB> e").startswith("✅ Promise #4:")
+    assert buddy.say("promise <@UBOB> d").startswith("✅ Promise #4:")
+    buddy.clock.advance(timedelta(days=6, hours=23))
+    assert buddy.say("promise <@UBOB> e").startswith("✅ Promise #5:")
+    buddy.clock.advance(timedelta(hours=1))
+    assert buddy.say("promise <@UBOB> f").startswith("✅ Promise #2:")
     assert [(p.what, p.number) for p in promises(buddy) if p.status is PromiseStatus.OPEN] == [
         ("a", 1),
         ("c", 3),
-        ("d", 2),
-        ("e", 4),
+        ("d", 4),
+        ("e", 5),
+        ("f", 2),
     ]
+
+
+@pytest.mark.parametrize("command", ["done 1", "drop 1", "snooze 1 tomorrow"])
+def test_a_number_typed_from_memory_after_its_promise_closed_says_which_promise_it_was(
+    buddy: Buddy, command: str
+) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("promise <@UBOB> the recipe")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(hours=3))
+    buddy.say("promise <@UBOB> a link")
+    reply = buddy.refused(command)
+    assert reply.splitlines()[0] == (
+        "⚠️ #1 was “the slides”, kept Thu 26 Nov 2026, 14:57 UTC (3 hours ago): "
+        "it is closed already."
+    )
+
+
+def test_a_dropped_promise_typed_again_says_it_was_dropped(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("drop 1")
+    assert "#1 was “the slides”, dropped" in buddy.refused("done 1")
+
+
+def test_a_number_closed_over_seven_days_ago_is_simply_not_open(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(days=8))
+    assert "You have no open promise #1." in buddy.refused("done 1")
 
 
 def test_open_promises_keep_their_numbers_while_others_close(buddy: Buddy) -> None:
@@ -221,6 +272,31 @@ def test_promises_marks_overdue_ones(buddy: Buddy) -> None:
     buddy.say("promise <@UBOB> the slides in 1 minute")
     buddy.clock.advance(timedelta(minutes=5))
     assert "⏰ overdue" in buddy.say("promises")
+
+
+def test_promises_shows_when_a_snoozed_promise_will_be_reminded(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides in 1 minute")
+    buddy.say("promise <@UBOB> the recipe")
+    buddy.say("promise <@UBOB> a link on monday")
+    buddy.clock.advance(timedelta(minutes=5))
+    buddy.say("snooze 1 tomorrow 9am")
+    buddy.say("snooze 2 in 2 days")
+    lines = buddy.say("promises").splitlines()
+    assert lines[1:4] == [
+        "• #1 the slides → @UBOB · 😴 reminder Fri 27 Nov 2026, 09:00 UTC (tomorrow)"
+        " · was due Thu 26 Nov 2026, 14:58 UTC (4 minutes ago)",
+        "• #2 the recipe → @UBOB · 😴 reminder Sat 28 Nov 2026, 15:02 UTC (in 2 days)",
+        "• #3 a link → @UBOB · due Mon 30 Nov 2026, 09:00 UTC (in 4 days)",
+    ]
+
+
+def test_a_promise_snoozed_before_its_due_time_shows_both(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.say("snooze 1 tomorrow 9am")
+    assert buddy.say("promises").splitlines()[1] == (
+        "• #1 the slides → @UBOB · 😴 reminder Fri 27 Nov 2026, 09:00 UTC (tomorrow)"
+        " · due Mon 30 Nov 2026, 09:00 UTC (in 4 days)"
+    )
 
 
 def test_promises_offers_a_done_button_for_each_of_the_first_five(buddy: Buddy) -> None:
@@ -275,7 +351,7 @@ def test_kept_is_a_synonym_for_done(buddy: Buddy) -> None:
 def test_done_twice_is_refused_the_second_time(buddy: Buddy) -> None:
     buddy.say("promise <@UBOB> the slides")
     buddy.say("done 1")
-    assert "You have no open promise #1." in buddy.refused("done 1")
+    assert "#1 was “the slides”, kept" in buddy.refused("done 1")
 
 
 def test_done_clears_a_pending_follow_up(buddy: Buddy) -> None:
