@@ -1,4 +1,4 @@
-"""What you promised to send: `promise`, `promises`, `done`, `snooze`, `drop`, and their buttons."""
+"""What you promised: `promise`, `promises`, `done`, `snooze`, `drop`, `edit`, and buttons."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Conte
 from bot.commands.common import find_or_add_contact, person_inline, record_interaction
 from bot.commands.parsing import (
     PersonRef,
+    check_length,
     check_person,
     no_arguments,
     require_text,
@@ -444,6 +445,77 @@ DROP = CommandSpec(
 )
 
 
+@dataclass(frozen=True)
+class EditRequest:
+    number: int
+    what: str | None  # None: the text stays
+    due_at: datetime | None  # None: the due time stays
+
+
+def parse_edit(text: str, env: ParseEnv) -> EditRequest:
+    """`<number> <new text>` or `<number> due <when>`."""
+    number, rest = take_number(text)
+    head, _, when = rest.partition(" ")
+    if head.lower() == "due":
+        return build_edit({"number": number, "when": when}, env)
+    return build_edit({"number": number, "what": rest}, env)
+
+
+def build_edit(args: Args, env: ParseEnv) -> EditRequest:
+    number = build_number_only(args, env)
+    what = text_arg(args, "what")
+    due_at = when_arg(args, "when", env)
+    if not what and due_at is None:
+        raise UserError(
+            "Tell me the new text, or due and the new time.",
+            hint=(
+                "For example: ",
+                command(f"edit {number} the slides and the recording"),
+                " or ",
+                command(f"edit {number} due monday 10am"),
+            ),
+        )
+    return EditRequest(number, check_length(what) if what else None, due_at)
+
+
+def handle_edit(ctx: Context, req: EditRequest) -> Message:
+    promise = _open_promise(ctx, req.number)
+    edited = promise
+    if req.what is not None:
+        edited = replace(edited, what=req.what)
+    if req.due_at is not None:
+        heads_up = heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy)
+        edited = replace(edited, due_at=req.due_at, remind_at=req.due_at, heads_up_at=heads_up)
+    ctx.uow.promises.save(edited)
+    head = paragraph(f"✏️ #{promise.number} is now “", UserText(edited.what), "”.")
+    if edited.due_at is None or req.due_at is None:
+        return message(head)
+    when = format_when(edited.due_at, timezone=ctx.profile.timezone, now=ctx.now)
+    return message(head, paragraph(f"Due {when}. I'll remind you by DM then."))
+
+
+EDIT = CommandSpec(
+    name="edit",
+    summary="Change a promise's text or due time.",
+    usage="edit <number> <new text> | edit <number> due <when>",
+    examples=("edit 1 the slides and the recording", "edit 1 due monday 10am"),
+    args=(
+        Arg("number", ArgKind.NUMBER, "The promise's number from “promises”"),
+        Arg("what", ArgKind.TEXT, "The new text", required=False),
+        Arg(
+            "when",
+            ArgKind.WHEN,
+            "The new due time, e.g. monday 10am",
+            required=False,
+            keyword="due",
+        ),
+    ),
+    parse=parse_edit,
+    build=build_edit,
+    handle=handle_edit,
+)
+
+
 def _pressed_promise(ctx: Context, payload: str) -> Promise | None:
     promise_id = record_id(payload)
     promise = None if promise_id is None else ctx.uow.promises.get(ctx.invoker, promise_id)
@@ -471,7 +543,7 @@ def _press_snooze(action: str, delay: timedelta) -> ActionSpec:
     return ActionSpec(action, press)
 
 
-SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP)
+SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP, EDIT)
 ACTIONS = (
     ActionSpec(ACTION_DONE, press_done),
     _press_snooze(ACTION_SNOOZE_DAY, timedelta(days=1)),

@@ -469,3 +469,61 @@ def test_a_button_with_a_payload_that_names_no_promise_is_refused(
     reply = buddy.press(ACTION_DONE, payload).plain_text()
     assert reply.startswith("⚠️ I couldn't find that promise among yours.")
     assert buddy.snapshot() == before
+
+
+# --- edit -----------------------------------------------------------------------------------------
+
+
+def test_edit_changes_what_was_promised_and_keeps_the_due_time(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    assert buddy.say("edit 1 the slides and the recording") == (
+        "✏️ #1 is now “the slides and the recording”."
+    )
+    promise = the_promise(buddy, 1)
+    assert (promise.what, promise.due_at, promise.remind_at) == (
+        "the slides and the recording",
+        at(30, 9),
+        at(30, 9),
+    )
+    assert "#1 the slides and the recording → @UBOB · due Mon 30 Nov" in buddy.say("promises")
+
+
+def test_edit_due_moves_the_due_time_and_the_reminders(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides by tomorrow 9am")
+    buddy.say("snooze 1 saturday 10am")
+    assert buddy.say("edit 1 due next friday 5pm").splitlines() == [
+        "✏️ #1 is now “the slides”.",
+        "Due Fri 4 Dec 2026, 17:00 UTC (in 8 days). I'll remind you by DM then.",
+    ]
+    promise = the_promise(buddy, 1)
+    due = datetime(2026, 12, 4, 17, tzinfo=UTC)
+    assert (promise.what, promise.due_at, promise.remind_at) == ("the slides", due, due)
+    assert promise.heads_up_at == due - timedelta(days=1)
+
+
+def test_edit_due_gives_an_undated_promise_a_reminder(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("edit #1 due tomorrow 9am")
+    assert (the_promise(buddy, 1).due_at, the_promise(buddy, 1).remind_at) == (at(27, 9), at(27, 9))
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("edit 1", "Tell me the new text, or due and the new time."),
+        ("edit 1 due", "Tell me the new text, or due and the new time."),
+        ("edit 1 due yesterday", "already passed"),
+        ("edit 1 due whenever", "I couldn't read"),
+        ("edit 2 the recipe", "You have no open promise #2."),
+        ("edit one the recipe", "I need a promise number"),
+        ("edit 1 " + "x" * 3000, "I keep up to 2,000"),
+    ],
+)
+def test_edit_refusals_change_nothing(buddy: Buddy, command: str, says: str) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    assert says in buddy.refused(command)
+
+
+def test_editing_someone_elses_promise_number_finds_only_your_own(buddy: Buddy) -> None:
+    buddy.say("promise <@UALICE> the slides", by=BOB)
+    assert "You have no open promise #1." in buddy.refused("edit 1 mine now")
