@@ -450,6 +450,14 @@ class InMemoryPromises(_Repo):
         ]
         return max(closed, key=lambda p: (p.closed_at, p.id), default=None)
 
+    def last_changed(self, owner: Member, *, since: datetime) -> Promise | None:
+        changed = [
+            (p.undo.at, p.id, p)
+            for p in _owned(self._state.promises, owner)
+            if p.undo is not None and p.undo.at > since
+        ]
+        return max(changed, key=lambda c: (c[0], c[1]))[2] if changed else None
+
     def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
         return sorted(
             (p for p in self._open(owner) if p.contact_id == contact_id), key=lambda p: p.id
@@ -602,6 +610,11 @@ class InMemoryLedger(_Repo):
             for e in _owned(self._state.ledger, owner)
             if e.kind is kind and (since is None or e.at >= since)
         )
+
+    def delete(self, owner: Member, entry_id: int) -> None:
+        entry = self._state.ledger.get(entry_id)
+        if entry is not None and entry.owner == owner:
+            del self._state.ledger[entry_id]
 
     def get(self, owner: Member, entry_id: int) -> LedgerEntry | None:
         entry = self._state.ledger.get(entry_id)

@@ -1,4 +1,4 @@
-"""What you promised: `promise`, `promises`, `done`, `snooze`, `drop`, `edit`, and buttons."""
+"""What you promised: `promise`, `promises`, `done`, `snooze`, `drop`, `edit`, `undo`, buttons."""
 
 from __future__ import annotations
 
@@ -42,13 +42,16 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.promises import (
+    changed,
     heads_up_time,
     is_snoozed,
     next_free_number,
     numbers_held_since,
     same_promise,
+    undo_since,
+    undone,
 )
-from bot.core.records import Contact, LedgerKind, Promise, PromiseStatus
+from bot.core.records import Contact, LedgerKind, Promise, PromiseAction, PromiseStatus
 
 # Words that may introduce the due time; "by" and "before" always do, the others only when
 # what follows reads as a time ("a talk on Rust" stays part of the promise).
@@ -300,14 +303,15 @@ def _keep(ctx: Context, promise: Promise) -> Message:
         remind_at=None,
         heads_up_at=None,
     )
-    ctx.uow.promises.save(kept)
-    ctx.uow.ledger.add(
+    give = ctx.uow.ledger.add(
         owner=ctx.invoker,
         kind=LedgerKind.GIVE,
         what=promise.what,
         contact_id=promise.contact_id,
         now=ctx.now,
     )
+    done = PromiseAction.DONE
+    ctx.uow.promises.save(changed(promise, kept, action=done, now=ctx.now, give_id=give.id))
     contact = ctx.uow.contacts.get(ctx.invoker, promise.contact_id)
     if contact is not None:
         record_interaction(ctx, contact, followed_up=True)
@@ -386,9 +390,8 @@ def build_snooze(args: Args, env: ParseEnv) -> SnoozeRequest:
 
 
 def _snooze(ctx: Context, promise: Promise, until: datetime) -> Message:
-    ctx.uow.promises.save(
-        replace(promise, remind_at=until, heads_up_at=None, snoozes=promise.snoozes + 1)
-    )
+    snoozed = replace(promise, remind_at=until, heads_up_at=None, snoozes=promise.snoozes + 1)
+    ctx.uow.promises.save(changed(promise, snoozed, action=PromiseAction.SNOOZE, now=ctx.now))
     when = format_when(until, timezone=ctx.profile.timezone, now=ctx.now)
     return message(
         paragraph(
@@ -418,15 +421,14 @@ SNOOZE = CommandSpec(
 
 def handle_drop(ctx: Context, number: int) -> Message:
     promise = _open_promise(ctx, number)
-    ctx.uow.promises.save(
-        replace(
-            promise,
-            status=PromiseStatus.DROPPED,
-            closed_at=ctx.now,
-            remind_at=None,
-            heads_up_at=None,
-        )
+    dropped = replace(
+        promise,
+        status=PromiseStatus.DROPPED,
+        closed_at=ctx.now,
+        remind_at=None,
+        heads_up_at=None,
     )
+    ctx.uow.promises.save(changed(promise, dropped, action=PromiseAction.DROP, now=ctx.now))
     return message(
         paragraph(f"Dropped #{number} “", UserText(promise.what), "”. No more reminders.")
     )
@@ -486,7 +488,7 @@ def handle_edit(ctx: Context, req: EditRequest) -> Message:
     if req.due_at is not None:
         heads_up = heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy)
         edited = replace(edited, due_at=req.due_at, remind_at=req.due_at, heads_up_at=heads_up)
-    ctx.uow.promises.save(edited)
+    ctx.uow.promises.save(changed(promise, edited, action=PromiseAction.EDIT, now=ctx.now))
     head = paragraph(f"✏️ #{promise.number} is now “", UserText(edited.what), "”.")
     if edited.due_at is None or req.due_at is None:
         return message(head)
@@ -513,6 +515,45 @@ EDIT = CommandSpec(
     parse=parse_edit,
     build=build_edit,
     handle=handle_edit,
+)
+
+
+_UNDONE = {
+    PromiseAction.DONE: "↩️ #{n} is open again; it no longer counts as a give.",
+    PromiseAction.DROP: "↩️ #{n} is open again.",
+    PromiseAction.SNOOZE: "↩️ The snooze of #{n} is taken back.",
+    PromiseAction.EDIT: "↩️ #{n} is back as it was.",
+}
+
+
+def handle_undo(ctx: Context, _: None) -> Message:
+    since = undo_since(now=ctx.now, policy=ctx.policy)
+    promise = ctx.uow.promises.last_changed(ctx.invoker, since=since)
+    if promise is None or promise.undo is None:
+        minutes = int(ctx.policy.undo_window.total_seconds() // 60)
+        raise UserError(
+            f"Nothing to undo: I take back a done, drop, snooze or edit for {minutes} minutes.",
+            hint=(command("promises"), " lists your open promises."),
+        )
+    action, give_id = promise.undo.action, promise.undo.give_id
+    if give_id is not None:
+        ctx.uow.ledger.delete(ctx.invoker, give_id)
+    restored = undone(promise)
+    ctx.uow.promises.save(restored)
+    contact = ctx.uow.contacts.get(ctx.invoker, restored.contact_id)
+    return message(
+        paragraph(_UNDONE[action].format(n=restored.number)),
+        promise_line(restored, contact, timezone=ctx.profile.timezone, now=ctx.now),
+    )
+
+
+UNDO = CommandSpec(
+    name="undo",
+    summary="Take back your last done, drop, snooze or edit (within 10 minutes).",
+    usage="undo",
+    examples=("undo",),
+    parse=no_arguments,
+    handle=handle_undo,
 )
 
 
@@ -543,7 +584,7 @@ def _press_snooze(action: str, delay: timedelta) -> ActionSpec:
     return ActionSpec(action, press)
 
 
-SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP, EDIT)
+SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP, EDIT, UNDO)
 ACTIONS = (
     ActionSpec(ACTION_DONE, press_done),
     _press_snooze(ACTION_SNOOZE_DAY, timedelta(days=1)),

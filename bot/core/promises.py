@@ -1,12 +1,13 @@
-"""Rules about promises: short numbers, when to remind, and what counts as the same promise."""
+"""Rules about promises: short numbers, when to remind, repeats, and taking a change back."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.policy import Policy
-from bot.core.records import Promise
+from bot.core.records import Promise, PromiseAction, PromiseStatus, Undoable
 
 
 def next_free_number(taken: Iterable[int]) -> int:
@@ -39,3 +40,48 @@ def is_snoozed(promise: Promise) -> bool:
 def same_promise(a: str, b: str) -> bool:
     """The same words, whatever the case and spacing."""
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def changed(
+    before: Promise,
+    after: Promise,
+    *,
+    action: PromiseAction,
+    now: datetime,
+    give_id: int | None = None,
+) -> Promise:
+    """`after`, remembering `before` so that `undo` can put it back."""
+    undo = Undoable(
+        action=action,
+        at=now,
+        what=before.what,
+        due_at=before.due_at,
+        remind_at=before.remind_at,
+        heads_up_at=before.heads_up_at,
+        give_id=give_id,
+    )
+    return replace(after, undo=undo)
+
+
+def undo_since(*, now: datetime, policy: Policy) -> datetime:
+    """Changes made after this may still be taken back."""
+    return now - policy.undo_window
+
+
+def undone(promise: Promise) -> Promise:
+    """The promise as it was before its last change: open, with its text and times back."""
+    undo = promise.undo
+    if undo is None:
+        raise ValueError(f"promise {promise.id} has no change to take back")
+    snoozes = promise.snoozes - 1 if undo.action is PromiseAction.SNOOZE else promise.snoozes
+    return replace(
+        promise,
+        status=PromiseStatus.OPEN,
+        closed_at=None,
+        what=undo.what,
+        due_at=undo.due_at,
+        remind_at=undo.remind_at,
+        heads_up_at=undo.heads_up_at,
+        snoozes=snoozes,
+        undo=None,
+    )

@@ -54,7 +54,9 @@ from bot.core.records import (
     Note,
     Profile,
     Promise,
+    PromiseAction,
     PromiseStatus,
+    Undoable,
 )
 from bot.store.models import (
     CadenceRow,
@@ -461,6 +463,7 @@ class SqlPromiseRepository(SqlRepository):
             heads_up_at=promise.heads_up_at,
             snoozes=promise.snoozes,
             closed_at=promise.closed_at,
+            **_undo_columns(promise.undo),
         )
 
     def get_open(self, owner: Member, number: int) -> Promise | None:
@@ -512,6 +515,14 @@ class SqlPromiseRepository(SqlRepository):
                 PromiseRow.closed_at > since,
             )
             .order_by(PromiseRow.closed_at.desc(), PromiseRow.id.desc())
+        )
+        return None if row is None else _promise(row)
+
+    def last_changed(self, owner: Member, *, since: datetime) -> Promise | None:
+        row = self._first(
+            select(PromiseRow)
+            .where(owned_by(PromiseRow, owner), PromiseRow.undo_at > since)
+            .order_by(PromiseRow.undo_at.desc(), PromiseRow.id.desc())
         )
         return None if row is None else _promise(row)
 
@@ -686,6 +697,13 @@ class SqlLedgerRepository(SqlRepository):
         if since is not None:
             statement = statement.where(LedgerEntryRow.at >= since)
         return self._session.scalar(statement) or 0
+
+    def delete(self, owner: Member, entry_id: int) -> None:
+        self._session.execute(
+            delete(LedgerEntryRow).where(
+                owned_by(LedgerEntryRow, owner), LedgerEntryRow.id == entry_id
+            )
+        )
 
     def get(self, owner: Member, entry_id: int) -> LedgerEntry | None:
         row = self._first(
@@ -1024,7 +1042,34 @@ def _promise(row: PromiseRow) -> Promise:
         heads_up_at=row.heads_up_at,
         snoozes=row.snoozes,
         closed_at=row.closed_at,
+        undo=_undoable(row),
     )
+
+
+def _undoable(row: PromiseRow) -> Undoable | None:
+    if row.undo_action is None or row.undo_at is None or row.undo_what is None:
+        return None
+    return Undoable(
+        action=PromiseAction(row.undo_action),
+        at=row.undo_at,
+        what=row.undo_what,
+        due_at=row.undo_due_at,
+        remind_at=row.undo_remind_at,
+        heads_up_at=row.undo_heads_up_at,
+        give_id=row.undo_give_id,
+    )
+
+
+def _undo_columns(undo: Undoable | None) -> dict[str, Any]:
+    return {
+        "undo_action": None if undo is None else undo.action.value,
+        "undo_at": None if undo is None else undo.at,
+        "undo_what": None if undo is None else undo.what,
+        "undo_due_at": None if undo is None else undo.due_at,
+        "undo_remind_at": None if undo is None else undo.remind_at,
+        "undo_heads_up_at": None if undo is None else undo.heads_up_at,
+        "undo_give_id": None if undo is None else undo.give_id,
+    }
 
 
 def _cadence(row: CadenceRow) -> Cadence:

@@ -527,3 +527,96 @@ def test_edit_refusals_change_nothing(buddy: Buddy, command: str, says: str) -> 
 def test_editing_someone_elses_promise_number_finds_only_your_own(buddy: Buddy) -> None:
     buddy.say("promise <@UALICE> the slides", by=BOB)
     assert "You have no open promise #1." in buddy.refused("edit 1 mine now")
+
+
+# --- undo -----------------------------------------------------------------------------------------
+
+
+def test_undo_reopens_a_promise_marked_done_by_mistake_and_takes_back_the_give(
+    buddy: Buddy,
+) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    before = the_promise(buddy, 1)
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(minutes=9))
+    assert buddy.say("undo").splitlines() == [
+        "↩️ #1 is open again; it no longer counts as a give.",
+        "#1 the slides → @UBOB · due Mon 30 Nov 2026, 09:00 UTC (in 4 days)",
+    ]
+    after = the_promise(buddy, 1)
+    assert (after.status, after.closed_at, after.remind_at, after.heads_up_at) == (
+        PromiseStatus.OPEN,
+        None,
+        before.remind_at,
+        before.heads_up_at,
+    )
+    assert buddy.store.rows("ledger", ALICE) == []
+
+
+def test_undo_reopens_a_dropped_promise(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides by friday")
+    buddy.say("drop 1")
+    assert buddy.say("undo").startswith("↩️ #1 is open again.")
+    assert the_promise(buddy, 1).status is PromiseStatus.OPEN
+    assert the_promise(buddy, 1).remind_at == at(27, 9)
+
+
+def test_undo_takes_back_a_snooze(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.say("snooze 1 tomorrow 9am")
+    assert buddy.say("undo").startswith("↩️ The snooze of #1 is taken back.")
+    promise = the_promise(buddy, 1)
+    assert (promise.remind_at, promise.heads_up_at, promise.snoozes) == (
+        at(30, 9),
+        at(29, 9),
+        0,
+    )
+
+
+def test_undo_takes_back_an_edit(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.say("edit 1 the recording")
+    buddy.say("edit 1 due friday")
+    assert buddy.say("undo").startswith("↩️ #1 is back as it was.")
+    assert (the_promise(buddy, 1).what, the_promise(buddy, 1).due_at) == (
+        "the recording",
+        at(30, 9),
+    )
+    # One step per promise: the change before that is not kept.
+    assert "Nothing to undo" in buddy.refused("undo")
+
+
+def test_undo_takes_back_only_the_latest_change(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("promise <@UBOB> the recipe")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(minutes=1))
+    buddy.say("drop 2")
+    buddy.say("undo")
+    assert open_numbers(buddy) == [2]
+    assert buddy.say("undo").startswith("↩️ #1 is open again")  # then the one before, if recent
+    assert open_numbers(buddy) == [1, 2]
+
+
+def test_a_snooze_button_can_be_undone_too(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.press(ACTION_SNOOZE_DAY, str(the_promise(buddy, 1).id))
+    buddy.say("undo")
+    assert the_promise(buddy, 1).remind_at == at(30, 9)
+
+
+def test_undo_after_ten_minutes_is_refused(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(minutes=10))
+    assert "Nothing to undo" in buddy.refused("undo")
+
+
+def test_undo_with_nothing_done_is_refused_and_never_touches_another_members_promise(
+    buddy: Buddy,
+) -> None:
+    buddy.say("promise <@UALICE> the slides", by=BOB)
+    buddy.say("done 1", by=BOB)
+    assert "Nothing to undo" in buddy.refused("undo")
+    buddy.say("undo", by=BOB)
+    assert "Nothing to undo" in buddy.refused("undo", by=BOB)
