@@ -423,7 +423,12 @@ class InMemoryPromises(_Repo):
     def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
         open_ = sorted(
             self._open(owner),
-            key=lambda p: (p.due_at is None, p.due_at or p.created_at, p.created_at, p.id),
+            key=lambda p: (
+                p.remind_at is None and p.due_at is None,
+                p.remind_at or p.due_at or p.created_at,
+                p.created_at,
+                p.id,
+            ),
         )
         return open_ if limit is None else open_[:limit]
 
@@ -433,8 +438,37 @@ class InMemoryPromises(_Repo):
     def count_open(self, owner: Member) -> int:
         return len(self._open(owner))
 
-    def open_numbers(self, owner: Member) -> Sequence[int]:
-        return [p.number for p in self._open(owner)]
+    def numbers_taken(self, owner: Member, *, closed_since: datetime) -> Sequence[int]:
+        return [
+            p.number
+            for p in _owned(self._state.promises, owner)
+            if p.status is PromiseStatus.OPEN
+            or (p.closed_at is not None and p.closed_at > closed_since)
+        ]
+
+    def last_closed(self, owner: Member, number: int, *, since: datetime) -> Promise | None:
+        closed = [
+            p
+            for p in _owned(self._state.promises, owner)
+            if p.status is not PromiseStatus.OPEN
+            and p.number == number
+            and p.closed_at is not None
+            and p.closed_at > since
+        ]
+        return max(closed, key=lambda p: (p.closed_at, p.id), default=None)
+
+    def last_changed(self, owner: Member, *, since: datetime) -> Promise | None:
+        changed = [
+            (p.undo.at, p.id, p)
+            for p in _owned(self._state.promises, owner)
+            if p.undo is not None and p.undo.at > since
+        ]
+        return max(changed, key=lambda c: (c[0], c[1]))[2] if changed else None
+
+    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
+        return sorted(
+            (p for p in self._open(owner) if p.contact_id == contact_id), key=lambda p: p.id
+        )
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
         counts: dict[int, int] = {}
@@ -583,6 +617,11 @@ class InMemoryLedger(_Repo):
             for e in _owned(self._state.ledger, owner)
             if e.kind is kind and (since is None or e.at >= since)
         )
+
+    def delete(self, owner: Member, entry_id: int) -> None:
+        entry = self._state.ledger.get(entry_id)
+        if entry is not None and entry.owner == owner:
+            del self._state.ledger[entry_id]
 
     def get(self, owner: Member, entry_id: int) -> LedgerEntry | None:
         entry = self._state.ledger.get(entry_id)

@@ -1,4 +1,4 @@
-"""What you promised to send: `promise`, `promises`, `done`, `snooze`, `drop`, and their buttons."""
+"""What you promised: `promise`, `promises`, `done`, `snooze`, `drop`, `edit`, `undo`, buttons."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Conte
 from bot.commands.common import find_or_add_contact, person_inline
 from bot.commands.parsing import (
     PersonRef,
+    check_length,
     check_person,
     no_arguments,
     require_text,
@@ -34,8 +35,18 @@ from bot.core.message import (
     message,
     paragraph,
 )
-from bot.core.promises import closed, heads_up_time, next_free_number
-from bot.core.records import Contact, LedgerKind, Promise, PromiseStatus
+from bot.core.promises import (
+    changed,
+    closed,
+    heads_up_time,
+    is_snoozed,
+    next_free_number,
+    numbers_held_since,
+    same_promise,
+    undo_since,
+    undone,
+)
+from bot.core.records import Contact, LedgerKind, Promise, PromiseAction, PromiseStatus
 
 ACTION_DONE = "promise.done"
 ACTION_SNOOZE_DAY = "promise.snooze_day"
@@ -92,7 +103,13 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
             ),
         )
     contact = find_or_add_contact(ctx, req.person)
-    number = next_free_number(ctx.uow.promises.open_numbers(ctx.invoker))
+    already = [
+        p
+        for p in ctx.uow.promises.open_to(ctx.invoker, contact.id)
+        if same_promise(p.what, req.what)
+    ]
+    held_since = numbers_held_since(now=ctx.now, policy=ctx.policy)
+    number = next_free_number(ctx.uow.promises.numbers_taken(ctx.invoker, closed_since=held_since))
     heads_up = (
         heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
     )
@@ -113,16 +130,28 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
     if req.offer is not None:
         return _offer(ctx, head, promise, req.offer)
     if req.due_at is None:
-        return message(
-            head,
-            paragraph(
-                "No date given, so no reminder: it will show in ",
-                command("promises"),
-                " and your digest.",
-            ),
+        due = paragraph(
+            "No date given, so no reminder: it will show in ",
+            command("promises"),
+            " and your digest.",
         )
-    when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
-    return message(head, paragraph(f"Due {when}. I'll remind you by DM then."))
+    else:
+        when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
+        due = paragraph(f"Due {when}. I'll remind you by DM then.")
+    warning = (_duplicate_warning(already[0], contact, number),) if already else ()
+    return message(head, due, *warning)
+
+
+def _duplicate_warning(earlier: Promise, contact: Contact, number: int) -> Paragraph:
+    return paragraph(
+        f"⚠️ You already have #{earlier.number} “",
+        UserText(earlier.what),
+        "” open for ",
+        person_inline(contact),
+        ". If this is the same promise, ",
+        command(f"drop {number}"),
+        ".",
+    )
 
 
 def _offer(ctx: Context, head: Paragraph, promise: Promise, offer: TrailingWhen) -> Message:
@@ -177,15 +206,24 @@ PROMISE = CommandSpec(
 )
 
 
-def promise_line(ctx: Context, promise: Promise, contact: Contact | None) -> Paragraph:
+def promise_line(
+    promise: Promise, contact: Contact | None, *, timezone: str, now: datetime
+) -> Paragraph:
+    """One open promise in a list: its number, what, for whom, and when you will hear of it."""
     to = (" → ", person_inline(contact)) if contact else ()
-    if promise.due_at is None:
-        due = " · no date"
+    due = promise.due_at
+    due_text = "" if due is None else format_when(due, timezone=timezone, now=now)
+    if is_snoozed(promise):
+        assert promise.remind_at is not None
+        reminder = format_when(promise.remind_at, timezone=timezone, now=now)
+        when = f" · 😴 reminder {reminder}"
+        if due is not None:
+            when += f" · {'was due' if due <= now else 'due'} {due_text}"
+    elif due is None:
+        when = " · no date"
     else:
-        late = " ⏰ overdue" if promise.due_at <= ctx.now else ""
-        due = f" · due {format_when(promise.due_at, timezone=ctx.profile.timezone, now=ctx.now)}"
-        due += late
-    return paragraph(f"#{promise.number} ", UserText(promise.what), *to, due)
+        when = f" · due {due_text}" + (" ⏰ overdue" if due <= now else "")
+    return paragraph(f"#{promise.number} ", UserText(promise.what), *to, when)
 
 
 def done_choices(promises: list[Promise]) -> tuple[Choice, ...]:
@@ -207,7 +245,10 @@ def handle_promises(ctx: Context, _: None) -> Message:
         )
     total = ctx.uow.promises.count_open(ctx.invoker)
     contacts = ctx.uow.contacts.get_many(ctx.invoker, (p.contact_id for p in open_promises))
-    lines = [promise_line(ctx, p, contacts.get(p.contact_id)) for p in open_promises]
+    lines = [
+        promise_line(p, contacts.get(p.contact_id), timezone=ctx.profile.timezone, now=ctx.now)
+        for p in open_promises
+    ]
     return message(
         paragraph(f"Your open promises ({total:,}), soonest first:"),
         *capped(lines, total=total),
@@ -236,23 +277,35 @@ PROMISES = CommandSpec(
 
 def _open_promise(ctx: Context, number: int) -> Promise:
     promise = ctx.uow.promises.get_open(ctx.invoker, number)
-    if promise is None:
+    if promise is not None:
+        return promise
+    since = numbers_held_since(now=ctx.now, policy=ctx.policy)
+    closed = ctx.uow.promises.last_closed(ctx.invoker, number, since=since)
+    if closed is None:
         raise UserError(
             f"You have no open promise #{number}.",
             hint=(command("promises"), " lists your open promises with their numbers."),
         )
-    return promise
+    how = "kept" if closed.status is PromiseStatus.DONE else "dropped"
+    assert closed.closed_at is not None
+    when = format_when(closed.closed_at, timezone=ctx.profile.timezone, now=ctx.now)
+    raise UserError(
+        (f"#{number} was “", UserText(closed.what), f"”, {how} {when}: it is closed already."),
+        hint=(command("promises"), " lists your open promises with their numbers."),
+    )
 
 
 def _keep(ctx: Context, promise: Promise) -> Message:
-    ctx.uow.promises.save(closed(promise, status=PromiseStatus.DONE, now=ctx.now))
-    ctx.uow.ledger.add(
+    kept = closed(promise, status=PromiseStatus.DONE, now=ctx.now)
+    give = ctx.uow.ledger.add(
         owner=ctx.invoker,
         kind=LedgerKind.GIVE,
         what=promise.what,
         contact_id=promise.contact_id,
         now=ctx.now,
     )
+    done = PromiseAction.DONE
+    ctx.uow.promises.save(changed(promise, kept, action=done, now=ctx.now, give_id=give.id))
     contact = ctx.uow.contacts.get(ctx.invoker, promise.contact_id)
     if contact is not None:
         record_interaction(ctx.uow, contact, now=ctx.now, followed_up=True)
@@ -331,9 +384,8 @@ def build_snooze(args: Args, env: ParseEnv) -> SnoozeRequest:
 
 
 def _snooze(ctx: Context, promise: Promise, until: datetime) -> Message:
-    ctx.uow.promises.save(
-        replace(promise, remind_at=until, heads_up_at=None, snoozes=promise.snoozes + 1)
-    )
+    snoozed = replace(promise, remind_at=until, heads_up_at=None, snoozes=promise.snoozes + 1)
+    ctx.uow.promises.save(changed(promise, snoozed, action=PromiseAction.SNOOZE, now=ctx.now))
     when = format_when(until, timezone=ctx.profile.timezone, now=ctx.now)
     return message(
         paragraph(
@@ -363,7 +415,8 @@ SNOOZE = CommandSpec(
 
 def handle_drop(ctx: Context, number: int) -> Message:
     promise = _open_promise(ctx, number)
-    ctx.uow.promises.save(closed(promise, status=PromiseStatus.DROPPED, now=ctx.now))
+    dropped = closed(promise, status=PromiseStatus.DROPPED, now=ctx.now)
+    ctx.uow.promises.save(changed(promise, dropped, action=PromiseAction.DROP, now=ctx.now))
     return message(
         paragraph(f"Dropped #{number} “", UserText(promise.what), "”. No more reminders.")
     )
@@ -379,6 +432,116 @@ DROP = CommandSpec(
     build=build_number_only,
     handle=handle_drop,
     aliases=("cancel",),
+)
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    number: int
+    what: str | None  # None: the text stays
+    due_at: datetime | None  # None: the due time stays
+
+
+def parse_edit(text: str, env: ParseEnv) -> EditRequest:
+    """`<number> <new text>` or `<number> due <when>`."""
+    number, rest = take_number(text)
+    head, _, when = rest.partition(" ")
+    if head.lower() == "due":
+        return build_edit({"number": number, "when": when}, env)
+    return build_edit({"number": number, "what": rest}, env)
+
+
+def build_edit(args: Args, env: ParseEnv) -> EditRequest:
+    number = build_number_only(args, env)
+    what = text_arg(args, "what")
+    due_at = when_arg(args, "when", env)
+    if not what and due_at is None:
+        raise UserError(
+            "Tell me the new text, or due and the new time.",
+            hint=(
+                "For example: ",
+                command(f"edit {number} the slides and the recording"),
+                " or ",
+                command(f"edit {number} due monday 10am"),
+            ),
+        )
+    return EditRequest(number, check_length(what) if what else None, due_at)
+
+
+def handle_edit(ctx: Context, req: EditRequest) -> Message:
+    promise = _open_promise(ctx, req.number)
+    edited = promise
+    if req.what is not None:
+        edited = replace(edited, what=req.what)
+    if req.due_at is not None:
+        heads_up = heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy)
+        edited = replace(edited, due_at=req.due_at, remind_at=req.due_at, heads_up_at=heads_up)
+    ctx.uow.promises.save(changed(promise, edited, action=PromiseAction.EDIT, now=ctx.now))
+    head = paragraph(f"✏️ #{promise.number} is now “", UserText(edited.what), "”.")
+    if edited.due_at is None or req.due_at is None:
+        return message(head)
+    when = format_when(edited.due_at, timezone=ctx.profile.timezone, now=ctx.now)
+    return message(head, paragraph(f"Due {when}. I'll remind you by DM then."))
+
+
+EDIT = CommandSpec(
+    name="edit",
+    summary="Change a promise's text or due time.",
+    usage="edit <number> <new text> | edit <number> due <when>",
+    examples=("edit 1 the slides and the recording", "edit 1 due monday 10am"),
+    args=(
+        Arg("number", ArgKind.NUMBER, "The promise's number from “promises”"),
+        Arg("what", ArgKind.TEXT, "The new text", required=False),
+        Arg(
+            "when",
+            ArgKind.WHEN,
+            "The new due time, e.g. monday 10am",
+            required=False,
+            keyword="due",
+        ),
+    ),
+    parse=parse_edit,
+    build=build_edit,
+    handle=handle_edit,
+)
+
+
+_UNDONE = {
+    PromiseAction.DONE: "↩️ #{n} is open again; it no longer counts as a give.",
+    PromiseAction.DROP: "↩️ #{n} is open again.",
+    PromiseAction.SNOOZE: "↩️ The snooze of #{n} is taken back.",
+    PromiseAction.EDIT: "↩️ #{n} is back as it was.",
+}
+
+
+def handle_undo(ctx: Context, _: None) -> Message:
+    since = undo_since(now=ctx.now, policy=ctx.policy)
+    promise = ctx.uow.promises.last_changed(ctx.invoker, since=since)
+    if promise is None or promise.undo is None:
+        minutes = int(ctx.policy.undo_window.total_seconds() // 60)
+        raise UserError(
+            f"Nothing to undo: I take back a done, drop, snooze or edit for {minutes} minutes.",
+            hint=(command("promises"), " lists your open promises."),
+        )
+    action, give_id = promise.undo.action, promise.undo.give_id
+    if give_id is not None:
+        ctx.uow.ledger.delete(ctx.invoker, give_id)
+    restored = undone(promise)
+    ctx.uow.promises.save(restored)
+    contact = ctx.uow.contacts.get(ctx.invoker, restored.contact_id)
+    return message(
+        paragraph(_UNDONE[action].format(n=restored.number)),
+        promise_line(restored, contact, timezone=ctx.profile.timezone, now=ctx.now),
+    )
+
+
+UNDO = CommandSpec(
+    name="undo",
+    summary="Take back your last done, drop, snooze or edit (within 10 minutes).",
+    usage="undo",
+    examples=("undo",),
+    parse=no_arguments,
+    handle=handle_undo,
 )
 
 
@@ -441,7 +604,7 @@ def press_keep_words(ctx: Context, payload: str) -> Message:
     )
 
 
-SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP)
+SPECS = (PROMISE, PROMISES, DONE, SNOOZE, DROP, EDIT, UNDO)
 ACTIONS = (
     ActionSpec(ACTION_DONE, press_done),
     ActionSpec(ACTION_TAKE_DUE, press_take_due),

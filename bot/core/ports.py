@@ -161,12 +161,26 @@ class PromiseRepository(Protocol):
     def get_open(self, owner: Member, number: int) -> Promise | None: ...
     def get(self, owner: Member, promise_id: int) -> Promise | None: ...
     def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
-        """Soonest due first, undated ones last; the first `limit` of them when given."""
+        """Soonest next reminder (or due time, once reminded) first, those with neither last;
+        the first `limit` of them when given."""
         ...
 
     def count_open(self, owner: Member) -> int: ...
-    def open_numbers(self, owner: Member) -> Sequence[int]:
-        """The numbers of the owner's open promises, in no particular order."""
+    def numbers_taken(self, owner: Member, *, closed_since: datetime) -> Sequence[int]:
+        """The numbers of the owner's open promises and of those closed after
+        `closed_since`, in no particular order (a number may appear twice)."""
+        ...
+
+    def last_closed(self, owner: Member, number: int, *, since: datetime) -> Promise | None:
+        """The owner's promise #`number` closed most recently, after `since`."""
+        ...
+
+    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
+        """The owner's open promises to this contact, oldest first."""
+        ...
+
+    def last_changed(self, owner: Member, *, since: datetime) -> Promise | None:
+        """The owner's promise with the latest change `undo` can take back, made after `since`."""
         ...
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
@@ -222,6 +236,7 @@ class LedgerRepository(Protocol):
 
     def count(self, owner: Member, kind: LedgerKind, *, since: datetime | None = None) -> int: ...
     def get(self, owner: Member, entry_id: int) -> LedgerEntry | None: ...
+    def delete(self, owner: Member, entry_id: int) -> None: ...
 
 
 class ChannelPromptRepository(Protocol):

@@ -85,6 +85,28 @@ class PromiseStatus(StrEnum):
     DROPPED = "dropped"
 
 
+class PromiseAction(StrEnum):
+    """A change to a promise that `undo` can take back."""
+
+    DONE = "done"
+    DROP = "drop"
+    SNOOZE = "snooze"
+    EDIT = "edit"
+
+
+@dataclass(frozen=True)
+class Undoable:
+    """How a promise was before the member's last change to it, to put it back."""
+
+    action: PromiseAction
+    at: datetime
+    what: str
+    due_at: datetime | None
+    remind_at: datetime | None
+    heads_up_at: datetime | None
+    give_id: int | None = None  # the give a `done` logged
+
+
 @dataclass(frozen=True)
 class Promise:
     id: int
@@ -99,6 +121,7 @@ class Promise:
     heads_up_at: datetime | None  # the day-before heads-up; None once sent or not wanted
     snoozes: int = 0
     closed_at: datetime | None = None
+    undo: Undoable | None = None  # the last change, while `undo` may take it back
 
 
 @dataclass(frozen=True)

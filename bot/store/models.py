@@ -191,6 +191,14 @@ class PromiseRow(OwnedRow):
     heads_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     snoozes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last change `undo` may take back, and the promise as it was before it.
+    undo_action: Mapped[str | None] = mapped_column(SHORT)
+    undo_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undo_what: Mapped[str | None] = mapped_column(Text)
+    undo_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undo_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undo_heads_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undo_give_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class CadenceRow(OwnedRow):

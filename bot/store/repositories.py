@@ -56,7 +56,9 @@ from bot.core.records import (
     Note,
     Profile,
     Promise,
+    PromiseAction,
     PromiseStatus,
+    Undoable,
 )
 from bot.store.models import (
     CadenceRow,
@@ -469,6 +471,7 @@ class SqlPromiseRepository(SqlRepository):
             heads_up_at=promise.heads_up_at,
             snoozes=promise.snoozes,
             closed_at=promise.closed_at,
+            **_undo_columns(promise.undo),
         )
 
     def get_open(self, owner: Member, number: int) -> Promise | None:
@@ -491,7 +494,11 @@ class SqlPromiseRepository(SqlRepository):
         statement = (
             select(PromiseRow)
             .where(_open_of(owner))
-            .order_by(PromiseRow.due_at.asc().nulls_last(), PromiseRow.created_at, PromiseRow.id)
+            .order_by(
+                func.coalesce(PromiseRow.remind_at, PromiseRow.due_at).asc().nulls_last(),
+                PromiseRow.created_at,
+                PromiseRow.id,
+            )
             .limit(limit)
         )
         return [_promise(row) for row in self._all(statement)]
@@ -499,8 +506,41 @@ class SqlPromiseRepository(SqlRepository):
     def count_open(self, owner: Member) -> int:
         return self._session.scalar(select(func.count()).where(_open_of(owner))) or 0
 
-    def open_numbers(self, owner: Member) -> Sequence[int]:
-        return self._session.scalars(select(PromiseRow.number).where(_open_of(owner))).all()
+    def numbers_taken(self, owner: Member, *, closed_since: datetime) -> Sequence[int]:
+        statement = select(PromiseRow.number).where(
+            owned_by(PromiseRow, owner),
+            (PromiseRow.status == PromiseStatus.OPEN.value) | (PromiseRow.closed_at > closed_since),
+        )
+        return self._session.scalars(statement).all()
+
+    def last_closed(self, owner: Member, number: int, *, since: datetime) -> Promise | None:
+        row = self._first(
+            select(PromiseRow)
+            .where(
+                owned_by(PromiseRow, owner),
+                PromiseRow.status != PromiseStatus.OPEN.value,
+                PromiseRow.number == number,
+                PromiseRow.closed_at > since,
+            )
+            .order_by(PromiseRow.closed_at.desc(), PromiseRow.id.desc())
+        )
+        return None if row is None else _promise(row)
+
+    def last_changed(self, owner: Member, *, since: datetime) -> Promise | None:
+        row = self._first(
+            select(PromiseRow)
+            .where(owned_by(PromiseRow, owner), PromiseRow.undo_at > since)
+            .order_by(PromiseRow.undo_at.desc(), PromiseRow.id.desc())
+        )
+        return None if row is None else _promise(row)
+
+    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
+        statement = (
+            select(PromiseRow)
+            .where(_open_of(owner), PromiseRow.contact_id == contact_id)
+            .order_by(PromiseRow.id)
+        )
+        return [_promise(row) for row in self._all(statement)]
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
         if not contact_ids:
@@ -665,6 +705,13 @@ class SqlLedgerRepository(SqlRepository):
         if since is not None:
             statement = statement.where(LedgerEntryRow.at >= since)
         return self._session.scalar(statement) or 0
+
+    def delete(self, owner: Member, entry_id: int) -> None:
+        self._session.execute(
+            delete(LedgerEntryRow).where(
+                owned_by(LedgerEntryRow, owner), LedgerEntryRow.id == entry_id
+            )
+        )
 
     def get(self, owner: Member, entry_id: int) -> LedgerEntry | None:
         row = self._first(
@@ -1003,7 +1050,34 @@ def _promise(row: PromiseRow) -> Promise:
         heads_up_at=row.heads_up_at,
         snoozes=row.snoozes,
         closed_at=row.closed_at,
+        undo=_undoable(row),
     )
+
+
+def _undoable(row: PromiseRow) -> Undoable | None:
+    if row.undo_action is None or row.undo_at is None or row.undo_what is None:
+        return None
+    return Undoable(
+        action=PromiseAction(row.undo_action),
+        at=row.undo_at,
+        what=row.undo_what,
+        due_at=row.undo_due_at,
+        remind_at=row.undo_remind_at,
+        heads_up_at=row.undo_heads_up_at,
+        give_id=row.undo_give_id,
+    )
+
+
+def _undo_columns(undo: Undoable | None) -> dict[str, Any]:
+    return {
+        "undo_action": None if undo is None else undo.action.value,
+        "undo_at": None if undo is None else undo.at,
+        "undo_what": None if undo is None else undo.what,
+        "undo_due_at": None if undo is None else undo.due_at,
+        "undo_remind_at": None if undo is None else undo.remind_at,
+        "undo_heads_up_at": None if undo is None else undo.heads_up_at,
+        "undo_give_id": None if undo is None else undo.give_id,
+    }
 
 
 def _cadence(row: CadenceRow) -> Cadence:

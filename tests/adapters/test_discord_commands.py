@@ -185,6 +185,20 @@ async def test_a_promise_picked_by_number_is_kept(world: DiscordWorld) -> None:
     assert reply.startswith(f"🎉 Kept: “the slides” for <@{BOB.id}>.")
 
 
+async def test_a_promise_is_edited_with_typed_options_text_kept_whole(world: DiscordWorld) -> None:
+    await world.say(ALICE, "promise", person=BOB, what="the slides")
+
+    reply = await world.say(ALICE, "edit", number=1, what="due diligence notes")
+    assert reply == "✏️ #1 is now “due diligence notes”."
+    reply = await world.say(ALICE, "edit", number=1, when="2026-12-01 14:00")
+    assert reply.splitlines()[1].startswith("Due Tue 1 Dec 2026, 14:00 UTC")
+
+    listed = await world.say(ALICE, "promises")
+    assert f"• #1 due diligence notes → <@{BOB.id}> · due Tue 1 Dec 2026, 14:00 UTC" in listed
+    refused = await world.say(ALICE, "edit", number=1)
+    assert refused.startswith("⚠️ Tell me the new text, or due and the new time.")
+
+
 async def test_time_zones_autocomplete_by_city(world: DiscordWorld) -> None:
     paris = await world.autocomplete(ALICE, "settings", focused="timezone", timezone="pari")
     new_york = await world.autocomplete(ALICE, "settings", focused="timezone", timezone="new york")

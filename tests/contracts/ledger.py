@@ -36,10 +36,18 @@ def the_ledger_lists_oldest_first_and_counts_by_kind_and_time(
         assert uow.ledger.count(BOB, LedgerKind.ASK) == 0
 
 
-def a_ledger_entry_is_found_by_its_owner_only(uow_factory: UnitOfWorkFactory) -> None:
+def a_ledger_entry_is_found_and_deleted_by_its_owner_only(uow_factory: UnitOfWorkFactory) -> None:
     with uow_factory() as uow:
         ask = uow.ledger.add(owner=ANN, kind=LedgerKind.ASK, what="help", contact_id=None, now=NOW)
         uow.commit()
     with uow_factory() as uow:
         assert uow.ledger.get(ANN, ask.id) == ask
         assert uow.ledger.get(BOB, ask.id) is None
+        uow.ledger.delete(BOB, ask.id)  # not Bob's: nothing happens
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.ledger.get(ANN, ask.id) == ask
+        uow.ledger.delete(ANN, ask.id)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.ledger.get(ANN, ask.id) is None

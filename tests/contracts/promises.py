@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.ports import PromiseTally, UnitOfWorkFactory
-from bot.core.records import Profile, PromiseStatus
+from bot.core.records import Profile, PromiseAction, PromiseStatus, Undoable
 from tests.contracts.given import add_promise
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, NOW
 from tests.seeding import add_undated_promise
@@ -88,7 +88,16 @@ def open_promise_queries(uow_factory: UnitOfWorkFactory) -> None:
         uow.commit()
     with uow_factory() as uow:
         assert uow.promises.count_open(ANN) == 3
-        assert sorted(uow.promises.open_numbers(ANN)) == [3, 4, 5]
+        assert sorted(uow.promises.numbers_taken(ANN, closed_since=NOW)) == [1, 2, 3, 4, 5]
+        # Closed exactly a day after NOW: free from then on; #2 still held.
+        day = NOW + timedelta(days=1)
+        assert sorted(uow.promises.numbers_taken(ANN, closed_since=day)) == [2, 3, 4, 5]
+        last = uow.promises.last_closed(ANN, 1, since=NOW)
+        assert last is not None and last.id == made[0].id
+        assert uow.promises.last_closed(ANN, 1, since=day) is None
+        assert uow.promises.last_closed(ANN, 3, since=NOW) is None  # open, not closed
+        assert uow.promises.last_closed(ANN_ELSEWHERE, 1, since=NOW) is None
+        assert [p.number for p in uow.promises.open_to(ANN, sam.id)] == [3, 5]
         assert [p.number for p in uow.promises.list_open(ANN, limit=2)] == [3, 4]
         assert [p.number for p in uow.promises.list_open(ANN)] == [3, 4, 5]
         assert uow.promises.open_per_contact(ANN, [sam.id, jo.id]) == {sam.id: 2, jo.id: 1}
@@ -98,6 +107,36 @@ def open_promise_queries(uow_factory: UnitOfWorkFactory) -> None:
         since = NOW + timedelta(minutes=2)
         assert [p.number for p in uow.promises.list_all(ANN, since=since)] == [2, 3, 4, 5]
         assert uow.promises.tally(ANN_ELSEWHERE) == PromiseTally(open=0, kept=0, kept_on_time=0)
+        # A snoozed promise is listed by its next reminder.
+        uow.promises.save(replace(made[4], remind_at=NOW + timedelta(days=1)))
+        assert [p.number for p in uow.promises.list_open(ANN)] == [5, 3, 4]
+        # A change `undo` may take back round-trips, and the latest one is found.
+        soon = NOW + timedelta(days=1)
+        undo = Undoable(
+            action=PromiseAction.EDIT,
+            at=NOW + timedelta(minutes=1),
+            what="thing 3",
+            due_at=NOW,
+            remind_at=None,
+            heads_up_at=NOW - HOUR,
+            give_id=7,
+        )
+        uow.promises.save(replace(made[2], what="new", undo=undo))
+        later = replace(undo, action=PromiseAction.SNOOZE, at=NOW + timedelta(minutes=2))
+        uow.promises.save(replace(made[3], remind_at=soon, undo=later))
+        uow.commit()
+    with uow_factory() as uow:
+        latest = uow.promises.last_changed(ANN, since=NOW)
+        assert latest is not None and (latest.id, latest.undo) == (made[3].id, later)
+        assert uow.promises.last_changed(ANN, since=NOW + timedelta(minutes=2)) is None
+        assert uow.promises.last_changed(ANN_ELSEWHERE, since=NOW) is None
+        edited = uow.promises.get(ANN, made[2].id)
+        assert edited is not None and edited.undo == undo
+        uow.promises.save(replace(made[3], undo=None))
+        uow.commit()
+    with uow_factory() as uow:
+        latest = uow.promises.last_changed(ANN, since=NOW)
+        assert latest is not None and latest.id == made[2].id
         # The contacts a list shows, in one look-up: only the owner's, absent ids left out.
         assert uow.contacts.get_many(ANN, [jo.id, sam.id, jo.id]) == {sam.id: sam, jo.id: jo}
         assert uow.contacts.get_many(ANN, [bob_contact.id]) == {}

@@ -166,9 +166,9 @@ def test_a_member_cannot_pile_up_more_than_200_open_promises(bot: Bot) -> None:
 
     assert "You have 200 open promises already; I keep up to 200 at once" in reply
     assert "done <number> the ones you kept, or drop <number>" in reply
-    # Settling one makes room again, under the number that became free.
+    # Settling one makes room again, under a new number: #7 is held for a week.
     assert bot.say("done 7").startswith("🎉 Kept")
-    assert bot.say('promise "Sam" one more thing').startswith("✅ Promise #7: send Sam")
+    assert bot.say('promise "Sam" one more thing').startswith("✅ Promise #201: send Sam")
 
 
 def test_a_member_with_1500_open_promises_gets_one_short_list(bot: Bot) -> None:

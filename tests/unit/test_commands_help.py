@@ -10,7 +10,12 @@ from tests.unit.harness import ALICE, BOB, GENERAL, Buddy
 
 # Everything a command's examples may refer to: @sam, promises #1 and #2; and pairing on in
 # #general, where @sam, @bob and the member running the examples take part.
-SETUP = ("met <@USAM> at PyCon", "promise <@USAM> the slides by friday", "promise <@USAM> a link")
+SETUP = (
+    "met <@USAM> at PyCon",
+    "promise <@USAM> the slides by friday",
+    "promise <@USAM> a link",
+    "snooze 2 tomorrow 9am",  # something for `undo` to take back
+)
 SAM = Member(ALICE.platform, ALICE.workspace_id, "USAM")
 EXAMPLES = [(spec.name, example) for spec in COMMANDS for example in spec.examples]
 

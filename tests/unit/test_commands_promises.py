@@ -153,6 +153,24 @@ def test_a_promise_queues_nothing_itself_the_reminder_is_due_work(buddy: Buddy) 
     assert buddy.store.outbox == []
 
 
+def test_the_same_promise_to_the_same_person_again_is_saved_with_a_warning(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides by friday")
+    reply = buddy.say("promise <@UBOB> The  Slides")
+    assert reply.splitlines()[-1] == (
+        "⚠️ You already have #1 “the slides” open for @UBOB. If this is the same promise, drop 2."
+    )
+    assert open_numbers(buddy) == [1, 2]
+
+
+def test_the_same_words_to_someone_else_or_after_keeping_it_bring_no_warning(
+    buddy: Buddy,
+) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    assert "already have" not in buddy.say('promise "Ana Lima" the slides')
+    buddy.say("done 1")
+    assert "already have" not in buddy.say("promise <@UBOB> the slides")
+
+
 # --- numbers --------------------------------------------------------------------------------------
 
 
@@ -162,18 +180,51 @@ def test_promise_numbers_count_up_from_one(buddy: Buddy) -> None:
     assert open_numbers(buddy) == [1, 2, 3]
 
 
-def test_a_closed_promises_number_is_reused_by_the_next_promise(buddy: Buddy) -> None:
+def test_a_closed_promises_number_is_not_given_out_again_for_seven_days(buddy: Buddy) -> None:
     for what in ["a", "b", "c"]:
         buddy.say(f"promise <@UBOB> {what}")
     buddy.say("done 2")
-    assert buddy.say("promise <@UBOB> d").startswith("✅ Promise #2:")
-    assert buddy.say("promise <@UBOB> e").startswith("✅ Promise #4:")
+    assert buddy.say("promise <@UBOB> d").startswith("✅ Promise #4:")
+    buddy.clock.advance(timedelta(days=6, hours=23))
+    assert buddy.say("promise <@UBOB> e").startswith("✅ Promise #5:")
+    buddy.clock.advance(timedelta(hours=1))
+    assert buddy.say("promise <@UBOB> f").startswith("✅ Promise #2:")
     assert [(p.what, p.number) for p in promises(buddy) if p.status is PromiseStatus.OPEN] == [
         ("a", 1),
         ("c", 3),
-        ("d", 2),
-        ("e", 4),
+        ("d", 4),
+        ("e", 5),
+        ("f", 2),
     ]
+
+
+@pytest.mark.parametrize("command", ["done 1", "drop 1", "snooze 1 tomorrow"])
+def test_a_number_typed_from_memory_after_its_promise_closed_says_which_promise_it_was(
+    buddy: Buddy, command: str
+) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("promise <@UBOB> the recipe")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(hours=3))
+    buddy.say("promise <@UBOB> a link")
+    reply = buddy.refused(command)
+    assert reply.splitlines()[0] == (
+        "⚠️ #1 was “the slides”, kept Thu 26 Nov 2026, 14:57 UTC (3 hours ago): "
+        "it is closed already."
+    )
+
+
+def test_a_dropped_promise_typed_again_says_it_was_dropped(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("drop 1")
+    assert "#1 was “the slides”, dropped" in buddy.refused("done 1")
+
+
+def test_a_number_closed_over_seven_days_ago_is_simply_not_open(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(days=8))
+    assert "You have no open promise #1." in buddy.refused("done 1")
 
 
 def test_open_promises_keep_their_numbers_while_others_close(buddy: Buddy) -> None:
@@ -221,6 +272,31 @@ def test_promises_marks_overdue_ones(buddy: Buddy) -> None:
     buddy.say("promise <@UBOB> the slides in 1 minute")
     buddy.clock.advance(timedelta(minutes=5))
     assert "⏰ overdue" in buddy.say("promises")
+
+
+def test_promises_shows_when_a_snoozed_promise_will_be_reminded(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides in 1 minute")
+    buddy.say("promise <@UBOB> the recipe")
+    buddy.say("promise <@UBOB> a link on monday")
+    buddy.clock.advance(timedelta(minutes=5))
+    buddy.say("snooze 1 tomorrow 9am")
+    buddy.say("snooze 2 in 2 days")
+    lines = buddy.say("promises").splitlines()
+    assert lines[1:4] == [
+        "• #1 the slides → @UBOB · 😴 reminder Fri 27 Nov 2026, 09:00 UTC (tomorrow)"
+        " · was due Thu 26 Nov 2026, 14:58 UTC (4 minutes ago)",
+        "• #2 the recipe → @UBOB · 😴 reminder Sat 28 Nov 2026, 15:02 UTC (in 2 days)",
+        "• #3 a link → @UBOB · due Mon 30 Nov 2026, 09:00 UTC (in 4 days)",
+    ]
+
+
+def test_a_promise_snoozed_before_its_due_time_shows_both(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.say("snooze 1 tomorrow 9am")
+    assert buddy.say("promises").splitlines()[1] == (
+        "• #1 the slides → @UBOB · 😴 reminder Fri 27 Nov 2026, 09:00 UTC (tomorrow)"
+        " · due Mon 30 Nov 2026, 09:00 UTC (in 4 days)"
+    )
 
 
 def test_promises_offers_a_done_button_for_each_of_the_first_five(buddy: Buddy) -> None:
@@ -275,7 +351,7 @@ def test_kept_is_a_synonym_for_done(buddy: Buddy) -> None:
 def test_done_twice_is_refused_the_second_time(buddy: Buddy) -> None:
     buddy.say("promise <@UBOB> the slides")
     buddy.say("done 1")
-    assert "You have no open promise #1." in buddy.refused("done 1")
+    assert "#1 was “the slides”, kept" in buddy.refused("done 1")
 
 
 def test_done_clears_a_pending_follow_up(buddy: Buddy) -> None:
@@ -395,3 +471,156 @@ def test_a_button_with_a_payload_that_names_no_promise_is_refused(
     reply = buddy.press(ACTION_DONE, payload).plain_text()
     assert reply.startswith("⚠️ I couldn't find that promise among yours.")
     assert buddy.snapshot() == before
+
+
+# --- edit -----------------------------------------------------------------------------------------
+
+
+def test_edit_changes_what_was_promised_and_keeps_the_due_time(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    assert buddy.say("edit 1 the slides and the recording") == (
+        "✏️ #1 is now “the slides and the recording”."
+    )
+    promise = the_promise(buddy, 1)
+    assert (promise.what, promise.due_at, promise.remind_at) == (
+        "the slides and the recording",
+        at(30, 9),
+        at(30, 9),
+    )
+    assert "#1 the slides and the recording → @UBOB · due Mon 30 Nov" in buddy.say("promises")
+
+
+def test_edit_due_moves_the_due_time_and_the_reminders(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides by tomorrow 9am")
+    buddy.say("snooze 1 saturday 10am")
+    assert buddy.say("edit 1 due next friday 5pm").splitlines() == [
+        "✏️ #1 is now “the slides”.",
+        "Due Fri 4 Dec 2026, 17:00 UTC (in 8 days). I'll remind you by DM then.",
+        "🕑 I read times in UTC until you choose your time zone: "
+        "settings timezone Europe/Paris (any city's zone).",
+    ]
+    promise = the_promise(buddy, 1)
+    due = datetime(2026, 12, 4, 17, tzinfo=UTC)
+    assert (promise.what, promise.due_at, promise.remind_at) == ("the slides", due, due)
+    assert promise.heads_up_at == due - timedelta(days=1)
+
+
+def test_edit_due_gives_an_undated_promise_a_reminder(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("edit #1 due tomorrow 9am")
+    assert (the_promise(buddy, 1).due_at, the_promise(buddy, 1).remind_at) == (at(27, 9), at(27, 9))
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("edit 1", "Tell me the new text, or due and the new time."),
+        ("edit 1 due", "Tell me the new text, or due and the new time."),
+        ("edit 1 due yesterday", "already passed"),
+        ("edit 1 due whenever", "I couldn't read"),
+        ("edit 2 the recipe", "You have no open promise #2."),
+        ("edit one the recipe", "I need a promise number"),
+        ("edit 1 " + "x" * 3000, "I keep up to 2,000"),
+    ],
+)
+def test_edit_refusals_change_nothing(buddy: Buddy, command: str, says: str) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    assert says in buddy.refused(command)
+
+
+def test_editing_someone_elses_promise_number_finds_only_your_own(buddy: Buddy) -> None:
+    buddy.say("promise <@UALICE> the slides", by=BOB)
+    assert "You have no open promise #1." in buddy.refused("edit 1 mine now")
+
+
+# --- undo -----------------------------------------------------------------------------------------
+
+
+def test_undo_reopens_a_promise_marked_done_by_mistake_and_takes_back_the_give(
+    buddy: Buddy,
+) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    before = the_promise(buddy, 1)
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(minutes=9))
+    assert buddy.say("undo").splitlines() == [
+        "↩️ #1 is open again; it no longer counts as a give.",
+        "#1 the slides → @UBOB · due Mon 30 Nov 2026, 09:00 UTC (in 4 days)",
+    ]
+    after = the_promise(buddy, 1)
+    assert (after.status, after.closed_at, after.remind_at, after.heads_up_at) == (
+        PromiseStatus.OPEN,
+        None,
+        before.remind_at,
+        before.heads_up_at,
+    )
+    assert buddy.store.rows("ledger", ALICE) == []
+
+
+def test_undo_reopens_a_dropped_promise(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides by friday")
+    buddy.say("drop 1")
+    assert buddy.say("undo").startswith("↩️ #1 is open again.")
+    assert the_promise(buddy, 1).status is PromiseStatus.OPEN
+    assert the_promise(buddy, 1).remind_at == at(27, 9)
+
+
+def test_undo_takes_back_a_snooze(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.say("snooze 1 tomorrow 9am")
+    assert buddy.say("undo").startswith("↩️ The snooze of #1 is taken back.")
+    promise = the_promise(buddy, 1)
+    assert (promise.remind_at, promise.heads_up_at, promise.snoozes) == (
+        at(30, 9),
+        at(29, 9),
+        0,
+    )
+
+
+def test_undo_takes_back_an_edit(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.say("edit 1 the recording")
+    buddy.say("edit 1 due friday")
+    assert buddy.say("undo").startswith("↩️ #1 is back as it was.")
+    assert (the_promise(buddy, 1).what, the_promise(buddy, 1).due_at) == (
+        "the recording",
+        at(30, 9),
+    )
+    # One step per promise: the change before that is not kept.
+    assert "Nothing to undo" in buddy.refused("undo")
+
+
+def test_undo_takes_back_only_the_latest_change(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("promise <@UBOB> the recipe")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(minutes=1))
+    buddy.say("drop 2")
+    buddy.say("undo")
+    assert open_numbers(buddy) == [2]
+    assert buddy.say("undo").startswith("↩️ #1 is open again")  # then the one before, if recent
+    assert open_numbers(buddy) == [1, 2]
+
+
+def test_a_snooze_button_can_be_undone_too(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides on monday")
+    buddy.press(ACTION_SNOOZE_DAY, str(the_promise(buddy, 1).id))
+    buddy.say("undo")
+    assert the_promise(buddy, 1).remind_at == at(30, 9)
+
+
+def test_undo_after_ten_minutes_is_refused(buddy: Buddy) -> None:
+    buddy.say("promise <@UBOB> the slides")
+    buddy.say("done 1")
+    buddy.clock.advance(timedelta(minutes=10))
+    assert "Nothing to undo" in buddy.refused("undo")
+
+
+def test_undo_with_nothing_done_is_refused_and_never_touches_another_members_promise(
+    buddy: Buddy,
+) -> None:
+    buddy.say("promise <@UALICE> the slides", by=BOB)
+    buddy.say("done 1", by=BOB)
+    assert "Nothing to undo" in buddy.refused("undo")
+    buddy.say("undo", by=BOB)
+    assert "Nothing to undo" in buddy.refused("undo", by=BOB)

@@ -50,6 +50,19 @@ async def test_the_digest_comes_on_monday_at_nine_in_the_members_zone(buddy: Bud
     assert [c.label for c in digest.choices] == ["Done #1"]
 
 
+async def test_the_digest_shows_when_a_snoozed_promise_will_be_reminded(buddy: Buddy) -> None:
+    bot = await alice_with_news(buddy)
+    await bot.at(MONDAY_NINE_PARIS - timedelta(hours=1))
+    buddy.say("snooze 1 wednesday 10am")
+    await bot.at(MONDAY_NINE_PARIS)
+    digest = digest_to(bot)
+    assert digest is not None
+    assert digest.plain_text().splitlines()[2] == (
+        "• #1 the slides → @UBOB · 😴 reminder Wed 2 Dec 2026, 10:00 Europe/Paris (in 2 days)"
+        " · was due Fri 27 Nov 2026, 17:00 Europe/Paris (3 days ago)"
+    )
+
+
 async def test_a_give_idea_is_a_member_whose_looking_for_matches_the_offer(buddy: Buddy) -> None:
     bot = await alice_with_news(buddy)
     buddy.say("looking-for a Rust code review for my parser", by=BOB)

@@ -5,17 +5,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from bot.commands.common import person_inline
 from bot.commands.give_ideas import match_line, matches, owed, owed_line
-from bot.commands.promises import done_choices
-from bot.commands.when import format_when
+from bot.commands.promises import done_choices, promise_line
 from bot.core.identity import Member
 from bot.core.message import (
     Block,
-    Inline,
     Message,
-    Paragraph,
-    UserText,
     bullets,
     command,
     message,
@@ -25,7 +20,7 @@ from bot.core.message import (
 from bot.core.outgoing import Outgoing, key_time
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.records import Contact, Profile, Promise
+from bot.core.records import Profile
 from bot.core.schedule import is_paused, is_stale, next_weekly
 from bot.core.tips import tip_for
 
@@ -46,19 +41,6 @@ def digest_key(member: Member, due_at: datetime) -> str:
     return f"digest:{who}:{key_time(due_at)}"
 
 
-def _promise_line(
-    promise: Promise, contact: Contact | None, *, profile: Profile, now: datetime
-) -> Paragraph:
-    parts: list[Inline] = [f"#{promise.number} ", UserText(promise.what)]
-    if contact is not None:
-        parts += [" → ", person_inline(contact)]
-    if promise.due_at is not None:
-        overdue = " ⏰ overdue" if promise.due_at <= now else ""
-        parts.append(f" · due {format_when(promise.due_at, timezone=profile.timezone, now=now)}")
-        parts.append(overdue)
-    return paragraph(*parts)
-
-
 def digest_message(
     uow: UnitOfWork, profile: Profile, *, now: datetime, policy: Policy
 ) -> Message | None:
@@ -74,7 +56,8 @@ def digest_message(
     blocks: list[Block] = [paragraph("📬 Your weekly digest")]
     if promises:
         lines = [
-            _promise_line(p, contacts.get(p.contact_id), profile=profile, now=now) for p in promises
+            promise_line(p, contacts.get(p.contact_id), timezone=profile.timezone, now=now)
+            for p in promises
         ]
         more = (" — ", command("promises"), " lists them") if total > SHOWN else ()
         blocks += [paragraph(f"Open promises ({total:,})", *more, ":"), bullets(*lines)]
