@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import (
@@ -19,49 +20,52 @@ from bot.commands.parsing import (
     check_person,
     no_arguments,
     require_text,
+    take_people,
     take_person,
 )
 from bot.commands.replies import capped
 from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_day, format_when, parse_interval
 from bot.core.errors import UserError
-from bot.core.message import Code, Message, UserText, bullets, command, message, paragraph
-from bot.core.records import Meeting
+from bot.core.message import (
+    Code,
+    Inline,
+    Message,
+    UserText,
+    bullets,
+    command,
+    message,
+    paragraph,
+)
+from bot.core.records import Contact, Meeting
 
 PEOPLE_SHOWN = 25
 
 
 @dataclass(frozen=True)
 class MetRequest:
-    person: PersonRef
+    people: tuple[PersonRef, ...]  # everyone met together, with the same context
     context: str
 
 
 def parse_met(text: str, env: ParseEnv) -> MetRequest:
-    person, rest = take_person(text, env, role="who you met")
-    return build_met({"person": person, "context": rest}, env)
+    people, rest = take_people(text, env, role="who you met")
+    first = build_met({"person": people[0], "context": rest}, env)
+    others = tuple(check_person(person, env, role="who you met") for person in people[1:])
+    return replace(first, people=first.people + others)
 
 
 def build_met(args: Args, env: ParseEnv) -> MetRequest:
     person = check_person(person_arg(args, "person"), env, role="who you met")
-    return MetRequest(person, check_length(text_arg(args, "context")))
+    return MetRequest((person,), check_length(text_arg(args, "context")))
 
 
 def handle_met(ctx: Context, req: MetRequest) -> Message:
-    contact = find_or_add_contact(ctx, req.person)
     follow_up_at = ctx.now + ctx.policy.follow_up_after
-    ctx.uow.meetings.clear_follow_ups(ctx.invoker, contact.id)  # one nudge, for the latest
-    ctx.uow.meetings.add(
-        owner=ctx.invoker,
-        contact_id=contact.id,
-        met_at=ctx.now,
-        context=req.context,
-        follow_up_at=follow_up_at,
-    )
-    contact = record_interaction(ctx, contact, followed_up=False)
+    met = [_log_meeting(ctx, person, req.context, follow_up_at) for person in req.people]
     where = (" ", UserText(req.context)) if req.context else ()
     return message(
-        paragraph("🤝 Noted: you met ", person_inline(contact), *where, "."),
+        paragraph("🤝 Noted: you met ", *listing([person_inline(c) for c in met]), *where, "."),
         paragraph(
             "If nothing follows by ",
             format_day(follow_up_at, timezone=ctx.profile.timezone),
@@ -70,11 +74,38 @@ def handle_met(ctx: Context, req: MetRequest) -> Message:
     )
 
 
+def _log_meeting(ctx: Context, person: PersonRef, context: str, follow_up_at: datetime) -> Contact:
+    contact = find_or_add_contact(ctx, person)
+    ctx.uow.meetings.clear_follow_ups(ctx.invoker, contact.id)  # one nudge, for the latest
+    ctx.uow.meetings.add(
+        owner=ctx.invoker,
+        contact_id=contact.id,
+        met_at=ctx.now,
+        context=context,
+        follow_up_at=follow_up_at,
+    )
+    return record_interaction(ctx, contact, followed_up=False)
+
+
+def listing(parts: Sequence[Inline]) -> tuple[Inline, ...]:
+    """ "@sam", "@sam and @ana", "@sam, @ana and Jo"."""
+    if len(parts) < 2:
+        return tuple(parts)
+    joined: list[Inline] = []
+    for part in parts[:-2]:
+        joined += [part, ", "]
+    return (*joined, parts[-2], " and ", parts[-1])
+
+
 MET = CommandSpec(
     name="met",
     summary="Log that you met someone, with where and how (kept private to you).",
-    usage="met @person [where / how]",
-    examples=("met @sam at PyCon — talked about Rust", 'met "Ana Lima" at the Lisbon meetup'),
+    usage="met @person [@person …] [where / how]",
+    examples=(
+        "met @sam at PyCon — talked about Rust",
+        'met "Ana Lima" at the Lisbon meetup',
+        "met @sam @ana at the bar",
+    ),
     args=(
         Arg("person", ArgKind.PERSON, "Who you met"),
         Arg("context", ArgKind.TEXT, "Where and how you met", required=False),

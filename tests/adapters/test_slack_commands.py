@@ -128,6 +128,15 @@ async def test_met_records_the_mentioned_member_under_the_name_slack_sent(
     assert_nothing_posted_in_channels(slack)
 
 
+async def test_met_with_two_members_logs_both_with_the_same_context(slack: SlackHarness) -> None:
+    reply = await slack.ask("met <@U2|sam> <@U3|cara>, at the bar")
+
+    assert reply["blocks"][0]["text"]["text"] == "🤝 Noted: you met <@U2> and <@U3> at the bar."
+    assert contact_names(slack) == ["cara", "sam"]
+    with slack.buddy.uow_factory() as uow:
+        assert [m.context for m in uow.meetings.list(ANN)] == ["at the bar", "at the bar"]
+
+
 @SQLITE_ONLY
 async def test_a_mention_without_a_name_is_named_from_the_member_s_slack_profile(
     slack: SlackHarness,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.core.records import Cadence, Contact, Meeting, Note
 from tests.unit.harness import ALICE, BOB, NOW, Buddy
 
@@ -73,6 +75,57 @@ def test_meeting_a_member_again_keeps_one_contact_and_refreshes_last_touch(buddy
 def test_met_uses_the_name_slack_sends_with_the_mention(buddy: Buddy) -> None:
     buddy.say("met <@UDANA|dana> at PyCon")
     assert contacts(buddy)[0].name == "dana"
+
+
+def test_met_with_two_people_logs_both_with_the_same_context(buddy: Buddy) -> None:
+    reply = buddy.say("met <@USAM> <@UBOB> at the bar")
+    assert reply.splitlines()[0] == "🤝 Noted: you met @USAM and @UBOB at the bar."
+    assert "<@" not in reply
+    by_name = {c.name: c for c in contacts(buddy)}
+    assert set(by_name) == {"Sam", "Bob"}
+    assert sorted((m.contact_id, m.context) for m in meetings(buddy)) == sorted(
+        (by_name[name].id, "at the bar") for name in ("Sam", "Bob")
+    )
+
+
+def test_met_with_members_and_quoted_names_joined_by_and_logs_each_once(buddy: Buddy) -> None:
+    reply = buddy.say('met <@USAM>, "Ana Lima" and <@USAM> at the Lisbon meetup')
+    assert reply.startswith("🤝 Noted: you met @USAM and Ana Lima at the Lisbon meetup.")
+    assert sorted(c.name for c in contacts(buddy)) == ["Ana Lima", "Sam"]
+    assert [m.context for m in meetings(buddy)] == ["at the Lisbon meetup"] * 2
+
+
+@pytest.mark.parametrize(
+    ("line", "context"),
+    [
+        ("met <@USAM>, at PyCon", "at PyCon"),
+        ("met <@USAM>: the slides", "the slides"),
+        ('met "Ana Lima"; at the bar', "at the bar"),
+        ("met <@USAM> at PyCon, then lunch", "at PyCon, then lunch"),
+    ],
+)
+def test_punctuation_after_a_person_is_not_kept_as_text(
+    buddy: Buddy, line: str, context: str
+) -> None:
+    buddy.say(line)
+    assert [m.context for m in meetings(buddy)] == [context]
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ('met "   "', "I need to know who you met."),
+        ('met "   " at the bar', "I need to know who you met."),
+        ('met <@USAM> "  " at the bar', "I need to know who you met."),
+        ("met <@USAM> @nobody at the bar", "I couldn't find “@nobody” here."),
+        ("met <@USAM> <@UALICE> at the bar", "That's you!"),
+        ("met <@USAM> @here at the bar", "not a whole group"),
+    ],
+)
+def test_a_blank_or_impossible_person_among_those_met_refuses_the_whole_line(
+    buddy: Buddy, line: str, says: str
+) -> None:
+    assert says in buddy.refused(line)
 
 
 # --- people ------------------------------------------------------------------------------------
