@@ -51,13 +51,13 @@ def take_people(
     people = {_same_person(person): person}
     while True:
         following = _AND.sub("", rest, count=1)
-        if not _starts_with_person(following):
+        if not starts_with_person(following):
             return tuple(people.values()), rest
         person, rest = take_person(following, env, role=role)
         people.setdefault(_same_person(person), person)
 
 
-def _starts_with_person(text: str) -> bool:
+def starts_with_person(text: str) -> bool:
     """A mention, a quoted name, a broadcast or an @word: read as a person (or refused as one)."""
     return bool(
         _MENTION.match(text)

@@ -20,9 +20,11 @@ from bot.commands.parsing import (
     check_person,
     no_arguments,
     require_text,
+    starts_with_person,
     take_people,
     take_person,
 )
+from bot.commands.person_history import person_history
 from bot.commands.replies import capped
 from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_day, format_when, parse_interval
@@ -104,7 +106,7 @@ MET = CommandSpec(
     examples=(
         "met @sam at PyCon — talked about Rust",
         'met "Ana Lima" at the Lisbon meetup',
-        "met @sam @ana at the bar",
+        "met @sam @bob at the bar",
     ),
     args=(
         Arg("person", ArgKind.PERSON, "Who you met"),
@@ -118,16 +120,40 @@ MET = CommandSpec(
 )
 
 
-def parse_people(text: str, env: ParseEnv) -> str:
+@dataclass(frozen=True)
+class PeopleRequest:
+    person: PersonRef | None = None  # one person's whole history
+    search: str = ""  # otherwise: contacts whose name, notes or meeting contexts hold this
+
+
+def parse_people(text: str, env: ParseEnv) -> PeopleRequest:
+    if starts_with_person(text.strip()):
+        person, rest = take_person(text, env, role="whose history to show")
+        if rest:
+            raise UserError(
+                ("Just the person, please: ", command("people @sam"), "."),
+                hint=(
+                    "To search names, notes and places, leave out the @: ",
+                    command("people sam"),
+                    ".",
+                ),
+            )
+        return build_people({"person": person}, env)
     return build_people({"search": text}, env)
 
 
-def build_people(args: Args, env: ParseEnv) -> str:
-    return check_length(text_arg(args, "search"))
+def build_people(args: Args, env: ParseEnv) -> PeopleRequest:
+    person = person_arg(args, "person")
+    if person is not None:
+        return PeopleRequest(person=check_person(person, env, role="whose history to show"))
+    return PeopleRequest(search=check_length(text_arg(args, "search")))
 
 
-def handle_people(ctx: Context, search: str) -> Message:
-    contacts = ctx.uow.contacts.list(ctx.invoker, search=search)
+def handle_people(ctx: Context, req: PeopleRequest) -> Message:
+    if req.person is not None:
+        return person_history(ctx, find_contact(ctx, req.person))
+    search = req.search
+    contacts = _matching_contacts(ctx, search)
     if not contacts:
         if search:
             return message(paragraph("No contacts match “", UserText(search), "”."))
@@ -163,20 +189,39 @@ def handle_people(ctx: Context, search: str) -> Message:
         paragraph(f"…and {more} more: narrow it with ", command("people <name>"), ".")
         if more > 0
         else None,
+        paragraph("One person's whole history with you: ", command("people @person"), "."),
     )
 
 
 PEOPLE = CommandSpec(
     name="people",
-    summary="Your contacts: when and where you met, last touch, open promises.",
-    usage="people [search text]",
-    examples=("people", "people sam"),
-    args=(Arg("search", ArgKind.TEXT, "Part of a name", required=False),),
+    summary="Your contacts; one person's whole history with you; search names, notes, places.",
+    usage="people [@person | search text]",
+    examples=("people", "people @sam", "people pycon"),
+    args=(
+        Arg("person", ArgKind.PERSON, "One person's whole history with you", required=False),
+        Arg("search", ArgKind.TEXT, "Part of a name, a note or where you met", required=False),
+    ),
     parse=parse_people,
     build=build_people,
     handle=handle_people,
     aliases=("contacts",),
 )
+
+
+def _matching_contacts(ctx: Context, search: str) -> Sequence[Contact]:
+    """Most recently touched first: by name, or by a note or a meeting's context."""
+    contacts = ctx.uow.contacts
+    if not search:
+        return contacts.list(ctx.invoker)
+    needle = search.casefold()
+    named = {c.id for c in contacts.list(ctx.invoker, search=search)}
+    noted = {n.contact_id for n in ctx.uow.notes.list(ctx.invoker) if needle in n.text.casefold()}
+    met = {
+        m.contact_id for m in ctx.uow.meetings.list(ctx.invoker) if needle in m.context.casefold()
+    }
+    found = named | noted | met
+    return [c for c in contacts.list(ctx.invoker) if c.id in found]
 
 
 @dataclass(frozen=True)

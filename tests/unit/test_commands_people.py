@@ -145,6 +145,7 @@ def test_people_shows_when_and_where_you_met_and_last_touch(buddy: Buddy) -> Non
     assert reply.splitlines() == [
         "Your contacts (1):",
         "• @UBOB — met Thu 26 Nov, at PyCon; last touch Sat 28 Nov",
+        "One person's whole history with you: people @person.",
     ]
 
 
@@ -154,7 +155,7 @@ def test_people_lists_the_most_recently_touched_first(buddy: Buddy) -> None:
     buddy.say('met "Ana Lima"')
     buddy.clock.advance(timedelta(hours=1))
     buddy.say("met <@UCAROL>")
-    lines = buddy.say("people").splitlines()[1:]
+    lines = buddy.say("people").splitlines()[1:-1]
     assert [line.split(" — ")[0] for line in lines] == ["• @UCAROL", "• Ana Lima", "• @UBOB"]
 
 
@@ -188,6 +189,89 @@ def test_people_shows_at_most_25_and_says_how_many_more(buddy: Buddy) -> None:
     assert reply.startswith("Your contacts (27):")
     assert reply.count("• ") == 25
     assert "…and 2 more" in reply
+
+
+def test_people_with_a_person_shows_their_whole_history_with_you(buddy: Buddy) -> None:
+    buddy.say("met <@USAM> at PyCon — talked about Rust")
+    buddy.clock.advance(timedelta(days=2))
+    buddy.say("met <@USAM>: the sprint")
+    buddy.say("note <@USAM> loves sourdough")
+    buddy.say("promise <@USAM> the slides by 2026-12-04 10:00")
+    buddy.say("promise <@USAM> the book")
+    buddy.say("done 2")
+    buddy.say("give <@USAM> a link to the asyncio docs")
+    buddy.say("keep-in-touch <@USAM> every 2 weeks")
+    buddy.say("note <@UBOB> not about Sam")
+
+    reply = buddy.say("people <@USAM>")
+
+    assert reply.splitlines() == [
+        "@USAM — your contact since Thu 26 Nov, last touch Sat 28 Nov.",
+        "Meetings (2):",
+        "• Sat 28 Nov: the sprint",
+        "• Thu 26 Nov: at PyCon — talked about Rust",
+        "Notes (1):",
+        "• Sat 28 Nov: loves sourdough",
+        "Open promises (1):",
+        "• #1 the slides · due Fri 4 Dec 2026, 10:00 UTC (in 6 days)",
+        "Promises kept (1):",
+        "• the book · kept Sat 28 Nov",
+        "Gives (2):",
+        "• Sat 28 Nov: a link to the asyncio docs",
+        "• Sat 28 Nov: the book",
+        "Keep in touch: every 14 days; next nudge Sat 12 Dec 2026, 14:57 UTC (in 2 weeks).",
+    ]
+
+
+def test_people_with_someone_outside_the_community_by_quoted_name(buddy: Buddy) -> None:
+    buddy.say('met "Ana Lima" at the Lisbon meetup')
+    reply = buddy.say("people “ana lima”")
+    assert reply.splitlines()[:3] == [
+        "Ana Lima — your contact since Thu 26 Nov, last touch Thu 26 Nov.",
+        "Meetings (1):",
+        "• Thu 26 Nov: at the Lisbon meetup",
+    ]
+
+
+def test_people_with_someone_you_have_not_logged_is_refused_kindly(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB>")
+    assert "“Sam” isn't among your contacts yet." in buddy.refused("people <@USAM>")
+    assert "Just the person, please" in buddy.refused("people <@UBOB> and more")
+
+
+def test_people_with_a_person_never_shows_another_member_s_notes_about_them(
+    buddy: Buddy,
+) -> None:
+    buddy.say("met <@USAM> at PyCon")
+    buddy.say("note <@USAM> Bob's secret about Sam", by=BOB)
+    buddy.say("met <@USAM> at Bob's party", by=BOB)
+    buddy.say("promise <@USAM> Bob's promise", by=BOB)
+    buddy.say("give <@USAM> Bob's gift", by=BOB)
+
+    reply = buddy.say("people <@USAM>")
+
+    assert "Bob" not in reply
+    assert "Meetings (1):" in reply
+    assert "Notes" not in reply
+    assert "Bob's secret" not in buddy.say("people secret")
+    assert buddy.say("people party") == "No contacts match “party”."
+
+
+def test_people_search_also_finds_notes_and_where_you_met(buddy: Buddy) -> None:
+    buddy.say("met <@USAM> at PyCon")
+    buddy.say('met "Ana Lima" at the Lisbon meetup')
+    buddy.say('note "Jo Banks" bakes SOURDOUGH')
+    buddy.say("met <@UBOB>")
+
+    assert _listed(buddy.say("people pycon")) == ["@USAM"]
+    assert _listed(buddy.say("people sourdough")) == ["Jo Banks"]
+    assert _listed(buddy.say("people LI")) == ["Ana Lima"]  # name and context alike
+
+
+def _listed(reply: str) -> list[str]:
+    return [
+        line[2:].split(" — ")[0].split(";")[0] for line in reply.splitlines() if line[:2] == "• "
+    ]
 
 
 # --- note --------------------------------------------------------------------------------------
