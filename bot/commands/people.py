@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 
 from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import (
+    add_contact,
     find_contact,
     find_or_add_contact,
+    lookup_contact,
     person_inline,
     record_interaction,
 )
@@ -33,6 +35,7 @@ from bot.core.message import (
     Code,
     Inline,
     Message,
+    Paragraph,
     UserText,
     bullets,
     command,
@@ -244,10 +247,19 @@ def build_note(args: Args, env: ParseEnv) -> NoteRequest:
 
 
 def handle_note(ctx: Context, req: NoteRequest) -> Message:
-    contact = find_or_add_contact(ctx, req.person)
+    found = lookup_contact(ctx, req.person)
+    contact = found or add_contact(ctx, req.person)
     ctx.uow.notes.add(owner=ctx.invoker, contact_id=contact.id, text=req.text, now=ctx.now)
     record_interaction(ctx, contact, followed_up=False)
-    return message(paragraph("📝 Private note added to ", person_inline(contact), "."))
+    return message(
+        paragraph("📝 Private note added to ", person_inline(contact), "."),
+        None if found else _added(contact),
+    )
+
+
+def _added(contact: Contact) -> Paragraph:
+    """Said whenever a command other than `met` adds a contact, so none appears unannounced."""
+    return paragraph("➕ ", person_inline(contact), " wasn't among your contacts, so I added them.")
 
 
 NOTE = CommandSpec(
@@ -271,14 +283,19 @@ class CadenceRequest:
     every: timedelta | None  # None: stop keeping in touch
 
 
-def parse_keep_in_touch(text: str, env: ParseEnv) -> CadenceRequest:
+def parse_keep_in_touch(text: str, env: ParseEnv) -> CadenceRequest | None:
+    if not text.strip():
+        return build_keep_in_touch({}, env)
     person, rest = take_person(text, env, role="who to keep in touch with")
     return build_keep_in_touch({"person": person, "every": rest}, env)
 
 
-def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest:
-    person = check_person(person_arg(args, "person"), env, role="who to keep in touch with")
+def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest | None:
+    """A cadence to set or stop; None (nothing given) to list them."""
     rest = text_arg(args, "every")
+    if person_arg(args, "person") is None and not rest:
+        return None
+    person = check_person(person_arg(args, "person"), env, role="who to keep in touch with")
     if rest.lower() in {"off", "stop", "never"}:
         return CadenceRequest(person, None)
     if not rest:
@@ -295,14 +312,17 @@ def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest:
     return CadenceRequest(person, parse_interval(rest))
 
 
-def handle_keep_in_touch(ctx: Context, req: CadenceRequest) -> Message:
+def handle_keep_in_touch(ctx: Context, req: CadenceRequest | None) -> Message:
+    if req is None:
+        return _cadences(ctx)
     if req.every is None:
         contact = find_contact(ctx, req.person)
         ctx.uow.cadences.delete(ctx.invoker, contact.id)
         return message(
             paragraph("OK, no more keep-in-touch nudges for ", person_inline(contact), ".")
         )
-    contact = find_or_add_contact(ctx, req.person)
+    found = lookup_contact(ctx, req.person)
+    contact = found or add_contact(ctx, req.person)
     due_at = ctx.now + req.every
     existing = ctx.uow.cadences.get(ctx.invoker, contact.id)
     if existing is None:
@@ -317,19 +337,46 @@ def handle_keep_in_touch(ctx: Context, req: CadenceRequest) -> Message:
             person_inline(contact),
             f". Next: {format_when(due_at, timezone=ctx.profile.timezone, now=ctx.now)}.",
         ),
+        None if found else _added(contact),
         paragraph("Anything you log with them — met, note, give, a promise kept — resets it."),
+    )
+
+
+def _cadences(ctx: Context) -> Message:
+    """The invoker's cadences, the next nudge first."""
+    cadences = sorted(ctx.uow.cadences.list(ctx.invoker), key=lambda c: (c.due_at, c.id))
+    if not cadences:
+        return message(
+            paragraph("You keep in touch with nobody yet."),
+            paragraph("Start with ", command("keep-in-touch @sam every month"), "."),
+        )
+    contacts = ctx.uow.contacts.get_many(ctx.invoker, (c.contact_id for c in cadences))
+    tz = ctx.profile.timezone
+    lines = [
+        paragraph(
+            person_inline(contacts[c.contact_id]),
+            f": every {c.every_days} days; next {format_when(c.due_at, timezone=tz, now=ctx.now)}",
+        )
+        for c in cadences
+        if c.contact_id in contacts
+    ]
+    return message(
+        paragraph(f"Your keep-in-touch cadences ({len(lines)}), the next nudge first:"),
+        *capped(lines),
+        paragraph("Stop one with ", command("keep-in-touch @person off"), "."),
     )
 
 
 KEEP_IN_TOUCH = CommandSpec(
     name="keep-in-touch",
     summary="A stay-in-touch cadence; any logged interaction resets it.",
-    usage="keep-in-touch @person every <interval>",
-    examples=("keep-in-touch @sam every month", "keep-in-touch @sam off"),
+    usage="keep-in-touch [@person every <interval>]",
+    examples=("keep-in-touch @sam every month", "keep-in-touch @sam off", "keep-in-touch"),
     args=(
-        Arg("person", ArgKind.PERSON, "Who to keep in touch with"),
-        Arg("every", ArgKind.INTERVAL, "How often, e.g. 2 weeks", keyword="every"),
+        Arg("person", ArgKind.PERSON, "Who to keep in touch with", required=False),
+        Arg("every", ArgKind.INTERVAL, "How often, e.g. 2 weeks", False, "every"),
     ),
+    details="Alone, it lists your cadences and when each is next due.",
     parse=parse_keep_in_touch,
     build=build_keep_in_touch,
     handle=handle_keep_in_touch,

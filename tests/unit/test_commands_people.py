@@ -295,6 +295,21 @@ def test_a_note_about_someone_new_adds_them_as_a_contact(buddy: Buddy) -> None:
     assert [n.text for n in buddy.store.rows("notes", ALICE)] == ["loves sourdough"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["note <@UBOB> loves sourdough", "keep-in-touch <@UBOB> every month"],
+)
+def test_note_and_keep_in_touch_both_add_someone_new_and_say_so(buddy: Buddy, line: str) -> None:
+    reply = buddy.say(line)
+    assert "➕ @UBOB wasn't among your contacts, so I added them." in reply.splitlines()
+    [bob] = contacts(buddy)
+    assert bob.member_user_id == "UBOB"
+
+    again = buddy.say(line)
+    assert "wasn't among your contacts" not in again
+    assert len(contacts(buddy)) == 1
+
+
 def test_a_note_does_not_count_as_following_up_a_meeting(buddy: Buddy) -> None:
     buddy.say("met <@UBOB>")
     buddy.say("note <@UBOB> loves sourdough")
@@ -359,6 +374,25 @@ def test_keep_in_touch_off_stops_the_nudges(buddy: Buddy) -> None:
 def test_keep_in_touch_off_for_someone_unknown_is_refused(buddy: Buddy) -> None:
     reply = buddy.refused("keep-in-touch <@UBOB> off")
     assert "“Bob” isn't among your contacts yet." in reply
+
+
+def test_keep_in_touch_alone_lists_your_cadences_the_next_nudge_first(buddy: Buddy) -> None:
+    buddy.say("keep-in-touch <@UBOB> every month")
+    buddy.say('keep-in-touch "Ana Lima" every 2 weeks')
+    buddy.say("keep-in-touch <@UCAROL> every week", by=BOB)
+
+    assert buddy.say("keep-in-touch").splitlines() == [
+        "Your keep-in-touch cadences (2), the next nudge first:",
+        "• Ana Lima: every 14 days; next Thu 10 Dec 2026, 14:57 UTC (in 2 weeks)",
+        "• @UBOB: every 30 days; next Sat 26 Dec 2026, 14:57 UTC (in 4 weeks)",
+        "Stop one with keep-in-touch @person off.",
+    ]
+
+
+def test_keep_in_touch_alone_with_no_cadences_says_how_to_start(buddy: Buddy) -> None:
+    reply = buddy.say("keep-in-touch")
+    assert reply.startswith("You keep in touch with nobody yet.")
+    assert "keep-in-touch @sam every month" in reply
 
 
 def test_keep_in_touch_without_an_interval_asks_how_often(buddy: Buddy) -> None:
