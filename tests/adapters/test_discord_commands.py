@@ -136,7 +136,8 @@ async def test_time_words_typed_in_what_stay_in_the_promise_with_no_date(
 
     assert reply.splitlines()[:2] == [
         f"✅ Promise #1: send <@{BOB.id}> “{what}”",
-        "No date given, so no reminder: it will show in `promises` and your digest.",
+        "No date given, so no reminder: it will show in "
+        f"</buddy promises:{COMMAND_ID}> and your digest.",
     ]
     assert f"• #1 {what} → <@{BOB.id}> · no date" in await world.say(ALICE, "promises")
 

@@ -168,3 +168,20 @@ def test_a_channel_and_a_command_in_a_reply_read_as_typed_at_the_console(
 
     assert "Pairing isn't on in #events." in out
     assert "An organiser starts it with `pairing on`." in out
+
+
+def test_meeting_two_people_at_once_then_reading_one_person_s_history(tmp_path: Path) -> None:
+    out = run_console(
+        "met @sam @ana at the bar\n"
+        "note @sam: loves sourdough\n"
+        "people @sam\n"
+        "people sourdough\n"
+        "as @ana\n"
+        "people sourdough\n",
+        tmp_path=tmp_path,
+    )
+    assert "you met @sam and @ana at the bar." in out
+    assert "<@" not in out
+    assert "Meetings (1):\n    • " in out and ": at the bar\n" in out
+    assert ": loves sourdough\n" in out
+    assert "No contacts match “sourdough”." in out  # Ana never sees the invoker's notes
