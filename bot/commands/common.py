@@ -15,27 +15,28 @@ from bot.core.ports import UnitOfWork
 from bot.core.records import Contact
 
 
-def find_or_add_contact(ctx: Context, person: PersonRef) -> Contact:
-    """The invoker's contact for this person, created on first mention."""
+def lookup_contact(ctx: Context, person: PersonRef) -> Contact | None:
+    """The invoker's contact for this person, if they have one."""
     contacts = ctx.uow.contacts
     if person.user_id is not None:
-        found = contacts.find_member(ctx.invoker, person.user_id)
-    else:
-        found = contacts.find_name(ctx.invoker, person.name)
-    if found is not None:
-        return found
-    return contacts.add(
+        return contacts.find_member(ctx.invoker, person.user_id)
+    return contacts.find_name(ctx.invoker, person.name)
+
+
+def add_contact(ctx: Context, person: PersonRef) -> Contact:
+    return ctx.uow.contacts.add(
         owner=ctx.invoker, name=person.name, member_user_id=person.user_id, now=ctx.now
     )
 
 
+def find_or_add_contact(ctx: Context, person: PersonRef) -> Contact:
+    """The invoker's contact for this person, created on first mention."""
+    return lookup_contact(ctx, person) or add_contact(ctx, person)
+
+
 def find_contact(ctx: Context, person: PersonRef) -> Contact:
     """An existing contact, or a friendly error that says how to add them."""
-    contacts = ctx.uow.contacts
-    if person.user_id is not None:
-        found = contacts.find_member(ctx.invoker, person.user_id)
-    else:
-        found = contacts.find_name(ctx.invoker, person.name)
+    found = lookup_contact(ctx, person)
     if found is None:
         raise UserError(
             f"{echo(person.name)} isn't among your contacts yet.",

@@ -15,6 +15,9 @@ from bot.core.message import command
 # too), and `ParseEnv.mentions` says who it is.
 _MENTION = re.compile(r"<@(?![&!])([^\s<>|]+)(?:\|[^<>]*)?>")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
+# "@sam, at PyCon", "@sam: the slides": the punctuation only ends the person.
+_SEPARATOR = re.compile(r"^[,:;]\s*")
+_AND = re.compile(r"^(?:and|&)\s+", re.IGNORECASE)
 _BROADCAST = re.compile(r"@(?:everyone|here|channel)\b|<!\w+[^>]*>|<@&\d+>", re.IGNORECASE)
 # Typed input loses its control characters on the way in: PostgreSQL refuses NUL in text, and a
 # raw line break could forge a log line or a line of the bot's own. Line breaks become spaces;
@@ -39,6 +42,40 @@ def clean_input(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def take_people(
+    text: str, env: ParseEnv, *, role: str = "who"
+) -> tuple[tuple[PersonRef, ...], str]:
+    """Read one or more people at the start of `text` ("@sam @ana", '@sam and "Ana Lima"'),
+    each once; return them and the rest."""
+    person, rest = take_person(text, env, role=role)
+    people = {_same_person(person): person}
+    while True:
+        following = _AND.sub("", rest, count=1)
+        if not starts_with_person(following):
+            return tuple(people.values()), rest
+        person, rest = take_person(following, env, role=role)
+        people.setdefault(_same_person(person), person)
+
+
+def starts_with_person(text: str) -> bool:
+    """A mention, a quoted name, a broadcast or an @word: read as a person (or refused as one)."""
+    return bool(
+        _MENTION.match(text)
+        or _QUOTED.match(text)
+        or _BROADCAST.match(text)
+        or text.startswith("@")
+    )
+
+
+def _same_person(person: PersonRef) -> tuple[str | None, str]:
+    return (person.user_id, "") if person.user_id else (None, person.name.casefold())
+
+
+def _after_person(text: str) -> str:
+    """The text after a person, without the comma or colon that only separated it."""
+    return _SEPARATOR.sub("", text.strip(), count=1)
+
+
 def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonRef, str]:
     """Read one person at the start of `text`; return them and the rest."""
     text = text.strip()
@@ -50,11 +87,11 @@ def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonR
         if named is None:
             raise UserError(f"I couldn't find {echo(mention.group(0))} here.", hint=PERSON_HINT)
         person = PersonRef(named.member.user_id, named.name or named.member.user_id)
-        return check_person(person, env, role=role), text[mention.end() :].strip()
+        return check_person(person, env, role=role), _after_person(text[mention.end() :])
     quoted = _QUOTED.match(text)
     if quoted:
         name = " ".join(quoted.group(1).split())
-        return PersonRef(None, name), text[quoted.end() :].strip()
+        return PersonRef(None, name), _after_person(text[quoted.end() :])
     if _BROADCAST.match(text):
         raise UserError(
             "I can only note one person at a time, not a whole group.", hint=PERSON_HINT

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import (
+    add_contact,
     find_contact,
     find_or_add_contact,
+    lookup_contact,
     person_inline,
 )
 from bot.commands.give_ideas import owed, owed_line
@@ -18,43 +21,61 @@ from bot.commands.parsing import (
     check_person,
     no_arguments,
     require_text,
+    starts_with_person,
+    take_people,
     take_person,
 )
+from bot.commands.person_history import person_history
 from bot.commands.replies import capped
 from bot.commands.typed import person_arg, text_arg
 from bot.commands.when import format_day, format_when, parse_interval
 from bot.core.contacts import log_meeting, record_interaction
 from bot.core.errors import UserError
-from bot.core.message import Code, Message, UserText, bullets, command, message, paragraph
-from bot.core.records import Meeting
+from bot.core.message import (
+    Code,
+    Inline,
+    Message,
+    Paragraph,
+    UserText,
+    bullets,
+    command,
+    message,
+    paragraph,
+)
+from bot.core.records import Contact, Meeting
 
 PEOPLE_SHOWN = 25
 
 
 @dataclass(frozen=True)
 class MetRequest:
-    person: PersonRef
+    people: tuple[PersonRef, ...]  # everyone met together, with the same context
     context: str
 
 
 def parse_met(text: str, env: ParseEnv) -> MetRequest:
-    person, rest = take_person(text, env, role="who you met")
-    return build_met({"person": person, "context": rest}, env)
+    people, rest = take_people(text, env, role="who you met")
+    first = build_met({"person": people[0], "context": rest}, env)
+    others = tuple(check_person(person, env, role="who you met") for person in people[1:])
+    return replace(first, people=first.people + others)
 
 
 def build_met(args: Args, env: ParseEnv) -> MetRequest:
     person = check_person(person_arg(args, "person"), env, role="who you met")
-    return MetRequest(person, check_length(text_arg(args, "context")))
+    return MetRequest((person,), check_length(text_arg(args, "context")))
 
 
 def handle_met(ctx: Context, req: MetRequest) -> Message:
-    contact = find_or_add_contact(ctx, req.person)
-    meeting = log_meeting(ctx.uow, contact, context=req.context, now=ctx.now, policy=ctx.policy)
-    follow_up_at = meeting.follow_up_at
+    met = [find_or_add_contact(ctx, person) for person in req.people]
+    meetings = [
+        log_meeting(ctx.uow, contact, context=req.context, now=ctx.now, policy=ctx.policy)
+        for contact in met
+    ]
+    follow_up_at = meetings[0].follow_up_at
     assert follow_up_at is not None  # a new meeting always owes a follow-up
     where = (" ", UserText(req.context)) if req.context else ()
     return message(
-        paragraph("🤝 Noted: you met ", person_inline(contact), *where, "."),
+        paragraph("🤝 Noted: you met ", *listing([person_inline(c) for c in met]), *where, "."),
         paragraph(
             "If nothing follows by ",
             format_day(follow_up_at, timezone=ctx.profile.timezone),
@@ -63,11 +84,25 @@ def handle_met(ctx: Context, req: MetRequest) -> Message:
     )
 
 
+def listing(parts: Sequence[Inline]) -> tuple[Inline, ...]:
+    """ "@sam", "@sam and @ana", "@sam, @ana and Jo"."""
+    if len(parts) < 2:
+        return tuple(parts)
+    joined: list[Inline] = []
+    for part in parts[:-2]:
+        joined += [part, ", "]
+    return (*joined, parts[-2], " and ", parts[-1])
+
+
 MET = CommandSpec(
     name="met",
     summary="Log that you met someone, with where and how (kept private to you).",
-    usage="met @person [where / how]",
-    examples=("met @sam at PyCon — talked about Rust", 'met "Ana Lima" at the Lisbon meetup'),
+    usage="met @person [@person …] [where / how]",
+    examples=(
+        "met @sam at PyCon — talked about Rust",
+        'met "Ana Lima" at the Lisbon meetup',
+        "met @sam @bob at the bar",
+    ),
     args=(
         Arg("person", ArgKind.PERSON, "Who you met"),
         Arg("context", ArgKind.TEXT, "Where and how you met", required=False),
@@ -80,16 +115,40 @@ MET = CommandSpec(
 )
 
 
-def parse_people(text: str, env: ParseEnv) -> str:
+@dataclass(frozen=True)
+class PeopleRequest:
+    person: PersonRef | None = None  # one person's whole history
+    search: str = ""  # otherwise: contacts whose name, notes or meeting contexts hold this
+
+
+def parse_people(text: str, env: ParseEnv) -> PeopleRequest:
+    if starts_with_person(text.strip()):
+        person, rest = take_person(text, env, role="whose history to show")
+        if rest:
+            raise UserError(
+                ("Just the person, please: ", command("people @sam"), "."),
+                hint=(
+                    "To search names, notes and places, leave out the @: ",
+                    command("people sam"),
+                    ".",
+                ),
+            )
+        return build_people({"person": person}, env)
     return build_people({"search": text}, env)
 
 
-def build_people(args: Args, env: ParseEnv) -> str:
-    return check_length(text_arg(args, "search"))
+def build_people(args: Args, env: ParseEnv) -> PeopleRequest:
+    person = person_arg(args, "person")
+    if person is not None:
+        return PeopleRequest(person=check_person(person, env, role="whose history to show"))
+    return PeopleRequest(search=check_length(text_arg(args, "search")))
 
 
-def handle_people(ctx: Context, search: str) -> Message:
-    contacts = ctx.uow.contacts.list(ctx.invoker, search=search)
+def handle_people(ctx: Context, req: PeopleRequest) -> Message:
+    if req.person is not None:
+        return person_history(ctx, find_contact(ctx, req.person))
+    search = req.search
+    contacts = _matching_contacts(ctx, search)
     if not contacts:
         if search:
             return message(paragraph("No contacts match “", UserText(search), "”."))
@@ -125,20 +184,39 @@ def handle_people(ctx: Context, search: str) -> Message:
         paragraph(f"…and {more} more: narrow it with ", command("people <name>"), ".")
         if more > 0
         else None,
+        paragraph("One person's whole history with you: ", command("people @person"), "."),
     )
 
 
 PEOPLE = CommandSpec(
     name="people",
-    summary="Your contacts: when and where you met, last touch, open promises.",
-    usage="people [search text]",
-    examples=("people", "people sam"),
-    args=(Arg("search", ArgKind.TEXT, "Part of a name", required=False),),
+    summary="Your contacts; one person's whole history with you; search names, notes, places.",
+    usage="people [@person | search text]",
+    examples=("people", "people @sam", "people pycon"),
+    args=(
+        Arg("person", ArgKind.PERSON, "One person's whole history with you", required=False),
+        Arg("search", ArgKind.TEXT, "Part of a name, a note or where you met", required=False),
+    ),
     parse=parse_people,
     build=build_people,
     handle=handle_people,
     aliases=("contacts",),
 )
+
+
+def _matching_contacts(ctx: Context, search: str) -> Sequence[Contact]:
+    """Most recently touched first: by name, or by a note or a meeting's context."""
+    contacts = ctx.uow.contacts
+    if not search:
+        return contacts.list(ctx.invoker)
+    needle = search.casefold()
+    named = {c.id for c in contacts.list(ctx.invoker, search=search)}
+    noted = {n.contact_id for n in ctx.uow.notes.list(ctx.invoker) if needle in n.text.casefold()}
+    met = {
+        m.contact_id for m in ctx.uow.meetings.list(ctx.invoker) if needle in m.context.casefold()
+    }
+    found = named | noted | met
+    return [c for c in contacts.list(ctx.invoker) if c.id in found]
 
 
 @dataclass(frozen=True)
@@ -161,10 +239,19 @@ def build_note(args: Args, env: ParseEnv) -> NoteRequest:
 
 
 def handle_note(ctx: Context, req: NoteRequest) -> Message:
-    contact = find_or_add_contact(ctx, req.person)
+    found = lookup_contact(ctx, req.person)
+    contact = found or add_contact(ctx, req.person)
     ctx.uow.notes.add(owner=ctx.invoker, contact_id=contact.id, text=req.text, now=ctx.now)
     record_interaction(ctx.uow, contact, now=ctx.now, followed_up=False)
-    return message(paragraph("📝 Private note added to ", person_inline(contact), "."))
+    return message(
+        paragraph("📝 Private note added to ", person_inline(contact), "."),
+        None if found else _added(contact),
+    )
+
+
+def _added(contact: Contact) -> Paragraph:
+    """Said whenever a command other than `met` adds a contact, so none appears unannounced."""
+    return paragraph("➕ ", person_inline(contact), " wasn't among your contacts, so I added them.")
 
 
 NOTE = CommandSpec(
@@ -188,14 +275,19 @@ class CadenceRequest:
     every: timedelta | None  # None: stop keeping in touch
 
 
-def parse_keep_in_touch(text: str, env: ParseEnv) -> CadenceRequest:
+def parse_keep_in_touch(text: str, env: ParseEnv) -> CadenceRequest | None:
+    if not text.strip():
+        return build_keep_in_touch({}, env)
     person, rest = take_person(text, env, role="who to keep in touch with")
     return build_keep_in_touch({"person": person, "every": rest}, env)
 
 
-def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest:
-    person = check_person(person_arg(args, "person"), env, role="who to keep in touch with")
+def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest | None:
+    """A cadence to set or stop; None (nothing given) to list them."""
     rest = text_arg(args, "every")
+    if person_arg(args, "person") is None and not rest:
+        return None
+    person = check_person(person_arg(args, "person"), env, role="who to keep in touch with")
     if rest.lower() in {"off", "stop", "never"}:
         return CadenceRequest(person, None)
     if not rest:
@@ -212,14 +304,17 @@ def build_keep_in_touch(args: Args, env: ParseEnv) -> CadenceRequest:
     return CadenceRequest(person, parse_interval(rest))
 
 
-def handle_keep_in_touch(ctx: Context, req: CadenceRequest) -> Message:
+def handle_keep_in_touch(ctx: Context, req: CadenceRequest | None) -> Message:
+    if req is None:
+        return _cadences(ctx)
     if req.every is None:
         contact = find_contact(ctx, req.person)
         ctx.uow.cadences.delete(ctx.invoker, contact.id)
         return message(
             paragraph("OK, no more keep-in-touch nudges for ", person_inline(contact), ".")
         )
-    contact = find_or_add_contact(ctx, req.person)
+    found = lookup_contact(ctx, req.person)
+    contact = found or add_contact(ctx, req.person)
     due_at = ctx.now + req.every
     existing = ctx.uow.cadences.get(ctx.invoker, contact.id)
     if existing is None:
@@ -234,19 +329,46 @@ def handle_keep_in_touch(ctx: Context, req: CadenceRequest) -> Message:
             person_inline(contact),
             f". Next: {format_when(due_at, timezone=ctx.profile.timezone, now=ctx.now)}.",
         ),
+        None if found else _added(contact),
         paragraph("Anything you log with them — met, note, give, a promise kept — resets it."),
+    )
+
+
+def _cadences(ctx: Context) -> Message:
+    """The invoker's cadences, the next nudge first."""
+    cadences = sorted(ctx.uow.cadences.list(ctx.invoker), key=lambda c: (c.due_at, c.id))
+    if not cadences:
+        return message(
+            paragraph("You keep in touch with nobody yet."),
+            paragraph("Start with ", command("keep-in-touch @sam every month"), "."),
+        )
+    contacts = ctx.uow.contacts.get_many(ctx.invoker, (c.contact_id for c in cadences))
+    tz = ctx.profile.timezone
+    lines = [
+        paragraph(
+            person_inline(contacts[c.contact_id]),
+            f": every {c.every_days} days; next {format_when(c.due_at, timezone=tz, now=ctx.now)}",
+        )
+        for c in cadences
+        if c.contact_id in contacts
+    ]
+    return message(
+        paragraph(f"Your keep-in-touch cadences ({len(lines)}), the next nudge first:"),
+        *capped(lines),
+        paragraph("Stop one with ", command("keep-in-touch @person off"), "."),
     )
 
 
 KEEP_IN_TOUCH = CommandSpec(
     name="keep-in-touch",
     summary="A stay-in-touch cadence; any logged interaction resets it.",
-    usage="keep-in-touch @person every <interval>",
-    examples=("keep-in-touch @sam every month", "keep-in-touch @sam off"),
+    usage="keep-in-touch [@person every <interval>]",
+    examples=("keep-in-touch @sam every month", "keep-in-touch @sam off", "keep-in-touch"),
     args=(
-        Arg("person", ArgKind.PERSON, "Who to keep in touch with"),
-        Arg("every", ArgKind.INTERVAL, "How often, e.g. 2 weeks", keyword="every"),
+        Arg("person", ArgKind.PERSON, "Who to keep in touch with", required=False),
+        Arg("every", ArgKind.INTERVAL, "How often, e.g. 2 weeks", False, "every"),
     ),
+    details="Alone, it lists your cadences and when each is next due.",
     parse=parse_keep_in_touch,
     build=build_keep_in_touch,
     handle=handle_keep_in_touch,

@@ -44,7 +44,7 @@ def export_data(ctx: Context) -> dict[str, Any]:
             "display_name": p.display_name,
             "timezone": p.timezone,
             "quiet_hours": [iso(p.quiet_start), iso(p.quiet_end)] if p.quiet_start else None,
-            "digest": {"weekday": p.digest_weekday, "time": iso(p.digest_time)},
+            "digest": {"weekday": p.digest_weekday, "time": iso(p.digest_time), "on": p.digest_on},
             "paused_until": iso(p.paused_until),
             "open_to_intros": p.open_to_intros,
             "offer": p.offer,

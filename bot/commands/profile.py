@@ -125,6 +125,7 @@ class SettingsChange:
     quiet: tuple[time, time] | None = None
     quiet_off: bool = False
     digest: tuple[int, time] | None = None
+    digest_on: bool | None = None
     open_to_intros: bool | None = None
     profile_visible: bool | None = None
 
@@ -151,6 +152,7 @@ _SETTING_WORDS: dict[str, tuple[str, ...]] = {
     "profile": ("profile setting (visible or hidden)",),
 }
 _SETTING_ALIASES = {"tz": "timezone"}
+_DIGEST_SWITCH = {"off": False, "on": True}
 
 
 def parse_settings(text: str, env: ParseEnv) -> SettingsChange:
@@ -162,6 +164,9 @@ def parse_settings(text: str, env: ParseEnv) -> SettingsChange:
         name = _SETTING_ALIASES.get(key, key)
         if name not in _SETTING_WORDS:
             raise UserError(f"I don't have a setting called {echo(key)}.", hint=SETTINGS_HINT)
+        if name == "digest" and words and words[0].lower() in _DIGEST_SWITCH:
+            values[name] = words.pop(0)  # `digest off` / `digest on`: one word, no day or time
+            continue
         values[name] = " ".join(_take(words, what) for what in _SETTING_WORDS[name])
     return build_settings(values, env)
 
@@ -209,9 +214,18 @@ def _read_quiet(words: list[str], change: SettingsChange) -> SettingsChange:
 
 
 def _read_digest(words: list[str], change: SettingsChange) -> SettingsChange:
+    """`off`, `on` (the day and time kept), or a day and time, which also turn it on."""
+    switch = _DIGEST_SWITCH.get(words[0].lower())
+    if switch is not None:
+        if len(words) > 1:
+            raise UserError(
+                (f"I didn't understand {echo(' '.join(words[1:]))} after ", Code("digest"), "."),
+                hint=SETTINGS_HINT,
+            )
+        return replace(change, digest_on=switch)
     day = parse_weekday(_take(words, "digest day"))
     at = parse_time_of_day(_take(words, "digest time"))
-    return replace(change, digest=(day, at))
+    return replace(change, digest=(day, at), digest_on=True)
 
 
 def _read_intros(words: list[str], change: SettingsChange) -> SettingsChange:
@@ -237,6 +251,8 @@ def apply_settings(profile: Profile, change: SettingsChange) -> Profile:
         profile = replace(profile, quiet_start=None, quiet_end=None)
     if change.digest is not None:
         profile = replace(profile, digest_weekday=change.digest[0], digest_time=change.digest[1])
+    if change.digest_on is not None:
+        profile = replace(profile, digest_on=change.digest_on)
     if change.open_to_intros is not None:
         profile = replace(profile, open_to_intros=change.open_to_intros)
     if change.profile_visible is not None:
@@ -262,6 +278,8 @@ def handle_settings(ctx: Context, change: SettingsChange) -> Message:
             paragraph(f"Quiet hours: {quiet}"),
             paragraph(
                 f"Weekly digest: {calendar.day_name[p.digest_weekday]} {p.digest_time:%H:%M}"
+                if p.digest_on
+                else "Weekly digest: off"
             ),
             paragraph(f"Open to intros: {'yes' if p.open_to_intros else 'no'}"),
             paragraph(
@@ -306,14 +324,18 @@ SETTINGS = CommandSpec(
     name="settings",
     summary="Your time zone, quiet hours, weekly digest, intros and profile visibility.",
     usage=(
-        "settings [timezone <tz>] [quiet <from>-<to>] [digest <day> <time>] [intros on|off] "
+        "settings [timezone <tz>] [quiet <from>-<to>] [digest <day> <time>|off] [intros on|off] "
         "[profile visible|hidden]"
     ),
-    examples=("settings timezone Europe/Paris quiet 22:00-08:00", "settings digest friday 4pm"),
+    examples=(
+        "settings timezone Europe/Paris quiet 22:00-08:00",
+        "settings digest friday 4pm",
+        "settings digest off",
+    ),
     args=(
         Arg("timezone", ArgKind.TIMEZONE, "An IANA zone like Europe/Paris", False, "timezone"),
         Arg("quiet", ArgKind.WORD, "Quiet hours like 22:00-08:00, or off", False, "quiet"),
-        Arg("digest", ArgKind.TEXT, "Digest day and time, e.g. monday 9am", False, "digest"),
+        Arg("digest", ArgKind.TEXT, "Digest day and time (monday 9am), or off", False, "digest"),
         Arg("intros", ArgKind.WORD, "on or off", False, "intros"),
         Arg("profile", ArgKind.WORD, "visible or hidden (in give ideas)", False, "profile"),
     ),

@@ -21,6 +21,7 @@ class Profile:
     quiet_end: time | None = None
     digest_weekday: int = 0  # Monday
     digest_time: time = time(9, 0)
+    digest_on: bool = True  # False: no weekly digest at all (`settings digest off`)
     paused_until: datetime | None = None
     open_to_intros: bool = True
     offer: str = ""

@@ -97,6 +97,8 @@ class ProfileRow(OwnedRow):
     quiet_end: Mapped[time | None] = mapped_column(TimeOfDay)
     digest_weekday: Mapped[int] = mapped_column(Integer)
     digest_time: Mapped[time] = mapped_column(TimeOfDay)
+    # False: the digest job sends this member nothing (`settings digest off`).
+    digest_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     open_to_intros: Mapped[bool] = mapped_column(Boolean)
     offer: Mapped[str] = mapped_column(Text)

@@ -62,6 +62,23 @@ async def test_met_logs_a_member_picked_in_the_member_option(world: DiscordWorld
     assert f"• <@{BOB.id}> — met Thu 26 Nov, at PyCon — talked about Rust" in people
 
 
+async def test_people_with_a_member_picked_shows_their_history_and_only_yours(
+    world: DiscordWorld,
+) -> None:
+    await world.say(ALICE, "met", person=BOB, context="at PyCon")
+    await world.say(ALICE, "note", person=BOB, text="loves sourdough")
+    await world.say(CAROL, "note", person=BOB, text="Carol's own note")
+
+    history = await world.say(ALICE, "people", person=BOB)
+    searched = await world.say(ALICE, "people", search="sourdough")
+
+    assert history.startswith(f"<@{BOB.id}> — your contact since Thu 26 Nov")
+    assert "• Thu 26 Nov: at PyCon" in history
+    assert "• Thu 26 Nov: loves sourdough" in history
+    assert "Carol" not in history
+    assert f"• <@{BOB.id}> — met Thu 26 Nov, at PyCon" in searched
+
+
 async def test_met_takes_the_name_of_someone_outside_the_server(world: DiscordWorld) -> None:
     await world.say(ALICE, "met", name="Ana Lima", context="at her movie premiere")
 

@@ -128,6 +128,30 @@ async def test_met_records_the_mentioned_member_under_the_name_slack_sent(
     assert_nothing_posted_in_channels(slack)
 
 
+async def test_met_with_two_members_logs_both_with_the_same_context(slack: SlackHarness) -> None:
+    reply = await slack.ask("met <@U2|sam> <@U3|cara>, at the bar")
+
+    assert reply["blocks"][0]["text"]["text"] == "🤝 Noted: you met <@U2> and <@U3> at the bar."
+    assert contact_names(slack) == ["cara", "sam"]
+    with slack.buddy.uow_factory() as uow:
+        assert [m.context for m in uow.meetings.list(ANN)] == ["at the bar", "at the bar"]
+
+
+async def test_people_with_a_mention_shows_that_person_s_history(slack: SlackHarness) -> None:
+    await slack.ask("met <@U2|sam> at PyCon")
+    await slack.ask("note <@U2|sam>: loves &lt;b&gt;sourdough&lt;/b&gt;")
+
+    reply = await slack.ask("people <@U2|sam>")
+
+    assert all_text(reply["blocks"]).splitlines() == [
+        "<@U2> — your contact since Thu 26 Nov, last touch Thu 26 Nov.",
+        "Meetings (1):",
+        "• Thu 26 Nov: at PyCon",
+        "Notes (1):",
+        "• Thu 26 Nov: loves &lt;b&gt;sourdough&lt;/b&gt;",
+    ]
+
+
 @SQLITE_ONLY
 async def test_a_mention_without_a_name_is_named_from_the_member_s_slack_profile(
     slack: SlackHarness,

@@ -25,6 +25,7 @@ def a_profile_is_saved_whole_and_updated(
         quiet_end=time(7, 30),
         digest_weekday=4,
         digest_time=time(8, 15),
+        digest_on=False,
         paused_until=NOW + timedelta(days=3),
         open_to_intros=False,
         offer="Python mentoring",

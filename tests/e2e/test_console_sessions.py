@@ -273,3 +273,20 @@ def test_the_demo_shows_ten_days_on_a_throwaway_database_then_hands_over(
     assert positions == sorted(positions)
     assert "No open promises." in tour[positions[-1] :]
     assert not (tmp_path / "buddy.sqlite3").exists()  # the member's own database is untouched
+
+
+def test_meeting_two_people_at_once_then_reading_one_person_s_history(tmp_path: Path) -> None:
+    out = run_console(
+        "met @sam @ana at the bar\n"
+        "note @sam: loves sourdough\n"
+        "people @sam\n"
+        "people sourdough\n"
+        "as @ana\n"
+        "people sourdough\n",
+        tmp_path=tmp_path,
+    )
+    assert "you met @sam and @ana at the bar." in out
+    assert "<@" not in out
+    assert "Meetings (1):\n    • " in out and ": at the bar\n" in out
+    assert ": loves sourdough\n" in out
+    assert "No contacts match “sourdough”." in out  # Ana never sees the invoker's notes

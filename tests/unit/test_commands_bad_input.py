@@ -38,7 +38,7 @@ def busy(buddy: Buddy) -> Buddy:
         ("note", "I need to know who the note is about."),
         ("promise", "I need to know who you promised."),
         ("give", "I need to know who you gave to."),
-        ("keep-in-touch", "I need to know who to keep in touch with."),
+        ("keep-in-touch every week", "I need to know who to keep in touch with"),
         ("met bob at PyCon", "isn't a mention or a quoted name"),
         ("met @nobody at PyCon", "I couldn't find “@nobody” here."),
         ("met <@UALICE> at PyCon", "That's you!"),

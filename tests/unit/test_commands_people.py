@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.core.records import Cadence, Contact, Meeting, Note
 from tests.unit.harness import ALICE, BOB, NOW, Buddy
 
@@ -75,6 +77,57 @@ def test_met_uses_the_name_slack_sends_with_the_mention(buddy: Buddy) -> None:
     assert contacts(buddy)[0].name == "dana"
 
 
+def test_met_with_two_people_logs_both_with_the_same_context(buddy: Buddy) -> None:
+    reply = buddy.say("met <@USAM> <@UBOB> at the bar")
+    assert reply.splitlines()[0] == "🤝 Noted: you met @USAM and @UBOB at the bar."
+    assert "<@" not in reply
+    by_name = {c.name: c for c in contacts(buddy)}
+    assert set(by_name) == {"Sam", "Bob"}
+    assert sorted((m.contact_id, m.context) for m in meetings(buddy)) == sorted(
+        (by_name[name].id, "at the bar") for name in ("Sam", "Bob")
+    )
+
+
+def test_met_with_members_and_quoted_names_joined_by_and_logs_each_once(buddy: Buddy) -> None:
+    reply = buddy.say('met <@USAM>, "Ana Lima" and <@USAM> at the Lisbon meetup')
+    assert reply.startswith("🤝 Noted: you met @USAM and Ana Lima at the Lisbon meetup.")
+    assert sorted(c.name for c in contacts(buddy)) == ["Ana Lima", "Sam"]
+    assert [m.context for m in meetings(buddy)] == ["at the Lisbon meetup"] * 2
+
+
+@pytest.mark.parametrize(
+    ("line", "context"),
+    [
+        ("met <@USAM>, at PyCon", "at PyCon"),
+        ("met <@USAM>: the slides", "the slides"),
+        ('met "Ana Lima"; at the bar', "at the bar"),
+        ("met <@USAM> at PyCon, then lunch", "at PyCon, then lunch"),
+    ],
+)
+def test_punctuation_after_a_person_is_not_kept_as_text(
+    buddy: Buddy, line: str, context: str
+) -> None:
+    buddy.say(line)
+    assert [m.context for m in meetings(buddy)] == [context]
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ('met "   "', "I need to know who you met."),
+        ('met "   " at the bar', "I need to know who you met."),
+        ('met <@USAM> "  " at the bar', "I need to know who you met."),
+        ("met <@USAM> @nobody at the bar", "I couldn't find “@nobody” here."),
+        ("met <@USAM> <@UALICE> at the bar", "That's you!"),
+        ("met <@USAM> @here at the bar", "not a whole group"),
+    ],
+)
+def test_a_blank_or_impossible_person_among_those_met_refuses_the_whole_line(
+    buddy: Buddy, line: str, says: str
+) -> None:
+    assert says in buddy.refused(line)
+
+
 # --- people ------------------------------------------------------------------------------------
 
 
@@ -92,6 +145,7 @@ def test_people_shows_when_and_where_you_met_and_last_touch(buddy: Buddy) -> Non
     assert reply.splitlines() == [
         "Your contacts (1):",
         "• @UBOB — met Thu 26 Nov, at PyCon; last touch Sat 28 Nov",
+        "One person's whole history with you: people @person.",
     ]
 
 
@@ -101,7 +155,7 @@ def test_people_lists_the_most_recently_touched_first(buddy: Buddy) -> None:
     buddy.say('met "Ana Lima"')
     buddy.clock.advance(timedelta(hours=1))
     buddy.say("met <@UCAROL>")
-    lines = buddy.say("people").splitlines()[1:]
+    lines = buddy.say("people").splitlines()[1:-1]
     assert [line.split(" — ")[0] for line in lines] == ["• @UCAROL", "• Ana Lima", "• @UBOB"]
 
 
@@ -137,6 +191,89 @@ def test_people_shows_at_most_25_and_says_how_many_more(buddy: Buddy) -> None:
     assert "…and 2 more" in reply
 
 
+def test_people_with_a_person_shows_their_whole_history_with_you(buddy: Buddy) -> None:
+    buddy.say("met <@USAM> at PyCon — talked about Rust")
+    buddy.clock.advance(timedelta(days=2))
+    buddy.say("met <@USAM>: the sprint")
+    buddy.say("note <@USAM> loves sourdough")
+    buddy.say("promise <@USAM> the slides by 2026-12-04 10:00")
+    buddy.say("promise <@USAM> the book")
+    buddy.say("done 2")
+    buddy.say("give <@USAM> a link to the asyncio docs")
+    buddy.say("keep-in-touch <@USAM> every 2 weeks")
+    buddy.say("note <@UBOB> not about Sam")
+
+    reply = buddy.say("people <@USAM>")
+
+    assert reply.splitlines() == [
+        "@USAM — your contact since Thu 26 Nov, last touch Sat 28 Nov.",
+        "Meetings (2):",
+        "• Sat 28 Nov: the sprint",
+        "• Thu 26 Nov: at PyCon — talked about Rust",
+        "Notes (1):",
+        "• Sat 28 Nov: loves sourdough",
+        "Open promises (1):",
+        "• #1 the slides · due Fri 4 Dec 2026, 10:00 UTC (in 6 days)",
+        "Promises kept (1):",
+        "• the book · kept Sat 28 Nov",
+        "Gives (2):",
+        "• Sat 28 Nov: a link to the asyncio docs",
+        "• Sat 28 Nov: the book",
+        "Keep in touch: every 14 days; next nudge Sat 12 Dec 2026, 14:57 UTC (in 2 weeks).",
+    ]
+
+
+def test_people_with_someone_outside_the_community_by_quoted_name(buddy: Buddy) -> None:
+    buddy.say('met "Ana Lima" at the Lisbon meetup')
+    reply = buddy.say("people “ana lima”")
+    assert reply.splitlines()[:3] == [
+        "Ana Lima — your contact since Thu 26 Nov, last touch Thu 26 Nov.",
+        "Meetings (1):",
+        "• Thu 26 Nov: at the Lisbon meetup",
+    ]
+
+
+def test_people_with_someone_you_have_not_logged_is_refused_kindly(buddy: Buddy) -> None:
+    buddy.say("met <@UBOB>")
+    assert "“Sam” isn't among your contacts yet." in buddy.refused("people <@USAM>")
+    assert "Just the person, please" in buddy.refused("people <@UBOB> and more")
+
+
+def test_people_with_a_person_never_shows_another_member_s_notes_about_them(
+    buddy: Buddy,
+) -> None:
+    buddy.say("met <@USAM> at PyCon")
+    buddy.say("note <@USAM> Bob's secret about Sam", by=BOB)
+    buddy.say("met <@USAM> at Bob's party", by=BOB)
+    buddy.say("promise <@USAM> Bob's promise", by=BOB)
+    buddy.say("give <@USAM> Bob's gift", by=BOB)
+
+    reply = buddy.say("people <@USAM>")
+
+    assert "Bob" not in reply
+    assert "Meetings (1):" in reply
+    assert "Notes" not in reply
+    assert "Bob's secret" not in buddy.say("people secret")
+    assert buddy.say("people party") == "No contacts match “party”."
+
+
+def test_people_search_also_finds_notes_and_where_you_met(buddy: Buddy) -> None:
+    buddy.say("met <@USAM> at PyCon")
+    buddy.say('met "Ana Lima" at the Lisbon meetup')
+    buddy.say('note "Jo Banks" bakes SOURDOUGH')
+    buddy.say("met <@UBOB>")
+
+    assert _listed(buddy.say("people pycon")) == ["@USAM"]
+    assert _listed(buddy.say("people sourdough")) == ["Jo Banks"]
+    assert _listed(buddy.say("people LI")) == ["Ana Lima"]  # name and context alike
+
+
+def _listed(reply: str) -> list[str]:
+    return [
+        line[2:].split(" — ")[0].split(";")[0] for line in reply.splitlines() if line[:2] == "• "
+    ]
+
+
 # --- note --------------------------------------------------------------------------------------
 
 
@@ -156,6 +293,21 @@ def test_a_note_about_someone_new_adds_them_as_a_contact(buddy: Buddy) -> None:
     buddy.say('note "Ana Lima" loves sourdough')
     assert [c.name for c in contacts(buddy)] == ["Ana Lima"]
     assert [n.text for n in buddy.store.rows("notes", ALICE)] == ["loves sourdough"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["note <@UBOB> loves sourdough", "keep-in-touch <@UBOB> every month"],
+)
+def test_note_and_keep_in_touch_both_add_someone_new_and_say_so(buddy: Buddy, line: str) -> None:
+    reply = buddy.say(line)
+    assert "➕ @UBOB wasn't among your contacts, so I added them." in reply.splitlines()
+    [bob] = contacts(buddy)
+    assert bob.member_user_id == "UBOB"
+
+    again = buddy.say(line)
+    assert "wasn't among your contacts" not in again
+    assert len(contacts(buddy)) == 1
 
 
 def test_a_note_does_not_count_as_following_up_a_meeting(buddy: Buddy) -> None:
@@ -222,6 +374,25 @@ def test_keep_in_touch_off_stops_the_nudges(buddy: Buddy) -> None:
 def test_keep_in_touch_off_for_someone_unknown_is_refused(buddy: Buddy) -> None:
     reply = buddy.refused("keep-in-touch <@UBOB> off")
     assert "“Bob” isn't among your contacts yet." in reply
+
+
+def test_keep_in_touch_alone_lists_your_cadences_the_next_nudge_first(buddy: Buddy) -> None:
+    buddy.say("keep-in-touch <@UBOB> every month")
+    buddy.say('keep-in-touch "Ana Lima" every 2 weeks')
+    buddy.say("keep-in-touch <@UCAROL> every week", by=BOB)
+
+    assert buddy.say("keep-in-touch").splitlines() == [
+        "Your keep-in-touch cadences (2), the next nudge first:",
+        "• Ana Lima: every 14 days; next Thu 10 Dec 2026, 14:57 UTC (in 2 weeks)",
+        "• @UBOB: every 30 days; next Sat 26 Dec 2026, 14:57 UTC (in 4 weeks)",
+        "Stop one with keep-in-touch @person off.",
+    ]
+
+
+def test_keep_in_touch_alone_with_no_cadences_says_how_to_start(buddy: Buddy) -> None:
+    reply = buddy.say("keep-in-touch")
+    assert reply.startswith("You keep in touch with nobody yet.")
+    assert "keep-in-touch @sam every month" in reply
 
 
 def test_keep_in_touch_without_an_interval_asks_how_often(buddy: Buddy) -> None:

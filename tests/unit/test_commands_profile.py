@@ -137,6 +137,26 @@ def test_settings_digest_day_and_time(buddy: Buddy) -> None:
     assert (profile(buddy).digest_weekday, profile(buddy).digest_time) == (4, time(16))
 
 
+def test_settings_digest_off_and_on_again_keeps_the_day_and_time(buddy: Buddy) -> None:
+    buddy.say("settings digest friday 4pm")
+    assert "• Weekly digest: off" in buddy.say("settings digest off").splitlines()
+    assert not profile(buddy).digest_on
+    assert buddy.export()["profile"]["digest"] == {"weekday": 4, "time": "16:00:00", "on": False}
+    assert "• Weekly digest: Friday 16:00" in buddy.say("settings digest on").splitlines()
+    assert profile(buddy).digest_on
+
+
+def test_setting_a_digest_day_and_time_turns_it_back_on(buddy: Buddy) -> None:
+    buddy.say("settings digest off timezone Europe/Paris")
+    assert (profile(buddy).digest_on, profile(buddy).timezone) == (False, "Europe/Paris")
+    buddy.say("settings digest monday 8am")
+    assert profile(buddy).digest_on
+
+
+def test_settings_digest_off_with_more_words_is_refused(buddy: Buddy) -> None:
+    assert "I don't have a setting called “now”" in buddy.refused("settings digest off now")
+
+
 def test_settings_digest_with_a_bad_day_is_refused(buddy: Buddy) -> None:
     assert "day of the week" in buddy.refused("settings digest someday 4pm")
 

@@ -134,6 +134,19 @@ async def test_a_paused_member_gets_no_digest(buddy: Buddy) -> None:
     assert digest_to(bot) is not None
 
 
+async def test_a_member_who_turned_the_digest_off_gets_none_until_they_turn_it_on(
+    buddy: Buddy,
+) -> None:
+    bot = await alice_with_news(buddy)
+    buddy.say("settings digest off")
+    for week in range(3):
+        await bot.at(MONDAY_NINE_PARIS + timedelta(days=7 * week))
+        assert digest_to(bot) is None, week
+    buddy.say("settings digest on")
+    await bot.at(MONDAY_NINE_PARIS + timedelta(days=21))
+    assert digest_to(bot) is not None
+
+
 async def test_members_who_never_used_the_bot_get_no_digest(buddy: Buddy) -> None:
     bot = await alice_with_news(buddy)  # Bob and Sam are only mentioned by Alice
     await bot.at(MONDAY_NINE_PARIS + timedelta(days=14))

@@ -77,7 +77,7 @@ def digest_message(
 
 class WeeklyDigest:
     """Members with a profile whose digest time came: scheduled anew each time; skipped when
-    paused or more than a day late (the bot was down), never sent late."""
+    turned off, paused or more than a day late (the bot was down), never sent late."""
 
     name = "digest"
 
@@ -90,7 +90,9 @@ class WeeklyDigest:
         for item in due:
             profile = item.profile
             uow.profiles.schedule_digest(profile.member, at=next_digest(profile, after=now))
-            if item.due_at is None or is_stale(item.due_at, now) or is_paused(profile, now):
+            if not profile.digest_on or item.due_at is None:
+                continue
+            if is_stale(item.due_at, now) or is_paused(profile, now):
                 continue
             digest = digest_message(uow, profile, now=now, policy=self._policy)
             if digest is not None:
