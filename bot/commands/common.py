@@ -34,13 +34,24 @@ def find_or_add_contact(ctx: Context, person: PersonRef) -> Contact:
     return lookup_contact(ctx, person) or add_contact(ctx, person)
 
 
+def example_name(ctx: Context) -> str:
+    """Who the examples in a hint name: never the member reading it (a hint that tells Sam to
+    `promise @sam …` is one the bot would refuse)."""
+    me = {ctx.invoker.user_id.lower(), ctx.profile.display_name.lower()}
+    return "ana" if "sam" in me else "sam"
+
+
 def find_contact(ctx: Context, person: PersonRef) -> Contact:
     """An existing contact, or a friendly error that says how to add them."""
     found = lookup_contact(ctx, person)
     if found is None:
         raise UserError(
             f"{echo(person.name)} isn't among your contacts yet.",
-            hint=("Log the meeting first, e.g. ", command("met @sam at PyCon"), "."),
+            hint=(
+                "Log the meeting first, e.g. ",
+                command(f"met @{example_name(ctx)} at PyCon"),
+                ".",
+            ),
         )
     return found
 

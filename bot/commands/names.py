@@ -22,7 +22,9 @@ def find_command(commands: Mapping[str, AnySpec], name: str, *, unknown: str) ->
     spec = commands.get(name)
     if spec is not None:
         return spec
-    nearest = difflib.get_close_matches(name, commands, n=1, cutoff=0.5)
+    # Only names `help` lists: an alias ("kept") is a way to type a command, not one to learn.
+    listed = sorted({spec.name for spec in commands.values()})
+    nearest = difflib.get_close_matches(name, listed, n=1, cutoff=0.6)
     guess = (" Did you mean ", command(nearest[0]), "?") if nearest else ()
     raise UserError(
         (f"{unknown} {echo(name)}.", *guess), hint=(command("help"), " lists everything I can do.")

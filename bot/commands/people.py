@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import (
     add_contact,
+    example_name,
     find_contact,
     find_or_add_contact,
     lookup_contact,
@@ -155,7 +156,9 @@ def handle_people(ctx: Context, req: PeopleRequest) -> Message:
         return message(
             paragraph("No contacts yet."),
             paragraph(
-                "Log your first one: ", command("met @sam at PyCon — talked about Rust"), "."
+                "Log your first one: ",
+                command(f"met @{example_name(ctx)} at PyCon — talked about Rust"),
+                ".",
             ),
         )
     first_meeting: dict[int, Meeting] = {}

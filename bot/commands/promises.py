@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
-from bot.commands.common import find_or_add_contact, person_inline
+from bot.commands.common import example_name, find_or_add_contact, person_inline
 from bot.commands.parsing import (
     PersonRef,
     check_length,
@@ -240,7 +240,9 @@ def handle_promises(ctx: Context, _: None) -> Message:
         return message(
             paragraph("No open promises. 🎈"),
             paragraph(
-                "Made one in a conversation? ", command("promise @sam the slides by friday"), "."
+                "Made one in a conversation? ",
+                command(f"promise @{example_name(ctx)} the slides by friday"),
+                ".",
             ),
         )
     total = ctx.uow.promises.count_open(ctx.invoker)

@@ -188,12 +188,15 @@ def check_timezone(name: str) -> str:
     suggestions: list[str] = []
     if key and len(key) <= 64:
         names = _zone_names()
-        close = difflib.get_close_matches(key, names.keys(), n=3, cutoff=0.6)
-        suggestions += [names[match] for match in close]
-        # "paris" or "new york" alone: match the city part too.
         cities = _zone_cities()
-        for city in difflib.get_close_matches(key.rsplit("/", 1)[-1], cities.keys(), n=2):
-            suggestions += sorted(cities[city], key=lambda zone: ("/" not in zone, zone))[:1]
+        city = key.rsplit("/", 1)[-1]
+        if city in cities:  # "paris" alone: its zone, not every zone spelled a bit like it
+            suggestions = sorted(cities[city], key=lambda zone: ("/" not in zone, zone))[:1]
+        else:
+            close = difflib.get_close_matches(key, names.keys(), n=3, cutoff=0.6)
+            suggestions += [names[match] for match in close]
+            for near in difflib.get_close_matches(city, cities.keys(), n=2):
+                suggestions += sorted(cities[near], key=lambda zone: ("/" not in zone, zone))[:1]
     unique = list(dict.fromkeys(suggestions))[:3]
     guess = f"Did you mean {' or '.join(unique)}? " if unique else ""
     raise UserError(
@@ -682,10 +685,11 @@ def _relative(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
     days = abs((moment.astimezone(zone).date() - now.astimezone(zone).date()).days)
     if seconds < 60:
         span = "under a minute" if ahead else "a moment"
-    elif seconds < 3600:
+    elif seconds < 2 * 3600:  # exact: "in 90 minutes", never "in 1 hour" for an hour and a half
         span = _plural(int(seconds // 60), "minute")
     elif days == 0:
-        span = _plural(int(seconds // 3600), "hour")
+        hours, minutes = divmod(int(seconds // 60), 60)
+        span = _plural(hours, "hour") + (f" {_plural(minutes, 'minute')}" if minutes else "")
     elif days == 1:
         return "tomorrow" if ahead else "yesterday"
     elif days < 14:

@@ -51,6 +51,11 @@ def not_before(profile: Profile, now: datetime) -> datetime:
     return held or now
 
 
+def in_quiet_hours(profile: Profile, now: datetime) -> bool:
+    """Whether an unprompted message queued now waits for the member's quiet hours to end."""
+    return not_before(profile, now) > now
+
+
 def is_paused(profile: Profile, now: datetime) -> bool:
     return profile.paused_until is not None and profile.paused_until > now
 

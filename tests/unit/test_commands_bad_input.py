@@ -32,6 +32,7 @@ def busy(buddy: Buddy) -> Buddy:
         # commands that don't exist
         ("promis <@UBOB> the slides", "Did you mean promise?"),
         ("peeple", "Did you mean people?"),
+        ("quit now", "I don't know the command “quit”.\nhelp lists everything I can do."),
         ("🤖 hello", "I don't know the command “🤖”"),
         # a missing or impossible person
         ("met", "I need to know who you met."),

@@ -121,6 +121,16 @@ def test_a_timezone_that_is_not_an_iana_name_is_refused_with_a_suggestion(
     assert profile(buddy).timezone == "Asia/Tokyo"
 
 
+@pytest.mark.parametrize(
+    ("typed", "zone"), [("paris", "Europe/Paris"), ("sydney", "Australia/Sydney")]
+)
+def test_a_city_alone_suggests_its_zone_and_nothing_else(
+    buddy: Buddy, typed: str, zone: str
+) -> None:
+    reply = buddy.refused(f"settings timezone {typed}")
+    assert f"Did you mean {zone}? " in reply  # not "Europe/Paris or Antarctica/Davis"
+
+
 def test_settings_quiet_hours_and_off(buddy: Buddy) -> None:
     assert "• Quiet hours: 22:00–08:00" in buddy.say("settings quiet 22:00-08:00")
     assert (profile(buddy).quiet_start, profile(buddy).quiet_end) == (time(22), time(8))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.commands.promises import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK
-from bot.core.identity import Member
+from bot.core.identity import Member, Platform
 from bot.core.records import LedgerKind, Promise, PromiseStatus
 from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, NOW, Buddy
 
@@ -90,7 +90,7 @@ def test_words_like_on_in_and_at_stay_in_the_promise_when_no_time_follows(
 def test_the_due_time_is_read_in_the_members_time_zone(buddy: Buddy) -> None:
     buddy.say("settings timezone Europe/Paris")
     reply = buddy.say("promise <@UBOB> the slides at 5pm")
-    assert "Due Thu 26 Nov 2026, 17:00 Europe/Paris (in 1 hour)" in reply
+    assert "Due Thu 26 Nov 2026, 17:00 Europe/Paris (in 63 minutes)" in reply
     assert promises(buddy)[0].due_at == at(26, 16)
 
 
@@ -624,3 +624,12 @@ def test_undo_with_nothing_done_is_refused_and_never_touches_another_members_pro
     assert "Nothing to undo" in buddy.refused("undo")
     buddy.say("undo", by=BOB)
     assert "Nothing to undo" in buddy.refused("undo", by=BOB)
+
+
+@pytest.mark.parametrize("name", ["sam", "Sam"])
+def test_a_hint_never_tells_a_member_to_promise_themselves(buddy: Buddy, name: str) -> None:
+    sam = Member(Platform.SLACK, "T1", "USAM")
+    reply = buddy.say("promises", by=sam, invoker_name=name)
+    assert "promise @ana the slides by friday" in reply
+    assert "@sam" not in reply.lower()
+    assert "promise @sam the slides by friday" in buddy.say("promises")  # Alice: Sam is fine

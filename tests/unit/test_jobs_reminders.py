@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.commands.promises import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK
+from bot.core.effects import DirectMessage
 from bot.core.message import Message
 from bot.core.records import PromiseStatus
 from tests.unit.harness import ALICE, BOB, NOW, Buddy
@@ -89,6 +90,11 @@ async def test_a_reminder_due_in_quiet_hours_is_held_until_they_end(buddy: Buddy
     [row] = bot.new_rows()
     assert row.key.startswith("reminder:")
     assert row.not_before == paris(2026, 11, 27, 7, 0)
+    # Read at 07:00, it says when it was due, not "Due now".
+    assert isinstance(row.effect, DirectMessage)
+    assert row.effect.message.plain_text().splitlines()[1] == (
+        "It was due Thu 26 Nov 2026, 23:30 Europe/Paris; I held it during your quiet hours."
+    )
     # Handled all the same: nothing more is queued when quiet hours end.
     await bot.at(paris(2026, 11, 27, 7, 0))
     assert bot.new_rows() == []

@@ -219,7 +219,8 @@ def test_a_round_puts_everyone_taking_part_in_exactly_one_group_told_privately(
         assert text.startswith("🍽️ Pairing round 1 in #CGENERAL: ")
         assert "you're meeting this time!" in text
         assert "Ice-breaker: " in text
-        assert re.search(r"Suggested time: \w{3} \d\d \w{3}, \d\d:\d\d UTC \(", text)
+        # the one date format: "Thu 3 Dec 2026, 15:00 UTC", as every other message
+        assert re.search(r"Suggested time: \w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC \(", text)
         assert "'s expertise”" in text  # each one's profile, as context
 
 

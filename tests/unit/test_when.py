@@ -482,7 +482,9 @@ def test_format_when_shows_local_time_zone_and_how_far_off() -> None:
         (timedelta(seconds=30), "(in under a minute)"),
         (timedelta(minutes=1), "(in 1 minute)"),
         (timedelta(minutes=45), "(in 45 minutes)"),
+        (timedelta(minutes=90), "(in 90 minutes)"),  # exact, not "in 1 hour"
         (timedelta(hours=3), "(in 3 hours)"),
+        (timedelta(hours=4, minutes=30), "(in 4 hours 30 minutes)"),
         (timedelta(days=2), "(in 2 days)"),
         (timedelta(days=21), "(in 3 weeks)"),
         (timedelta(days=92), "(in 3 months)"),

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.commands.when import format_when
+from bot.commands.when import format_moment, format_when
 from bot.core.identity import Channel, Member
 from bot.core.message import (
     ChannelRef,
@@ -300,7 +300,7 @@ def group_message(
         ),
         bullets(*context) if context else None,
         paragraph(f"Ice-breaker: {question}"),
-        paragraph(f"Suggested time: {slot:%a %d %b, %H:%M} UTC (", *local_times, ")."),
+        paragraph(f"Suggested time: {format_moment(slot, timezone='UTC')} (", *local_times, ")."),
         paragraph("Pick whatever suits you; I'll ask halfway through the round how it went."),
     )
 

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 from bot.commands.common import person_inline
 from bot.commands.promises import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_WEEK
-from bot.commands.when import format_when
+from bot.commands.when import format_moment, format_when
 from bot.core.message import Choice, ChoiceStyle, Message, Paragraph, UserText, message, paragraph
 from bot.core.outgoing import Outgoing, key_time
 from bot.core.ports import DuePromise, UnitOfWork
 from bot.core.records import Contact, Profile, Promise
-from bot.core.schedule import is_paused
+from bot.core.schedule import in_quiet_hours, is_paused
 
 
 def _promise_sentence(lead: str, promise: Promise, contact: Contact) -> Paragraph:
@@ -32,9 +32,13 @@ def reminder_message(
     promise: Promise, contact: Contact, *, profile: Profile, now: datetime
 ) -> Message:
     notes = []
+    held = in_quiet_hours(profile, now)  # so it is read when they end, not now
     if promise.due_at is not None:
         when = format_when(promise.due_at, timezone=profile.timezone, now=now)
-        if abs(promise.due_at - now) < timedelta(minutes=1):
+        if held:
+            due = format_moment(promise.due_at, timezone=profile.timezone)
+            notes.append(f"It was due {due}; I held it during your quiet hours.")
+        elif abs(promise.due_at - now) < timedelta(minutes=1):
             notes.append("Due now.")
         else:
             notes.append(f"Was due {when}." if promise.due_at < now else f"Due {when}.")
