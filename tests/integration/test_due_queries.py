@@ -22,38 +22,13 @@ from bot.store.models import (
     ProfileRow,
     PromiseRow,
 )
-from bot.store.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from bot.store.uow import SqlUnitOfWorkFactory
+from tests.contracts.given import add_promise
 from tests.fakes import ManualClock
 from tests.integration.people import ANN, BOB, NOW
 
 HOUR = timedelta(hours=1)
 GENERAL = Channel(Platform.SLACK, "T1", "C_GENERAL")
-
-
-def add_promise(
-    uow: SqlUnitOfWork,
-    owner: Member,
-    what: str,
-    *,
-    remind_at: Any = None,
-    heads_up_at: Any = None,
-    number: int | None = None,
-) -> int:
-    contact = uow.contacts.find_name(owner, "Sam") or uow.contacts.add(
-        owner=owner, name="Sam", member_user_id=None, now=NOW
-    )
-    taken = [p.number for p in uow.promises.list_open(owner)]
-    promise = uow.promises.add(
-        owner=owner,
-        contact_id=contact.id,
-        what=what,
-        number=number or max(taken, default=0) + 1,
-        now=NOW,
-        due_at=remind_at,
-        remind_at=remind_at,
-        heads_up_at=heads_up_at,
-    )
-    return promise.id
 
 
 async def test_the_ticker_queues_due_work_once_on_the_real_store(
