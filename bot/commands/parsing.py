@@ -120,13 +120,19 @@ def take_number(text: str, *, what: str = "promise") -> tuple[int, str]:
     """Read a short number (as shown by `promises`) at the start of `text`."""
     head, _, rest = text.strip().partition(" ")
     digits = head.lstrip("#")
-    if not digits.isdecimal() or len(digits) > 6 or int(digits) == 0:
-        shown = head or "nothing"
+    number = int(digits) if digits.isdecimal() and len(digits) <= 6 else None
+    return check_number(number, shown=head, what=what), rest.strip()
+
+
+def check_number(number: int | None, *, shown: str, what: str = "promise") -> int:
+    """A short number as `promises` shows them (1 to 999999), typed or read from a line;
+    `shown` is what the member gave, quoted back when it is none."""
+    if number is None or not 0 < number < 1_000_000:
         raise UserError(
-            f"I need a {what} number, like 1 or 2, and got {echo(shown)}.",
+            f"I need a {what} number, like 1 or 2, and got {echo(shown or 'nothing')}.",
             hint=(command("promises"), " lists your open promises with their numbers."),
         )
-    return int(digits), rest.strip()
+    return number
 
 
 def require_text(text: str, *, what: str, example: str) -> str:

@@ -11,6 +11,7 @@ from bot.commands.common import example_name, find_or_add_contact, person_inline
 from bot.commands.parsing import (
     PersonRef,
     check_length,
+    check_number,
     check_person,
     no_arguments,
     require_text,
@@ -347,8 +348,8 @@ def number_only(name: str) -> Callable[[str, ParseEnv], int]:
 
 
 def build_number_only(args: Args, env: ParseEnv) -> int:
-    number, _ = take_number(str(number_arg(args, "number") or ""))
-    return number
+    number = number_arg(args, "number")  # typed: checked as a number, never re-read as text
+    return check_number(number, shown="" if number is None else str(number))
 
 
 DONE = CommandSpec(
