@@ -68,12 +68,26 @@ def _intro_of_x_accepted(world: World, m: str) -> None:
     _accepted(world, reason, X, BEN)
 
 
+def _promise_edited_then_undone(world: World, m: str) -> None:
+    world.say(X, f"promise <@UBEN> draft {m} by friday")
+    with world.buddy.engine.connect() as connection:
+        number = connection.scalar(
+            text("SELECT number FROM promises WHERE what = :w"), {"w": f"draft {m}"}
+        )
+    world.say(X, f"edit {number} final {m}")  # the old words wait in the promise for `undo`
+    world.say(X, "undo")
+    world.say(X, f"edit {number} kept {m}")
+
+
 # What X may do (each typing the step's own marker), and what others do with X.
 STEPS: dict[str, Step] = {
     "offer": lambda w, m: w.say(X, f"offer {m} maps"),
     "looking-for": lambda w, m: w.say(X, f"looking-for {m} kubernetes clusters"),
     "met": lambda w, m: w.say(X, f"met <@UANA> {m}"),
     "met outside": lambda w, m: w.say(X, f'met "Sam {m}" at a meetup'),
+    "met several": lambda w, m: w.say(X, f"met <@UANA> <@UCAL>, {m}"),
+    "promise unsure": lambda w, m: w.say(X, f"promise <@UBEN> {m} notes from friday"),
+    "promise edited": _promise_edited_then_undone,
     "note": lambda w, m: w.say(X, f"note <@UANA> {m}"),
     "promise": lambda w, m: w.say(X, f"promise <@UBEN> {m} by friday"),
     "give": lambda w, m: w.say(X, f"give <@UANA> {m}"),
