@@ -186,6 +186,13 @@ def _owned(table: dict[int, R], owner: Member) -> list[R]:
     return [row for row in table.values() if row.owner == owner]  # type: ignore[attr-defined]
 
 
+def _about(rows: list[R], contact_id: int | None) -> list[R]:
+    """Those with contact `contact_id`, or all when it is None."""
+    if contact_id is None:
+        return rows
+    return [row for row in rows if row.contact_id == contact_id]  # type: ignore[attr-defined]
+
+
 # --- repositories -----------------------------------------------------------------------------
 
 
@@ -334,9 +341,11 @@ class InMemoryMeetings(_Repo):
         self._state.meetings[meeting.id] = meeting
         return meeting
 
-    def list(self, owner: Member) -> Sequence[Meeting]:
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[Meeting]:
         return sorted(
-            _owned(self._state.meetings, owner), key=lambda m: (m.met_at, m.id), reverse=True
+            _about(_owned(self._state.meetings, owner), about),
+            key=lambda m: (m.met_at, m.id),
+            reverse=True,
         )
 
     def clear_follow_ups(self, owner: Member, contact_id: int) -> None:
@@ -370,8 +379,9 @@ class InMemoryNotes(_Repo):
         self._state.notes[note.id] = note
         return note
 
-    def list(self, owner: Member) -> Sequence[Note]:
-        return sorted(_owned(self._state.notes, owner), key=lambda n: (n.created_at, n.id))
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[Note]:
+        notes = _about(_owned(self._state.notes, owner), about)
+        return sorted(notes, key=lambda n: (n.created_at, n.id))
 
 
 class InMemoryPromises(_Repo):
@@ -420,9 +430,11 @@ class InMemoryPromises(_Repo):
         promise = self._state.promises.get(promise_id)
         return promise if promise is not None and promise.owner == owner else None
 
-    def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
+    def list_open(
+        self, owner: Member, *, limit: int | None = None, about: int | None = None
+    ) -> Sequence[Promise]:
         open_ = sorted(
-            self._open(owner),
+            _about(self._open(owner), about),
             key=lambda p: (
                 p.remind_at is None and p.due_at is None,
                 p.remind_at or p.due_at or p.created_at,
@@ -487,8 +499,10 @@ class InMemoryPromises(_Repo):
         ]
         return PromiseTally(open=len(self._open(owner)), kept=len(kept), kept_on_time=len(on_time))
 
-    def list_all(self, owner: Member, *, since: datetime | None = None) -> Sequence[Promise]:
-        made = _owned(self._state.promises, owner)
+    def list_all(
+        self, owner: Member, *, since: datetime | None = None, about: int | None = None
+    ) -> Sequence[Promise]:
+        made = _about(_owned(self._state.promises, owner), about)
         if since is not None:
             made = [p for p in made if p.created_at >= since]
         return sorted(made, key=lambda p: p.id)
@@ -608,8 +622,9 @@ class InMemoryLedger(_Repo):
         self._state.ledger[entry.id] = entry
         return entry
 
-    def list(self, owner: Member) -> Sequence[LedgerEntry]:
-        return sorted(_owned(self._state.ledger, owner), key=lambda e: (e.at, e.id))
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[LedgerEntry]:
+        entries = _about(_owned(self._state.ledger, owner), about)
+        return sorted(entries, key=lambda e: (e.at, e.id))
 
     def count(self, owner: Member, kind: LedgerKind, *, since: datetime | None = None) -> int:
         return sum(

@@ -49,8 +49,7 @@ def _meetings(ctx: Context, contact: Contact) -> list[Paragraph]:
             format_day(meeting.met_at, timezone=tz),
             *((": ", UserText(meeting.context, by=meeting.quotes)) if meeting.context else ()),
         )
-        for meeting in ctx.uow.meetings.list(ctx.invoker)
-        if meeting.contact_id == contact.id
+        for meeting in ctx.uow.meetings.list(ctx.invoker, about=contact.id)
     ]
 
 
@@ -58,14 +57,13 @@ def _notes(ctx: Context, contact: Contact) -> list[Paragraph]:
     tz = ctx.profile.timezone
     return [
         paragraph(f"{format_day(note.created_at, timezone=tz)}: ", UserText(note.text))
-        for note in reversed(ctx.uow.notes.list(ctx.invoker))
-        if note.contact_id == contact.id
+        for note in reversed(ctx.uow.notes.list(ctx.invoker, about=contact.id))
     ]
 
 
 def _open_promises(ctx: Context, contact: Contact) -> list[Paragraph]:
     tz = ctx.profile.timezone
-    promises = [p for p in ctx.uow.promises.list_open(ctx.invoker) if p.contact_id == contact.id]
+    promises = ctx.uow.promises.list_open(ctx.invoker, about=contact.id)
     return [
         paragraph(
             f"#{p.number} ",
@@ -84,8 +82,8 @@ def _kept_promises(ctx: Context, contact: Contact) -> list[Paragraph]:
         paragraph(
             UserText(p.what), f" · kept {format_day(p.closed_at or p.created_at, timezone=tz)}"
         )
-        for p in reversed(ctx.uow.promises.list_all(ctx.invoker))
-        if p.contact_id == contact.id and p.status is PromiseStatus.DONE
+        for p in reversed(ctx.uow.promises.list_all(ctx.invoker, about=contact.id))
+        if p.status is PromiseStatus.DONE
     ]
 
 
@@ -93,8 +91,8 @@ def _gives(ctx: Context, contact: Contact) -> list[Paragraph]:
     tz = ctx.profile.timezone
     return [
         paragraph(f"{format_day(entry.at, timezone=tz)}: ", UserText(entry.what))
-        for entry in reversed(ctx.uow.ledger.list(ctx.invoker))
-        if entry.contact_id == contact.id and entry.kind is LedgerKind.GIVE
+        for entry in reversed(ctx.uow.ledger.list(ctx.invoker, about=contact.id))
+        if entry.kind is LedgerKind.GIVE
     ]
 
 

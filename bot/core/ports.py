@@ -124,8 +124,8 @@ class MeetingRepository(Protocol):
         follow_up_at: datetime | None,
         quotes: Member | None = None,
     ) -> Meeting: ...
-    def list(self, owner: Member) -> Sequence[Meeting]:
-        """Newest first."""
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[Meeting]:
+        """Newest first; only those with contact `about` when given."""
         ...
 
     def clear_follow_ups(self, owner: Member, contact_id: int) -> None:
@@ -139,8 +139,8 @@ class MeetingRepository(Protocol):
 
 class NoteRepository(Protocol):
     def add(self, *, owner: Member, contact_id: int, text: str, now: datetime) -> Note: ...
-    def list(self, owner: Member) -> Sequence[Note]:
-        """Oldest first."""
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[Note]:
+        """Oldest first; only those on contact `about` when given."""
         ...
 
 
@@ -160,9 +160,11 @@ class PromiseRepository(Protocol):
     def save(self, promise: Promise) -> None: ...
     def get_open(self, owner: Member, number: int) -> Promise | None: ...
     def get(self, owner: Member, promise_id: int) -> Promise | None: ...
-    def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
+    def list_open(
+        self, owner: Member, *, limit: int | None = None, about: int | None = None
+    ) -> Sequence[Promise]:
         """Soonest next reminder (or due time, once reminded) first, those with neither last;
-        the first `limit` of them when given."""
+        the first `limit` of them when given; only those to contact `about` when given."""
         ...
 
     def count_open(self, owner: Member) -> int: ...
@@ -188,8 +190,11 @@ class PromiseRepository(Protocol):
         ...
 
     def tally(self, owner: Member) -> PromiseTally: ...
-    def list_all(self, owner: Member, *, since: datetime | None = None) -> Sequence[Promise]:
-        """In the order they were made; only those made at or after `since` when given."""
+    def list_all(
+        self, owner: Member, *, since: datetime | None = None, about: int | None = None
+    ) -> Sequence[Promise]:
+        """In the order they were made; only those made at or after `since`, and to contact
+        `about`, when given."""
         ...
 
     def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
@@ -230,8 +235,8 @@ class LedgerRepository(Protocol):
         contact_id: int | None,
         now: datetime,
     ) -> LedgerEntry: ...
-    def list(self, owner: Member) -> Sequence[LedgerEntry]:
-        """Oldest first."""
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[LedgerEntry]:
+        """Oldest first; only those with contact `about` when given."""
         ...
 
     def count(self, owner: Member, kind: LedgerKind, *, since: datetime | None = None) -> int: ...

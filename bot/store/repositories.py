@@ -376,12 +376,14 @@ class SqlMeetingRepository(SqlRepository):
         )
         return _meeting(self._insert(row))
 
-    def list(self, owner: Member) -> Sequence[Meeting]:
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[Meeting]:
         statement = (
             select(MeetingRow)
             .where(owned_by(MeetingRow, owner))
             .order_by(MeetingRow.met_at.desc(), MeetingRow.id.desc())
         )
+        if about is not None:
+            statement = statement.where(MeetingRow.contact_id == about)
         return [_meeting(row) for row in self._all(statement)]
 
     def clear_follow_ups(self, owner: Member, contact_id: int) -> None:
@@ -422,10 +424,12 @@ class SqlNoteRepository(SqlRepository):
         )
         return _note(self._insert(row))
 
-    def list(self, owner: Member) -> Sequence[Note]:
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[Note]:
         statement = (
             select(NoteRow).where(owned_by(NoteRow, owner)).order_by(NoteRow.created_at, NoteRow.id)
         )
+        if about is not None:
+            statement = statement.where(NoteRow.contact_id == about)
         return [_note(row) for row in self._all(statement)]
 
 
@@ -491,7 +495,9 @@ class SqlPromiseRepository(SqlRepository):
         )
         return None if row is None else _promise(row)
 
-    def list_open(self, owner: Member, *, limit: int | None = None) -> Sequence[Promise]:
+    def list_open(
+        self, owner: Member, *, limit: int | None = None, about: int | None = None
+    ) -> Sequence[Promise]:
         statement = (
             select(PromiseRow)
             .where(_open_of(owner))
@@ -502,6 +508,8 @@ class SqlPromiseRepository(SqlRepository):
             )
             .limit(limit)
         )
+        if about is not None:
+            statement = statement.where(PromiseRow.contact_id == about)
         return [_promise(row) for row in self._all(statement)]
 
     def count_open(self, owner: Member) -> int:
@@ -568,11 +576,15 @@ class SqlPromiseRepository(SqlRepository):
         ).one()
         return PromiseTally(open=row[0], kept=row[1], kept_on_time=row[2])
 
-    def list_all(self, owner: Member, *, since: datetime | None = None) -> Sequence[Promise]:
+    def list_all(
+        self, owner: Member, *, since: datetime | None = None, about: int | None = None
+    ) -> Sequence[Promise]:
         """In the order they were made."""
         statement = select(PromiseRow).where(owned_by(PromiseRow, owner)).order_by(PromiseRow.id)
         if since is not None:
             statement = statement.where(PromiseRow.created_at >= since)
+        if about is not None:
+            statement = statement.where(PromiseRow.contact_id == about)
         return [_promise(row) for row in self._all(statement)]
 
     def due_reminders(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
@@ -691,12 +703,14 @@ class SqlLedgerRepository(SqlRepository):
         )
         return _ledger_entry(self._insert(row))
 
-    def list(self, owner: Member) -> Sequence[LedgerEntry]:
+    def list(self, owner: Member, *, about: int | None = None) -> Sequence[LedgerEntry]:
         statement = (
             select(LedgerEntryRow)
             .where(owned_by(LedgerEntryRow, owner))
             .order_by(LedgerEntryRow.at, LedgerEntryRow.id)
         )
+        if about is not None:
+            statement = statement.where(LedgerEntryRow.contact_id == about)
         return [_ledger_entry(row) for row in self._all(statement)]
 
     def count(self, owner: Member, kind: LedgerKind, *, since: datetime | None = None) -> int:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.ports import UnitOfWorkFactory
-from bot.core.records import Profile
+from bot.core.records import LedgerKind, Profile
 from tests.integration.people import ANN, BOB, NOW
 
 HOUR = timedelta(hours=1)
@@ -76,3 +76,51 @@ def a_meeting_keeps_whom_its_context_quotes(uow_factory: UnitOfWorkFactory) -> N
     assert quoting.quotes == BOB
     with uow_factory() as uow:
         assert uow.meetings.list(ANN) == [quoting]
+
+
+def one_contact_s_records_are_listed_on_their_own(uow_factory: UnitOfWorkFactory) -> None:
+    """What `people @sam` reads: each list asked `about` one contact holds only theirs, in the
+    list's usual order."""
+    with uow_factory() as uow:
+        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id=None, now=NOW)
+        kim = uow.contacts.add(owner=ANN, name="Kim", member_user_id=None, now=NOW)
+        for number, contact in enumerate((sam, kim, sam), start=1):
+            at = NOW + number * HOUR
+            uow.meetings.add(
+                owner=ANN, contact_id=contact.id, met_at=at, context="", follow_up_at=None
+            )
+            uow.notes.add(owner=ANN, contact_id=contact.id, text=f"n{number}", now=at)
+            uow.promises.add(
+                owner=ANN,
+                contact_id=contact.id,
+                what=f"p{number}",
+                number=number,
+                now=at,
+                due_at=None,
+                remind_at=None,
+                heads_up_at=None,
+            )
+            uow.ledger.add(
+                owner=ANN, kind=LedgerKind.GIVE, what=f"g{number}", contact_id=contact.id, now=at
+            )
+        uow.commit()
+    with uow_factory() as uow:
+        for contact in (sam, kim):
+            lists = (
+                uow.meetings.list(ANN, about=contact.id),
+                uow.notes.list(ANN, about=contact.id),
+                uow.promises.list_open(ANN, about=contact.id),
+                uow.promises.list_all(ANN, about=contact.id),
+                uow.ledger.list(ANN, about=contact.id),
+            )
+            everything = (
+                uow.meetings.list(ANN),
+                uow.notes.list(ANN),
+                uow.promises.list_open(ANN),
+                uow.promises.list_all(ANN),
+                uow.ledger.list(ANN),
+            )
+            for listed, whole in zip(lists, everything, strict=True):
+                assert list(listed) == [row for row in whole if row.contact_id == contact.id]
+                assert listed  # each contact has some of each
+        assert uow.meetings.list(BOB, about=sam.id) == []  # another member's contact id: nothing
