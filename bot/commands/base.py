@@ -140,9 +140,14 @@ class CommandSpec(Generic[Request]):
     handle: Callable[[Context, Request], Message]
     args: tuple[Arg, ...] = ()
     aliases: tuple[str, ...] = ()
-    details: Text = ""
+    # Text, or made from the clock and the member's zone when it shows dates (never past ones).
+    details: Text | Callable[[datetime, str], Text] = ""
     needs_channel: bool = False  # pairing and prompts live in a channel, not a DM
     build: Callable[[Args, ParseEnv], Request] | None = None
+
+    def details_at(self, now: datetime, timezone: str) -> Text:
+        """The details as the member reads them at `now` in `timezone`."""
+        return self.details(now, timezone) if callable(self.details) else self.details
 
 
 @dataclass(frozen=True)

@@ -40,10 +40,11 @@ def make_help(all_specs: Callable[[], tuple[AnySpec, ...]]) -> CommandSpec[AnySp
                 paragraph(command("help <command>"), " explains one command."),
             )
         aliases = f" (also: {', '.join(spec.aliases)})" if spec.aliases else ""
+        details = spec.details_at(ctx.now, ctx.profile.timezone)
         return message(
             paragraph(command(spec.usage), aliases),
             paragraph(spec.summary),
-            paragraph(*parts_of(spec.details)) if spec.details else None,
+            paragraph(*parts_of(details)) if details else None,
             paragraph("Examples:"),
             bullets(*(paragraph(command(example)) for example in spec.examples)),
         )

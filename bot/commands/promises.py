@@ -22,13 +22,21 @@ from bot.commands.payloads import record_id
 from bot.commands.replies import capped
 from bot.commands.trailing_when import TrailingWhen, read_trailing_when
 from bot.commands.typed import number_arg, person_arg, text_arg, when_arg
-from bot.commands.when import check_instant, format_clock, format_day, format_when
+from bot.commands.when import (
+    check_instant,
+    example_dates,
+    format_clock,
+    format_day,
+    format_when,
+)
 from bot.core.contacts import record_interaction
 from bot.core.errors import UserError
 from bot.core.limits import LIST_SHOWN
 from bot.core.message import (
     Choice,
     ChoiceStyle,
+    Code,
+    Inline,
     Message,
     Paragraph,
     UserText,
@@ -181,6 +189,22 @@ def _offer(ctx: Context, head: Paragraph, promise: Promise, offer: TrailingWhen)
     )
 
 
+def _promise_details(now: datetime, *, timezone: str) -> tuple[Inline, ...]:
+    """How times are read, with dates made from today, so none shown is past or refused."""
+    phrases = ("friday", "next friday", "tomorrow 9am", "in 2 days", "in 1 minute")
+    times: list[Inline] = []
+    for phrase in (*phrases, *example_dates(now, timezone=timezone)):
+        times += [Code(phrase), ", "]
+    return (
+        "Times are read in your time zone (",
+        command("settings timezone Europe/Paris"),
+        "): ",
+        *times[:-1],
+        ". A time ending the line is read whole; when I can't tell whether it is a time, I keep "
+        "all your words and ask with two buttons.",
+    )
+
+
 PROMISE = CommandSpec(
     name="promise",
     summary="Remember what you promised to send someone, and get reminded.",
@@ -197,13 +221,7 @@ PROMISE = CommandSpec(
     parse=parse_promise,
     build=build_promise,
     handle=handle_promise,
-    details=(
-        "Times are read in your time zone (",
-        command("settings timezone Europe/Paris"),
-        "): friday, next friday, tomorrow 9am, in 2 days, in 1 minute, dec 3, 2026-12-01 14:00. "
-        "A time ending the line is read whole; when I can't tell whether it is a time, I keep "
-        "all your words and ask with two buttons.",
-    ),
+    details=lambda now, timezone: _promise_details(now, timezone=timezone),
 )
 
 

@@ -719,6 +719,14 @@ def format_clock(moment: datetime, *, timezone: str) -> str:
     return f"{moment.astimezone(_zone(timezone)):%H:%M}"
 
 
+def example_dates(now: datetime, *, timezone: str) -> tuple[str, str]:
+    """Two dates as a member may type them, three and five weeks after `now` in their zone, so
+    an example shown is never in the past: "dec 24" and "2027-01-07 14:00"."""
+    today = now.astimezone(_zone(timezone)).date()
+    short, full = today + timedelta(weeks=3), today + timedelta(weeks=5)
+    return f"{_MONTH_ABBR[short.month].lower()} {short.day}", f"{full.isoformat()} 14:00"
+
+
 def format_day(moment: datetime, *, timezone: str) -> str:
     """The local day, short: "Tue 24 Nov"."""
     return _day_label(moment.astimezone(_zone(timezone)))
