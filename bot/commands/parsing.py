@@ -17,7 +17,8 @@ _MENTION = re.compile(r"<@(?![&!])([^\s<>|]+)(?:\|[^<>]*)?>")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 # "@sam, at PyCon", "@sam: the slides": the punctuation only ends the person.
 _SEPARATOR = re.compile(r"^[,:;]\s*")
-_AND = re.compile(r"^(?:and|&)\s+", re.IGNORECASE)
+# What joins one more person to those before it: "@sam, @ana", '@sam and "Ana Lima"'.
+_JOINER = re.compile(r"^\s*(?:,|(?:and|&)\s)\s*", re.IGNORECASE)
 _BROADCAST = re.compile(r"@(?:everyone|here|channel)\b|<!\w+[^>]*>|<@&\d+>", re.IGNORECASE)
 # Typed input loses its control characters on the way in: PostgreSQL refuses NUL in text, and a
 # raw line break could forge a log line or a line of the bot's own. Line breaks become spaces;
@@ -46,14 +47,17 @@ def take_people(
     text: str, env: ParseEnv, *, role: str = "who"
 ) -> tuple[tuple[PersonRef, ...], str]:
     """Read one or more people at the start of `text` ("@sam @ana", '@sam and "Ana Lima"'),
-    each once; return them and the rest."""
-    person, rest = take_person(text, env, role=role)
+    each once; return them and the rest. After the first, a quoted name is a person only when
+    "and", "&" or a comma joins it: in `@sam "Rust night"` the quotes are the context."""
+    person, rest = _take_one(text, env, role=role)
     people = {_same_person(person): person}
     while True:
-        following = _AND.sub("", rest, count=1)
-        if not starts_with_person(following):
-            return tuple(people.values()), rest
-        person, rest = take_person(following, env, role=role)
+        joiner = _JOINER.match(rest)
+        following = rest[joiner.end() :] if joiner else rest.strip()
+        unjoined_quote = joiner is None and _QUOTED.match(following) is not None
+        if unjoined_quote or not starts_with_person(following):
+            return tuple(people.values()), _after_person(rest)
+        person, rest = _take_one(following, env, role=role)
         people.setdefault(_same_person(person), person)
 
 
@@ -78,6 +82,12 @@ def _after_person(text: str) -> str:
 
 def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonRef, str]:
     """Read one person at the start of `text`; return them and the rest."""
+    person, rest = _take_one(text, env, role=role)
+    return person, _after_person(rest)
+
+
+def _take_one(text: str, env: ParseEnv, *, role: str) -> tuple[PersonRef, str]:
+    """One person at the start of `text`, and the rest as typed (a comma after them kept)."""
     text = text.strip()
     if not text:
         raise UserError(f"I need to know {role}.", hint=PERSON_HINT)
@@ -87,11 +97,11 @@ def take_person(text: str, env: ParseEnv, *, role: str = "who") -> tuple[PersonR
         if named is None:
             raise UserError(f"I couldn't find {echo(mention.group(0))} here.", hint=PERSON_HINT)
         person = PersonRef(named.member.user_id, named.name or named.member.user_id)
-        return check_person(person, env, role=role), _after_person(text[mention.end() :])
+        return check_person(person, env, role=role), text[mention.end() :]
     quoted = _QUOTED.match(text)
     if quoted:
         name = " ".join(quoted.group(1).split())
-        return PersonRef(None, name), _after_person(text[quoted.end() :])
+        return PersonRef(None, name), text[quoted.end() :]
     if _BROADCAST.match(text):
         raise UserError(
             "I can only note one person at a time, not a whole group.", hint=PERSON_HINT

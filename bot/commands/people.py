@@ -112,7 +112,14 @@ MET = CommandSpec(
     build=build_met,
     handle=handle_met,
     aliases=("meet",),
-    details="People outside the community go in quotes. Only you ever see what you note.",
+    details=(
+        "People outside the community go in quotes. After the first person, quoted words are "
+        "where and how you met (",
+        command('met @sam "Rust night"'),
+        "); someone else from outside joins with and or a comma (",
+        command('met @sam and "Ana Lima" at the bar'),
+        "). Only you ever see what you note.",
+    ),
 )
 
 

@@ -290,3 +290,11 @@ def test_meeting_two_people_at_once_then_reading_one_person_s_history(tmp_path: 
     assert "Meetings (1):\n    • " in out and ": at the bar\n" in out
     assert ": loves sourdough\n" in out
     assert "No contacts match “sourdough”." in out  # Ana never sees the invoker's notes
+
+
+def test_quoted_words_after_a_person_are_where_you_met_not_another_person(
+    tmp_path: Path,
+) -> None:
+    out = run_console('met @sam "Rust night"\npeople\n', tmp_path=tmp_path)
+    assert 'you met @sam "Rust night".' in out
+    assert "Rust night →" not in out and "and Rust night" not in out

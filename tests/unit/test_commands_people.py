@@ -95,6 +95,32 @@ def test_met_with_members_and_quoted_names_joined_by_and_logs_each_once(buddy: B
     assert [m.context for m in meetings(buddy)] == ["at the Lisbon meetup"] * 2
 
 
+def test_met_reads_quoted_words_after_a_person_as_the_context(buddy: Buddy) -> None:
+    reply = buddy.say('met <@USAM> "Rust night"')
+    assert reply.startswith('🤝 Noted: you met @USAM "Rust night".')
+    assert [c.name for c in contacts(buddy)] == ["Sam"]
+    assert [m.context for m in meetings(buddy)] == ['"Rust night"']
+
+
+@pytest.mark.parametrize(
+    ("line", "names", "context"),
+    [
+        ('met <@USAM> and "Ana Lima" at the bar', ["Ana Lima", "Sam"], "at the bar"),
+        ('met <@USAM> & "Ana Lima"', ["Ana Lima", "Sam"], ""),
+        ('met <@USAM>, "Ana Lima" at the bar', ["Ana Lima", "Sam"], "at the bar"),
+        ('met "Ana Lima" "Rust night" at Café Lisboa', ["Ana Lima"], '"Rust night" at Café Lisboa'),
+        ('met <@USAM> <@UBOB> "Rust night"', ["Bob", "Sam"], '"Rust night"'),
+        ("met <@USAM> and friends at the bar", ["Sam"], "and friends at the bar"),
+    ],
+)
+def test_a_quoted_name_after_a_person_is_another_person_only_when_joined(
+    buddy: Buddy, line: str, names: list[str], context: str
+) -> None:
+    assert not buddy.say(line).startswith("⚠️")
+    assert sorted(c.name for c in contacts(buddy)) == names
+    assert {m.context for m in meetings(buddy)} == {context}
+
+
 @pytest.mark.parametrize(
     ("line", "context"),
     [
@@ -116,7 +142,7 @@ def test_punctuation_after_a_person_is_not_kept_as_text(
     [
         ('met "   "', "I need to know who you met."),
         ('met "   " at the bar', "I need to know who you met."),
-        ('met <@USAM> "  " at the bar', "I need to know who you met."),
+        ('met <@USAM> and "  " at the bar', "I need to know who you met."),
         ("met <@USAM> @nobody at the bar", "I couldn't find “@nobody” here."),
         ("met <@USAM> <@UALICE> at the bar", "That's you!"),
         ("met <@USAM> @here at the bar", "not a whole group"),
