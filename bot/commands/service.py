@@ -63,6 +63,14 @@ class CommandService:
         spec = self._commands.get(name)
         return spec if spec is not None and spec.name == name and name in among else None
 
+    def timezone_of(self, member: Member, *, platform_timezone: str | None = None) -> str:
+        """The zone `member` reads times in: the one they chose, else the platform's (as a
+        command of theirs would see it), for what an adapter prints with a time of its own."""
+        with self._uow_factory() as uow:
+            stored = uow.profiles.get(member)
+        profile = _current_profile(stored, member, name="", platform_timezone=platform_timezone)
+        return profile.timezone
+
     def run(self, cmd: CommandInput) -> Message:
         started = time.perf_counter()
         cmd = _cleaned(cmd)  # every platform's input passes here: text lines and typed values

@@ -298,3 +298,21 @@ def test_quoted_words_after_a_person_are_where_you_met_not_another_person(
     out = run_console('met @sam "Rust night"\npeople\n', tmp_path=tmp_path)
     assert 'you met @sam "Rust night".' in out
     assert "Rust night →" not in out and "and Rust night" not in out
+
+
+def test_wait_shows_times_in_the_member_s_zone_not_the_machine_s(tmp_path: Path) -> None:
+    out = run_console(
+        "settings timezone Asia/Tokyo\n"
+        "wait until tomorrow 9am\n"
+        "promise @sam the slides in 90 minutes\n"
+        "wait 2 hours\n",
+        tmp_path=tmp_path,
+        env={"TZ": "America/New_York"},
+    )
+    assert re.search(r"⏩ It is now \w{3} \d+ \w{3} \d{4}, 09:00 Asia/Tokyo\.", out)
+    waited = out[out.index("@me> wait 2 hours") :]
+    # Due at 10:30 in Tokyo: shown under the hourly step that ran it.
+    assert re.search(
+        r"⏩ \w{3} \d+ \w{3} \d{4}, 11:00 Asia/Tokyo\nDM to @me:\n  ⏰ Reminder", waited
+    )
+    assert "America/New_York" not in out

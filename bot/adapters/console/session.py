@@ -229,8 +229,10 @@ class ConsoleSession:
 
     async def _wait(self, typed: str) -> None:
         """Move the clock on hour by hour, ticking at each step, so what falls due shows up in
-        order, each batch under the time it came."""
-        zone = self._timezone or "UTC"
+        order, each batch under the time it came, in the acting member's time zone."""
+        zone = await asyncio.to_thread(
+            self._service.timezone_of, self.member, platform_timezone=self._timezone
+        )
         start = self._clock.now()
         try:
             until = _wait_until(typed, now=start, timezone=zone)
