@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.commands.base import MAX_TEXT, ParseEnv
 from bot.commands.base import PersonRef as PersonRef  # the handlers' name for a person
@@ -69,6 +70,14 @@ def starts_with_person(text: str) -> bool:
         or _BROADCAST.match(text)
         or text.startswith("@")
     )
+
+
+def distinct_people(people: Iterable[PersonRef]) -> tuple[PersonRef, ...]:
+    """Each person once, in order: a member by id, someone outside by name in any case."""
+    found: dict[tuple[str | None, str], PersonRef] = {}
+    for person in people:
+        found.setdefault(_same_person(person), person)
+    return tuple(found.values())
 
 
 def _same_person(person: PersonRef) -> tuple[str | None, str]:

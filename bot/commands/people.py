@@ -20,6 +20,7 @@ from bot.commands.parsing import (
     PersonRef,
     check_length,
     check_person,
+    distinct_people,
     no_arguments,
     require_text,
     starts_with_person,
@@ -54,16 +55,25 @@ class MetRequest:
     context: str
 
 
+# Typed paths (Discord options, the Slack form) take up to three people; a line takes more.
+MET_OTHERS = ("person_2", "person_3")
+
+
 def parse_met(text: str, env: ParseEnv) -> MetRequest:
     people, rest = take_people(text, env, role="who you met")
-    first = build_met({"person": people[0], "context": rest}, env)
-    others = tuple(check_person(person, env, role="who you met") for person in people[1:])
-    return replace(first, people=first.people + others)
+    return _met(people, rest, env)
 
 
 def build_met(args: Args, env: ParseEnv) -> MetRequest:
-    person = check_person(person_arg(args, "person"), env, role="who you met")
-    return MetRequest((person,), check_length(text_arg(args, "context")))
+    first = check_person(person_arg(args, "person"), env, role="who you met")
+    others = (person_arg(args, name) for name in MET_OTHERS)
+    people = (first, *(person for person in others if person is not None))
+    return _met(people, text_arg(args, "context"), env)
+
+
+def _met(people: Sequence[PersonRef], context: str, env: ParseEnv) -> MetRequest:
+    checked = (check_person(person, env, role="who you met") for person in people)
+    return MetRequest(distinct_people(checked), check_length(context))
 
 
 def handle_met(ctx: Context, req: MetRequest) -> Message:
@@ -106,6 +116,10 @@ MET = CommandSpec(
     ),
     args=(
         Arg("person", ArgKind.PERSON, "Who you met"),
+        *(
+            Arg(name, ArgKind.PERSON, "Someone else you met there", required=False)
+            for name in MET_OTHERS
+        ),
         Arg("context", ArgKind.TEXT, "Where and how you met", required=False),
     ),
     parse=parse_met,

@@ -87,6 +87,28 @@ async def test_met_takes_the_name_of_someone_outside_the_server(world: DiscordWo
     assert "at her movie premiere" in people
 
 
+async def test_met_logs_everyone_picked_or_named_with_the_same_context(
+    world: DiscordWorld,
+) -> None:
+    reply = await world.say(
+        ALICE, "met", person=BOB, person_2=CAROL, person_3_name="Ana Lima", context="at RustConf"
+    )
+
+    assert reply.startswith(
+        f"🤝 Noted: you met <@{BOB.id}>, <@{CAROL.id}> and Ana Lima at RustConf."
+    )
+    people = await world.say(ALICE, "people")
+    assert f"• <@{BOB.id}> — met Thu 26 Nov, at RustConf" in people
+    assert f"• <@{CAROL.id}> — met Thu 26 Nov, at RustConf" in people
+    assert "• Ana Lima — met Thu 26 Nov, at RustConf" in people
+
+
+async def test_met_with_the_same_member_picked_twice_logs_them_once(world: DiscordWorld) -> None:
+    await world.say(ALICE, "met", person=BOB, person_2=BOB, context="at RustConf")
+
+    assert (await world.say(ALICE, "people")).count(f"<@{BOB.id}>") == 1
+
+
 async def test_picking_a_member_and_typing_a_name_is_refused_kindly(world: DiscordWorld) -> None:
     reply = await world.say(ALICE, "met", person=BOB, name="Ana Lima")
 

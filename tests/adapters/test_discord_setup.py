@@ -81,6 +81,10 @@ async def test_a_person_can_also_be_named_for_someone_outside_the_server(
     assert [(o["name"], o["type"], o["required"]) for o in met["options"]] == [
         ("person", 6, False),
         ("name", 3, False),
+        ("person_2", 6, False),
+        ("person_2_name", 3, False),
+        ("person_3", 6, False),
+        ("person_3_name", 3, False),
         ("context", 3, False),
     ]
 

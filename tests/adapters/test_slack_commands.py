@@ -252,15 +252,22 @@ async def submit_promise_form(
 ) -> tuple[str, dict[str, Any], tuple[int, str], dict[str, Any]]:
     """`/buddy promise` alone, then the form it opens submitted: the command's key, the form,
     the submission's answer, and the `views.update` showing the reply."""
-    key = await slack.command("promise")
-    await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
-    form = slack.fake.calls_to("views.open")[0].args
     values = {
         "person": {"value": {"type": "users_select", "selected_user": who}},
         "person__name": {"value": {"type": "plain_text_input", "value": None}},
         "what": {"value": {"type": "plain_text_input", "value": what}},
         "when": {"value": {"type": "plain_text_input", "value": when}},
     }
+    return await submit_form(slack, "promise", values)
+
+
+async def submit_form(
+    slack: SlackHarness, command: str, values: dict[str, Any]
+) -> tuple[str, dict[str, Any], tuple[int, str], dict[str, Any]]:
+    """`/buddy <command>` alone, then the form it opens submitted with `values`."""
+    key = await slack.command(command)
+    await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
+    form = slack.fake.calls_to("views.open")[0].args
     payload = {
         "type": "view_submission",
         "team": {"id": "T1", "domain": "team-t1"},
@@ -302,6 +309,34 @@ async def test_promise_alone_opens_a_form_whose_submission_makes_the_promise(
     shown = all_text(update["view"]["blocks"])
     assert shown.startswith("✅ Promise #1: send <@U2> “the &lt;!here&gt; slides”")
     assert "Due Fri 27 Nov" in shown
+    assert_nothing_posted_in_channels(slack)
+
+
+@SQLITE_ONLY
+async def test_met_alone_opens_a_form_that_logs_everyone_in_it_with_the_same_context(
+    slack: SlackHarness,
+) -> None:
+    picked = {"type": "users_select"}
+    typed = {"type": "plain_text_input"}
+    values = {
+        "person": {"value": {**picked, "selected_user": "U2"}},
+        "person__name": {"value": {**typed, "value": None}},
+        "person_2": {"value": {**picked, "selected_user": None}},
+        "person_2__name": {"value": {**typed, "value": "Ana Lima"}},
+        "person_3": {"value": {**picked, "selected_user": "U3"}},
+        "person_3__name": {"value": {**typed, "value": None}},
+        "context": {"value": {**typed, "value": "at the Rust meetup"}},
+    }
+    *_, (status, _ack), update = await submit_form(slack, "met", values)
+    people = all_text((await slack.ask("people"))["blocks"])
+
+    assert status == 200
+    shown = all_text(update["view"]["blocks"])
+    assert shown.startswith("🤝 Noted: you met <@U2>, Ana Lima and <@U3> at the Rust meetup."), (
+        shown
+    )
+    for who in ("<@U2>", "Ana Lima", "<@U3>"):
+        assert f"{who} — met Thu 26 Nov, at the Rust meetup" in people, people
     assert_nothing_posted_in_channels(slack)
 
 

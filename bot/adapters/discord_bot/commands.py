@@ -71,16 +71,16 @@ def _param(name: str) -> str:
 
 
 def options_for(spec: AnySpec) -> tuple[Option, ...]:
-    """Each argument as an option; a person also gets a free-text name for outside people."""
-    people = [arg for arg in spec.args if arg.kind is ArgKind.PERSON]
+    """Each argument as an option; a person also gets a free-text name for outside people
+    ("name" for the one person a command needs, else named after the person's option)."""
+    needed = [arg for arg in spec.args if arg.kind is ArgKind.PERSON and arg.required]
     taken = {_param(arg.name) for arg in spec.args}
     options: list[Option] = []
     for arg in spec.args:
         options.append(Option(_param(arg.name), arg))
         if arg.kind is ArgKind.PERSON:
-            name = (
-                "name" if len(people) == 1 and "name" not in taken else f"{_param(arg.name)}_name"
-            )
+            only = needed == [arg] and "name" not in taken
+            name = "name" if only else f"{_param(arg.name)}_name"
             options.append(Option(name, arg, outside_name=True))
     return tuple(options)
 

@@ -11,7 +11,7 @@ from bot.commands.base import MAX_TEXT, AnySpec, Arg, ArgKind, Args, ArgValue, P
 from bot.commands.when import MAX_WHEN_LENGTH
 
 FORM = "buddy.form"  # every generated form's callback_id
-FORM_COMMANDS = frozenset({"promise"})  # typed alone, these open their form
+FORM_COMMANDS = frozenset({"promise", "met"})  # typed alone, these open their form
 TITLE_LIMIT = 24
 LABEL_LIMIT = 2000
 NAME_LIMIT = 200
