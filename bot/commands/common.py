@@ -12,7 +12,7 @@ from bot.core.identity import Member
 from bot.core.limits import Rate
 from bot.core.message import Inline, Mention, UserText, command
 from bot.core.ports import UnitOfWork
-from bot.core.records import Contact
+from bot.core.records import Contact, Meeting
 
 
 def lookup_contact(ctx: Context, person: PersonRef) -> Contact | None:
@@ -45,8 +45,9 @@ def find_contact(ctx: Context, person: PersonRef) -> Contact:
     """An existing contact, or a friendly error that says how to add them."""
     found = lookup_contact(ctx, person)
     if found is None:
+        named = echo(person.name) if person.user_id is None else Mention(fellow(ctx, person))
         raise UserError(
-            f"{echo(person.name)} isn't among your contacts yet.",
+            (named, " isn't among your contacts yet."),
             hint=(
                 "Log the meeting first, e.g. ",
                 command(f"met @{example_name(ctx)} at PyCon"),
@@ -54,6 +55,13 @@ def find_contact(ctx: Context, person: PersonRef) -> Contact:
             ),
         )
     return found
+
+
+def fellow(ctx: Context, person: PersonRef) -> Member:
+    """A mentioned person as the member of the invoker's workspace they are."""
+    if person.user_id is None:
+        raise ValueError("someone outside the workspace is not a member")
+    return Member(ctx.invoker.platform, ctx.invoker.workspace_id, person.user_id)
 
 
 def member_contact(
@@ -65,6 +73,19 @@ def member_contact(
     if found is not None:
         return found
     return uow.contacts.add(owner=owner, name=name, member_user_id=member.user_id, now=now)
+
+
+def meeting_context(meeting: Meeting) -> tuple[Inline, ...]:
+    """Where and how you met, as typed; a meeting an introduction made names its introducer
+    as a mention (their reason, in their words, follows)."""
+    if meeting.quotes is None:
+        return (UserText(meeting.context),)
+    return (
+        "introduced by ",
+        Mention(meeting.quotes),
+        ": ",
+        UserText(meeting.context, by=meeting.quotes),
+    )
 
 
 def person_inline(contact: Contact) -> Inline:

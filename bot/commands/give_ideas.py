@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.commands.common import person_inline
+from bot.commands.common import meeting_context, person_inline
 from bot.commands.when import format_day
 from bot.core.matching import Match, best_matches, owed_follow_ups, shown_as_give_idea
 from bot.core.message import Mention, Paragraph, UserText, paragraph
@@ -66,7 +66,7 @@ def owed_line(item: OwedFollowUp, *, timezone: str) -> Paragraph:
     return paragraph(
         person_inline(item.contact),
         f": you met {format_day(item.meeting.met_at, timezone=timezone)}",
-        *((", ", UserText(context, by=item.meeting.quotes)) if context else ()),
+        *((", ", *meeting_context(item.meeting)) if context else ()),
         ". A link, an intro or a thank-you would do.",
     )
 

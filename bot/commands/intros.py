@@ -284,8 +284,6 @@ def make_intro(ctx: Context, intro: Intro) -> None:
     contacts, introduced by the introducer, so follow-ups and promises flow."""
     uow = ctx.uow
     sides = [uow.profiles.get(intro.a), uow.profiles.get(intro.b)]
-    introducer = uow.profiles.get(intro.introducer)
-    by = introducer.display_name if introducer else intro.introducer.user_id
     blocks: list[Paragraph] = []
     for profile in sides:
         if profile is not None:
@@ -322,7 +320,7 @@ def make_intro(ctx: Context, intro: Intro) -> None:
         log_meeting(
             uow,
             contact,
-            context=f"introduced by {by}: {intro.reason}",
+            context=intro.reason,  # shown as "introduced by @them: …" (`meeting_context`)
             quotes=intro.introducer,
             now=ctx.now,
             policy=ctx.policy,

@@ -13,6 +13,7 @@ from bot.commands.common import (
     find_contact,
     find_or_add_contact,
     lookup_contact,
+    meeting_context,
     person_inline,
 )
 from bot.commands.give_ideas import owed, owed_line
@@ -190,12 +191,12 @@ def handle_people(ctx: Context, req: PeopleRequest) -> Message:
     tz = ctx.profile.timezone
     lines = []
     for contact in shown:
-        parts: list[str | UserText] = []
+        parts: list[Inline] = []
         first = first_meeting.get(contact.id)
         if first is not None:
             parts.append(f" — met {format_day(first.met_at, timezone=tz)}")
             if first.context:
-                parts += [", ", UserText(first.context)]
+                parts += [", ", *meeting_context(first)]
         parts.append(f"; last touch {format_day(contact.last_touch_at, timezone=tz)}")
         count = open_count.get(contact.id, 0)
         if count:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.base import Context
-from bot.commands.common import person_inline
+from bot.commands.common import meeting_context, person_inline
 from bot.commands.replies import capped
 from bot.commands.when import format_day, format_when
 from bot.core.message import Block, Message, Paragraph, UserText, command, message, paragraph
@@ -47,7 +47,7 @@ def _meetings(ctx: Context, contact: Contact) -> list[Paragraph]:
     return [
         paragraph(
             format_day(meeting.met_at, timezone=tz),
-            *((": ", UserText(meeting.context, by=meeting.quotes)) if meeting.context else ()),
+            *((": ", *meeting_context(meeting)) if meeting.context else ()),
         )
         for meeting in ctx.uow.meetings.list(ctx.invoker, about=contact.id)
     ]

@@ -62,7 +62,12 @@ def export_data(ctx: Context) -> dict[str, Any]:
             for c in uow.contacts.list(me)
         ],
         "meetings": [
-            {"contact": m.contact_id, "met_at": iso(m.met_at), "context": m.context}
+            {
+                "contact": m.contact_id,
+                "met_at": iso(m.met_at),
+                "context": m.context,
+                "introduced_by": m.quoted_user_id,  # an intro's reason is in their words
+            }
             for m in uow.meetings.list(me)
         ],
         "notes": [

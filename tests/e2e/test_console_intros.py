@@ -88,7 +88,7 @@ async def test_an_intro_both_accept_opens_a_conversation_for_the_three(console: 
     assert "Why: “you both care about maps”" in made
     assert "@ana can help with: “maps and GIS”" in made
     people = await console.script("people")
-    assert "@ana — met" in people and "introduced by carol: you both care about maps" in people
+    assert "@ana — met" in people and "introduced by @carol: you both care about maps" in people
 
 
 async def test_a_declined_intro_reaches_the_introducer_a_week_later_as_not_this_time(

@@ -168,9 +168,12 @@ def test_when_both_accept_each_side_has_the_other_as_a_contact_introduced_by_the
 
     alices = buddy.say("people", by=ALICE)
     assert "@UBOB — met" in alices
-    assert "introduced by Carol: you both organise Rust meetups" in alices
-    assert "introduced by Carol" in buddy.say("people", by=BOB)
+    assert "introduced by @UCAROL: you both organise Rust meetups" in alices
+    assert "introduced by @UCAROL" in buddy.say("people", by=BOB)
     assert "@UALICE" in buddy.say("people", by=BOB)
+    [exported] = buddy.export(by=ALICE)["meetings"]
+    assert exported["context"] == "you both organise Rust meetups"
+    assert exported["introduced_by"] == "UCAROL"
     # Like any `met`, it earns a follow-up nudge later on.
     [meeting] = buddy.store.rows("meetings", ALICE)
     assert meeting.follow_up_at == buddy.clock.now() + timedelta(days=3)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.commands.base import ActionSpec, Context
-from bot.commands.common import person_inline
+from bot.commands.common import meeting_context, person_inline
 from bot.commands.payloads import record_id
 from bot.commands.when import format_day
 from bot.core.errors import UserError
@@ -53,8 +54,8 @@ def follow_up_message(
     context: tuple[Inline, ...] = ()
     text = meeting.context.strip()
     if text:
-        joiner = " " if text.lower().startswith(_PLACE_WORDS) else " — "
-        context = (joiner, UserText(text.rstrip("."), by=meeting.quotes))
+        joiner = " " if text.lower().startswith(_PLACE_WORDS) and not meeting.quotes else " — "
+        context = (joiner, *meeting_context(replace(meeting, context=text.rstrip("."))))
     when = met_when(meeting.met_at, timezone=profile.timezone, now=now)
     payload = str(contact.id)
     return message(
