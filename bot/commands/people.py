@@ -66,13 +66,13 @@ def parse_met(text: str, env: ParseEnv) -> MetRequest:
 
 
 def build_met(args: Args, env: ParseEnv) -> MetRequest:
-    first = check_person(person_arg(args, "person"), env, role="who you met")
-    others = (person_arg(args, name) for name in MET_OTHERS)
-    people = (first, *(person for person in others if person is not None))
-    return _met(people, text_arg(args, "context"), env)
+    # Whichever of the three fields were filled in; none at all is refused as "who?".
+    given = (person_arg(args, name) for name in ("person", *MET_OTHERS))
+    people: list[PersonRef | None] = [person for person in given if person is not None]
+    return _met(people or [None], text_arg(args, "context"), env)
 
 
-def _met(people: Sequence[PersonRef], context: str, env: ParseEnv) -> MetRequest:
+def _met(people: Sequence[PersonRef | None], context: str, env: ParseEnv) -> MetRequest:
     checked = (check_person(person, env, role="who you met") for person in people)
     return MetRequest(distinct_people(checked), check_length(context))
 

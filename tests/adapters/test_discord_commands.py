@@ -103,6 +103,19 @@ async def test_met_logs_everyone_picked_or_named_with_the_same_context(
     assert "• Ana Lima — met Thu 26 Nov, at RustConf" in people
 
 
+async def test_met_with_only_a_second_person_given_logs_them(world: DiscordWorld) -> None:
+    reply = await world.say(ALICE, "met", person_2_name="Ana Lima", context="at RustConf")
+
+    assert reply.startswith("🤝 Noted: you met Ana Lima at RustConf.")
+
+
+async def test_met_with_nobody_given_asks_who(world: DiscordWorld) -> None:
+    reply = await world.say(ALICE, "met", context="at RustConf")
+
+    assert reply.startswith("⚠️ I need to know who you met.")
+    assert "RustConf" not in await world.say(ALICE, "people")
+
+
 async def test_met_with_the_same_member_picked_twice_logs_them_once(world: DiscordWorld) -> None:
     await world.say(ALICE, "met", person=BOB, person_2=BOB, context="at RustConf")
 
