@@ -78,8 +78,9 @@ def member_contact(
 def meeting_context(meeting: Meeting) -> tuple[Inline, ...]:
     """Where and how you met, as typed; a meeting an introduction made names its introducer
     as a mention (their reason, in their words, follows)."""
-    if meeting.quotes is None:
-        return (UserText(meeting.context),)
+    # Meetings logged before intros kept only the reason wrote "introduced by Name: …" out.
+    if meeting.quotes is None or meeting.context.startswith("introduced by "):
+        return (UserText(meeting.context, by=meeting.quotes),)
     return (
         "introduced by ",
         Mention(meeting.quotes),

@@ -13,14 +13,15 @@ from datetime import time, timedelta
 
 import pytest
 
+from bot.commands.common import meeting_context
 from bot.commands.intros import ACTION_ACCEPT, ACTION_DECLINE
 from bot.commands.jobs.intros import IntroNotices
 from bot.core.effects import INTRODUCTIONS, DirectMessage, GroupIntro
 from bot.core.identity import Member
-from bot.core.message import Message
-from bot.core.records import IntroStatus
+from bot.core.message import Mention, Message, UserText
+from bot.core.records import IntroStatus, Meeting
 from tests.fakes import OutboxRow
-from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, CAROL, GENERAL, Buddy
+from tests.unit.harness import ALICE, ALICE_IN_T2, BOB, CAROL, GENERAL, NOW, Buddy
 
 # Carol introduces Alice and Bob, in #general.
 INTRO = "intro <@UALICE> <@UBOB> you both organise Rust meetups"
@@ -472,3 +473,22 @@ def test_exports_show_each_member_only_their_own_answer_and_the_outcome_as_told(
     tick(buddy)
     assert buddy.export(by=CAROL)["intros"][0]["outcome"] == "didn't happen"
     assert "declined" not in str(buddy.export(by=BOB)) + str(buddy.export(by=CAROL))
+
+
+def test_a_meeting_an_older_version_logged_for_an_intro_is_shown_as_it_was_written() -> None:
+    legacy = Meeting(
+        id=1,
+        owner=ALICE,
+        contact_id=2,
+        met_at=NOW,
+        context="introduced by Carol: you both organise Rust meetups",
+        follow_up_at=None,
+        quoted_user_id="UCAROL",
+    )
+    assert meeting_context(legacy) == (UserText(legacy.context, by=CAROL),)
+    assert meeting_context(replace(legacy, context="you both organise Rust meetups")) == (
+        "introduced by ",
+        Mention(CAROL),
+        ": ",
+        UserText("you both organise Rust meetups", by=CAROL),
+    )
