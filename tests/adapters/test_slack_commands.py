@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -14,12 +15,15 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import make_url
 
+from bot.config import ConfigError, load_settings
 from bot.core.identity import Channel, Member, Platform
+from bot.plugins.slack import slack_config
 from tests.adapters.slack_harness import (
     FORM,
     SlackHarness,
     all_text,
     buttons,
+    clean_environment,
     running_slack,
 )
 
@@ -418,3 +422,12 @@ async def test_pairing_on_keeps_the_channel_name_slack_sends_for_members_contact
     with slack.buddy.uow_factory() as uow:
         pairing = uow.pairing.channel(Channel(Platform.SLACK, "T1", "CGENERAL"))
     assert pairing is not None and pairing.channel_name == "general"
+
+
+def test_an_answer_budget_slack_would_give_up_on_is_refused_at_start() -> None:
+    with clean_environment():
+        os.environ["BUDDY_ACK_BUDGET_SECONDS"] = "5"  # Slack stops waiting for the ack at 3 s
+        with pytest.raises(ConfigError, match="BUDDY_ACK_BUDGET_SECONDS: expected a number"):
+            load_settings()
+        os.environ["BUDDY_ACK_BUDGET_SECONDS"] = "0.5"
+        assert slack_config(load_settings()).ack_budget == 0.5
