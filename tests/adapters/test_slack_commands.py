@@ -159,6 +159,30 @@ async def test_a_command_failing_inside_is_still_answered_kindly_in_the_acknowle
 
 
 @SQLITE_ONLY
+async def test_a_command_whose_replay_check_fails_is_answered_kindly_and_runs_nothing(
+    database_url: str,
+) -> None:
+    async with running_slack(database_url, extra_settings=GENEROUS) as slack:
+        requests = slack.bot._ports.requests
+        assert requests is not None
+
+        def unreachable(digest: str, *, signed_at: int) -> bool:
+            raise RuntimeError("the database went away")
+
+        with mock.patch.object(requests, "first_seen", unreachable):
+            status, ack = await slack.post(
+                slack.command_body("met <@U2|sam> at PyCon", key="down"), content_type=FORM
+            )
+            await slack.settle()
+        kept = contact_names(slack)
+
+    assert status == 200
+    assert "something went wrong on my side and nothing was changed" in json.loads(ack)["text"]
+    assert slack.fake.replies("down") == []
+    assert kept == []
+
+
+@SQLITE_ONLY
 async def test_an_empty_command_shows_the_help(slack: SlackHarness) -> None:
     reply = await slack.ask("")
 

@@ -26,7 +26,9 @@ from bot.adapters.slack.serve import WebEdge, ack_sent
 from bot.adapters.slack.workspaces import WorkspaceGuard
 from bot.commands.base import ActionInput, CommandInput
 from bot.commands.parsing import input_refusal
+from bot.commands.replies import oops_reply
 from bot.commands.service import CommandService
+from bot.core.errors import withheld
 from bot.core.identity import Channel, Member, Platform, Workspace
 from bot.core.message import Message, text_message
 
@@ -94,16 +96,20 @@ class Listeners(WebEdge):
 
         async def answer() -> Message | None:
             """The reply, committed with all it queued; None for a replay (nothing ran)."""
-            if await self._replayed(context):
-                return None
-            line = read_command_text(body.get("text", ""))
-            return await self._run(client, member, channel_id, line, body)
+            try:
+                if await self._replayed(context):
+                    return None
+                line = read_command_text(body.get("text", ""))
+                return await self._run(client, member, channel_id, line, body)
+            except Exception as error:  # the database gone, say: a kind word all the same
+                log.error("Slack command failed", exc_info=withheld(error))
+                return oops_reply()
 
         # The work runs once, whether or not it beats the budget, and this one coroutine alone
         # decides where its reply goes: in the ack, or (once acked empty) to response_url.
         work = asyncio.ensure_future(answer())
         done, _ = await asyncio.wait({work}, timeout=self.config.ack_budget)
-        if work in done and work.exception() is None:
+        if work in done:
             reply = work.result()
             await (ack() if reply is None else ack(**_private(reply)))
             await ack_sent(context)
