@@ -4,7 +4,8 @@ Both clients are real discord.py clients logged in to the same fake Discord (tes
 discord_fake.py), in this process. Each gets the same INTERACTION_CREATE, interleaved one by one
 in one run (the order alternating), with 300 and with 10^5 open promises stored; the figure is
 the time from dispatching the interaction until the fake holds the reply (the first response
-when the answer was ready within the budget, else the follow-up after a deferral).
+when the answer was ready within the budget, else the follow-up after a deferral). The same bot
+with a budget of 0 (every answer deferred, then followed up, as before the budget) runs beside.
 `python -m bench.discord_ack [--quick]`
 """
 
@@ -23,6 +24,7 @@ import discord
 from discord import app_commands
 
 from bench._seed import seed_promises
+from bot.adapters.discord_bot import make_client
 from tests.adapters.discord_fake import ALICE, GUILD_A, TOKEN, FakeDiscord, discord_world, slash
 
 PER_MEMBER = 10  # open promises each member has
@@ -78,11 +80,14 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
         )
         async with discord_world(database_url) as world:
             bare = BareClient()
-            await bare.login(TOKEN)
-            for guild in world.fake.guilds:
-                bare._connection.parsers["GUILD_CREATE"](guild.create_event())
-            clients = (("bare", bare), ("bot", world.client))
-            times: dict[str, list[float]] = {"bare": [], "bot": []}
+            # The same bot with no budget: every answer deferred, then followed up, as before.
+            late = make_client(world.client.ports, ack_budget=0.0)
+            for other in (bare, late):
+                await other.login(TOKEN)
+                for guild in world.fake.guilds:
+                    other._connection.parsers["GUILD_CREATE"](guild.create_event())
+            clients = (("bare", bare), ("bot", world.client), ("late", late))
+            times: dict[str, list[float]] = {"bare": [], "bot": [], "late": []}
             direct = 0
             try:
                 for i in range(warm_up + count):
@@ -94,19 +99,24 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
                             direct += name == "bot" and at_once
             finally:
                 await bare.close()
+                await late.close()
     size = f"{promises:,} promises"
     rows = [
         _row(f"Discord {label} ({size}): p{p}", percentile(times[name], p), "ms")
         for name, label in (
             ("bare", "bare discord.py client, answer"),
             ("bot", "/buddy promises answer seen"),
+            ("late", "/buddy promises, budget 0 (deferred, then followed up), answer seen"),
         )
         for p in (50, 99)
     ]
-    ratio = statistics.median(times["bot"]) / statistics.median(times["bare"])
+    bare_p50 = statistics.median(times["bare"])
+    ratio = statistics.median(times["bot"]) / bare_p50
     rows.append(
         _row(f"Discord /buddy promises answer p50 / bare p50 ({size})", ratio, "x", TARGET_RATIO)
     )
+    ratio = statistics.median(times["late"]) / bare_p50
+    rows.append(_row(f"Discord /buddy promises, budget 0, p50 / bare p50 ({size})", ratio, "x"))
     share = 100 * direct / count
     rows.append(
         _row(f"Discord /buddy promises answered at once ({size})", share, "%", better="higher")

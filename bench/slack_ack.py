@@ -6,7 +6,8 @@ with 10^5 open promises stored. The bare app answers in its acknowledgement; so 
 when the answer is ready within its budget (BUDDY_ACK_BUDGET_SECONDS), else the answer is what
 reaches `response_url`. Each round comes from the next member in turn: with 10^5 promises (10^4
 members) each is new to the bot (a users.info call), with 300 (30 members) names are soon
-cached. `/buddy promise` (a write, so the 300 grow by a few) is reported beside it.
+cached. `/buddy promise` (a write, so the 300 grow by a few) is reported beside it, and so is
+the same bot with a budget of 0 (every answer through `response_url`, as before the budget).
 `python -m bench.slack_ack [--quick]`
 """
 
@@ -130,16 +131,21 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
         )
         buddy = build(settings)
         bot = await build_slack(buddy)
-        times: dict[str, list[float]] = {"bare": [], "promises": [], "promise": []}
-        in_ack = {"promises": 0, "promise": 0}
+        # The same bot with no budget: every answer through response_url, as before it had one.
+        buddy_late = build(settings.model_copy(update={"buddy_ack_budget_seconds": 0.0}))
+        bot_late = await build_slack(buddy_late)
+        times: dict[str, list[float]] = {"bare": [], "promises": [], "promise": [], "late": []}
+        in_ack = {"promises": 0, "promise": 0, "late": 0}
         async with (
             serve(bare_app(fake.api_url)) as bare_url,
             serve(bot.web_app()) as bot_url,
+            serve(bot_late.web_app()) as late_url,
             aiohttp.ClientSession() as http,
         ):
             runs = (
                 ("bare", bare_url, lambda i: "promises"),
                 ("promises", bot_url, lambda i: "promises"),
+                ("late", late_url, lambda i: "promises"),
                 ("promise", bot_url, lambda i: f"promise <@U{i}|m{i}> bench item {i} by friday"),
             )
             for i in range(warm_up + count):
@@ -148,13 +154,16 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
                     key = f"{promises}-{name}-{i}"
                     ms, acked = await seen_after(http, url, fake, text=text(i), user=user, key=key)
                     await bot.settle()  # its Home refreshes and the like: not the next one's
+                    await bot_late.settle()
                     if i >= warm_up:
                         times[name].append(ms)
                         if name in in_ack:
                             in_ack[name] += acked
-        await bot.close()
+        for each in (bot, bot_late):
+            await each.close()
         await fake.stop()
         buddy.engine.dispose()
+        buddy_late.engine.dispose()
 
     size = f"{promises:,} promises"
     bare_p50 = statistics.median(times["bare"])
@@ -164,22 +173,28 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
         )
         for p in (50, 99)
     ]
-    for name in ("promises", "promise"):
+    labels = {
+        "promises": "/buddy promises",
+        "late": "/buddy promises, budget 0 (all through response_url)",
+        "promise": "/buddy promise",
+    }
+    for name, label in labels.items():
         for p in (50, 99):
             rows.append(
                 _row(
-                    f"Slack /buddy {name} answer seen ({size}): p{p}",
+                    f"Slack {label} answer seen ({size}): p{p}",
                     percentile(times[name], p),
                     "ms",
                 )
             )
         ratio = statistics.median(times[name]) / bare_p50
         target = TARGET_RATIO if name == "promises" else None
-        rows.append(_row(f"Slack /buddy {name} answer p50 / bare p50 ({size})", ratio, "x", target))
-        share = 100 * in_ack[name] / count
-        rows.append(
-            _row(f"Slack /buddy {name} answered in the ack ({size})", share, "%", better="higher")
-        )
+        rows.append(_row(f"Slack {label} answer p50 / bare p50 ({size})", ratio, "x", target))
+        if name != "late":
+            share = 100 * in_ack[name] / count
+            rows.append(
+                _row(f"Slack {label} answered in the ack ({size})", share, "%", better="higher")
+            )
     return rows
 
 
