@@ -83,7 +83,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 async def wait_healthy(
     http: aiohttp.ClientSession, url: str, process: subprocess.Popen[str]
 ) -> None:
-    deadline = time.monotonic() + 30
+    # Four processes start at once (each migrating or importing): slow on a loaded machine.
+    deadline = time.monotonic() + 90
     while True:
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
         try:
