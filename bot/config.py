@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     buddy_host: str = Field(default="0.0.0.0", min_length=1, pattern=r"^[\w.:\-\[\]]+$")
     # When set, /metrics answers only `Authorization: Bearer <token>` (401 otherwise).
     buddy_metrics_token: str = ""
+    # A command answered within this many seconds is answered at once (Slack's ack, Discord's
+    # first response); slower work acknowledges at once and answers after. Both wait only 3 s.
+    buddy_ack_budget_seconds: float = Field(default=1.5, ge=0, le=2.5)
 
     discord_token: str = ""
     discord_api_url: str = ""
@@ -80,6 +83,7 @@ _EXPECTED = {
     "buddy_log_format": "text or json",
     "port": "a TCP port number, e.g. 3000",
     "buddy_host": "an address to listen on, e.g. 0.0.0.0 or 127.0.0.1",
+    "buddy_ack_budget_seconds": "a number of seconds between 0 and 2.5, e.g. 1.5",
 }
 
 

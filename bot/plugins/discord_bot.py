@@ -77,6 +77,7 @@ async def serve_discord(
         token=s.discord_token,
         sharded=sharded,
         background=background,
+        ack_budget=s.buddy_ack_budget_seconds,
         **options,
     )
 

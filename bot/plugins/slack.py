@@ -43,6 +43,7 @@ def slack_config(settings: Settings) -> SlackConfig:
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         metrics_token=settings.buddy_metrics_token,
+        ack_budget=settings.buddy_ack_budget_seconds,
     )
 
 

@@ -306,7 +306,7 @@ class FakeDiscord:
             await asyncio.wait_for(self._changed.wait_for(check), timeout)
 
     def replies(self, token: str) -> list[Posted]:
-        """The follow-ups to one interaction (its private replies)."""
+        """The replies to one interaction: its immediate response and its follow-ups."""
         return [p for p in self.posted if p.message.get("webhook_token") == token]
 
     def dms(self, user: FakeUser) -> list[Posted]:
@@ -554,6 +554,11 @@ class FakeDiscord:
     def _callback(self, r: Request, interaction_id: str, token: str) -> web.Response:
         self.callbacks.setdefault(token, []).append(r.body)
         flags = (r.body.get("data") or {}).get("flags", 0)
+        resource: dict[str, Any] = {"type": r.body["type"]}
+        if r.body["type"] == 4:  # CHANNEL_MESSAGE_WITH_SOURCE: the reply is in the response
+            message = self._message(0, r.body["data"], webhook_token=token)
+            self.posted.append(Posted(0, r.body["data"], message, r.files))
+            resource["message"] = {k: v for k, v in message.items() if k != "webhook_token"}
         return _json(
             {
                 "interaction": {
@@ -562,7 +567,7 @@ class FakeDiscord:
                     "response_message_loading": r.body["type"] == 5,
                     "response_message_ephemeral": bool(flags & EPHEMERAL),
                 },
-                "resource": {"type": r.body["type"]},
+                "resource": resource,
             }
         )
 
@@ -747,7 +752,15 @@ class DiscordWorld:
 
     async def interact(self, payload: dict[str, Any]) -> list[Posted]:
         """Dispatch INTERACTION_CREATE and wait until the bot has answered it."""
+        self.dispatch(payload)
+        return await self.answered(payload)
+
+    def dispatch(self, payload: dict[str, Any]) -> None:
+        """INTERACTION_CREATE, as the gateway feeds it; `answered` waits for its end."""
         self.client._connection.parsers["INTERACTION_CREATE"](payload)
+
+    async def answered(self, payload: dict[str, Any]) -> list[Posted]:
+        """Wait until the bot has finished with a dispatched interaction; its replies."""
         await asyncio.wait_for(self._finished.get(), timeout=10)
         return self.fake.replies(payload["token"])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlparse
 
 import aiohttp
 from aiohttp import web
@@ -44,6 +44,7 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CLIENT_ID = "1111.2222"
 SECRET_KEY = Fernet.generate_key().decode()  # BUDDY_SECRET_KEY: multi-workspace needs one
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
+FORM = "application/x-www-form-urlencoded"
 
 
 @contextlib.contextmanager
@@ -68,6 +69,8 @@ class SlackHarness:
     # Shared by every harness in the process: like Slack's, no two requests are ever the same,
     # so one bot restarted on the same database never takes a new request for a replay.
     _keys: Iterator[int] = field(default_factory=lambda: _REQUEST_NUMBERS)
+    # The answers that came in acknowledgements, by the key of the command's response_url.
+    acked: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def settle(self) -> None:
         """Wait until the app has finished what it does after answering: Bolt's event listeners
@@ -103,7 +106,12 @@ class SlackHarness:
         if signature is not None:
             sent["X-Slack-Signature"] = signature
         async with self.http.post(self.url + EVENTS_PATH, data=body, headers=sent) as response:
-            return response.status, await response.text()
+            status, text = response.status, await response.text()
+        fields = dict(parse_qsl(body)) if content_type == FORM else {}
+        if status == 200 and text and fields.get("command") and fields.get("response_url"):
+            # A command answered in its acknowledgement: `reply` finds it by its response_url.
+            self.acked[fields["response_url"].rsplit("/", 1)[-1]] = json.loads(text)
+        return status, text
 
     # -- slash commands --
 
@@ -131,15 +139,16 @@ class SlackHarness:
     async def command(self, text: str, **where: str) -> str:
         """Send `/buddy <text>`; returns the key of its response_url."""
         key = f"r{next(self._keys)}"
-        status, _ = await self.post(
-            self.command_body(text, key=key, **where),
-            content_type="application/x-www-form-urlencoded",
-        )
+        status, _ = await self.post(self.command_body(text, key=key, **where), content_type=FORM)
         assert status == 200
         return key
 
     async def reply(self, key: str) -> dict[str, Any]:
-        """The one reply posted to that response_url."""
+        """The one reply: in the command's acknowledgement, else posted to its response_url."""
+        if key in self.acked:
+            await self.settle()
+            assert self.fake.replies(key) == [], "answered twice"
+            return self.acked[key]
         await self.fake.wait_until(lambda: self.fake.replies(key))
         await self.settle()
         replies = self.fake.replies(key)
@@ -343,7 +352,7 @@ async def running_slack(
 
 @contextlib.asynccontextmanager
 async def serving_in_socket_mode(
-    database_url: str, *, tick: bool | None = None
+    database_url: str, *, tick: bool | None = None, extra_settings: dict[str, Any] | None = None
 ) -> AsyncIterator[FakeSlack]:
     """`buddy slack` with an app token, connected to a fake Slack that knows Ann (U1 in T1);
     the fake keeps what it saw after the bot has stopped."""
@@ -356,6 +365,7 @@ async def serving_in_socket_mode(
             slack_app_token="xapp-1-A1-secret",
             slack_bot_token="xoxb-T1",
             slack_api_url=fake.api_url,
+            **(extra_settings or {}),
         )
         buddy = build(settings)
         served = asyncio.create_task(serve_slack(buddy, tick=tick))

@@ -49,7 +49,7 @@ async def test_a_button_pressed_after_a_restart_still_works(world: DiscordWorld)
 
     assert replies_text(pressed).startswith("🎉 Kept: “the slides”")
     [callback] = world.fake.callbacks[pressed[0].message["webhook_token"]]
-    assert callback == {"type": 5, "data": {"flags": 64}}  # answered privately
+    assert callback["data"]["flags"] == 64  # answered privately (at once, or deferred)
 
 
 async def test_a_reminder_button_pressed_in_a_dm_acts_in_its_guild(world: DiscordWorld) -> None:

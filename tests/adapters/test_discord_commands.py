@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from sqlalchemy import make_url
 
 from bot.adapters.discord_bot import NOT_SYNCED
 from bot.commands.registry import COMMANDS
@@ -25,6 +28,7 @@ from tests.adapters.discord_fake import (
 )
 
 ROLE = 300000000000000009
+GENEROUS = {"ack_budget": 2.5}  # the longest answer budget BUDDY_ACK_BUDGET_SECONDS allows
 
 
 @pytest.fixture
@@ -34,12 +38,15 @@ async def world(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[DiscordW
 
 
 async def test_help_lists_every_command_in_private_replies_discord_accepts(
-    world: DiscordWorld,
+    sqlite_template: Path, tmp_path: Path
 ) -> None:
-    posted = await world.slash(ALICE, "help")
+    async with discord_world(copy_database(sqlite_template, tmp_path), **GENEROUS) as world:
+        posted = await world.slash(ALICE, "help")
 
     [callback] = next(iter(world.fake.callbacks.values()))
-    assert callback == {"type": 5, "data": {"flags": EPHEMERAL}}  # deferred, privately
+    assert callback["type"] == 4  # answered in the interaction's first response, not deferred
+    assert callback["data"]["flags"] == EPHEMERAL  # privately
+    assert callback["data"]["content"] == posted[0].content  # the rest follow it up
     text = "\n".join(p.content for p in posted)
     # Each command as a clickable command mention under the name Discord's tree gives it, the
     # arguments after it as code: `/buddy channel join` for what lives in a channel.
@@ -52,6 +59,66 @@ async def test_help_lists_every_command_in_private_replies_discord_accepts(
         assert reply.body["flags"] & EPHEMERAL
         assert len(reply.content) <= 2000
         assert reply.allowed_mentions == {"parse": []}
+
+
+async def test_a_command_answered_in_time_is_the_first_response_and_already_saved(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    async with discord_world(copy_database(sqlite_template, tmp_path), **GENEROUS) as world:
+        payload = slash(ALICE, "met", person=BOB, context="at PyCon")
+        [reply] = await world.interact(payload)
+        listed = await world.say(ALICE, "people")
+
+    [callback] = world.fake.callbacks[payload["token"]]
+    assert callback["type"] == 4  # no deferral, no follow-up: the answer itself
+    assert callback["data"]["content"] == reply.content
+    assert reply.content.startswith(f"🤝 Noted: you met <@{BOB.id}> at PyCon")
+    assert listed.count(f"<@{BOB.id}>") == 1
+
+
+async def test_a_command_slower_than_its_budget_is_deferred_then_followed_up_once(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    database_url = copy_database(sqlite_template, tmp_path)
+    async with discord_world(database_url, ack_budget=0.05) as world:
+        payload = slash(ALICE, "met", person=BOB, context="at PyCon")
+        blocker = sqlite3.connect(str(make_url(database_url).database), isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")  # the command's work now waits for the database
+        try:
+            world.dispatch(payload)
+            await world.fake.wait_for(lambda: payload["token"] in world.fake.callbacks)
+            answered_while_locked = world.fake.replies(payload["token"]) == []
+        finally:
+            blocker.execute("COMMIT")
+            blocker.close()
+        posted = await world.answered(payload)
+        listed = await world.say(ALICE, "people")
+
+    [callback] = world.fake.callbacks[payload["token"]]
+    assert callback == {"type": 5, "data": {"flags": EPHEMERAL}}  # deferred, privately
+    assert answered_while_locked
+    [reply] = posted  # then answered once, in a follow-up
+    assert reply.content.startswith(f"🤝 Noted: you met <@{BOB.id}> at PyCon")
+    assert reply.body["flags"] & EPHEMERAL
+    assert listed.count(f"<@{BOB.id}>") == 1  # the work ran once
+
+
+async def test_a_command_failing_inside_is_still_answered_kindly_at_once(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    async with discord_world(copy_database(sqlite_template, tmp_path), **GENEROUS) as world:
+
+        def broken() -> None:
+            raise RuntimeError("the database went away")
+
+        with mock.patch.object(world.client.ports.service, "_uow_factory", broken):
+            payload = slash(ALICE, "met", person=BOB, context="at PyCon")
+            [reply] = await world.interact(payload)
+
+    [callback] = world.fake.callbacks[payload["token"]]
+    assert callback["type"] == 4
+    assert "something went wrong on my side and nothing was changed" in reply.content
+    assert reply.body["flags"] & EPHEMERAL
 
 
 async def test_met_logs_a_member_picked_in_the_member_option(world: DiscordWorld) -> None:

@@ -1,27 +1,35 @@
-"""`/buddy` on Slack: signed requests to the running app, private replies through response_url."""
+"""`/buddy` on Slack: signed requests to the running app, private replies in the ack or later."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import make_url
 
+from bot.config import ConfigError, load_settings
 from bot.core.identity import Channel, Member, Platform
+from bot.plugins.slack import slack_config
 from tests.adapters.slack_harness import (
+    FORM,
     SlackHarness,
     all_text,
     buttons,
+    clean_environment,
     running_slack,
 )
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+GENEROUS = {"buddy_ack_budget_seconds": 2.5}  # the longest answer budget allowed
+QUICK = {"buddy_ack_budget_seconds": 0.05}
 ANN = Member(Platform.SLACK, "T1", "U1")
 
 
@@ -94,19 +102,84 @@ async def test_a_body_altered_after_signing_is_refused(slack: SlackHarness) -> N
 
 
 @SQLITE_ONLY
-async def test_help_is_acknowledged_empty_then_answered_only_to_the_invoker(
-    slack: SlackHarness,
+async def test_help_is_answered_in_the_acknowledgement_only_to_the_invoker(
+    database_url: str,
 ) -> None:
-    status, ack = await slack.post(
-        slack.command_body("help", key="help"), content_type="application/x-www-form-urlencoded"
-    )
-    reply = await slack.reply("help")
+    # The longest budget allowed, so a loaded machine can't push `help` past it.
+    async with running_slack(database_url, extra_settings=GENEROUS) as slack:
+        status, ack = await slack.post(slack.command_body("help", key="help"), content_type=FORM)
+        await slack.settle()
 
-    assert (status, ack) == (200, "")
+    assert status == 200
+    reply = json.loads(ack)
     assert reply["response_type"] == "ephemeral"
     assert "*Networking Buddy* remembers who you met" in reply["text"]
     assert "`/buddy promise @person &lt;what&gt;" in all_text(reply["blocks"])
+    assert slack.fake.replies("help") == []  # answered once, in the ack
     assert_nothing_posted_in_channels(slack)
+
+
+@SQLITE_ONLY
+async def test_what_a_command_answers_in_its_acknowledgement_is_already_saved(
+    database_url: str,
+) -> None:
+    async with running_slack(database_url, extra_settings=GENEROUS) as slack:
+        status, ack = await slack.post(
+            slack.command_body("met <@U2|sam> at PyCon", key="met"), content_type=FORM
+        )
+        saved_by_the_answer = contact_names(slack)  # before anything after the ack has run
+        await slack.settle()
+
+    assert status == 200
+    assert json.loads(ack)["blocks"][0]["text"]["text"].startswith("🤝 Noted: you met <@U2>")
+    assert saved_by_the_answer == ["sam"]
+    assert slack.fake.replies("met") == []
+
+
+@SQLITE_ONLY
+async def test_a_command_failing_inside_is_still_answered_kindly_in_the_acknowledgement(
+    database_url: str,
+) -> None:
+    async with running_slack(database_url, extra_settings=GENEROUS) as slack:
+
+        def broken() -> None:
+            raise RuntimeError("the database went away")
+
+        with mock.patch.object(slack.bot._service, "_uow_factory", broken):
+            status, ack = await slack.post(
+                slack.command_body("met <@U2|sam> at PyCon", key="oops"), content_type=FORM
+            )
+            await slack.settle()
+        kept = contact_names(slack)
+
+    assert status == 200
+    assert "something went wrong on my side and nothing was changed" in json.loads(ack)["text"]
+    assert slack.fake.replies("oops") == []
+    assert kept == []
+
+
+@SQLITE_ONLY
+async def test_a_command_whose_replay_check_fails_is_answered_kindly_and_runs_nothing(
+    database_url: str,
+) -> None:
+    async with running_slack(database_url, extra_settings=GENEROUS) as slack:
+        requests = slack.bot._ports.requests
+        assert requests is not None
+
+        def unreachable(digest: str, *, signed_at: int) -> bool:
+            raise RuntimeError("the database went away")
+
+        with mock.patch.object(requests, "first_seen", unreachable):
+            status, ack = await slack.post(
+                slack.command_body("met <@U2|sam> at PyCon", key="down"), content_type=FORM
+            )
+            await slack.settle()
+        kept = contact_names(slack)
+
+    assert status == 200
+    assert "something went wrong on my side and nothing was changed" in json.loads(ack)["text"]
+    assert slack.fake.replies("down") == []
+    assert kept == []
 
 
 @SQLITE_ONLY
@@ -225,26 +298,28 @@ async def test_a_member_slack_gives_no_time_zone_is_told_times_are_read_in_utc(
 
 
 @SQLITE_ONLY
-async def test_a_slow_database_never_delays_the_acknowledgement(
-    slack: SlackHarness, database_url: str
+async def test_a_command_slower_than_its_budget_is_acked_empty_then_answered_once_later(
+    database_url: str,
 ) -> None:
-    path = make_url(database_url).database
-    blocker = sqlite3.connect(str(path), isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")  # every other writer and reader now waits
-    try:
-        status, ack = await slack.post(
-            slack.command_body("met <@U2|sam> at PyCon", key="slow"),
-            content_type="application/x-www-form-urlencoded",
-        )
-        answered_while_locked = slack.fake.replies("slow") == []
-    finally:
-        blocker.execute("COMMIT")
-        blocker.close()
-    reply = await slack.reply("slow")
+    async with running_slack(database_url, extra_settings=QUICK) as slack:
+        path = make_url(database_url).database
+        blocker = sqlite3.connect(str(path), isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")  # every other writer and reader now waits
+        try:
+            status, ack = await slack.post(
+                slack.command_body("met <@U2|sam> at PyCon", key="slow"), content_type=FORM
+            )
+            answered_while_locked = slack.fake.replies("slow") == []
+        finally:
+            blocker.execute("COMMIT")
+            blocker.close()
+        reply = await slack.reply("slow")  # exactly one, through response_url
 
-    assert (status, ack) == (200, "")
-    assert answered_while_locked
-    assert reply["blocks"][0]["text"]["text"].startswith("🤝 Noted: you met <@U2>")
+        assert (status, ack) == (200, "")  # the budget ran out: acknowledged, empty, at once
+        assert answered_while_locked
+        assert reply["response_type"] == "ephemeral"
+        assert reply["blocks"][0]["text"]["text"].startswith("🤝 Noted: you met <@U2>")
+        assert contact_names(slack) == ["sam"]  # the work ran once, though it missed the ack
 
 
 async def submit_promise_form(
@@ -406,3 +481,12 @@ async def test_pairing_on_keeps_the_channel_name_slack_sends_for_members_contact
     with slack.buddy.uow_factory() as uow:
         pairing = uow.pairing.channel(Channel(Platform.SLACK, "T1", "CGENERAL"))
     assert pairing is not None and pairing.channel_name == "general"
+
+
+def test_an_answer_budget_slack_would_give_up_on_is_refused_at_start() -> None:
+    with clean_environment():
+        os.environ["BUDDY_ACK_BUDGET_SECONDS"] = "5"  # Slack stops waiting for the ack at 3 s
+        with pytest.raises(ConfigError, match="BUDDY_ACK_BUDGET_SECONDS: expected a number"):
+            load_settings()
+        os.environ["BUDDY_ACK_BUDGET_SECONDS"] = "0.5"
+        assert slack_config(load_settings()).ack_budget == 0.5

@@ -32,6 +32,9 @@ SHARDING_REQUIRED = 4011  # the gateway's close code once a bot is in too many g
 MAX_RATELIMIT_WAIT = 30.0
 # Besides each READY, the guilds held in the database are compared with the bot's this often.
 GUILD_CHECK_SECONDS = 24 * 3600.0
+# An answer ready this soon is the interaction's first response; later, it follows a deferral
+# (Discord waits 3 s for the first response).
+ACK_BUDGET = 1.5
 
 NOT_SYNCED = (
     "⚠️ My commands changed since they were registered: ask a server admin to run "
@@ -102,6 +105,7 @@ class BuddyClient(discord.Client):
         *,
         dm_interval: float = 1.0,
         guild_check_seconds: float = GUILD_CHECK_SECONDS,
+        ack_budget: float = ACK_BUDGET,
         **options: Any,
     ) -> None:
         # discord.py logs whole gateway events and HTTP bodies at DEBUG: typed text, names.
@@ -123,6 +127,7 @@ class BuddyClient(discord.Client):
             )
         )
         self._guild_check_seconds = guild_check_seconds
+        self._ack_budget = ack_budget
         self._watching: asyncio.Task[None] | None = None
         # The `/buddy` command's id, learnt from the first slash command: replies then show
         # command references as clickable command mentions.
@@ -175,56 +180,77 @@ class BuddyClient(discord.Client):
         try:
             data: Mapping[str, object] = interaction.data or {}
             self._command_id = str(data.get("id") or self._command_id)
-            # Database work may take longer than the 3 seconds Discord allows for an answer.
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            if interaction.guild_id is None:
-                await self._reply(interaction, text_message("⚠️ Use /buddy in a server."), "")
-                return
-            member = _member(interaction, str(interaction.guild_id))
-            if typed.problem:
-                reply = text_message("⚠️ ", typed.problem)
-            else:
-                reply = await asyncio.to_thread(
-                    self.ports.service.run,
-                    CommandInput(
-                        text=spec.name,
-                        invoker=member,
-                        channel=_channel(interaction, member.workspace_id),
-                        channel_name=getattr(interaction.channel, "name", None) or "",
-                        invoker_name=interaction.user.display_name,
-                        mentions=_mentions(typed, member.workspace_id),
-                        args=typed.args,
-                        platform_timezone=None,  # Discord shares none
-                        is_organiser=interaction.permissions.manage_channels,
-                    ),
-                )
-            await self._reply(interaction, reply, member.workspace_id)
+            await self._answer(interaction, self._command_reply(interaction, spec, typed))
         finally:
             self.ports.after_each()
+
+    async def _command_reply(
+        self, interaction: discord.Interaction[Any], spec: AnySpec, typed: TypedCommand
+    ) -> tuple[Message, str]:
+        if interaction.guild_id is None:
+            return text_message("⚠️ Use /buddy in a server."), ""
+        member = _member(interaction, str(interaction.guild_id))
+        if typed.problem:
+            return text_message("⚠️ ", typed.problem), member.workspace_id
+        reply = await asyncio.to_thread(
+            self.ports.service.run,
+            CommandInput(
+                text=spec.name,
+                invoker=member,
+                channel=_channel(interaction, member.workspace_id),
+                channel_name=getattr(interaction.channel, "name", None) or "",
+                invoker_name=interaction.user.display_name,
+                mentions=_mentions(typed, member.workspace_id),
+                args=typed.args,
+                platform_timezone=None,  # Discord shares none
+                is_organiser=interaction.permissions.manage_channels,
+            ),
+        )
+        return reply, member.workspace_id
 
     async def press_button(
         self, interaction: discord.Interaction[Any], *, action: str, guild_id: str, payload: str
     ) -> None:
         try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            workspace = self._press_guild(interaction, guild_id)
-            if not workspace:
-                await self._reply(interaction, text_message("⚠️ That button is too old."), "")
-                return
-            member = _member(interaction, workspace)
-            reply = await asyncio.to_thread(
-                self.ports.service.press,
-                ActionInput(
-                    action=action,
-                    payload=payload,
-                    invoker=member,
-                    channel=_channel(interaction, workspace),
-                    invoker_name=interaction.user.display_name,
-                ),
+            await self._answer(
+                interaction, self._press_reply(interaction, action, guild_id, payload)
             )
-            await self._reply(interaction, reply, workspace)
         finally:
             self.ports.after_each()
+
+    async def _press_reply(
+        self, interaction: discord.Interaction[Any], action: str, guild_id: str, payload: str
+    ) -> tuple[Message, str]:
+        workspace = self._press_guild(interaction, guild_id)
+        if not workspace:
+            return text_message("⚠️ That button is too old."), ""
+        member = _member(interaction, workspace)
+        reply = await asyncio.to_thread(
+            self.ports.service.press,
+            ActionInput(
+                action=action,
+                payload=payload,
+                invoker=member,
+                channel=_channel(interaction, workspace),
+                invoker_name=interaction.user.display_name,
+            ),
+        )
+        return reply, workspace
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction[Any],
+        work: Coroutine[Any, Any, tuple[Message, str]],
+    ) -> None:
+        """The reply is the first response when ready within the budget; else the interaction
+        is deferred when the budget ends and the reply follows. The work (committed before it
+        answers) runs once, and only this coroutine answers: never twice."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=self._ack_budget)
+        if task not in done:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        message, workspace_id = await task
+        await self._reply(interaction, message, workspace_id)
 
     def _press_guild(self, interaction: discord.Interaction[Any], custom_id_guild: str) -> str:
         """The guild a press acts in: Discord's own id of it always wins. Only a button in a DM
@@ -253,12 +279,14 @@ class BuddyClient(discord.Client):
     async def _reply(
         self, interaction: discord.Interaction[Any], message: Message, workspace_id: str
     ) -> None:
-        """Follow the deferred answer up, visible to the member only, pinging no one."""
+        """The first response (or the deferred one's follow-up), then any further parts, visible
+        to the member only, pinging no one."""
         for part in render(message, command_id=self._command_id):
-            await interaction.followup.send(
-                ephemeral=True,
-                **part.send_kwargs(guild_id=workspace_id, allowed_mentions=no_mentions()),
-            )
+            kwargs = part.send_kwargs(guild_id=workspace_id, allowed_mentions=no_mentions())
+            if interaction.response.is_done():
+                await interaction.followup.send(ephemeral=True, **kwargs)
+            else:
+                await interaction.response.send_message(ephemeral=True, **kwargs)
 
 
 class ShardedBuddyClient(BuddyClient, discord.AutoShardedClient):

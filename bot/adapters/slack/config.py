@@ -17,6 +17,8 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 DEFAULT_API_URL = "https://slack.com/api/"
+# A command whose answer is ready this soon is answered in its ack (Slack waits 3 s for it).
+ACK_BUDGET = 1.5
 
 # Exactly what the code below calls; slack/manifest.yml lists the same.
 SCOPES = (
@@ -39,6 +41,7 @@ class SlackConfig:
     client_id: str = ""
     client_secret: str = ""
     metrics_token: str = ""  # when set, /metrics wants `Authorization: Bearer <token>`
+    ack_budget: float = ACK_BUDGET  # seconds a command's answer may take to ride in its ack
 
     @property
     def multi_workspace(self) -> bool:

@@ -26,7 +26,9 @@ from bot.adapters.slack.serve import WebEdge, ack_sent
 from bot.adapters.slack.workspaces import WorkspaceGuard
 from bot.commands.base import ActionInput, CommandInput
 from bot.commands.parsing import input_refusal
+from bot.commands.replies import oops_reply
 from bot.commands.service import CommandService
+from bot.core.errors import withheld
 from bot.core.identity import Channel, Member, Platform, Workspace
 from bot.core.message import Message, text_message
 
@@ -70,7 +72,7 @@ class Listeners(WebEdge):
         self._home_viewers.forget(lambda member: member.workspace_id != workspace.workspace_id)
         log.info("erased an uninstalled workspace", extra={"workspace": workspace.workspace_id})
 
-    # -- /buddy: acknowledged at once, answered through response_url --
+    # -- /buddy: answered in the ack when ready within the budget, else through response_url --
 
     async def _on_command(
         self,
@@ -80,21 +82,45 @@ class Listeners(WebEdge):
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
-        await ack()
-        await ack_sent(context)
-        if await self._replayed(context):
-            return
         member = _member(context, body["user_id"])
         channel_id = str(body.get("channel_id", ""))
         form = self._service.spec(body.get("text", "").strip().lower(), among=FORM_COMMANDS)
         if form is not None and body.get("trigger_id"):
-            await client.views_open(
-                trigger_id=body["trigger_id"], view=command_form(form, channel_id=channel_id)
-            )
+            await ack()  # the form opens at once: its trigger_id expires in 3 s
+            await ack_sent(context)
+            if not await self._replayed(context):
+                await client.views_open(
+                    trigger_id=body["trigger_id"], view=command_form(form, channel_id=channel_id)
+                )
             return
-        line = read_command_text(body.get("text", ""))
-        reply = await self._run(client, member, channel_id, line, body)
-        await self._changed(client, member, reply=respond(**_private(reply)))
+
+        async def answer() -> Message | None:
+            """The reply, committed with all it queued; None for a replay (nothing ran)."""
+            try:
+                if await self._replayed(context):
+                    return None
+                line = read_command_text(body.get("text", ""))
+                return await self._run(client, member, channel_id, line, body)
+            except Exception as error:  # the database gone, say: a kind word all the same
+                log.error("Slack command failed", exc_info=withheld(error))
+                return oops_reply()
+
+        # The work runs once, whether or not it beats the budget, and this one coroutine alone
+        # decides where its reply goes: in the ack, or (once acked empty) to response_url.
+        work = asyncio.ensure_future(answer())
+        done, _ = await asyncio.wait({work}, timeout=self.config.ack_budget)
+        if work in done:
+            reply = work.result()
+            await (ack() if reply is None else ack(**_private(reply)))
+            await ack_sent(context)
+            if reply is not None:
+                await self._changed(client, member, reply=None)
+            return
+        await ack()
+        await ack_sent(context)
+        late = await work
+        if late is not None:
+            await self._changed(client, member, reply=respond(**_private(late)))
 
     async def _run(
         self,
@@ -207,13 +233,20 @@ class Listeners(WebEdge):
         self._home_viewers.put(member, True)
 
     async def _changed(
-        self, client: AsyncWebClient, member: Member, *, reply: Awaitable[Any], home: bool = True
+        self,
+        client: AsyncWebClient,
+        member: Member,
+        *,
+        reply: Awaitable[Any] | None,
+        home: bool = True,
     ) -> None:
-        """Send the reply; refresh the member's Home tab and deliver what the work queued."""
+        """Send the reply (None: it went in the ack); refresh the member's Home tab and deliver
+        what the work queued."""
         if home and self._home_viewers.get(member):
             # Started first, so it is under way (and awaited by `settle`) by the reply.
             self._in_background(self.publish_home(client, member))
-        await reply
+        if reply is not None:
+            await reply
         if self._ports.after_change is not None:
             await self._ports.after_change()
 
