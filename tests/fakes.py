@@ -8,6 +8,7 @@ command that fails half-way leaves nothing behind — the same promise the SQL s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -21,7 +22,9 @@ from bot.core.ports import (
     ChannelPromptRepository,
     ContactRepository,
     DueCadence,
+    DueCheck,
     DueDigest,
+    DueKind,
     DueMeeting,
     DuePromise,
     IntroRepository,
@@ -769,6 +772,19 @@ class InMemoryUnitOfWork:
         self._store.state = state
         self._store.commits += 1
         self._state = state.copy()  # later changes in the same block need another commit
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        saved = self.state.copy()
+        try:
+            yield
+        except BaseException:
+            self._state = saved
+            raise
+
+    def due_kinds(self, checks: Sequence[DueCheck]) -> frozenset[DueKind]:
+        # Every kind asked, which the port allows: the jobs' own queries find what is due.
+        return frozenset(check.kind for check in checks)
 
     def erase_member(self, member: Member) -> None:
         state = self.state
