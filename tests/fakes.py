@@ -42,6 +42,7 @@ from bot.core.ports import (
     UsageRepository,
     queued_about,
 )
+from bot.core.promises import same_promise
 from bot.core.records import (
     FORMER_INTRODUCER,
     FORMER_MEMBER,
@@ -480,10 +481,13 @@ class InMemoryPromises(_Repo):
         ]
         return max(changed, key=lambda c: (c[0], c[1]))[2] if changed else None
 
-    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
-        return sorted(
-            (p for p in self._open(owner) if p.contact_id == contact_id), key=lambda p: p.id
+    def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
+        same = (
+            p
+            for p in self._open(owner)
+            if p.contact_id == contact_id and same_promise(p.what, what)
         )
+        return min(same, key=lambda p: p.id, default=None)
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
         counts: dict[int, int] = {}

@@ -178,8 +178,9 @@ class PromiseRepository(Protocol):
         """The owner's promise #`number` closed most recently, after `since`."""
         ...
 
-    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
-        """The owner's open promises to this contact, oldest first."""
+    def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
+        """The owner's oldest open promise to this contact in the same words (`same_promise`),
+        if any; read without loading every open promise."""
         ...
 
     def last_changed(self, owner: Member, *, since: datetime) -> Promise | None:

@@ -51,6 +51,7 @@ from bot.core.ports import (
     QueuedMessage,
     queued_about,
 )
+from bot.core.promises import same_promise
 from bot.core.records import (
     Cadence,
     ChannelPrompt,
@@ -568,13 +569,17 @@ class SqlPromiseRepository(SqlRepository):
         )
         return None if row is None else _promise(row)
 
-    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
+    def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
+        # Only the words are read, not whole rows: one person may be owed many promises.
         statement = (
-            select(PromiseRow)
+            select(PromiseRow.id, PromiseRow.what)
             .where(_open_of(owner), PromiseRow.contact_id == contact_id)
             .order_by(PromiseRow.id)
         )
-        return [_promise(row) for row in self._all(statement)]
+        for promise_id, words in self._session.execute(statement):
+            if same_promise(words, what):
+                return self.get(owner, promise_id)
+        return None
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
         if not contact_ids:

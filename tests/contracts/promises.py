@@ -97,7 +97,11 @@ def open_promise_queries(uow_factory: UnitOfWorkFactory) -> None:
         assert uow.promises.last_closed(ANN, 1, since=day) is None
         assert uow.promises.last_closed(ANN, 3, since=NOW) is None  # open, not closed
         assert uow.promises.last_closed(ANN_ELSEWHERE, 1, since=NOW) is None
-        assert [p.number for p in uow.promises.open_to(ANN, sam.id)] == [3, 5]
+        same = uow.promises.open_same(ANN, sam.id, " THING  3 ")  # case and spacing aside
+        assert same is not None and same.number == 3
+        assert uow.promises.open_same(ANN, sam.id, "thing 4") is None  # Jo's
+        assert uow.promises.open_same(ANN, sam.id, "thing 1") is None  # kept
+        assert uow.promises.open_same(BOB, bob_contact.id, "thing 3") is None
         assert [p.number for p in uow.promises.list_open(ANN, limit=2)] == [3, 4]
         assert [p.number for p in uow.promises.list_open(ANN)] == [3, 4, 5]
         assert uow.promises.open_per_contact(ANN, [sam.id, jo.id]) == {sam.id: 2, jo.id: 1}
