@@ -42,7 +42,7 @@ from bot.core.ports import (
     UsageRepository,
     queued_about,
 )
-from bot.core.promises import same_promise
+from bot.core.promises import next_free_number, same_promise
 from bot.core.records import (
     FORMER_INTRODUCER,
     FORMER_MEMBER,
@@ -480,6 +480,9 @@ class InMemoryPromises(_Repo):
             if p.undo is not None and p.undo.at > since
         ]
         return max(changed, key=lambda c: (c[0], c[1]))[2] if changed else None
+
+    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
+        return next_free_number(self.numbers_taken(owner, closed_since=closed_since))
 
     def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
         same = (

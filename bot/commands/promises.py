@@ -41,7 +41,6 @@ from bot.core.promises import (
     closed,
     heads_up_time,
     is_snoozed,
-    next_free_number,
     numbers_held_since,
     undo_since,
     undone,
@@ -105,7 +104,7 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
     contact = find_or_add_contact(ctx, req.person)
     already = ctx.uow.promises.open_same(ctx.invoker, contact.id, req.what)
     held_since = numbers_held_since(now=ctx.now, policy=ctx.policy)
-    number = next_free_number(ctx.uow.promises.numbers_taken(ctx.invoker, closed_since=held_since))
+    number = ctx.uow.promises.free_number(ctx.invoker, closed_since=held_since)
     heads_up = (
         heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
     )

@@ -178,6 +178,11 @@ class PromiseRepository(Protocol):
         """The owner's promise #`number` closed most recently, after `since`."""
         ...
 
+    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
+        """`next_free_number` of `numbers_taken`, without reading every number when the open
+        promises are numbered 1..n (the usual case)."""
+        ...
+
     def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
         """The owner's oldest open promise to this contact in the same words (`same_promise`),
         if any; read without loading every open promise."""

@@ -51,7 +51,7 @@ from bot.core.ports import (
     QueuedMessage,
     queued_about,
 )
-from bot.core.promises import same_promise
+from bot.core.promises import next_free_number, same_promise
 from bot.core.records import (
     Cadence,
     ChannelPrompt,
@@ -562,6 +562,24 @@ class SqlPromiseRepository(SqlRepository):
             (PromiseRow.status == PromiseStatus.OPEN.value) | (PromiseRow.closed_at > closed_since),
         )
         return self._session.scalars(statement).all()
+
+    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
+        open_count, highest = self._session.execute(
+            select(func.count(), func.max(PromiseRow.number)).where(
+                owned_by(PromiseRow, owner), PromiseRow.status == _OPEN
+            )
+        ).one()
+        if open_count != (highest or 0):  # a gap among the open numbers: find the first
+            return next_free_number(self.numbers_taken(owner, closed_since=closed_since))
+        # Open numbers are unique, so exactly 1..highest are open: look above them only.
+        held = self._session.scalars(
+            select(PromiseRow.number).where(
+                owned_by(PromiseRow, owner),
+                PromiseRow.status.in_([PromiseStatus.DONE.value, PromiseStatus.DROPPED.value]),
+                PromiseRow.closed_at > closed_since,
+            )
+        ).all()
+        return next_free_number(held, above=highest or 0)
 
     def last_closed(self, owner: Member, number: int, *, since: datetime) -> Promise | None:
         row = self._first(
