@@ -1,9 +1,12 @@
-"""Command cost: `promises`, `done`, `people`, `met` for a member with 10 vs 10^4 promises.
+"""Command cost: `promises`, `done`, `people`, `met` for a member with 10 vs 10^4 promises,
+and `promise` for a member with 10 vs 10^4 OPEN promises.
 
 Per-command time must stay flat in the member's own data (target: at most 1.5x). On SQLite,
 through the real `CommandService` over the real store. Open promises are capped at 200 per
-member, so the large member has 200 open promises and 9,800 kept ones; the small member has
-10 open ones. Both have the same 10 contacts. Rows are written straight into the tables.
+member, so for the first four the large member has 200 open promises and 9,800 kept ones; the
+small member has 10 open ones. For `promise` the cap is raised past 10^4 (for both members),
+so the large member has 10^4 open ones: numbering, the repeat warning and the cap check must
+not read them all. Both have the same 10 contacts. Rows are written straight into the tables.
 `python -m bench.command_cost [--quick]`
 """
 
@@ -14,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,8 @@ from sqlalchemy import insert
 
 from bot.app import build
 from bot.commands.base import CommandInput
+from bot.commands.registry import ACTIONS, COMMANDS
+from bot.commands.service import CommandService
 from bot.config import Settings
 from bot.core.identity import Member, Platform
 from bot.store.models import ContactRow, PromiseRow
@@ -34,8 +40,8 @@ CONTACTS = 10
 OPEN_CAP = 200
 
 
-def seed(database_url: str, *, promises: int) -> None:
-    """One member's contacts and `promises` promises: up to 200 open, the rest kept."""
+def seed(database_url: str, *, promises: int, open_cap: int = OPEN_CAP) -> None:
+    """One member's contacts and `promises` promises: up to `open_cap` open, the rest kept."""
     buddy = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
     owner = {"platform": "slack", "workspace_id": "T1", "owner_id": MEMBER.user_id}
     contacts = [
@@ -45,7 +51,7 @@ def seed(database_url: str, *, promises: int) -> None:
     ]  # fmt: skip
     rows = []
     for n in range(promises):
-        is_open = n < OPEN_CAP
+        is_open = n < open_cap
         rows.append(
             {**owner, "contact_id": n % CONTACTS + 1, "what": f"thing {n}", "number": n + 1,
              "status": "open" if is_open else "done",
@@ -61,25 +67,44 @@ def seed(database_url: str, *, promises: int) -> None:
     buddy.engine.dispose()
 
 
-def costs(database_url: str, *, samples: int) -> dict[str, float]:
+READING: dict[str, Callable[[int], str]] = {
+    "promises": lambda i: "promises",
+    "done": lambda i: f"done {i + 1}",
+    "people": lambda i: "people",
+    "met": lambda i: f'met "Friend {i % CONTACTS}" at the meetup',
+}
+# A new promise each time; the first ones repeat an open one (the repeat warning shows).
+WRITING: dict[str, Callable[[int], str]] = {
+    "promise": lambda i: f'promise "Friend {i % CONTACTS}" thing {i} in 2 days',
+}
+
+
+def costs(
+    database_url: str,
+    *,
+    samples: int,
+    lines: dict[str, Callable[[int], str]],
+    open_cap: int = OPEN_CAP,
+) -> dict[str, float]:
     """Median ms per command; `done n` closes a different open promise each time."""
     buddy = build(
         Settings(_env_file=None, database_url=database_url),  # type: ignore[call-arg]
         clock=ManualClock(NOW),
     )
-    lines: dict[str, Callable[[int], str]] = {
-        "promises": lambda i: "promises",
-        "done": lambda i: f"done {i + 1}",
-        "people": lambda i: "people",
-        "met": lambda i: f'met "Friend {i % CONTACTS}" at the meetup',
-    }
+    service = CommandService(
+        uow_factory=buddy.uow_factory,
+        clock=buddy.clock,
+        commands=COMMANDS,
+        actions=ACTIONS,
+        policy=replace(buddy.policy, max_open_promises=open_cap),
+    )
     result = {}
     for name, line in lines.items():
-        buddy.service.run(CommandInput(text="promises", invoker=MEMBER))  # warm
+        service.run(CommandInput(text="promises", invoker=MEMBER))  # warm
         times = []
         for i in range(samples):
             started = time.perf_counter()
-            reply = buddy.service.run(CommandInput(text=line(i), invoker=MEMBER))
+            reply = service.run(CommandInput(text=line(i), invoker=MEMBER))
             times.append((time.perf_counter() - started) * 1000)
             assert not reply.plain_text().startswith("⚠️"), reply.plain_text()
         result[name] = statistics.median(times)
@@ -91,16 +116,29 @@ def run(quick: bool) -> list[dict[str, Any]]:
     samples = 5 if quick else 9  # `done` needs this many open promises in the small case
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="buddy-cost-") as folder:
-        measured = {}
+        measured: dict[int, dict[str, float]] = {}
+        opened: dict[int, dict[str, float]] = {}
+        raised = 2 * 10**4  # past the large member's 10^4 open promises and what the bench adds
         for size in (10, 10**4):
             url = f"sqlite:///{Path(folder) / f'cost-{size}.sqlite3'}"
             seed(url, promises=size)
-            measured[size] = costs(url, samples=samples)
+            measured[size] = costs(url, samples=samples, lines=READING)
+            url = f"sqlite:///{Path(folder) / f'open-{size}.sqlite3'}"
+            seed(url, promises=size, open_cap=raised)
+            opened[size] = costs(url, samples=samples, lines=WRITING, open_cap=raised)
         for name in measured[10]:
             small, large = measured[10][name], measured[10**4][name]
             rows.append(_row(f"`{name}`, member with 10 promises (SQLite)", small, "ms", None))
             rows.append(_row(f"`{name}`, member with 10^4 promises (SQLite)", large, "ms", None))
             rows.append(_row(f"`{name}` cost ratio 10^4 / 10 promises", large / small, "x",
+                             TARGET_RATIO))  # fmt: skip
+        for name in opened[10]:
+            small, large = opened[10][name], opened[10**4][name]
+            rows.append(_row(f"`{name}`, member with 10 open promises (SQLite)", small, "ms", None))
+            rows.append(
+                _row(f"`{name}`, member with 10^4 open promises (SQLite)", large, "ms", None)
+            )
+            rows.append(_row(f"`{name}` cost ratio 10^4 / 10 open promises", large / small, "x",
                              TARGET_RATIO))  # fmt: skip
     return rows
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import Clock
-from bot.core.ports import DueJob, Metrics, NoMetrics, UnitOfWorkFactory
+from bot.core.ports import DueJob, Metrics, NoMetrics, UnitOfWork, UnitOfWorkFactory, WatchedJob
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class Ticker:
         self._metrics = metrics or NoMetrics()
         self._clock = clock
         self._jobs = tuple(jobs)
+        self._watched = [job for job in self._jobs if isinstance(job, WatchedJob)]
         self._batch = batch
         self._after_tick = after_tick
         self._scheduler: AsyncIOScheduler | None = None
@@ -51,13 +52,12 @@ class Ticker:
     async def _tick(self) -> dict[str, int]:
         started = time.perf_counter()
         now = self._clock.now()
-        counts: dict[str, int] = {}
-        for job in self._jobs:
-            try:
-                counts[job.name] = await asyncio.to_thread(self._drain, job, now)
-            except Exception:  # one broken job must not starve the others
-                log.exception("due job %s failed", job.name)
-                counts[job.name] = -1
+        try:
+            # One worker thread, one session and one transaction for the whole tick.
+            counts = await asyncio.to_thread(self._run, now)
+        except Exception:  # the database went away mid-tick: the next tick finds it all due
+            log.exception("tick failed")
+            counts = dict.fromkeys((job.name for job in self._jobs), -1)
         elapsed_ms = (time.perf_counter() - started) * 1000
         summary = " ".join(f"{name}={count}" for name, count in counts.items())
         log.info("tick %s in %.1f ms", summary, elapsed_ms, extra={"tick_ms": elapsed_ms})
@@ -69,16 +69,37 @@ class Ticker:
                 log.exception("after-tick hook failed")
         return counts
 
-    def _drain(self, job: DueJob, now: datetime) -> int:
-        """Batch after batch, each its own transaction, while batches come back full."""
+    def _run(self, now: datetime) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        with self._uow_factory() as uow:
+            # One cheap query first: an idle tick asks it and nothing more.
+            checks = {job.name: job.due_check(now) for job in self._watched}
+            due = uow.due_kinds(list(checks.values()))
+            for job in self._jobs:
+                check = checks.get(job.name)
+                if check is not None and check.kind not in due:
+                    counts[job.name] = 0
+                    continue
+                try:
+                    counts[job.name] = self._drain(uow, job, now)
+                except Exception:  # one broken job must not starve the others
+                    log.exception("due job %s failed", job.name)
+                    counts[job.name] = -1
+            uow.commit()
+        return counts
+
+    def _drain(self, uow: UnitOfWork, job: DueJob, now: datetime) -> int:
+        """Batch after batch while batches come back full, each in a savepoint (a failure
+        undoes that batch only); a full batch is committed at once, so a backlog never grows
+        one long transaction."""
         total = 0
         for _ in range(MAX_BATCHES):
-            with self._uow_factory() as uow:
+            with uow.savepoint():
                 handled = job.run(uow, now=now, limit=self._batch)
-                uow.commit()
             total += handled
             if handled < self._batch:
                 return total
+            uow.commit()
         log.warning("due job %s has more than %d items due; continuing next tick", job.name, total)
         return total
 

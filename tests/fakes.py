@@ -8,6 +8,7 @@ command that fails half-way leaves nothing behind — the same promise the SQL s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -21,7 +22,9 @@ from bot.core.ports import (
     ChannelPromptRepository,
     ContactRepository,
     DueCadence,
+    DueCheck,
     DueDigest,
+    DueKind,
     DueMeeting,
     DuePromise,
     IntroRepository,
@@ -39,6 +42,7 @@ from bot.core.ports import (
     UsageRepository,
     queued_about,
 )
+from bot.core.promises import next_free_number, same_promise
 from bot.core.records import (
     FORMER_INTRODUCER,
     FORMER_MEMBER,
@@ -477,10 +481,16 @@ class InMemoryPromises(_Repo):
         ]
         return max(changed, key=lambda c: (c[0], c[1]))[2] if changed else None
 
-    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
-        return sorted(
-            (p for p in self._open(owner) if p.contact_id == contact_id), key=lambda p: p.id
+    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
+        return next_free_number(self.numbers_taken(owner, closed_since=closed_since))
+
+    def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
+        same = (
+            p
+            for p in self._open(owner)
+            if p.contact_id == contact_id and same_promise(p.what, what)
         )
+        return min(same, key=lambda p: p.id, default=None)
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
         counts: dict[int, int] = {}
@@ -769,6 +779,19 @@ class InMemoryUnitOfWork:
         self._store.state = state
         self._store.commits += 1
         self._state = state.copy()  # later changes in the same block need another commit
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        saved = self.state.copy()
+        try:
+            yield
+        except BaseException:
+            self._state = saved
+            raise
+
+    def due_kinds(self, checks: Sequence[DueCheck]) -> frozenset[DueKind]:
+        # Every kind asked, which the port allows: the jobs' own queries find what is due.
+        return frozenset(check.kind for check in checks)
 
     def erase_member(self, member: Member) -> None:
         state = self.state

@@ -49,9 +49,7 @@ from bot.core.promises import (
     closed,
     heads_up_time,
     is_snoozed,
-    next_free_number,
     numbers_held_since,
-    same_promise,
     undo_since,
     undone,
 )
@@ -112,13 +110,9 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
             ),
         )
     contact = find_or_add_contact(ctx, req.person)
-    already = [
-        p
-        for p in ctx.uow.promises.open_to(ctx.invoker, contact.id)
-        if same_promise(p.what, req.what)
-    ]
+    already = ctx.uow.promises.open_same(ctx.invoker, contact.id, req.what)
     held_since = numbers_held_since(now=ctx.now, policy=ctx.policy)
-    number = next_free_number(ctx.uow.promises.numbers_taken(ctx.invoker, closed_since=held_since))
+    number = ctx.uow.promises.free_number(ctx.invoker, closed_since=held_since)
     heads_up = (
         heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
     )
@@ -147,7 +141,7 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
     else:
         when = format_when(req.due_at, timezone=ctx.profile.timezone, now=ctx.now)
         due = paragraph(f"Due {when}. I'll remind you by DM then.")
-    warning = (_duplicate_warning(already[0], contact, number),) if already else ()
+    warning = (_duplicate_warning(already, contact, number),) if already else ()
     return message(head, due, *warning)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.effects import Effect, EffectKind
 from bot.core.identity import Channel, Member, Platform, Workspace
@@ -177,8 +178,14 @@ class PromiseRepository(Protocol):
         """The owner's promise #`number` closed most recently, after `since`."""
         ...
 
-    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
-        """The owner's open promises to this contact, oldest first."""
+    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
+        """`next_free_number` of `numbers_taken`, without reading every number when the open
+        promises are numbered 1..n (the usual case)."""
+        ...
+
+    def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
+        """The owner's oldest open promise to this contact in the same words (`same_promise`),
+        if any; read without loading every open promise."""
         ...
 
     def last_changed(self, owner: Member, *, since: datetime) -> Promise | None:
@@ -499,6 +506,18 @@ class UnitOfWork(Protocol):
 
     def erase_workspace(self, workspace: Workspace) -> None: ...
     def commit(self) -> None: ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """What is done inside is undone if it raises, and the transaction goes on: the ticker
+        runs each job of a tick in one, so a failing job loses only its own batch."""
+        ...
+
+    def due_kinds(self, checks: Sequence[DueCheck]) -> frozenset[DueKind]:
+        """The kinds among `checks` that have anything due by their time, in one cheap query:
+        an idle tick asks this and nothing more. May name a kind with nothing due (a job then
+        finds nothing); never leaves out one with something due."""
+        ...
+
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
         self,
@@ -623,6 +642,30 @@ class Messenger(Protocol):
         ...
 
 
+class DueKind(StrEnum):
+    """What a job finds due, each one indexed due time in the store."""
+
+    REMINDERS = "reminders"  # open promises' remind_at
+    HEADS_UPS = "heads_ups"  # open promises' heads_up_at
+    FOLLOW_UPS = "follow_ups"  # meetings' follow_up_at
+    CADENCES = "cadences"  # keep-in-touch due_at
+    DIGESTS = "digests"  # profiles' digest_due_at, or none scheduled yet
+    CHANNEL_PROMPTS = "channel_prompts"  # next_post_at
+    INTRO_NOTICES = "intro_notices"  # intros' notice_at
+    PAIRING_HEADS_UPS = "pairing_heads_ups"  # active pairing channels' heads_up_at
+    PAIRING_ROUNDS = "pairing_rounds"  # active pairing channels' next_round_at
+    PAIRING_CHECKINS = "pairing_checkins"  # rounds' checkin_at
+    SETTLED_OUTBOX = "settled_outbox"  # sent or dead messages still holding their text
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    """Is anything of `kind` due at or before `by`?"""
+
+    kind: DueKind
+    by: datetime
+
+
 class DueJob(Protocol):
     """One kind of due work (reminders, digests, rounds…); the ticker runs it batch by batch."""
 
@@ -636,6 +679,14 @@ class DueJob(Protocol):
         LOCKED` on PostgreSQL); idempotency keys make a repeat harmless all the same.
         """
         ...
+
+
+@runtime_checkable
+class WatchedJob(DueJob, Protocol):
+    """A job that says what it would find due, so an idle tick skips it after one query for
+    all of them; a job without `due_check` runs every tick."""
+
+    def due_check(self, now: datetime) -> DueCheck: ...
 
 
 class Metrics(Protocol):

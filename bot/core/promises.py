@@ -11,10 +11,11 @@ from bot.core.policy import Policy
 from bot.core.records import Promise, PromiseAction, PromiseStatus, Undoable
 
 
-def next_free_number(taken: Iterable[int]) -> int:
-    """The smallest positive number not taken (open, or closed too recently to hand out)."""
+def next_free_number(taken: Iterable[int], *, above: int = 0) -> int:
+    """The smallest positive number not taken (open, or closed too recently to hand out);
+    `above`: every number up to it is known to be taken."""
     used = set(taken)
-    number = 1
+    number = above + 1
     while number in used:
         number += 1
     return number

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnClause,
     ColumnElement,
+    Integer,
     Select,
+    Table,
     and_,
+    any_,
+    bindparam,
     case,
     delete,
     func,
@@ -46,6 +51,7 @@ from bot.core.ports import (
     QueuedMessage,
     queued_about,
 )
+from bot.core.promises import next_free_number, same_promise
 from bot.core.records import (
     Cadence,
     ChannelPrompt,
@@ -127,6 +133,41 @@ def dialect_insert(session: Session) -> Any:
     if name == "sqlite":
         return sqlite.insert
     raise NotImplementedError(f"unsupported database dialect {name!r}")
+
+
+def among(session: Session, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL `= ANY(array)`, one parameter, so the statement's text is
+    the same for any number of ids and psycopg neither parses it anew nor skips its cache."""
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, list(ids), type_=postgresql.ARRAY(Integer))
+        return cast(ColumnElement[bool], column == any_(array))
+    return cast(ColumnElement[bool], column.in_(ids))
+
+
+@cache
+def unnest_insert(table: Table, names: tuple[str, ...], *, document: str | None = None) -> Any:
+    """PostgreSQL's bulk INSERT: rows bound as one array per column (the JSON `document` column
+    as one JSON array) and inserted in their order. A VALUES list (SQLAlchemy's
+    "insertmanyvalues") is a new statement for each batch size, with a parameter per value that
+    psycopg parses in Python; and a text array of JSON would be escaped quote by quote."""
+    plain = [name for name in names if name != document]
+    arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in plain]
+    rows = func.unnest(*arrays).table_valued(*plain, with_ordinality="ord").render_derived("m")
+    if document is None:
+        ordered = select(*(rows.c[name] for name in names)).order_by(rows.c.ord)
+        return postgresql.insert(table).from_select(list(names), ordered)
+    documents = (
+        func.json_array_elements(bindparam(document, type_=table.c[document].type))
+        .table_valued("value", with_ordinality="ord")
+        .render_derived("d")
+    )
+    columns = {**{name: rows.c[name] for name in plain}, document: documents.c.value}
+    ordered = (
+        select(*(columns[name] for name in names))
+        .join_from(rows, documents, documents.c.ord == rows.c.ord)
+        .order_by(rows.c.ord)
+    )
+    return postgresql.insert(table).from_select(list(names), ordered)
 
 
 def upsert_channel_row(
@@ -522,6 +563,26 @@ class SqlPromiseRepository(SqlRepository):
         )
         return self._session.scalars(statement).all()
 
+    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
+        # Two statements, each answered from an index alone (together they read the table).
+        highest = self._session.scalar(
+            select(PromiseRow.number)
+            .where(owned_by(PromiseRow, owner), PromiseRow.status == _OPEN)
+            .order_by(PromiseRow.number.desc())
+            .limit(1)
+        )
+        if self.count_open(owner) != (highest or 0):  # a gap among the open numbers
+            return next_free_number(self.numbers_taken(owner, closed_since=closed_since))
+        # Open numbers are unique, so exactly 1..highest are open: look above them only.
+        held = self._session.scalars(
+            select(PromiseRow.number).where(
+                owned_by(PromiseRow, owner),
+                PromiseRow.status.in_([PromiseStatus.DONE.value, PromiseStatus.DROPPED.value]),
+                PromiseRow.closed_at > closed_since,
+            )
+        ).all()
+        return next_free_number(held, above=highest or 0)
+
     def last_closed(self, owner: Member, number: int, *, since: datetime) -> Promise | None:
         row = self._first(
             select(PromiseRow)
@@ -543,13 +604,17 @@ class SqlPromiseRepository(SqlRepository):
         )
         return None if row is None else _promise(row)
 
-    def open_to(self, owner: Member, contact_id: int) -> Sequence[Promise]:
+    def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
+        # Only the words are read, not whole rows: one person may be owed many promises.
         statement = (
-            select(PromiseRow)
+            select(PromiseRow.id, PromiseRow.what)
             .where(_open_of(owner), PromiseRow.contact_id == contact_id)
             .order_by(PromiseRow.id)
         )
-        return [_promise(row) for row in self._all(statement)]
+        for promise_id, words in self._session.execute(statement):
+            if same_promise(words, what):
+                return self.get(owner, promise_id)
+        return None
 
     def open_per_contact(self, owner: Member, contact_ids: Sequence[int]) -> Mapping[int, int]:
         if not contact_ids:
@@ -599,7 +664,9 @@ class SqlPromiseRepository(SqlRepository):
     def _clear(self, promise_ids: Sequence[int], **cleared: None) -> None:
         if promise_ids:  # an idle tick writes nothing
             self._session.execute(
-                update(PromiseRow).where(PromiseRow.id.in_(promise_ids)).values(**cleared)
+                update(PromiseRow)
+                .where(among(self._session, PromiseRow.id, promise_ids))
+                .values(**cleared)
             )
 
     def due_heads_ups(self, *, now: datetime, limit: int) -> Sequence[DuePromise]:
@@ -861,16 +928,21 @@ class SqlOutbox:
     def add_many(self, messages: Sequence[OutboxMessage], *, now: datetime) -> int:
         if not messages:
             return 0
-        insert = dialect_insert(self._session)
         # ON CONFLICT DO NOTHING: a duplicate key is skipped without aborting the transaction,
         # and RETURNING tells which happened (psycopg's rowcount is -1 here).
-        # One cached statement, executed for many rows ("insertmanyvalues" batches them).
-        table = OutboxRow.__table__
+        table = cast(Table, OutboxRow.__table__)
+        values = [_outbox_values(m, now=now) for m in messages]
+        if self._session.get_bind().dialect.name == "postgresql":
+            statement = unnest_insert(table, tuple(values[0]), document="payload")
+            parameters: Any = {name: [row[name] for row in values] for name in values[0]}
+        else:
+            # One cached statement, executed for many rows ("insertmanyvalues" batches them).
+            statement, parameters = sqlite.insert(table), values
         inserted = self._session.execute(
-            insert(table)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(table.c.id, table.c.idempotency_key),
-            [_outbox_values(m, now=now) for m in messages],
+            statement.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
+                table.c.id, table.c.idempotency_key
+            ),
+            parameters,
         ).all()
         # Who each new row is about, in the same transaction: what erasure looks up.
         effects = {m.key: m.effect for m in reversed(messages)}  # the first of a repeated key
@@ -884,7 +956,12 @@ class SqlOutbox:
             for row_id, key in inserted
             for member in effect_members(effects[key])
         ]
-        if members:
+        if members and self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(
+                unnest_insert(cast(Table, OutboxMemberRow.__table__), tuple(members[0])),
+                {name: [row[name] for row in members] for name in members[0]},
+            )
+        elif members:
             self._session.execute(insert_into(OutboxMemberRow), members)
         return len(inserted)
 

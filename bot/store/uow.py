@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import Connection, and_, delete, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.effects import EffectKind
@@ -14,6 +16,8 @@ from bot.core.ports import (
     CadenceRepository,
     ChannelPromptRepository,
     ContactRepository,
+    DueCheck,
+    DueKind,
     IntroRepository,
     LedgerRepository,
     MeetingRepository,
@@ -25,6 +29,7 @@ from bot.core.ports import (
     UsageRepository,
 )
 from bot.core.records import FORMER_INTRODUCER, FORMER_MEMBER
+from bot.store.due import due_kinds
 from bot.store.intro_repositories import (
     SqlBlockRepository,
     SqlIntroRepository,
@@ -143,6 +148,21 @@ class SqlUnitOfWork:
             self._erased = False
             self._checkpoint()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite" and not _sqlite_in_transaction(connection):
+            # pysqlite begins a transaction only before a write, so a SAVEPOINT would open one
+            # itself and its RELEASE would commit it. Begin first, taking the write lock at
+            # once: the job's reads and writes then see one state, and a write never fails
+            # because another connection wrote after this one read (SQLITE_BUSY_SNAPSHOT).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        with self.session.begin_nested():
+            yield
+
+    def due_kinds(self, checks: Sequence[DueCheck]) -> frozenset[DueKind]:
+        return due_kinds(self.session, checks)
+
     def _checkpoint(self) -> None:
         """SQLite in WAL mode: copy the erasure into the database file and empty the log, so
         earlier versions of the erased pages do not linger there (best effort: a checkpoint
@@ -165,6 +185,10 @@ class SqlUnitOfWork:
             self.session.rollback()  # whatever was not committed
         finally:
             self.session.close()
+
+
+def _sqlite_in_transaction(connection: Connection) -> bool:
+    return bool(connection.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
 
 
 class SqlUnitOfWorkFactory:

@@ -92,12 +92,19 @@ def open_promise_queries(uow_factory: UnitOfWorkFactory) -> None:
         # Closed exactly a day after NOW: free from then on; #2 still held.
         day = NOW + timedelta(days=1)
         assert sorted(uow.promises.numbers_taken(ANN, closed_since=day)) == [2, 3, 4, 5]
+        assert uow.promises.free_number(ANN, closed_since=NOW) == 6
+        assert uow.promises.free_number(ANN, closed_since=day) == 1
+        assert uow.promises.free_number(BOB, closed_since=NOW) == 2  # open: exactly 1..1
         last = uow.promises.last_closed(ANN, 1, since=NOW)
         assert last is not None and last.id == made[0].id
         assert uow.promises.last_closed(ANN, 1, since=day) is None
         assert uow.promises.last_closed(ANN, 3, since=NOW) is None  # open, not closed
         assert uow.promises.last_closed(ANN_ELSEWHERE, 1, since=NOW) is None
-        assert [p.number for p in uow.promises.open_to(ANN, sam.id)] == [3, 5]
+        same = uow.promises.open_same(ANN, sam.id, " THING  3 ")  # case and spacing aside
+        assert same is not None and same.number == 3
+        assert uow.promises.open_same(ANN, sam.id, "thing 4") is None  # Jo's
+        assert uow.promises.open_same(ANN, sam.id, "thing 1") is None  # kept
+        assert uow.promises.open_same(BOB, bob_contact.id, "thing 3") is None
         assert [p.number for p in uow.promises.list_open(ANN, limit=2)] == [3, 4]
         assert [p.number for p in uow.promises.list_open(ANN)] == [3, 4, 5]
         assert uow.promises.open_per_contact(ANN, [sam.id, jo.id]) == {sam.id: 2, jo.id: 1}
@@ -192,3 +199,27 @@ def cleared_reminders_and_heads_ups_are_not_due_again(uow_factory: UnitOfWorkFac
         assert [d.promise.id for d in uow.promises.due_heads_ups(now=NOW, limit=9)] == [first]
         kept = uow.promises.get(ANN, first)
         assert kept is not None and kept.remind_at is None and kept.due_at == NOW - HOUR
+
+
+def a_free_number_is_the_smallest_neither_open_nor_closed_lately(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id=None, now=NOW)
+        made = [
+            add_undated_promise(
+                uow, owner=ANN, contact_id=sam.id, number=n, what=f"thing {n}", now=NOW
+            )
+            for n in (1, 2, 3, 4)
+        ]
+        # #4 closed a minute after NOW: open ones are #1-#3, with #4 held after them.
+        closed = NOW + timedelta(minutes=1)
+        uow.promises.save(replace(made[3], status=PromiseStatus.DROPPED, closed_at=closed))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.promises.free_number(ANN, closed_since=NOW) == 5
+        assert uow.promises.free_number(ANN, closed_since=closed) == 4
+        assert uow.promises.free_number(BOB, closed_since=NOW) == 1  # nobody else's count
+        uow.promises.save(replace(made[1], status=PromiseStatus.DONE, closed_at=closed))
+        assert uow.promises.free_number(ANN, closed_since=NOW) == 5  # #2 held too
+        assert uow.promises.free_number(ANN, closed_since=closed) == 2  # a gap: the first

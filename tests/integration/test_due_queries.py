@@ -267,3 +267,19 @@ def test_each_due_query_reads_its_index_not_the_whole_table(
             plan = "\n".join(str(row[-1]) for row in rows)
             assert index in plan, f"{query}:\n{plan}"
             assert "Seq Scan" not in plan and "SCAN" not in plan, f"{query}:\n{plan}"
+
+
+def test_the_ticks_first_query_steps_into_each_index_and_reads_no_table_whole(
+    crowded: Engine, uow_factory: SqlUnitOfWorkFactory, captured: list[tuple[str, Any]]
+) -> None:
+    with uow_factory() as uow:
+        assert uow.due_kinds([job.due_check(NOW) for job in default_jobs(Policy())]) == set()
+    [(statement, parameters)] = captured
+    explain = "EXPLAIN" if crowded.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+    with crowded.connect() as connection:
+        rows = connection.exec_driver_sql(f"{explain} {statement}", parameters).all()
+    plan = "\n".join(str(row[-1]) for row in rows)
+    for index in set(INDEXES.values()):
+        assert index in plan, plan
+    for table in ("promises", "meetings", "cadences", "profiles", "channel_prompts"):
+        assert f"Seq Scan on {table}" not in plan and f"SCAN {table}\n" not in plan + "\n", plan

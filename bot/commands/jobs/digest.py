@@ -19,7 +19,7 @@ from bot.core.message import (
 )
 from bot.core.outgoing import Outgoing, key_time
 from bot.core.policy import Policy
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import Profile
 from bot.core.schedule import is_paused, is_stale, next_weekly
 from bot.core.tips import tip_for
@@ -80,6 +80,9 @@ class WeeklyDigest:
     turned off, paused or more than a day late (the bot was down), never sent late."""
 
     name = "digest"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.DIGESTS, now)
 
     def __init__(self, policy: Policy) -> None:
         self._policy = policy

@@ -23,7 +23,7 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.outgoing import Outgoing, key_time
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import Contact, Meeting, Profile
 from bot.core.schedule import is_paused
 
@@ -74,6 +74,9 @@ class FollowUps:
     person clears the nudge as it happens); never while paused."""
 
     name = "follow_ups"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.FOLLOW_UPS, now)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.meetings.due_follow_ups(now=now, limit=limit)

@@ -8,7 +8,7 @@ from bot.commands.intros import NOT_HAPPENED
 from bot.core.intros import expire
 from bot.core.message import Mention, Message, message, paragraph
 from bot.core.outgoing import Outgoing
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import Intro
 
 
@@ -30,6 +30,9 @@ class IntroNotices:
     """Intros a week old and not made, declined or unanswered alike: tell the introducer."""
 
     name = "intro_notices"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.INTRO_NOTICES, now)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.intros.due_notices(now=now, limit=limit)

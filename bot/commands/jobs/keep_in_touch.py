@@ -10,7 +10,7 @@ from bot.commands.when import format_day
 from bot.core.contacts import reset_cadence
 from bot.core.message import Choice, Message, message, paragraph
 from bot.core.outgoing import Outgoing, key_time
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import Cadence, Contact, Profile
 from bot.core.schedule import is_paused
 
@@ -33,6 +33,9 @@ class KeepInTouch:
     logged interaction). Nothing while paused."""
 
     name = "keep_in_touch"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.CADENCES, now)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.cadences.due(now=now, limit=limit)

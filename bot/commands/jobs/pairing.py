@@ -26,7 +26,7 @@ from bot.core.message import (
 )
 from bot.core.outgoing import Outgoing, key_time
 from bot.core.pairing import next_round, plan_round, suggest_time, utc_offset_minutes
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import (
     MembershipState,
     PairingChannel,
@@ -97,6 +97,9 @@ class PairingHeadsUps:
 
     name = "pairing_heads_ups"
 
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.PAIRING_HEADS_UPS, now)
+
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.pairing.due_heads_ups(now=now, limit=limit)
         outgoing = Outgoing(now)
@@ -128,6 +131,9 @@ class PairingRounds:
     """Each channel's round when due; one more than a day late is skipped, not held late."""
 
     name = "pairing_rounds"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.PAIRING_ROUNDS, now)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.pairing.due_rounds(now=now, limit=limit)
@@ -371,6 +377,9 @@ class PairingCheckIns:
     """Halfway through a round, "did you meet?" to everyone who hasn't said yet."""
 
     name = "pairing_checkins"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.PAIRING_CHECKINS, now)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.pairing.due_checkins(now=now, limit=limit)

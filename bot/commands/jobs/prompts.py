@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from bot.core.message import Message, command, message, paragraph
 from bot.core.outgoing import Outgoing, key_time
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import ChannelPrompt
 from bot.core.schedule import is_stale, next_weekly
 from bot.core.tips import prompt_for
@@ -34,6 +34,9 @@ class ChannelPrompts:
     """Channels whose weekly prompt is due; one more than a day late is skipped, not posted."""
 
     name = "channel_prompts"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.CHANNEL_PROMPTS, now)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.channel_prompts.due(now=now, limit=limit)

@@ -9,7 +9,7 @@ from bot.commands.promises import ACTION_DONE, ACTION_SNOOZE_DAY, ACTION_SNOOZE_
 from bot.commands.when import format_moment, format_when
 from bot.core.message import Choice, ChoiceStyle, Message, Paragraph, UserText, message, paragraph
 from bot.core.outgoing import Outgoing, key_time
-from bot.core.ports import DuePromise, UnitOfWork
+from bot.core.ports import DueCheck, DueKind, DuePromise, UnitOfWork
 from bot.core.records import Contact, Profile, Promise
 from bot.core.schedule import in_quiet_hours, is_paused
 
@@ -60,6 +60,9 @@ class PromiseReminders:
 
     name = "reminders"
 
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.REMINDERS, now)
+
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.promises.due_reminders(now=now, limit=limit)
         outgoing = Outgoing(now)
@@ -82,6 +85,9 @@ class HeadsUps:
     """The day before a promise made well ahead falls due; not while paused, nor once past."""
 
     name = "heads_ups"
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.HEADS_UPS, now)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.promises.due_heads_ups(now=now, limit=limit)

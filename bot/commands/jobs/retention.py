@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.policy import Policy
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 
 PER_TICK = 500  # rows purged per tick at most: a backlog drains over ticks, never blocks one
 
@@ -21,6 +21,9 @@ class OutboxRetention:
         self._per_tick = per_tick
         self._tick: datetime | None = None
         self._done = 0
+
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.SETTLED_OUTBOX, now - self._retention)
 
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         # The ticker calls again while batches come back full, with the same `now` in one tick.
