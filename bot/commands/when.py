@@ -12,8 +12,6 @@ from functools import lru_cache
 from typing import Any, Final
 from zoneinfo import ZoneInfo, available_timezones
 
-from dateparser.date import DateDataParser
-
 from bot.commands.replies import echo
 from bot.core.errors import UserError
 
@@ -452,7 +450,14 @@ def _parse_own(text: str, *, now: datetime, zone: ZoneInfo, typed: str) -> datet
     return None
 
 
-def _parse_with_dateparser(text: str, *, now: datetime, zone: ZoneInfo) -> datetime | None:
+# The same phrase at the same moment reads the same: a command trying one phrase twice (or a
+# member retrying a line) costs one call. Keyed by `now`, so the cache never reads stale time.
+@lru_cache(maxsize=256)
+def _dateparser_reading(text: str, now: datetime, zone_name: str) -> datetime | None:
+    # Imported here: loading it costs start-up time and memory, and few lines ever need it.
+    from dateparser.date import DateDataParser
+
+    zone = ZoneInfo(zone_name)
     settings: dict[str, Any] = {
         "PREFER_DATES_FROM": "future",
         "TIMEZONE": zone.key,
@@ -569,7 +574,7 @@ def parse_when(
             normalized = ""  # unreadable, said cheaply: no date or time is that long
         moment = _parse_own(normalized, now=now, zone=zone, typed=typed) if normalized else None
         if moment is None and normalized and _fallback_may_read(normalized) and _spend(budget):
-            moment = _parse_with_dateparser(normalized, now=now, zone=zone)
+            moment = _dateparser_reading(normalized, now, zone.key)
     except (OverflowError, OSError, ValueError):  # outside datetime's years 1 to 9999
         raise UserError(
             f"{echo(typed)} is too far away; I can keep track up to ten years ahead.",
