@@ -65,11 +65,12 @@ def _loaded_after(program: str, *, stdin: str = "") -> dict[str, object]:
     return found
 
 
+# Heavy packages a process loads only when it needs them (dateparser: a line only it reads).
 SDKS = """
 import json, sys
 print(json.dumps({{
     "sdks": sorted({{m.split(".")[0] for m in sys.modules}}
-                   & {{"alembic", "discord", "slack_bolt", "slack_sdk"}}),
+                   & {{"alembic", "dateparser", "discord", "slack_bolt", "slack_sdk"}}),
     {extra}
 }}))
 """
