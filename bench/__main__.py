@@ -42,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         failed = False
     else:
         rows, failed = run_all(quick=args.quick, only=args.only)
-        RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
-        print(f"Wrote {RESULTS}", file=sys.stderr)
+        if not args.only:  # the saved figures are always one whole run's
+            RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
+            print(f"Wrote {RESULTS}", file=sys.stderr)
     print(format_markdown(rows) if args.markdown else format_table(rows))
     return 1 if failed else 0
 

@@ -167,6 +167,14 @@ def _zone_cities() -> dict[str, list[str]]:
     return cities
 
 
+@lru_cache(maxsize=1)
+def _zone_regions() -> dict[str, list[str]]:
+    regions: dict[str, list[str]] = {}
+    for key in _zone_names():
+        regions.setdefault(key.partition("/")[0], []).append(key)
+    return regions
+
+
 def is_timezone(name: str) -> bool:
     """Whether `name` is an IANA zone as platforms report it (exact spelling)."""
     return _zone_names().get(name.lower()) == name
@@ -191,7 +199,10 @@ def check_timezone(name: str) -> str:
         if city in cities:  # "paris" alone: its zone, not every zone spelled a bit like it
             suggestions = sorted(cities[city], key=lambda zone: ("/" not in zone, zone))[:1]
         else:
-            close = difflib.get_close_matches(key, names.keys(), n=3, cutoff=0.6)
+            # A known region ("europe/pariz"): the near names are its own, and a tenth as many.
+            region, slash, _ = key.partition("/")
+            same_region = _zone_regions().get(region) if slash else None
+            close = difflib.get_close_matches(key, same_region or names.keys(), n=3, cutoff=0.6)
             suggestions += [names[match] for match in close]
             for near in difflib.get_close_matches(city, cities.keys(), n=2):
                 suggestions += sorted(cities[near], key=lambda zone: ("/" not in zone, zone))[:1]
