@@ -153,6 +153,21 @@ def test_a_slack_process_never_loads_discord(tmp_path: Path) -> None:
     assert "slack_bolt" in found["sdks"]  # type: ignore[operator]
 
 
+def test_a_single_workspace_slack_process_never_loads_the_oauth_stores(tmp_path: Path) -> None:
+    """Only a multi-workspace app keeps installations: one bot token needs no asyncio
+    SQLAlchemy, nor slack-sdk's SQL stores."""
+    found = _loaded_after(
+        SLACK.format(folder=tmp_path)
+        + """
+import json, sys
+print(json.dumps({"loaded": sorted(m for m in sys.modules if m.startswith(
+    ("sqlalchemy.ext.asyncio", "slack_sdk.oauth.installation_store.sqlalchemy",
+     "bot.adapters.slack.installations")))}))
+"""
+    )
+    assert found == {"loaded": []}
+
+
 def test_a_discord_process_never_loads_slack(tmp_path: Path) -> None:
     found = _loaded_after(DISCORD.format(folder=tmp_path) + SDKS.format(extra=""))
     assert "slack_bolt" not in found["sdks"]  # type: ignore[operator]
