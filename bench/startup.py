@@ -1,7 +1,9 @@
 """Start-up: launch to the console's first answer (fresh and at-head SQLite), and launch to
 `buddy slack` answering /healthz (HTTP mode, against the fake Slack), with each one's idle RSS.
 
-Each figure is a fresh `python -m bot` process; the median over the samples is reported.
+Each figure is a fresh `python -m bot` process; the median over the samples is reported. Beside
+each wall time, the CPU time the process had used by then: on a loaded machine the wall time
+waits for other processes, the CPU time does not.
 `python -m bench.startup`
 """
 
@@ -49,8 +51,15 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def console_first_answer(folder: str) -> tuple[float, float]:
-    """Seconds from launch until the answer to `help` shows, and the idle RSS after it."""
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def console_first_answer(folder: str) -> tuple[float, float, float]:
+    """Seconds from launch until the answer to `help` shows, the CPU seconds used by then, and
+    the idle RSS after it."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "console"],
@@ -68,12 +77,13 @@ def console_first_answer(folder: str) -> tuple[float, float]:
         if ANSWER in line:
             break
     elapsed = time.perf_counter() - started
+    cpu = _cpu_s(process.pid)
     time.sleep(IDLE_SECONDS)
     rss = _rss_mib(process.pid)
     process.stdin.close()
     process.stdout.read()
     process.wait(timeout=60)
-    return elapsed, rss
+    return elapsed, cpu, rss
 
 
 @contextmanager
@@ -98,8 +108,9 @@ def _free_port() -> int:
         return port
 
 
-def slack_ready(folder: str, api_url: str) -> tuple[float, float]:
-    """Seconds from launch until `buddy slack` (HTTP mode) answers /healthz, and its idle RSS."""
+def slack_ready(folder: str, api_url: str) -> tuple[float, float, float]:
+    """Seconds from launch until `buddy slack` (HTTP mode) answers /healthz, the CPU seconds
+    used by then, and its idle RSS."""
     port = _free_port()
     env = _env(
         folder,
@@ -127,8 +138,9 @@ def slack_ready(folder: str, api_url: str) -> tuple[float, float]:
             except OSError:
                 time.sleep(0.01)
         elapsed = time.perf_counter() - started
+        cpu = _cpu_s(process.pid)
         time.sleep(IDLE_SECONDS)
-        return elapsed, _rss_mib(process.pid)
+        return elapsed, cpu, _rss_mib(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -140,45 +152,48 @@ def _median(values: list[float]) -> float:
 
 def run(quick: bool) -> list[dict[str, Any]]:
     samples = 1 if quick else 3
-    fresh, at_head, console_rss, slack_fresh, slack_head, slack_rss = [], [], [], [], [], []
+    console: dict[str, list[tuple[float, float, float]]] = {"fresh": [], "head": []}
+    slack: dict[str, list[tuple[float, float, float]]] = {"fresh": [], "head": []}
     with fake_slack() as api_url:
         for _ in range(samples):
             with tempfile.TemporaryDirectory(prefix="buddy-start-") as folder:
-                fresh.append(console_first_answer(folder)[0])
-                seconds, rss = console_first_answer(folder)
-                at_head.append(seconds)
-                console_rss.append(rss)
+                console["fresh"].append(console_first_answer(folder))
+                console["head"].append(console_first_answer(folder))
             with tempfile.TemporaryDirectory(prefix="buddy-start-") as folder:
-                slack_fresh.append(slack_ready(folder, api_url)[0])
-                seconds, rss = slack_ready(folder, api_url)
-                slack_head.append(seconds)
-                slack_rss.append(rss)
+                slack["fresh"].append(slack_ready(folder, api_url))
+                slack["head"].append(slack_ready(folder, api_url))
+
+    def median(found: list[tuple[float, float, float]], field: int) -> float:
+        return _median([sample[field] for sample in found])
+
     return [
-        _row("start-up: console first answer, fresh SQLite", _median(fresh), "s", None),
+        _row("start-up: console first answer, fresh SQLite", median(console["fresh"], 0), "s"),
         _row(
             "start-up: console first answer, SQLite at head",
-            _median(at_head),
+            median(console["head"], 0),
             "s",
             CONSOLE_TARGET_S,
         ),
-        _row("start-up: buddy slack /healthz ready, fresh SQLite", _median(slack_fresh), "s", None),
+        _row("start-up: console at head, CPU used to its answer", median(console["head"], 1), "s"),
+        _row("start-up: buddy slack /healthz ready, fresh SQLite", median(slack["fresh"], 0), "s"),
         _row(
             "start-up: buddy slack /healthz ready, at head",
-            _median(slack_head),
+            median(slack["head"], 0),
             "s",
             SLACK_TARGET_S,
         ),
-        _row("idle RSS, buddy console after its first answer", _median(console_rss), "MiB", None),
+        _row("start-up: buddy slack at head, CPU used until ready", median(slack["head"], 1), "s"),
+        _row("idle RSS, buddy console after its first answer", median(console["head"], 2), "MiB"),
         _row(
             "idle RSS, buddy slack (HTTP) once ready",
-            _median(slack_rss),
+            median(slack["head"], 2),
             "MiB",
             SLACK_RSS_TARGET_MB,
         ),
     ]
 
 
-def _row(name: str, value: float, unit: str, target: float | None) -> dict[str, Any]:
+def _row(name: str, value: float, unit: str, target: float | None = None) -> dict[str, Any]:
     return {
         "name": name,
         "value": round(value, 3 if unit == "s" else 1),

@@ -12,8 +12,6 @@ from functools import lru_cache
 from typing import Any, Final
 from zoneinfo import ZoneInfo, available_timezones
 
-from dateparser.date import DateDataParser
-
 from bot.commands.replies import echo
 from bot.core.errors import UserError
 
@@ -169,6 +167,14 @@ def _zone_cities() -> dict[str, list[str]]:
     return cities
 
 
+@lru_cache(maxsize=1)
+def _zone_regions() -> dict[str, list[str]]:
+    regions: dict[str, list[str]] = {}
+    for key in _zone_names():
+        regions.setdefault(key.partition("/")[0], []).append(key)
+    return regions
+
+
 def is_timezone(name: str) -> bool:
     """Whether `name` is an IANA zone as platforms report it (exact spelling)."""
     return _zone_names().get(name.lower()) == name
@@ -193,7 +199,10 @@ def check_timezone(name: str) -> str:
         if city in cities:  # "paris" alone: its zone, not every zone spelled a bit like it
             suggestions = sorted(cities[city], key=lambda zone: ("/" not in zone, zone))[:1]
         else:
-            close = difflib.get_close_matches(key, names.keys(), n=3, cutoff=0.6)
+            # A known region ("europe/pariz"): the near names are its own, and a tenth as many.
+            region, slash, _ = key.partition("/")
+            same_region = _zone_regions().get(region) if slash else None
+            close = difflib.get_close_matches(key, same_region or names.keys(), n=3, cutoff=0.6)
             suggestions += [names[match] for match in close]
             for near in difflib.get_close_matches(city, cities.keys(), n=2):
                 suggestions += sorted(cities[near], key=lambda zone: ("/" not in zone, zone))[:1]
@@ -452,7 +461,14 @@ def _parse_own(text: str, *, now: datetime, zone: ZoneInfo, typed: str) -> datet
     return None
 
 
-def _parse_with_dateparser(text: str, *, now: datetime, zone: ZoneInfo) -> datetime | None:
+# The same phrase at the same moment reads the same: a command trying one phrase twice (or a
+# member retrying a line) costs one call. Keyed by `now`, so the cache never reads stale time.
+@lru_cache(maxsize=256)
+def _dateparser_reading(text: str, now: datetime, zone_name: str) -> datetime | None:
+    # Imported here: loading it costs start-up time and memory, and few lines ever need it.
+    from dateparser.date import DateDataParser
+
+    zone = ZoneInfo(zone_name)
     settings: dict[str, Any] = {
         "PREFER_DATES_FROM": "future",
         "TIMEZONE": zone.key,
@@ -569,7 +585,7 @@ def parse_when(
             normalized = ""  # unreadable, said cheaply: no date or time is that long
         moment = _parse_own(normalized, now=now, zone=zone, typed=typed) if normalized else None
         if moment is None and normalized and _fallback_may_read(normalized) and _spend(budget):
-            moment = _parse_with_dateparser(normalized, now=now, zone=zone)
+            moment = _dateparser_reading(normalized, now, zone.key)
     except (OverflowError, OSError, ValueError):  # outside datetime's years 1 to 9999
         raise UserError(
             f"{echo(typed)} is too far away; I can keep track up to ten years ahead.",

@@ -80,13 +80,14 @@ async def build_slack(
 ) -> SlackBot:
     """The Slack app on this bot's services; `oauth_engine` holds slack-sdk's install tables."""
     from bot.adapters.slack import SlackBot, SlackPorts
-    from bot.adapters.slack.installations import slack_oauth_stores
     from bot.store.slack import SqlSlackEvents, SqlSlackRequests, SqlSlackWorkspaces
 
     s = buddy.settings
     config = slack_config(s)
     installations = states = None
-    if config.multi_workspace:
+    if config.multi_workspace:  # slack-sdk's OAuth stores load only here
+        from bot.adapters.slack.installations import slack_oauth_stores
+
         if oauth_engine is None:
             raise ValueError("a multi-workspace Slack app needs the OAuth stores' engine")
         installations, states = await slack_oauth_stores(
@@ -210,13 +211,14 @@ async def worker_messenger(buddy: Buddy, stack: contextlib.AsyncExitStack) -> Me
     from aiohttp import ClientSession
 
     from bot.adapters.slack import SlackClients, SlackMessenger
-    from bot.adapters.slack.installations import slack_oauth_stores
-    from bot.store.slack import async_engine_for
 
     s = buddy.settings
     config = slack_config(s)
     installations = None
     if config.multi_workspace:
+        from bot.adapters.slack.installations import slack_oauth_stores
+        from bot.store.slack import async_engine_for
+
         oauth_engine = async_engine_for(s.database_url)
         stack.push_async_callback(oauth_engine.dispose)
         installations, _ = await slack_oauth_stores(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Index, Integer, String, delete, make_url, select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -17,6 +17,9 @@ from bot.store.models import ID, Base
 from bot.store.repositories import dialect_insert
 from bot.store.types import UTCDateTime
 from bot.store.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:  # only a multi-workspace app needs asyncio SQLAlchemy: loaded when it does
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 # Slack retries an event for about an hour at most; a day leaves room for a slow restart.
 EVENT_MEMORY = timedelta(days=1)
@@ -176,6 +179,8 @@ class SqlSlackWorkspaces:
 
 def async_engine_for(database_url: str) -> AsyncEngine:
     """The bot's database through an asyncio driver, for slack-sdk's async OAuth stores."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     # aiosqlite logs each statement with its parameters (bot tokens) at DEBUG: never that low.
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.root.level))
     url = make_url(normalise_database_url(database_url))

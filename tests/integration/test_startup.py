@@ -65,11 +65,12 @@ def _loaded_after(program: str, *, stdin: str = "") -> dict[str, object]:
     return found
 
 
+# Heavy packages a process loads only when it needs them (dateparser: a line only it reads).
 SDKS = """
 import json, sys
 print(json.dumps({{
     "sdks": sorted({{m.split(".")[0] for m in sys.modules}}
-                   & {{"alembic", "discord", "slack_bolt", "slack_sdk"}}),
+                   & {{"alembic", "dateparser", "discord", "slack_bolt", "slack_sdk"}}),
     {extra}
 }}))
 """
@@ -150,6 +151,21 @@ def test_a_slack_process_never_loads_discord(tmp_path: Path) -> None:
     found = _loaded_after(SLACK.format(folder=tmp_path) + SDKS.format(extra=""))
     assert "discord" not in found["sdks"]  # type: ignore[operator]
     assert "slack_bolt" in found["sdks"]  # type: ignore[operator]
+
+
+def test_a_single_workspace_slack_process_never_loads_the_oauth_stores(tmp_path: Path) -> None:
+    """Only a multi-workspace app keeps installations: one bot token needs no asyncio
+    SQLAlchemy, nor slack-sdk's SQL stores."""
+    found = _loaded_after(
+        SLACK.format(folder=tmp_path)
+        + """
+import json, sys
+print(json.dumps({"loaded": sorted(m for m in sys.modules if m.startswith(
+    ("sqlalchemy.ext.asyncio", "slack_sdk.oauth.installation_store.sqlalchemy",
+     "bot.adapters.slack.installations")))}))
+"""
+    )
+    assert found == {"loaded": []}
 
 
 def test_a_discord_process_never_loads_slack(tmp_path: Path) -> None:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.commands import when
+from bot.commands.base import MAX_TEXT
+from bot.commands.registry import ACTIONS, COMMANDS
 from bot.commands.replies import ECHO_LIMIT, echo
+from bot.commands.service import CommandService
 from bot.commands.when import FallbackBudget, parse_when
 from bot.core.errors import UserError
+from tests.fakes import InMemoryStore, ManualClock
 from tests.unit.harness import NOW, Buddy
 
 
@@ -60,3 +68,59 @@ def test_a_long_promise_whose_by_is_no_time_is_refused_and_changes_nothing(buddy
     assert "characters; a date or time fits in 200" in reply
     reply = buddy.refused('promise "Sam" the slides ' + "by 1 " * 390)
     assert "couldn't read “1”" in reply
+
+
+# Words that reach the time readers and dateparser, in any order and number.
+_TIME_WORDS = (
+    "by", "before", "on", "in", "at", "the", "of", "and", "next", "1", "12", "2026", "1st",
+    "9am", "14:00", "12/01/2026", "2026-12-01", "jan", "friday", "tomorrow", "days", "week",
+    "ago", "noon", "utc", "slides", "from",
+)  # fmt: skip
+_DATED_COMMANDS = ('promise "Sam"', "promise <@UBOB>", "snooze 1", "keep-in-touch <@UBOB>",
+                   "settings digest", "settings pause until", "met <@UBOB>")  # fmt: skip
+
+
+def _dateparser_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every phrase dateparser reads from now on (its answers are cached: start empty)."""
+    from dateparser.date import DateDataParser
+
+    read: list[str] = []
+    original = DateDataParser.get_date_data
+
+    def counted(self: DateDataParser, text: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(text)
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(DateDataParser, "get_date_data", counted)
+    return read
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    command=st.sampled_from(_DATED_COMMANDS),
+    words=st.lists(st.sampled_from(_TIME_WORDS), max_size=120),
+)
+def test_any_command_line_asks_dateparser_at_most_once(
+    monkeypatch: pytest.MonkeyPatch, command: str, words: list[str]
+) -> None:
+    store, clock = InMemoryStore(), ManualClock(NOW)
+    service = CommandService(uow_factory=store, clock=clock, commands=COMMANDS, actions=ACTIONS)
+    buddy = Buddy(service=service, store=store, clock=clock)
+    buddy.say('promise "Ana" the book by 2027-03-01')  # a promise #1 to snooze
+    when._dateparser_reading.cache_clear()
+    read = _dateparser_calls(monkeypatch)
+
+    buddy.say(" ".join([command, *words])[:MAX_TEXT])
+
+    assert len(read) <= 1, read
+
+
+def test_a_phrase_read_again_in_one_line_costs_no_second_dateparser_call(
+    buddy: Buddy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    when._dateparser_reading.cache_clear()
+    read = _dateparser_calls(monkeypatch)
+    # The endings are tried with one call between them, then "by …" is read again to say why.
+    reply = buddy.refused('promise "Sam" the slides by in 1 at 12/01/2027')
+    assert "couldn't read" in reply
+    assert len(read) <= 1, read
