@@ -1,0 +1,108 @@
+"""Events typed into the console, on a real SQLite file: announce, answer, edit, cancel."""
+
+from __future__ import annotations
+
+from tests.e2e.test_console_intros import Console, console
+
+__all__ = ["console"]
+
+ANNOUNCE = 'event "Rust night" friday 6pm for 2 hours at Café Lisboa limit 2'
+
+
+def _last_post(out: str) -> str:
+    """The last channel post (or edit of one) the screen showed."""
+    return out[out.rindex("#rust") :]
+
+
+async def test_an_announced_event_counts_answers_live_and_keeps_who_is_going_private(
+    console: Console,
+) -> None:
+    out = await console.script("in #rust", ANNOUNCE)
+    assert "📅 Announced in this channel as event 1:" in out
+    assert "#rust:\n  📅 “Rust night”" in out
+    assert "📍 Café Lisboa" in out
+    assert "✅ 0 of 2 going · 🤔 0 maybe · 🙅 0 can't go" in out
+    assert "[Going] [Maybe] [Can't go] [Who's going]" in out
+
+    out = await console.script("as @ana", "click going")
+    assert "✅ You're going to “Rust night”" in out
+    assert "#rust (updated):" in out and "✅ 1 of 2 going" in _last_post(out)
+    out = await console.script("as @ben", "click going 1")
+    assert "✅ 2 of 2 going" in _last_post(out)
+
+    # Full: Going means the waiting list.
+    out = await console.script("as @dan", "click going 1")
+    assert "⏳ It's full: you're on the waiting list" in out
+    assert "✅ 2 of 2 going · 🤔 0 maybe · 🙅 0 can't go · ⏳ 1 waiting" in _last_post(out)
+    # Who is going: not for the waiting member, and not in the channel post.
+    out = await console.script("click who's going")
+    assert "⚠️ Who's going is shown to those going and the organisers." in out
+    assert "@ana" not in out and "@ben" not in out
+    out = await console.script("as @ana", "click who's going")
+    assert "Going to “Rust night” (2):\n    • @ana\n    • @ben" in out
+
+    # Ana drops out: Dan moves up and is told privately.
+    out = await console.script("click can't go")
+    assert "🙅 Noted: you can't go to “Rust night”" in out
+    assert "DM to @dan:\n  🎟️ A seat opened at “Rust night”" in out
+    assert "✅ 2 of 2 going · 🤔 0 maybe · 🙅 1 can't go" in _last_post(out)
+    # Answering again changes nothing.
+    out = await console.script("as @ben", "click going 1")
+    assert "That's what you had answered already." in out
+    assert "#rust (updated)" not in out
+
+
+async def test_only_the_creator_or_an_organiser_edits_or_cancels_and_those_going_are_told(
+    console: Console,
+) -> None:
+    await console.script("in #rust", ANNOUNCE, "as @ana", "click going", "as @dan", "click maybe")
+    out = await console.script("events")
+    assert "1 · “Rust night” · Fri 27 Nov 2026, 18:00" in out
+
+    refused = await console.script("event edit 1 at The Old Pub", "event cancel 1")
+    assert refused.count("Only the member who announced event 1, or an organiser") == 2
+    assert "DM to" not in refused and "#rust (updated)" not in refused
+
+    out = await console.script("as @carol", "event edit 1 when saturday 7pm")
+    assert "✏️ Event 1 is updated" in out
+    assert "DM to @ana:\n  ✏️ “Rust night” changed:" in out and "Sat 28 Nov 2026, 19:00" in out
+    assert "DM to @dan" not in out  # a maybe is not told of every change
+    assert "🕕 Sat 28 Nov 2026, 19:00" in _last_post(out)
+
+    out = await console.script("event cancel 1")
+    assert "❌ Event 1 is cancelled" in out
+    assert "DM to @ana:\n  ❌ “Rust night” was cancelled." in out
+    assert "DM to @dan:\n  ❌ “Rust night” was cancelled." in out
+    assert "❌ Cancelled: “Rust night”" in _last_post(out)
+    assert "[Going]" not in _last_post(out)
+    out = await console.script("events", "as @ana", "click going 1")
+    assert "No events coming up in this channel." in out
+    assert "⚠️ No button “going” on message 1" in out
+
+
+async def test_bad_event_lines_are_refused_clearly_and_nothing_is_announced(
+    console: Console,
+) -> None:
+    lines = {
+        "event friday 6pm": "An event needs a title, in quotes, first.",
+        'event "Rust night"': "When is it?",
+        'event "Rust night" whenever': "couldn't read",
+        'event "Rust night" yesterday 6pm': "already passed",
+        'event "Rust night" friday 6pm for 0 hours': "above zero",
+        'event "Rust night" friday 6pm for 8 days': "at most 7 days",
+        'event "Rust night" friday 6pm limit 0': "a number from 1 to 10,000",
+        'event "Rust night" friday 6pm limit 99999999': "a number from 1 to 10,000",
+        f'event "{"x" * 121}" friday 6pm': "fits in 120",
+        'event "" friday 6pm': "The title in quotes is empty.",
+    }
+    out = await console.script("in #rust")
+    for line, error in lines.items():
+        out = await console.script(line)
+        assert "⚠️" in out and error in out, (line, out)
+        assert "#rust:" not in out
+    assert "No events coming up" in await console.script("events")
+
+
+async def test_a_title_that_pings_everyone_stays_text(console: Console) -> None:
+    out = await console.script("in #rust", 'event "@everyone party" friday 6pm')
+    assert "📅 “@everyone party”" in out
