@@ -25,6 +25,7 @@ from bot.core.errors import (
 )
 from bot.core.identity import Channel, Platform, Workspace
 from bot.core.ports import Messenger, Metrics, NoMetrics, OutboxItem, OutboxQueue
+from bot.invites import with_invite_file
 
 log = logging.getLogger(__name__)
 
@@ -461,7 +462,7 @@ async def _send(
     member, to be queued in its place (see OutboxQueue.fan_out)."""
     match item.effect:
         case DirectMessage(to, message):
-            await messenger.send_dm(to, message)
+            await messenger.send_dm(to, with_invite_file(message))
         case ChannelPost(channel, message, anchor) if anchor:
             # Posts to one channel go out in order, so the first under an anchor is recorded
             # before any later one is sent: those edit it.

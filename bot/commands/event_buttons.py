@@ -10,8 +10,10 @@ from bot.commands.event_posts import (
     ACTION_MAYBE,
     ACTION_NO,
     ACTION_WHO,
+    invitation,
     refresh_post,
     take_up_seats,
+    withdrawal,
 )
 from bot.commands.payloads import record_id
 from bot.commands.when import format_moment
@@ -39,7 +41,11 @@ def _press(wanted: Answer) -> Callable[[Context, str], Message]:
         now = events.answered(event, rsvps, ctx.invoker, wanted, now=ctx.now)
         if now != before:
             ctx.uow.events.answer(now)
+            zone = ctx.profile.timezone
+            if now.answer is Answer.GOING:
+                ctx.outgoing.answer(ctx.invoker, invitation(event, timezone=zone, now=ctx.now))
             if before is not None and before.answer is Answer.GOING:
+                ctx.outgoing.answer(ctx.invoker, withdrawal(event, now=ctx.now))
                 take_up_seats(ctx, event)
             refresh_post(ctx, event)
         return _confirmation(ctx, event, now.answer, again=now == before)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.commands.base import Context
 from bot.commands.when import format_clock, format_moment
 from bot.core import events
+from bot.core.calendar import CalendarInvite, InviteMethod
 from bot.core.events import Answer, Event, Rsvp
 from bot.core.identity import Member
 from bot.core.message import (
@@ -27,6 +29,46 @@ ACTION_GOING = "event.going"
 ACTION_MAYBE = "event.maybe"
 ACTION_NO = "event.no"
 ACTION_WHO = "event.who"
+
+
+def invite(event: Event, *, now: datetime) -> CalendarInvite:
+    """The event for a member's calendar: one UID per event, its SEQUENCE the event's."""
+    workspace = event.channel.workspace
+    return CalendarInvite(
+        uid=f"event-{event.id}.{workspace.workspace_id}.{workspace.platform.value}@networking-buddy",
+        sequence=event.sequence,
+        method=InviteMethod.CANCEL if event.cancelled else InviteMethod.REQUEST,
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=event.place,
+        stamp=now,
+        filename=f"event-{event.number}.ics",
+    )
+
+
+def invitation(event: Event, *, timezone: str, now: datetime) -> Message:
+    """By DM to a member going: the event, and the file that puts it in their calendar."""
+    return message(
+        paragraph("🗓️ For your calendar: “", UserText(event.title, by=event.creator), "”"),
+        paragraph(*event_line(event, timezone=timezone)),
+        paragraph("Open the attached file to add it; updates will replace it."),
+        invite=invite(event, now=now),
+    )
+
+
+def withdrawal(event: Event, *, now: datetime) -> Message:
+    """By DM to a member no longer going: the file that takes it out of their calendar."""
+    return message(
+        paragraph(
+            "🗓️ Not going to “",
+            UserText(event.title, by=event.creator),
+            "” after all: open the attached file to take it off your calendar.",
+        ),
+        invite=replace(
+            invite(event, now=now), method=InviteMethod.CANCEL, sequence=event.sequence + 1
+        ),
+    )
 
 
 def anchor(event: Event) -> str:
@@ -123,6 +165,7 @@ def take_up_seats(ctx: Context, event: Event) -> list[Member]:
                     "you're going now, off the waiting list.",
                 ),
                 paragraph("Can't make it after all? Press Can't go on the event's post."),
+                invite=invite(event, now=ctx.now),
             ),
             key=f"event:{event.id}:moved_up:{rsvp.member.user_id}:{event.sequence}",
         )
@@ -141,10 +184,12 @@ def notify(
         lines: list[Paragraph] = [head]
         if not event.cancelled:
             lines.append(paragraph(*event_line(event, timezone=zone)))
+        # Those going have it in their calendar: the file updates or removes it there.
+        calendar = invite(event, now=ctx.now) if rsvp.answer is Answer.GOING else None
         _tell(
             ctx,
             rsvp.member,
-            message(*lines),
+            message(*lines, invite=calendar),
             key=f"event:{event.id}:{what}:{event.sequence}:{rsvp.member.user_id}",
         )
         told += 1

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import icalendar
+
 from tests.e2e.test_console_intros import Console, console
 
 __all__ = ["console"]
@@ -106,3 +110,52 @@ async def test_bad_event_lines_are_refused_clearly_and_nothing_is_announced(
 async def test_a_title_that_pings_everyone_stays_text(console: Console) -> None:
     out = await console.script("in #rust", 'event "@everyone party" friday 6pm')
     assert "📅 “@everyone party”" in out
+
+
+def _ics_files(out: str) -> list[icalendar.Calendar]:
+    """Every `.ics` file the console printed (its lines indented under “📎 name:”), parsed."""
+    files, lines, inside = [], out.splitlines(), False
+    current: list[str] = []
+    for line in lines:
+        if ".ics:" in line and "📎" in line:
+            inside, current = True, []
+        elif inside and line.startswith("      "):
+            current.append(line[6:])
+        elif inside:
+            files.append(icalendar.Calendar.from_ical("\r\n".join(current) + "\r\n"))
+            inside = False
+    if inside:
+        files.append(icalendar.Calendar.from_ical("\r\n".join(current) + "\r\n"))
+    return files
+
+
+def _vevent(calendar: icalendar.Calendar) -> icalendar.Event:
+    [event] = calendar.walk("VEVENT")
+    return event
+
+
+async def test_those_going_get_an_ics_invitation_updated_on_edit_and_cancelled(
+    console: Console,
+) -> None:
+    out = await console.script("in #rust", ANNOUNCE, "as @ana", "click going")
+    [first] = _ics_files(out)
+    assert "DM to @ana:\n  🗓️ For your calendar: “Rust night”" in out
+    event = _vevent(first)
+    assert first["METHOD"] == "REQUEST" and first["VERSION"] == "2.0" and first["PRODID"]
+    assert event["SUMMARY"] == "Rust night" and event["LOCATION"] == "Café Lisboa"
+    assert event.decoded("DTSTART") == datetime(2026, 11, 27, 18, tzinfo=UTC)
+    assert event.decoded("DTEND") == datetime(2026, 11, 27, 20, tzinfo=UTC)
+    assert event["SEQUENCE"] == 0 and event["DTSTAMP"] and event["STATUS"] == "CONFIRMED"
+    uid = str(event["UID"])
+
+    out = await console.script("as @carol", "event edit 1 when saturday 7pm")
+    [edited] = _ics_files(out)
+    assert edited["METHOD"] == "REQUEST"
+    assert str(_vevent(edited)["UID"]) == uid and _vevent(edited)["SEQUENCE"] == 1
+    assert _vevent(edited).decoded("DTSTART") == datetime(2026, 11, 28, 19, tzinfo=UTC)
+
+    out = await console.script("event cancel 1")
+    [cancelled] = _ics_files(out)
+    assert cancelled["METHOD"] == "CANCEL"
+    assert str(_vevent(cancelled)["UID"]) == uid and _vevent(cancelled)["SEQUENCE"] == 2
+    assert _vevent(cancelled)["STATUS"] == "CANCELLED"
