@@ -153,7 +153,7 @@ class SqlEventRepository:
             .join(RsvpRow, RsvpRow.event_id == EventRow.id)
             .where(in_workspace(RsvpRow, member.workspace), RsvpRow.member_id == member.user_id)
             .order_by(EventRow.starts_at, EventRow.number)
-        ).tuples()
+        )
         return [(_event(event), _rsvp(rsvp)) for event, rsvp in rows]
 
 
