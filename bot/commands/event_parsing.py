@@ -105,7 +105,7 @@ def _place_start(text: str) -> re.Match[str] | None:
     """The `at` that starts the place: not one inside the time ("friday at 6pm")."""
     for found in _AT.finditer(text):
         following = text[found.end() :].split(maxsplit=1)
-        if following and not is_date_word(following[0], numbers=True):
+        if following and not is_date_word(following[0], numbers=False):
             return found
     return None
 

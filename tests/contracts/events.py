@@ -98,3 +98,26 @@ def erasing_a_member_takes_their_answers_and_their_events_with_everyone_s_answer
         uow.commit()
     with uow_factory() as uow:
         assert uow.events.upcoming(RUST, now=NOW) == [] and uow.events.answers_of(BEN) == []
+
+
+def reminders_are_due_by_their_times_and_an_opt_in_is_kept_on_the_answer(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        event = _add(uow, RUST, ANA, "Rust night", hours=30)
+        uow.events.save(
+            replace(event, day_before_at=NOW + 6 * HOUR, hour_before_at=NOW + 29 * HOUR)
+        )
+        uow.events.answer(Rsvp(event.id, BEN, Answer.GOING, NOW, suggest=True))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.events.due_reminders(now=NOW + 5 * HOUR, limit=10) == []
+        [due] = uow.events.due_reminders(now=NOW + 6 * HOUR, limit=10)
+        assert (due.id, due.day_before_at) == (event.id, NOW + 6 * HOUR)
+        uow.events.save(replace(due, day_before_at=None))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.events.due_reminders(now=NOW + 28 * HOUR, limit=10) == []
+        assert [e.id for e in uow.events.due_reminders(now=NOW + 29 * HOUR, limit=10)] == [event.id]
+        [answer] = uow.events.answers(event)
+        assert answer.suggest

@@ -191,3 +191,18 @@ async def test_reminders_come_the_day_before_after_quiet_hours_and_an_hour_befor
     assert "Noted — I'll suggest a few people going to “Early Rust”" in out
     out = await console.script("as @ben", "click suggest people to meet there")
     assert "No button" in out  # the reminder went to Ana only
+
+
+async def test_export_holds_one_s_own_events_and_answers_and_never_others_answers(
+    console: Console,
+) -> None:
+    await console.script(
+        "in #rust", ANNOUNCE, "as @ben", "click maybe 1", "as @ana", "click going 1"
+    )
+    out = await console.script("export")
+    assert '"event_answers": [' in out and '"answer": "going"' in out
+    assert '"suggest_people": false' in out
+    assert '"maybe"' not in out  # Ben's answer is his
+    assert '"events_created": []' in out
+    out = await console.script("as @carol", "export")
+    assert '"title": "Rust night"' in out and '"place": "Café Lisboa"' in out
