@@ -206,3 +206,13 @@ async def test_export_holds_one_s_own_events_and_answers_and_never_others_answer
     assert '"events_created": []' in out
     out = await console.script("as @carol", "export")
     assert '"title": "Rust night"' in out and '"place": "Café Lisboa"' in out
+
+
+async def test_an_organiser_who_is_not_going_may_see_who_is_going(console: Console) -> None:
+    await console.script(
+        "organisers @olga", "in #rust", "as @ana", ANNOUNCE, "as @ben", "click going 1"
+    )
+    out = await console.script("as @olga", "click who's going 1")
+    assert "Going to “Rust night” (1):\n    • @ben" in out
+    out = await console.script("as @dan", "click who's going 1")
+    assert "⚠️ Who's going is shown to those going and the organisers." in out

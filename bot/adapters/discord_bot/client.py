@@ -220,6 +220,7 @@ class BuddyClient(discord.Client):
                     invoker=member,
                     channel=_channel(interaction, workspace),
                     invoker_name=interaction.user.display_name,
+                    is_organiser=interaction.permissions.manage_channels,
                 ),
             )
             await self._reply(interaction, reply, workspace)
