@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.commands.base import ParseEnv
-from bot.commands.parsing import take_number
 from bot.commands.replies import echo
 from bot.commands.when import is_date_word, parse_when
 from bot.core.errors import UserError
@@ -53,10 +52,10 @@ class EventRequest:
 def parse_event(text: str, env: ParseEnv) -> EventRequest:
     head, _, rest = text.strip().partition(" ")
     if head.lower() == "cancel":
-        number, _ = take_number(rest, what="event")
+        number, _ = _number(rest)
         return EventRequest("cancel", EventDetails(), number)
     if head.lower() == "edit":
-        number, rest = take_number(rest, what="event")
+        number, rest = _number(rest)
         details = _details(rest, env, new=False)
         if details == EventDetails():
             raise UserError(
@@ -65,6 +64,18 @@ def parse_event(text: str, env: ParseEnv) -> EventRequest:
             )
         return EventRequest("edit", details, number)
     return EventRequest("new", _details(text, env, new=True))
+
+
+def _number(text: str) -> tuple[int, str]:
+    """The event's number, as `events` shows it, at the start of `text`."""
+    head, _, rest = text.strip().partition(" ")
+    digits = head.lstrip("#")
+    if not digits.isdecimal() or len(digits) > 6 or int(digits) == 0:
+        raise UserError(
+            f"I need an event's number, like 1 or 2, and got {echo(head or 'nothing')}.",
+            hint=(command("events"), " in the event's channel lists them with their numbers."),
+        )
+    return int(digits), rest.strip()
 
 
 def _details(text: str, env: ParseEnv, *, new: bool) -> EventDetails:

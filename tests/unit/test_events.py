@@ -93,3 +93,9 @@ def test_reminders_are_set_only_while_ahead_and_never_for_a_cancelled_event() ->
     assert (late.day_before_at, late.hour_before_at) == (None, FRIDAY_6PM - timedelta(hours=1))
     gone = events.with_reminders(armed.__class__(**{**vars(armed), "cancelled": True}), now=NOW)
     assert (gone.day_before_at, gone.hour_before_at) == (None, None)
+
+
+def test_a_missing_event_number_says_how_to_find_it() -> None:
+    with pytest.raises(UserError, match="I need an event's number") as refused:
+        parse_event("cancel soon", ENV)
+    assert "events" in str(refused.value.hint)
