@@ -92,7 +92,7 @@ def _cancel(ctx: Context, event: Event) -> Message:
     )
     return message(
         paragraph(f"❌ Event {event.number} is cancelled; its post says so."),
-        paragraph(f"I told the {told} who had answered Going, Maybe or waiting, privately."),
+        paragraph(f"I told {_members(told)} who had answered Going or Maybe, or were waiting."),
     )
 
 
@@ -123,8 +123,12 @@ def _edit(ctx: Context, event: Event, details: EventDetails) -> Message:
     return message(
         paragraph(f"✏️ Event {event.number} is updated, and its post with it:"),
         paragraph(*event_line(edited, timezone=ctx.profile.timezone)),
-        paragraph(f"I told the {told} going, privately."),
+        paragraph(f"I told {_members(told)} going, privately."),
     )
+
+
+def _members(n: int) -> str:
+    return f"{n} member" if n == 1 else f"{n} members"
 
 
 def handle_events(ctx: Context, _: None) -> Message:
