@@ -216,3 +216,28 @@ async def test_an_organiser_who_is_not_going_may_see_who_is_going(console: Conso
     assert "Going to “Rust night” (1):\n    • @ben" in out
     out = await console.script("as @dan", "click who's going 1")
     assert "⚠️ Who's going is shown to those going and the organisers." in out
+
+
+async def test_the_whole_flow_announce_answer_ics_edit_reminders_cancel(console: Console) -> None:
+    out = await console.script(
+        "in #rust",
+        'event "Rust night" friday 6pm for 2 hours at Café Lisboa limit 20',
+        "as @ana",
+        "click going 1",
+    )
+    assert "✅ 1 of 20 going" in _last_post(out)
+    assert [c["METHOD"] for c in _ics_files(out)] == ["REQUEST"]
+    out = await console.script("as @carol", "event edit 1 at The Old Pub")
+    [edited] = _ics_files(out)
+    assert _vevent(edited)["SEQUENCE"] == 1 and _vevent(edited)["LOCATION"] == "The Old Pub"
+    out = await console.script("wait until 6:30pm")  # Thu 18:00: the day before
+    assert "DM to @ana:\n  ⏰ Coming up tomorrow: “Rust night”" in out
+    out = await console.script("as @ana", "click suggest people to meet there")
+    assert "Noted — " in out
+    out = await console.script("wait 23 hours")  # Fri 17:00: an hour before
+    assert "⏰ Coming up in an hour: “Rust night”" in out
+    out = await console.script("as @carol", "event cancel 1")
+    [cancelled] = _ics_files(out)
+    assert cancelled["METHOD"] == "CANCEL" and _vevent(cancelled)["SEQUENCE"] == 2
+    assert "❌ Cancelled: “Rust night”" in _last_post(out)
+    assert "Coming up" not in await console.script("wait 2 hours")
