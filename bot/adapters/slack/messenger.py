@@ -26,10 +26,12 @@ PERMANENT_ERRORS = frozenset(
     {
         "account_inactive",
         "cannot_dm_bot",
+        "cant_update_message",  # chat.update of a post the bot did not make
         "channel_not_found",
         "invalid_auth",
         "invalid_blocks",
         "is_archived",
+        "message_not_found",  # chat.update of a post deleted since
         "messages_tab_disabled",
         "missing_scope",
         "msg_too_long",
