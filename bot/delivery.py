@@ -25,6 +25,7 @@ from bot.core.errors import (
 )
 from bot.core.identity import Channel, Platform, Workspace
 from bot.core.ports import Messenger, Metrics, NoMetrics, OutboxItem, OutboxQueue
+from bot.invites import with_invite_file
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +284,10 @@ class Delivery:
             try:
                 async with asyncio.timeout(self._retry.send_timeout):
                     fanned_out = await _send(
-                        self._messengers[workspace.platform], item, record=self._recorder(item)
+                        self._messengers[workspace.platform],
+                        item,
+                        record=self._recorder(item),
+                        anchored=self._anchored(item),
                     )
             except Exception as error:
                 return await self._failed(item, workspace, error, time.perf_counter() - started)
@@ -313,6 +317,18 @@ class Delivery:
                 raise TransientDeliveryError("the claim lapsed before the group was recorded")
 
         return record
+
+    def _anchored(self, item: OutboxItem) -> _Anchored:
+        """Finds and records the post an anchored `ChannelPost` edits or makes."""
+
+        async def find(channel: Channel, anchor: str) -> str | None:
+            return await asyncio.to_thread(self._queue.posted, channel, anchor)
+
+        async def remember(ref: str) -> None:
+            if not await asyncio.to_thread(self._queue.record_post, item, ref):
+                raise TransientDeliveryError("the claim lapsed before the post was recorded")
+
+        return _Anchored(find, remember)
 
     async def _wait_turn(
         self, gate: _Gate, workspace: Workspace, deadline: float
@@ -429,14 +445,32 @@ class Delivery:
         return report
 
 
+@dataclass(frozen=True)
+class _Anchored:
+    find: Callable[[Channel, str], Awaitable[str | None]]
+    remember: Callable[[str], Awaitable[None]]
+
+
 async def _send(
-    messenger: Messenger, item: OutboxItem, *, record: Callable[[Channel], Awaitable[None]]
+    messenger: Messenger,
+    item: OutboxItem,
+    *,
+    record: Callable[[Channel], Awaitable[None]],
+    anchored: _Anchored,
 ) -> dict[str, Effect] | None:
     """Send the item's effect; a group with no group conversation comes back as one DM per
     member, to be queued in its place (see OutboxQueue.fan_out)."""
     match item.effect:
         case DirectMessage(to, message):
-            await messenger.send_dm(to, message)
+            await messenger.send_dm(to, with_invite_file(message))
+        case ChannelPost(channel, message, anchor) if anchor:
+            # Posts to one channel go out in order, so the first under an anchor is recorded
+            # before any later one is sent: those edit it.
+            ref = await anchored.find(channel, anchor)
+            if ref is not None:
+                await messenger.edit_post(channel, ref, message)
+            elif (ref := await messenger.post(channel, message)) is not None:
+                await anchored.remember(ref)
         case ChannelPost(channel, message):
             await messenger.post(channel, message)
         case GroupIntro(members, message, near, title):

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from bot.core.effects import DirectMessage, Effect, GroupIntro, effect_members, effect_workspace
+from bot.core.events import Event, Rsvp
 from bot.core.identity import Channel, Member, Workspace
 from bot.core.ports import (
     BlockRepository,
@@ -27,6 +28,7 @@ from bot.core.ports import (
     DueKind,
     DueMeeting,
     DuePromise,
+    EventRepository,
     IntroRepository,
     LedgerRepository,
     MeetingRepository,
@@ -63,7 +65,7 @@ from bot.core.records import (
     Promise,
     PromiseStatus,
 )
-from tests import fakes_intros
+from tests import fakes_events, fakes_intros
 
 R = TypeVar("R")
 
@@ -175,6 +177,8 @@ class StoreState:
     pairing_rounds: dict[int, PairingRound] = field(default_factory=_Table)
     pairing_groups: dict[int, PairingGroup] = field(default_factory=_Table)
     usage_marks: dict[int, UsageMark] = field(default_factory=_Table)
+    events: dict[int, Event] = field(default_factory=_Table)
+    rsvps: dict[int, Rsvp] = field(default_factory=_Table)
     counters: dict[str, int] = field(default_factory=_Table)
 
     def copy(self) -> StoreState:
@@ -750,6 +754,7 @@ class InMemoryUnitOfWork:
         self.pairing: PairingRepository = fakes_intros.InMemoryPairing(self)
         self.usage: UsageRepository = InMemoryUsage(self)
         self.outbox: Outbox = InMemoryOutbox(self)
+        self.events: EventRepository = fakes_events.InMemoryEvents(self)
 
     @property
     def state(self) -> StoreState:
@@ -828,6 +833,7 @@ class InMemoryUnitOfWork:
         for key in [k for k, row in state.outbox.items() if member in effect_members(row.effect)]:
             del state.outbox[key]
         fakes_intros.erase_member(state, member)
+        fakes_events.erase_member(state, member)
 
     def erase_workspace(self, workspace: Workspace) -> None:
         state = self.state
@@ -846,6 +852,7 @@ class InMemoryUnitOfWork:
         ]:
             del state.channel_prompts[prompt_id]
         fakes_intros.erase_workspace(state, workspace)
+        fakes_events.erase_workspace(state, workspace)
         for table in (
             state.contacts,
             state.meetings,
@@ -926,6 +933,7 @@ class InMemoryStore:
         for table in tables:
             yield from self.rows(table, member)
         yield from fakes_intros.records_of(self.state, member)
+        yield from fakes_events.records_of(self.state, member)
 
 
 def _is_a_unit_of_work_factory(store: InMemoryStore) -> UnitOfWorkFactory:

@@ -67,6 +67,7 @@ class ActionInput:
     channel: Channel | None = None
     invoker_name: str = ""
     platform_timezone: str | None = None
+    is_organiser: bool = False  # as the platform says (who may see who is going)
 
 
 class ArgKind(StrEnum):

@@ -107,6 +107,30 @@ def export_data(ctx: Context) -> dict[str, Any]:
             }
             for m in uow.pairing.memberships_of(me)
         ],
+        "events_created": [
+            {
+                "number": e.number,
+                "channel": e.channel.channel_id,
+                "title": e.title,
+                "starts": iso(e.starts_at),
+                "ends": iso(e.ends_at),
+                "place": e.place,
+                "limit": e.limit,
+                "cancelled": e.cancelled,
+            }
+            for e in uow.events.created_by(me)
+        ],
+        # Only the member's own answers: never who else answered what.
+        "event_answers": [
+            {
+                "event": e.number,
+                "title": e.title,
+                "answer": r.answer.value,
+                "answered": iso(r.answered_at),
+                "suggest_people": r.suggest,
+            }
+            for e, r in uow.events.answers_of(me)
+        ],
         # Messages still on their way to the member: what and when, never their text (a
         # group introduction quotes the others).
         "queued": [

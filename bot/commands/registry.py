@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.commands import (
     channel_prompts,
+    event_buttons,
+    events,
     intros,
     ledger,
     pairing,
@@ -28,6 +30,7 @@ COMMANDS: tuple[AnySpec, ...] = (
     *channel_prompts.SPECS,
     *intros.SPECS,
     *pairing.SPECS,
+    *events.SPECS,
 )
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -37,4 +40,5 @@ ACTIONS: tuple[ActionSpec, ...] = (
     *follow_ups.ACTIONS,
     *intros.ACTIONS,
     *pairing.ACTIONS,
+    *event_buttons.ACTIONS,
 )

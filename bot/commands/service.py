@@ -139,7 +139,7 @@ class CommandService:
                 invoker_name=act.invoker_name,
                 channel=act.channel,
                 platform_timezone=act.platform_timezone,
-                is_organiser=False,
+                is_organiser=act.is_organiser,
                 work=lambda ctx: spec.handle(ctx, act.payload),
             )
             outcome = "ok"

@@ -27,8 +27,12 @@ class DirectMessage:
 
 @dataclass(frozen=True)
 class ChannelPost:
+    """A post in a channel. With an `anchor` (a name unique in the workspace), the first post
+    under that name is posted and each later one edits it in place (an event's live counts)."""
+
     channel: Channel
     message: Message
+    anchor: str = ""
 
 
 INTRODUCTIONS = "👋 Introductions"
@@ -63,12 +67,13 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
                 "to": member_to_json(to),
                 "message": message_to_json(msg),
             }
-        case ChannelPost(channel, msg):
-            return {
+        case ChannelPost(channel, msg, anchor):
+            data = {
                 "kind": EffectKind.POST.value,
                 "channel": channel_to_json(channel),
                 "message": message_to_json(msg),
             }
+            return {**data, "anchor": anchor} if anchor else data
         case GroupIntro(members, msg, channel, title):
             return {
                 "kind": EffectKind.GROUP.value,
@@ -84,7 +89,7 @@ def effect_from_json(data: dict[str, Any]) -> Effect:
     if data["kind"] == EffectKind.DM:
         return DirectMessage(member_from_json(data["to"]), msg)
     if data["kind"] == EffectKind.POST:
-        return ChannelPost(channel_from_json(data["channel"]), msg)
+        return ChannelPost(channel_from_json(data["channel"]), msg, data.get("anchor", ""))
     channel = data.get("channel")
     return GroupIntro(
         tuple(member_from_json(m) for m in data["members"]),
@@ -99,7 +104,7 @@ def effect_workspace(effect: Effect) -> Workspace:
     match effect:
         case DirectMessage(to, _):
             return to.workspace
-        case ChannelPost(channel, _):
+        case ChannelPost(channel, _, _):
             return channel.workspace
         case GroupIntro(members, _, _):
             return members[0].workspace
@@ -111,7 +116,7 @@ def effect_members(effect: Effect) -> frozenset[Member]:
     match effect:
         case DirectMessage(to, msg):
             return members_named(msg) | {to}
-        case ChannelPost(_, msg):
+        case ChannelPost(_, msg, _):
             return members_named(msg)
         case GroupIntro(members, msg, _):
             return members_named(msg) | set(members)

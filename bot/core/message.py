@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.core.calendar import CalendarInvite, invite_from_json, invite_to_json
 from bot.core.identity import Channel, Member, Platform
 
 
@@ -129,6 +130,8 @@ class Message:
     blocks: tuple[Block, ...]
     choices: tuple[Choice, ...] = ()
     attachment: Attachment | None = None
+    # Turned into an `.ics` attachment by delivery, just before the messenger sends it.
+    invite: CalendarInvite | None = None
 
     def plain_text(self) -> str:
         """A notification-friendly summary: bot text and user text, no markup."""
@@ -144,12 +147,16 @@ def bullets(*items: Paragraph) -> Bullets:
 
 
 def message(
-    *blocks: Block | None, choices: tuple[Choice, ...] = (), attachment: Attachment | None = None
+    *blocks: Block | None,
+    choices: tuple[Choice, ...] = (),
+    attachment: Attachment | None = None,
+    invite: CalendarInvite | None = None,
 ) -> Message:
     return Message(
         tuple(block for block in blocks if block is not None),
         choices=choices,
         attachment=attachment,
+        invite=invite,
     )
 
 
@@ -284,6 +291,8 @@ def message_to_json(msg: Message) -> dict[str, Any]:
             "filename": msg.attachment.filename,
             "content": msg.attachment.content,
         }
+    if msg.invite is not None:
+        data["invite"] = invite_to_json(msg.invite)
     return data
 
 
@@ -303,10 +312,12 @@ def message_from_json(data: dict[str, Any]) -> Message:
         for c in data.get("choices", ())
     )
     attachment = data.get("attachment")
+    invite = data.get("invite")
     return Message(
         tuple(blocks),
         choices=choices,
         attachment=Attachment(attachment["filename"], attachment["content"])
         if attachment
         else None,
+        invite=invite_from_json(invite) if invite else None,
     )

@@ -36,8 +36,10 @@ class Outgoing:
         """By DM, what the member just asked for (an export): never held."""
         self._add(DirectMessage(member, msg), key, self._now)
 
-    def post(self, channel: Channel, msg: Message, *, key: str) -> None:
-        self._add(ChannelPost(channel, msg), key, self._now)
+    def post(self, channel: Channel, msg: Message, *, key: str, anchor: str = "") -> None:
+        """In the channel; with an `anchor`, the first post under it is made and each later
+        one edits that post in place."""
+        self._add(ChannelPost(channel, msg, anchor), key, self._now)
 
     def group(
         self,

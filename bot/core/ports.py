@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Protocol, runtime_checkable
 
 from bot.core.effects import Effect, EffectKind
+from bot.core.events import Event, Rsvp
 from bot.core.identity import Channel, Member, Platform, Workspace
 from bot.core.message import Message
 from bot.core.records import (
@@ -415,6 +416,50 @@ class PairingRepository(Protocol):
         ...
 
 
+class EventRepository(Protocol):
+    """Events announced in channels and members' answers to them, all of one workspace."""
+
+    def add(
+        self,
+        *,
+        channel: Channel,
+        creator: Member,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        place: str,
+        limit: int | None,
+        timezone: str,
+        now: datetime,
+    ) -> Event:
+        """A new event, numbered on from the workspace's last one."""
+        ...
+
+    def get(self, workspace: Workspace, number: int) -> Event | None: ...
+    def get_by_id(self, workspace: Workspace, event_id: int) -> Event | None: ...
+    def save(self, event: Event) -> None: ...
+    def due_reminders(self, *, now: datetime, limit: int) -> Sequence[Event]:
+        """Events with a reminder due by `now`, any workspace, claimed; soonest first."""
+        ...
+
+    def upcoming(self, channel: Channel, *, now: datetime) -> Sequence[Event]:
+        """The channel's events not cancelled and not over by `now`, soonest first."""
+        ...
+
+    def answers(self, event: Event) -> Sequence[Rsvp]:
+        """Every answer to the event: for the rules and counts, never shown as a whole."""
+        ...
+
+    def answer(self, rsvp: Rsvp) -> None:
+        """Record the member's answer to the event (and opt-in), replacing their earlier one."""
+        ...
+
+    def created_by(self, member: Member) -> Sequence[Event]: ...
+    def answers_of(self, member: Member) -> Sequence[tuple[Event, Rsvp]]:
+        """The member's own answers, with their events, soonest event first."""
+        ...
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     effect: Effect
@@ -497,6 +542,7 @@ class UnitOfWork(Protocol):
     pairing: PairingRepository
     usage: UsageRepository
     outbox: Outbox
+    events: EventRepository
 
     def erase_member(self, member: Member) -> None:
         """Delete the member's own records and every queued or kept message about them; other
@@ -607,6 +653,15 @@ class OutboxQueue(Protocol):
         in it: every later attempt gets it as `OutboxItem.group`, across restarts."""
         ...
 
+    def posted(self, channel: Channel, anchor: str) -> str | None:
+        """The reference of the post made under `anchor` in the channel, once recorded."""
+        ...
+
+    def record_post(self, item: OutboxItem, ref: str) -> bool:
+        """Remember the post the item (a `ChannelPost` with an anchor) made, while its claim
+        holds, so later posts under the same anchor edit it."""
+        ...
+
     def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
         """Settle the message by queuing `effects` (by idempotency key) in its place, due now:
         each then succeeds or fails on its own, so a retry never repeats the ones that went."""
@@ -620,7 +675,15 @@ class Messenger(Protocol):
     """The outbound port each platform implements; errors are `DeliveryError`s."""
 
     async def send_dm(self, member: Member, message: Message) -> None: ...
-    async def post(self, channel: Channel, message: Message) -> None: ...
+    async def post(self, channel: Channel, message: Message) -> str | None:
+        """Post in the channel; the post's reference where the platform can edit it later."""
+        ...
+
+    async def edit_post(self, channel: Channel, ref: str, message: Message) -> None:
+        """Replace the post `ref` (as `post` returned it) with `message`; doing it twice is
+        harmless."""
+        ...
+
     async def send_group(
         self,
         members: Sequence[Member],

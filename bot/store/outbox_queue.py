@@ -22,9 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.core.effects import DirectMessage, Effect, EffectKind, effect_from_json
+from bot.core.effects import ChannelPost, DirectMessage, Effect, EffectKind, effect_from_json
 from bot.core.identity import Channel, Platform
 from bot.core.ports import OutboxEntry, OutboxItem, OutboxStatus
+from bot.store import events
 from bot.store.models import OutboxRow
 from bot.store.repositories import SqlOutbox
 from bot.store.types import UTCDateTime
@@ -127,6 +128,21 @@ class SqlOutboxQueue:
 
     def record_group(self, item: OutboxItem, group: Channel) -> bool:
         return self._settle(item, group_channel_id=group.channel_id)
+
+    def posted(self, channel: Channel, anchor: str) -> str | None:
+        with self._sessions() as session:
+            return events.posted(session, channel, anchor)
+
+    def record_post(self, item: OutboxItem, ref: str) -> bool:
+        effect = item.effect
+        if not isinstance(effect, ChannelPost) or not effect.anchor:
+            raise ValueError("only an anchored channel post records its post")
+        with self._sessions.begin() as session:
+            # A no-op change to the row, made only while this claim holds it: the fence.
+            if not self._settle_in(session, item, claimed_until=item.claimed_until):
+                return False
+            events.record_post(session, effect.channel, effect.anchor, ref)
+            return True
 
     def fan_out(self, item: OutboxItem, effects: Mapping[str, Effect], *, now: datetime) -> bool:
         with self._sessions.begin() as session:

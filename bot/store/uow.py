@@ -18,6 +18,7 @@ from bot.core.ports import (
     ContactRepository,
     DueCheck,
     DueKind,
+    EventRepository,
     IntroRepository,
     LedgerRepository,
     MeetingRepository,
@@ -30,6 +31,7 @@ from bot.core.ports import (
 )
 from bot.core.records import FORMER_INTRODUCER, FORMER_MEMBER
 from bot.store.due import due_kinds
+from bot.store.events import SqlEventRepository, erase_member_events, erase_workspace_events
 from bot.store.intro_repositories import (
     SqlBlockRepository,
     SqlIntroRepository,
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
         self.pairing: PairingRepository = SqlPairingRepository(session)
         self.usage: UsageRepository = SqlUsageRepository(session)
         self.outbox: Outbox = SqlOutbox(session)
+        self.events: EventRepository = SqlEventRepository(session)
         self._erased = False
 
     def erase_member(self, member: Member) -> None:
@@ -98,6 +101,7 @@ class SqlUnitOfWork:
         for model in PRIVATE_TABLES:
             self.session.execute(delete(model).where(owned_by(model, member)))
         erase_member_rows(self.session, member)
+        erase_member_events(self.session, member)
         self.session.execute(
             update(ContactRow)
             .where(
@@ -132,6 +136,7 @@ class SqlUnitOfWork:
     def erase_workspace(self, workspace: Workspace) -> None:
         """Delete every row of the workspace (an uninstall or a guild removal)."""
         erase_workspace_rows(self.session, workspace)
+        erase_workspace_events(self.session, workspace)
         models: tuple[type[Base], ...] = (
             *PRIVATE_TABLES,
             ChannelPromptRow,

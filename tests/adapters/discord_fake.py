@@ -218,6 +218,7 @@ class FakeDiscord:
 
     requests: list[Request] = field(default_factory=list)
     posted: list[Posted] = field(default_factory=list)
+    edited: list[Posted] = field(default_factory=list)  # PATCHes of posted messages
     callbacks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by token
     dm_channels: dict[int, int] = field(default_factory=dict)  # user id -> DM channel id
     threads: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -417,6 +418,7 @@ class FakeDiscord:
             ("POST", r"users/@me/channels", self._open_dm),
             ("GET", r"channels/(\d+)", self._channel),
             ("POST", r"channels/(\d+)/messages", self._channel_message),
+            ("PATCH", r"channels/(\d+)/messages/(\d+)", self._edit_message),
             ("POST", r"channels/(\d+)/threads", self._thread),
             ("PUT", r"channels/(\d+)/thread-members/(\d+)", self._thread_member),
             ("POST", r"interactions/(\d+)/([^/]+)/callback", self._callback),
@@ -518,6 +520,14 @@ class FakeDiscord:
             return _json(CANNOT_DM, status=403)
         message = self._message(channel, r.body)
         self.posted.append(Posted(channel, r.body, message, r.files))
+        return _json(message)
+
+    def _edit_message(self, r: Request, channel_id: str, message_id: str) -> web.Response:
+        original = next((p for p in self.posted if p.message["id"] == message_id), None)
+        if original is None or original.channel_id != int(channel_id):
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        message = {**original.message, **self._message(int(channel_id), r.body), "id": message_id}
+        self.edited.append(Posted(int(channel_id), r.body, message, r.files))
         return _json(message)
 
     def _thread(self, r: Request, channel_id: str) -> web.Response:

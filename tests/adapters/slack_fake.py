@@ -238,6 +238,8 @@ class FakeSlack:
                 return {"ok": True, "url": f"{self.base_url.replace('http', 'ws', 1)}/socket"}
             case "chat.postMessage":
                 return {"ok": True, "channel": args.get("channel"), "ts": f"{n}.000100"}
+            case "chat.update":
+                return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": f"{n}.000200"}
             case "views.publish" | "views.open" | "views.update":

@@ -16,6 +16,7 @@ from tests.contracts import (
     cadences,
     channel_prompts,
     contacts,
+    events,
     intros,
     ledger,
     meetings,
@@ -45,6 +46,7 @@ SUITES = (
     usage,
     outbox,
     unit_of_work,
+    events,
 )
 
 # Every public function a suite defines, by "suite.check" (the helpers start with "_").

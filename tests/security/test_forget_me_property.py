@@ -13,11 +13,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.app import build
+from bot.commands.event_posts import ACTION_GOING, ACTION_SUGGEST
 from bot.commands.intros import ACTION_ACCEPT
 from bot.config import Settings
 from bot.core.effects import effect_to_json
@@ -79,6 +80,28 @@ def _promise_edited_then_undone(world: World, m: str) -> None:
     world.say(X, f"edit {number} kept {m}")
 
 
+def _event_id(world: World, title: str) -> str | None:
+    with world.buddy.engine.connect() as connection:
+        found = connection.scalar(text("SELECT id FROM events WHERE title = :t"), {"t": title})
+    return None if found is None else str(found)
+
+
+def _event_by_x(world: World, m: str) -> None:
+    """X announces an event; Ana goes (and gets its invitation, quoting X's title)."""
+    world.say(X, f'event "{m} night" friday 6pm at {m} bar', channel=HERE)
+    if (event := _event_id(world, f"{m} night")) is not None:
+        world.press(ANA, ACTION_GOING, event, HERE)
+
+
+def _x_goes_to_an_event(world: World, m: str) -> None:
+    """Cal's event (Cal's words, no marker): X goes and asks for suggestions."""
+    title = f"cal's night {m[2:-2]}"
+    world.say(CAL, f'event "{title}" saturday 6pm', channel=HERE)
+    if (event := _event_id(world, title)) is not None:
+        world.press(X, ACTION_GOING, event, HERE)
+        world.press(X, ACTION_SUGGEST, event, HERE)
+
+
 # What X may do (each typing the step's own marker), and what others do with X.
 STEPS: dict[str, Step] = {
     "offer": lambda w, m: w.say(X, f"offer {m} maps"),
@@ -97,6 +120,8 @@ STEPS: dict[str, Step] = {
     "held intro by X": lambda w, m: w.say(X, f"intro <@UBEN> <@UCAL> {m}"),
     "others meet X": lambda w, m: w.say(ANA, f"met <@{X_ID}> at Ana's own words"),
     "quiet hours": lambda w, m: w.say(X, "settings quiet 00:00-23:59"),
+    "event by X": _event_by_x,
+    "X goes to an event": _x_goes_to_an_event,
 }
 WAITS = st.sampled_from([timedelta(hours=1), timedelta(days=1), timedelta(days=3)])
 LIVES = st.lists(st.one_of(st.sampled_from(sorted(STEPS)), WAITS), min_size=1, max_size=8)
@@ -110,6 +135,7 @@ _databases = itertools.count()
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(life=LIVES)
+@example(life=["event by X", "X goes to an event", timedelta(days=1)])  # events, surely covered
 def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
 ) -> None:

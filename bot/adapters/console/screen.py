@@ -34,7 +34,8 @@ class ConsoleScreen:
     def _out(self) -> TextIO:
         return self._fixed_out or sys.stdout
 
-    def show(self, header: str, message: Message, *, owner: Member | None) -> None:
+    def show(self, header: str, message: Message, *, owner: Member | None) -> int | None:
+        """Print the message; its number when it has buttons (`click LABEL N`)."""
         number = None
         if message.choices:
             self._listed += 1
@@ -42,6 +43,18 @@ class ConsoleScreen:
             self._buttons += [
                 Button(c.label.lower(), c.action, c.payload, owner, number) for c in message.choices
             ]
+        self._print(header, message, number)
+        return number
+
+    def show_again(self, number: int, header: str, message: Message) -> None:
+        """Listed message `number`, changed: printed again under its number, its buttons
+        replaced (anyone in the channel may press them)."""
+        self._buttons = [b for b in self._buttons if b.number != number] + [
+            Button(c.label.lower(), c.action, c.payload, None, number) for c in message.choices
+        ]
+        self._print(header, message, number)
+
+    def _print(self, header: str, message: Message, number: int | None) -> None:
         lines = [header, *("  " + line for line in render(message, number=number))]
         if self._heading is not None:
             lines.insert(0, self._heading)
@@ -81,8 +94,12 @@ class ConsoleMessenger:
     async def send_dm(self, member: Member, message: Message) -> None:
         self._screen.show(f"DM to @{member.user_id}:", message, owner=member)
 
-    async def post(self, channel: Channel, message: Message) -> None:
-        self._screen.show(f"#{channel.channel_id}:", message, owner=None)
+    async def post(self, channel: Channel, message: Message) -> str | None:
+        number = self._screen.show(f"#{channel.channel_id}:", message, owner=None)
+        return None if number is None else str(number)
+
+    async def edit_post(self, channel: Channel, ref: str, message: Message) -> None:
+        self._screen.show_again(int(ref), f"#{channel.channel_id} (updated):", message)
 
     async def send_group(
         self,

@@ -223,6 +223,7 @@ class ConsoleSession:
                 channel=self.channel,
                 invoker_name=self.member.user_id,
                 platform_timezone=self._timezone,
+                is_organiser=self.member in self.organisers,
             ),
         )
         self._screen.show(f"(only you) buddy → @{self.member.user_id}:", reply, owner=self.member)

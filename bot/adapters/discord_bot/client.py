@@ -233,6 +233,7 @@ class BuddyClient(discord.Client):
                 invoker=member,
                 channel=_channel(interaction, workspace),
                 invoker_name=interaction.user.display_name,
+                is_organiser=interaction.permissions.manage_channels,
             ),
         )
         return reply, workspace

@@ -279,7 +279,8 @@ def build_group(
         allowed_installs=app_commands.AppInstallationType(guild=True),
     )
     channel = app_commands.Group(
-        name=CHANNEL_GROUP, description="Pairing rounds and give-first prompts in this channel."
+        name=CHANNEL_GROUP,
+        description="Pairing rounds, give-first prompts and events in this channel.",
     )
     for spec in specs:
         command = subcommand(spec, invoke=invoke, complete_number=complete_number)

@@ -118,13 +118,28 @@ class DiscordMessenger:
                 self._pacer.hold(limited.retry_after)
             raise
 
-    async def post(self, channel: Channel, message: Message) -> None:
+    async def post(self, channel: Channel, message: Message) -> str | None:
+        """The id of the post's last part (the one with the buttons), for `edit_post`."""
+        sent = None
         with delivery_errors():
-            target = self._client.get_partial_messageable(
-                int(channel.channel_id), guild_id=int(channel.workspace_id)
-            )
+            target = self._channel(channel)
             for part in render(message):
-                await target.send(**self._kwargs(part, channel.workspace_id, no_mentions()))
+                sent = await target.send(**self._kwargs(part, channel.workspace_id, no_mentions()))
+        return None if sent is None else str(sent.id)
+
+    async def edit_post(self, channel: Channel, ref: str, message: Message) -> None:
+        """The post's last part becomes the message's last part (an event's post is short)."""
+        last = render(message)[-1]
+        with delivery_errors():
+            post = self._channel(channel).get_partial_message(int(ref))
+            kwargs = self._kwargs(last, channel.workspace_id, no_mentions())
+            kwargs.pop("file", None)  # a post with a file is never edited
+            await post.edit(**kwargs)
+
+    def _channel(self, channel: Channel) -> discord.PartialMessageable:
+        return self._client.get_partial_messageable(
+            int(channel.channel_id), guild_id=int(channel.workspace_id)
+        )
 
     async def send_group(
         self,

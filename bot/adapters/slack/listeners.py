@@ -200,6 +200,7 @@ class Listeners(WebEdge):
             channel=_channel(member, str((body.get("channel") or {}).get("id", ""))),
             invoker_name=person.name,
             platform_timezone=person.timezone,
+            is_organiser=person.is_admin,
         )
         reply = await asyncio.to_thread(self._service.press, press)
         if (body.get("view") or {}).get("type") == "home":  # no response_url: the Home shows it

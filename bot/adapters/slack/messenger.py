@@ -26,10 +26,12 @@ PERMANENT_ERRORS = frozenset(
     {
         "account_inactive",
         "cannot_dm_bot",
+        "cant_update_message",  # chat.update of a post the bot did not make
         "channel_not_found",
         "invalid_auth",
         "invalid_blocks",
         "is_archived",
+        "message_not_found",  # chat.update of a post deleted since
         "messages_tab_disabled",
         "missing_scope",
         "msg_too_long",
@@ -139,10 +141,17 @@ class SlackMessenger:
             opened = await client.conversations_open(users=member.user_id)
             await self._post(client, opened["channel"]["id"], message)
 
-    async def post(self, channel: Channel, message: Message) -> None:
+    async def post(self, channel: Channel, message: Message) -> str | None:
         async with delivery_errors():
             client = await self._clients.for_workspace(channel.workspace_id)
-            await self._post(client, channel.channel_id, message)
+            return await self._post(client, channel.channel_id, message)
+
+    async def edit_post(self, channel: Channel, ref: str, message: Message) -> None:
+        async with delivery_errors():
+            client = await self._clients.for_workspace(channel.workspace_id)
+            await client.chat_update(
+                channel=channel.channel_id, ts=ref, **render(message).as_kwargs()
+            )
 
     async def send_group(
         self,
@@ -168,15 +177,17 @@ class SlackMessenger:
         return group
 
     @staticmethod
-    async def _post(client: AsyncWebClient, channel_id: str, message: Message) -> None:
+    async def _post(client: AsyncWebClient, channel_id: str, message: Message) -> str | None:
+        """The post's timestamp (its reference for `chat.update`); None for a file."""
         if message.attachment is None:
-            await client.chat_postMessage(
+            posted = await client.chat_postMessage(
                 channel=channel_id,
                 unfurl_links=False,
                 unfurl_media=False,
                 **render(message).as_kwargs(),
             )
-            return
+            ts = posted.get("ts")
+            return str(ts) if ts else None
         # The file carries the message as its comment: one call, so a retry never posts twice.
         await client.files_upload_v2(
             channel=channel_id,
@@ -185,3 +196,4 @@ class SlackMessenger:
             content=message.attachment.content,
             initial_comment=fallback_text(message, limit=FILE_COMMENT_LIMIT),
         )
+        return None

@@ -1,0 +1,210 @@
+"""An event's channel post (kept up to date in place) and the private notes about it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.commands.base import Context
+from bot.commands.when import format_clock, format_moment
+from bot.core import events
+from bot.core.calendar import CalendarInvite, InviteMethod
+from bot.core.events import Answer, Event, Rsvp
+from bot.core.identity import Member
+from bot.core.message import (
+    Choice,
+    ChoiceStyle,
+    Inline,
+    Mention,
+    Message,
+    Paragraph,
+    UserText,
+    message,
+    paragraph,
+)
+from bot.core.records import Profile
+
+ACTION_GOING = "event.going"
+ACTION_MAYBE = "event.maybe"
+ACTION_NO = "event.no"
+ACTION_WHO = "event.who"
+ACTION_SUGGEST = "event.suggest"
+
+
+def invite(event: Event, *, now: datetime) -> CalendarInvite:
+    """The event for a member's calendar: one UID per event, its SEQUENCE the event's."""
+    workspace = event.channel.workspace
+    return CalendarInvite(
+        uid=f"event-{event.id}.{workspace.workspace_id}.{workspace.platform.value}@networking-buddy",
+        sequence=event.sequence,
+        method=InviteMethod.CANCEL if event.cancelled else InviteMethod.REQUEST,
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=event.place,
+        stamp=now,
+        filename=f"event-{event.number}.ics",
+    )
+
+
+def invitation(event: Event, *, timezone: str, now: datetime) -> Message:
+    """By DM to a member going: the event, and the file that puts it in their calendar."""
+    return message(
+        paragraph("🗓️ For your calendar: “", UserText(event.title, by=event.creator), "”"),
+        paragraph(*event_line(event, timezone=timezone)),
+        paragraph("Open the attached file to add it; updates will replace it."),
+        invite=invite(event, now=now),
+    )
+
+
+def withdrawal(event: Event, *, now: datetime) -> Message:
+    """By DM to a member no longer going: the file that takes it out of their calendar."""
+    return message(
+        paragraph(
+            "🗓️ Not going to “",
+            UserText(event.title, by=event.creator),
+            "” after all: open the attached file to take it off your calendar.",
+        ),
+        invite=replace(
+            invite(event, now=now), method=InviteMethod.CANCEL, sequence=event.sequence + 1
+        ),
+    )
+
+
+def anchor(event: Event) -> str:
+    """The name its channel post is kept under: every later post edits it."""
+    return f"event:{event.id}"
+
+
+def _duration(length: timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in
+             ((days, "day"), (hours, "hour"), (minutes, "minute")) if n]  # fmt: skip
+    return " ".join(parts)
+
+
+def event_line(event: Event, *, timezone: str) -> tuple[Inline, ...]:
+    """ "3 · “Rust night” · Fri 4 Dec 2026, 18:00 Europe/Lisbon, for 2 hours · at Café" """
+    place: tuple[Inline, ...] = (" · at ", UserText(event.place, by=event.creator))
+    return (
+        f"{event.number} · “",
+        UserText(event.title, by=event.creator),
+        f"” · {format_moment(event.starts_at, timezone=timezone)}, for "
+        f"{_duration(event.ends_at - event.starts_at)}",
+        *(place if event.place else ()),
+    )
+
+
+def post_message(event: Event, rsvps: Sequence[Rsvp]) -> Message:
+    """The channel post: what, when, where, and counts only (never who)."""
+    title = UserText(event.title, by=event.creator)
+    when = format_moment(event.starts_at, timezone=event.timezone)
+    until = format_clock(event.ends_at, timezone=event.timezone)
+    where = paragraph("📍 ", UserText(event.place, by=event.creator)) if event.place else None
+    if event.cancelled:
+        return message(
+            paragraph("❌ Cancelled: “", title, f"” ({when})."),
+            paragraph(f"Event {event.number}, announced by ", Mention(event.creator), "."),
+        )
+    n = events.counts(rsvps)
+    seats = f" of {event.limit}" if event.limit is not None else ""
+    waiting = f" · ⏳ {n.waiting} waiting" if n.waiting else ""
+    return message(
+        paragraph("📅 “", title, "”"),
+        paragraph(f"🕕 {when} – {until}"),
+        where,
+        paragraph(
+            f"Event {event.number}, announced by ",
+            Mention(event.creator),
+            ". Who is going is shown to those going.",
+        ),
+        paragraph(f"✅ {n.going}{seats} going · 🤔 {n.maybe} maybe · 🙅 {n.no} can't go{waiting}"),
+        choices=(
+            Choice("Going", ACTION_GOING, str(event.id), ChoiceStyle.PRIMARY),
+            Choice("Maybe", ACTION_MAYBE, str(event.id)),
+            Choice("Can't go", ACTION_NO, str(event.id)),
+            Choice("Who's going", ACTION_WHO, str(event.id)),
+        ),
+    )
+
+
+def announce(ctx: Context, event: Event) -> None:
+    ctx.outgoing.post(
+        event.channel,
+        post_message(event, ()),
+        key=f"event:{event.id}:announce",
+        anchor=anchor(event),
+    )
+
+
+def refresh_post(ctx: Context, event: Event) -> None:
+    """The post again, as it stands now: delivered as an edit of the first one, in order."""
+    ctx.outgoing.post(
+        event.channel,
+        post_message(event, ctx.uow.events.answers(event)),
+        key="",
+        anchor=anchor(event),
+    )
+
+
+def take_up_seats(ctx: Context, event: Event) -> list[Member]:
+    """Those waiting who now have a seat move up, and are told privately."""
+    moved = events.move_up(event, ctx.uow.events.answers(event), now=ctx.now)
+    for rsvp in moved:
+        ctx.uow.events.answer(rsvp)
+        _tell(
+            ctx,
+            rsvp.member,
+            message(
+                paragraph(
+                    "🎟️ A seat opened at “",
+                    UserText(event.title, by=event.creator),
+                    f"” ({format_moment(event.starts_at, timezone=_zone(ctx, rsvp.member))}): "
+                    "you're going now, off the waiting list.",
+                ),
+                paragraph("Can't make it after all? Press Can't go on the event's post."),
+                invite=invite(event, now=ctx.now),
+            ),
+            key=f"event:{event.id}:moved_up:{rsvp.member.user_id}:{event.sequence}",
+        )
+    return [rsvp.member for rsvp in moved]
+
+
+def notify(
+    ctx: Context, event: Event, head: Paragraph, *, answers: tuple[Answer, ...], what: str
+) -> int:
+    """Tell privately those whose answer is among `answers`; how many."""
+    told = 0
+    for rsvp in ctx.uow.events.answers(event):
+        if rsvp.answer not in answers or rsvp.member == ctx.invoker:
+            continue
+        zone = _zone(ctx, rsvp.member)
+        lines: list[Paragraph] = [head]
+        if not event.cancelled:
+            lines.append(paragraph(*event_line(event, timezone=zone)))
+        # Those going have it in their calendar: the file updates or removes it there.
+        calendar = invite(event, now=ctx.now) if rsvp.answer is Answer.GOING else None
+        _tell(
+            ctx,
+            rsvp.member,
+            message(*lines, invite=calendar),
+            key=f"event:{event.id}:{what}:{event.sequence}:{rsvp.member.user_id}",
+        )
+        told += 1
+    return told
+
+
+def _zone(ctx: Context, member: Member) -> str:
+    profile = ctx.uow.profiles.get(member)
+    return profile.timezone if profile is not None else "UTC"
+
+
+def _tell(ctx: Context, member: Member, msg: Message, *, key: str) -> None:
+    profile: Profile | None = ctx.uow.profiles.get(member)
+    if profile is None:  # answered, never used a command: no quiet hours known
+        ctx.outgoing.answer(member, msg, key=key)
+    else:
+        ctx.outgoing.dm(profile, msg, key=key)
