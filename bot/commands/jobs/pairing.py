@@ -207,7 +207,8 @@ def start_round(
             profiles,
             about=f"pairing round {started.number}",
             key=f"pairing:{started.id}:group:{group.id}",
-            seed=group.id,
+            # Per channel, not a global id: what a group sees never depends on other workspaces.
+            seed=started.number,
         )
     # Kept out by their own block, or left over: each hears the same, and nobody else hears.
     for user in sorted({*grouping.unplaced, *plan.kept_out}):
@@ -312,7 +313,7 @@ def group_message(
         paragraph(f"Ice-breaker: {question}"),
         paragraph(f"Suggested time: {format_moment(slot, timezone='UTC')} (", *local_times, ")."),
         paragraph("Pick whatever suits you; I'll ask halfway through the round how it went."),
-        paragraph("💡 ", *first_meeting_tip(pairing_round.id).text),
+        paragraph("💡 ", *first_meeting_tip(pairing_round.number).text),
     )
 
 
