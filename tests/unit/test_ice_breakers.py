@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.commands.intros import ACTION_ACCEPT
 from bot.core.ice_breakers import (
     MAX_MEMORIES,
     IceBreaker,
@@ -25,6 +26,7 @@ from bot.core.records import (
     PromiseStatus,
 )
 from bot.core.tips import Topic
+from tests.unit.harness import ALICE, BOB, CAROL, NOW, Buddy
 
 ANA = Member(Platform.SLACK, "T1", "UANA")
 BEN = Member(Platform.SLACK, "T1", "UBEN")
@@ -107,3 +109,31 @@ def test_no_profile_at_all_gives_a_first_meeting_tip_the_same_on_a_retry() -> No
     first, again = breaker(Known(), None), breaker(Known(), None)
     assert first.tip is not None and first.tip == again.tip
     assert first.memories == () and first.common == ()
+
+
+# --- through the service: who gets one, and when ------------------------------------------------
+
+
+def _made_intro(buddy: Buddy) -> None:
+    for member in (ALICE, BOB):
+        buddy.say("offer maps", by=member)
+    buddy.say("intro <@UALICE> <@UBOB> you both like maps", by=CAROL)
+    [intro] = buddy.store.state.intros.values()
+    for member in (ALICE, BOB):
+        buddy.press(ACTION_ACCEPT, str(intro.id), by=member)
+
+
+def test_an_ice_breaker_waits_for_the_end_of_the_members_quiet_hours(buddy: Buddy) -> None:
+    buddy.say("settings quiet 14:00-16:00", by=ALICE)  # it is 14:57 UTC
+    _made_intro(buddy)
+
+    [to_alice] = [row for row in buddy.store.dms_to(ALICE) if ":ice:" in row.key]
+    [to_bob] = [row for row in buddy.store.dms_to(BOB) if ":ice:" in row.key]
+    assert to_alice.not_before == NOW.replace(hour=16, minute=0)
+    assert to_bob.not_before == NOW
+
+
+def test_only_the_two_who_accepted_get_one_not_the_introducer(buddy: Buddy) -> None:
+    _made_intro(buddy)
+    ice = [row.key for row in buddy.store.outbox if ":ice:" in row.key]
+    assert sorted(key.rsplit(":", 1)[1] for key in ice) == ["UALICE", "UBOB"]
