@@ -79,6 +79,7 @@ class ArgKind(StrEnum):
     INTERVAL = "interval"
     TIMEZONE = "timezone"
     WORD = "word"
+    CHOICE = "choice"  # one of `Arg.choices`: a select on Slack, a choice list on Discord
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Arg:
     description: str
     required: bool = True
     keyword: str = ""  # the word that introduces it in text form ("every", "by")
+    choices: tuple[str, ...] = ()  # a CHOICE's values, as typed
 
 
 @dataclass(frozen=True)

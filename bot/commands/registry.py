@@ -13,6 +13,7 @@ from bot.commands import (
     privacy,
     profile,
     promises,
+    tips,
 )
 from bot.commands.base import ActionSpec, AnySpec
 from bot.commands.help import make_help
@@ -31,6 +32,7 @@ COMMANDS: tuple[AnySpec, ...] = (
     *intros.SPECS,
     *pairing.SPECS,
     *events.SPECS,
+    *tips.SPECS,
 )
 
 ACTIONS: tuple[ActionSpec, ...] = (

@@ -1,23 +1,95 @@
-"""The practical tips the digest ends with, and the give-first thread starters for channels."""
+"""Practical tips by topic (written in tips.toml), which one a member gets when, and the
+give-first thread starters for channels."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from importlib import resources
 
-from bot.core.message import Text, command
+from bot.core.identity import Member
+from bot.core.message import CommandRef, Inline
 
-TIPS: tuple[Text, ...] = (
-    "Connect, don't collect: one real follow-up beats ten new contacts.",
-    "Spotted a broken link or a typo on someone's site? Telling them kindly is a gift.",
-    "Listen for what people are stuck on; the follow-up writes itself.",
-    "Send the article you mentioned the same day, while the conversation is fresh.",
-    "Small unasked help counts: a pointer to the right doc, a review of a README.",
-    "Introduce two people only when both have said yes, and say why they should talk.",
-    "Ask about the other person's project before talking about yours.",
-    "A promise kept late still beats a promise forgotten: send it now, with a short sorry.",
-    ("Remember one detail from each conversation (", command("note"), "): it opens the next one."),
-    "Thank people who helped you, and tell them what came of it.",
-)
+
+class Topic(StrEnum):
+    FIRST_MEETING = "first meeting"
+    FOLLOW_UP = "follow up"
+    GIVE = "give"
+    ASK = "ask"
+
+
+@dataclass(frozen=True)
+class Tip:
+    topic: Topic
+    text: tuple[Inline, ...]
+
+
+_COMMAND = re.compile(r"\{([a-z-]+)\}")
+
+
+def _parts(text: str) -> tuple[Inline, ...]:
+    """ "… ({note}): …" as text and a command reference, which each platform renders its way."""
+    pieces = _COMMAND.split(text)
+    # re.split puts the captured names at the odd places.
+    return tuple(
+        CommandRef(piece) if index % 2 else piece for index, piece in enumerate(pieces) if piece
+    )
+
+
+def load_tips(source: str) -> tuple[Tip, ...]:
+    """Every tip of a tips.toml text, in its order; an unknown topic is an error."""
+    return tuple(
+        Tip(Topic(topic), _parts(text))
+        for topic, texts in tomllib.loads(source).items()
+        for text in texts
+    )
+
+
+TIPS = load_tips(resources.files("bot.core").joinpath("tips.toml").read_text(encoding="utf-8"))
+
+
+def tips_about(topic: Topic) -> tuple[Tip, ...]:
+    return tuple(tip for tip in TIPS if tip.topic is topic)
+
+
+def week_number(day: date) -> int:
+    """Weeks since Monday 1 January of year 1: ISO weeks counted on, without a break at a new
+    year (an ISO year has 52 or 53 weeks, so `year * 53 + week` would skip numbers)."""
+    return (day.toordinal() - 1) // 7
+
+
+def _member_offset(member: Member) -> int:
+    """Where the member's own rotation starts: stable across processes (unlike `hash`)."""
+    who = f"{member.platform.value}:{member.workspace_id}:{member.user_id}".encode()
+    return int.from_bytes(hashlib.blake2b(who, digest_size=8).digest(), "big")
+
+
+def _rotation(tips: tuple[Tip, ...], member: Member, day: date) -> Tip:
+    return tips[(week_number(day) + _member_offset(member)) % len(tips)]
+
+
+def digest_tip(member: Member, day: date) -> Tip:
+    """The tip ending the member's digest of the week holding `day` (their local date): each
+    week the next one in a rotation through every tip, from a start of their own. Weeks in a
+    row give different tips until the rotation comes round, so no storage is needed for "not
+    the same tip again within eight weeks" (tested for any start week and member)."""
+    return _rotation(TIPS, member, day)
+
+
+def handful(member: Member, day: date) -> tuple[Tip, ...]:
+    """One tip per topic, changing week to week."""
+    return tuple(_rotation(tips_about(topic), member, day) for topic in Topic)
+
+
+def first_meeting_tip(seed: int) -> Tip:
+    """A first-meeting tip for a group or an introduction (`seed`: its id, so a retry agrees)."""
+    tips = tips_about(Topic.FIRST_MEETING)
+    return tips[seed % len(tips)]
+
 
 PROMPTS: tuple[str, ...] = (
     "🌱 Give-first thread: what small thing could you do for someone here this week? "
@@ -34,11 +106,6 @@ PROMPTS: tuple[str, ...] = (
 def _week_index(moment: datetime) -> int:
     year, week, _ = moment.isocalendar()
     return year * 53 + week
-
-
-def tip_for(moment: datetime) -> Text:
-    """This week's tip: the same all week, a different one the next."""
-    return TIPS[_week_index(moment) % len(TIPS)]
 
 
 def prompt_for(moment: datetime) -> str:

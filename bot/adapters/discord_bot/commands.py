@@ -19,6 +19,8 @@ from bot.commands.base import AnySpec, Arg, ArgKind, Args, ArgValue, PersonRef
 GROUP_NAME = "buddy"
 GROUP_DESCRIPTION = "Networking Buddy: who you met, what you promised, and intros."
 CHANNEL_GROUP = "channel"
+MORE_GROUP = "more"
+MAX_SUBCOMMANDS = 25  # Discord's limit on one group's subcommands and subgroups together
 MAX_DESCRIPTION = 100
 MAX_CHOICES = 25
 MAX_NUMBER = 999_999
@@ -168,6 +170,7 @@ OPTION_TYPES: Mapping[ArgKind, type[app_commands.Transformer]] = {
     ArgKind.INTERVAL: TextOption,
     ArgKind.TIMEZONE: ZoneOption,
     ArgKind.WORD: WordOption,
+    ArgKind.CHOICE: TextOption,  # offered as a list of the argument's choices
 }
 
 
@@ -257,20 +260,38 @@ def subcommand(
     app_commands.describe(**{option.param: _fit(option.description) for option in options})(
         callback
     )
+    picks = {
+        o.param: [app_commands.Choice(name=c, value=c) for c in o.arg.choices]
+        for o in options
+        if o.arg.kind is ArgKind.CHOICE
+    }
+    if picks:
+        app_commands.choices(**picks)(callback)
     numbers = {o.param: complete_number for o in options if o.arg.kind is ArgKind.NUMBER}
     if numbers:
         app_commands.autocomplete(**numbers)(callback)
     return app_commands.Command(name=spec.name, description=_fit(spec.summary), callback=callback)
 
 
+def subgroups(specs: Sequence[AnySpec]) -> dict[str, str | None]:
+    """Where each command lives under `/buddy`: channel commands in `/buddy channel`; the
+    personal ones directly, in the registry's order, while there is room (Discord allows 25),
+    and the rest in `/buddy more`."""
+    personal = [spec.name for spec in specs if not spec.needs_channel]
+    room = MAX_SUBCOMMANDS - any(spec.needs_channel for spec in specs)
+    if len(personal) > room:
+        room -= 1  # the `more` group takes a place of its own
+    where: dict[str, str | None] = {name: None for name in personal[:room]}
+    where.update({name: MORE_GROUP for name in personal[room:]})
+    where.update({spec.name: CHANNEL_GROUP for spec in specs if spec.needs_channel})
+    return where
+
+
 def build_group(
     specs: Sequence[AnySpec], *, invoke: Invoke, complete_number: CompleteNumber
 ) -> app_commands.Group:
-    """`/buddy <command>`, and `/buddy channel <command>` for what works only in a channel.
-
-    Discord allows 25 subcommands in a group; the channel commands (pairing, prompts) form
-    their own group so the personal ones stay one step away.
-    """
+    """`/buddy <command>`, `/buddy channel <command>` for what works only in a channel, and
+    `/buddy more <command>` for personal commands beyond Discord's 25 in a group."""
     group = app_commands.Group(
         name=GROUP_NAME,
         description=GROUP_DESCRIPTION,
@@ -278,12 +299,18 @@ def build_group(
         allowed_contexts=app_commands.AppCommandContext(guild=True),
         allowed_installs=app_commands.AppInstallationType(guild=True),
     )
-    channel = app_commands.Group(
-        name=CHANNEL_GROUP, description="Pairing rounds and give-first prompts in this channel."
-    )
+    nested = {
+        CHANNEL_GROUP: app_commands.Group(
+            name=CHANNEL_GROUP, description="Pairing rounds and give-first prompts in this channel."
+        ),
+        MORE_GROUP: app_commands.Group(name=MORE_GROUP, description="More of your own commands."),
+    }
+    where = subgroups(specs)
     for spec in specs:
         command = subcommand(spec, invoke=invoke, complete_number=complete_number)
-        (channel if spec.needs_channel else group).add_command(command)
-    if channel.commands:
-        group.add_command(channel)
+        home = where[spec.name]
+        (group if home is None else nested[home]).add_command(command)
+    for subgroup in nested.values():
+        if subgroup.commands:
+            group.add_command(subgroup)
     return group

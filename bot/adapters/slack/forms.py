@@ -15,6 +15,7 @@ FORM_COMMANDS = frozenset({"promise"})  # typed alone, these open their form
 TITLE_LIMIT = 24
 LABEL_LIMIT = 2000
 NAME_LIMIT = 200
+OPTION_LIMIT = 75  # a select option's text
 _OUTSIDE = "__name"  # suffix of the block where a person outside the workspace is typed
 
 
@@ -52,6 +53,9 @@ def _inputs(arg: Arg) -> list[dict[str, Any]]:
             element = {**text, "max_length": MAX_WHEN_LENGTH}
         case ArgKind.NUMBER:
             element = {"type": "number_input", "is_decimal_allowed": False, "min_value": "1"}
+        case ArgKind.CHOICE:
+            options = [{"text": _plain(c, OPTION_LIMIT), "value": c} for c in arg.choices]
+            element = {"type": "static_select", "options": options}
         case _:
             element = {**text, "max_length": NAME_LIMIT}
     return [_input(arg.name, arg.description, element, optional=not arg.required)]
@@ -76,7 +80,8 @@ def read_form(spec: AnySpec, values: Mapping[str, Mapping[str, Mapping[str, Any]
 
     def value(block_id: str) -> str:
         element = values.get(block_id, {}).get("value", {})
-        picked = element.get("selected_user") or element.get("value") or ""
+        option = element.get("selected_option") or {}
+        picked = element.get("selected_user") or element.get("value") or option.get("value") or ""
         return str(picked)
 
     args: dict[str, ArgValue] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.commands.give_ideas import match_line, matches, owed, owed_line
 from bot.commands.promises import done_choices, promise_line
@@ -15,14 +16,13 @@ from bot.core.message import (
     command,
     message,
     paragraph,
-    parts_of,
 )
 from bot.core.outgoing import Outgoing, key_time
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
 from bot.core.schedule import is_paused, is_stale, next_weekly
-from bot.core.tips import tip_for
+from bot.core.tips import digest_tip
 
 SHOWN = 5  # promises and follow-ups listed; the rest are a command away
 
@@ -42,9 +42,10 @@ def digest_key(member: Member, due_at: datetime) -> str:
 
 
 def digest_message(
-    uow: UnitOfWork, profile: Profile, *, now: datetime, policy: Policy
+    uow: UnitOfWork, profile: Profile, *, due_at: datetime, now: datetime, policy: Policy
 ) -> Message | None:
-    """The member's digest, or None when there is nothing to tell them but a tip."""
+    """The member's digest (due at `due_at`), or None when there is nothing to tell them but a
+    tip."""
     member = profile.member
     promises = list(uow.promises.list_open(member, limit=SHOWN))
     total = uow.promises.count_open(member) if len(promises) == SHOWN else len(promises)
@@ -71,7 +72,10 @@ def digest_message(
             paragraph("A give idea:" if len(ideas) == 1 else "Give ideas:"),
             bullets(*(match_line(m, profile.offer) for m in ideas)),
         ]
-    blocks.append(paragraph("💡 ", *parts_of(tip_for(now))))
+    # The week the digest was due in, in the member's zone: a digest sent late still counts
+    # for its own week, so the weekly rotation of tips never skips back.
+    week = due_at.astimezone(ZoneInfo(profile.timezone)).date()
+    blocks.append(paragraph("💡 ", *digest_tip(member, week).text))
     return message(*blocks, choices=done_choices(promises[:3]))
 
 
@@ -94,7 +98,7 @@ class WeeklyDigest:
                 continue
             if is_stale(item.due_at, now) or is_paused(profile, now):
                 continue
-            digest = digest_message(uow, profile, now=now, policy=self._policy)
+            digest = digest_message(uow, profile, due_at=item.due_at, now=now, policy=self._policy)
             if digest is not None:
                 outgoing.dm(profile, digest, key=digest_key(profile.member, item.due_at))
         outgoing.queue(uow)
