@@ -74,6 +74,14 @@ class InMemoryEvents:
             raise LookupError(f"no event {event.id} in that workspace")
         self._state.events[event.id] = event
 
+    def due_reminders(self, *, now: datetime, limit: int) -> Sequence[Event]:
+        due = [
+            e
+            for e in self._state.events.values()
+            if any(at is not None and at <= now for at in (e.day_before_at, e.hour_before_at))
+        ]
+        return sorted(due, key=lambda e: (e.starts_at, e.id))[:limit]
+
     def upcoming(self, channel: Channel, *, now: datetime) -> Sequence[Event]:
         coming = [
             e

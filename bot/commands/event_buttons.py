@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.commands.base import ActionSpec, Context
 from bot.commands.event_posts import (
     ACTION_GOING,
     ACTION_MAYBE,
     ACTION_NO,
+    ACTION_SUGGEST,
     ACTION_WHO,
     invitation,
     refresh_post,
@@ -72,6 +74,23 @@ def _confirmation(ctx: Context, event: Event, answer: Answer, *, again: bool) ->
     return message(*lines)
 
 
+def press_suggest(ctx: Context, payload: str) -> Message:
+    """The member's opt-in to suggestions of people to meet at the event, recorded."""
+    event = _pressed_event(ctx, payload)
+    mine = next((r for r in ctx.uow.events.answers(event) if r.member == ctx.invoker), None)
+    if mine is None or mine.answer is not Answer.GOING:
+        raise UserError("Suggestions are for those going: press Going on the event's post first.")
+    if not mine.suggest:
+        ctx.uow.events.answer(replace(mine, suggest=True))
+    return message(
+        paragraph(
+            "Noted — I'll suggest a few people going to “",
+            UserText(event.title, by=event.creator),
+            "” you could meet there, privately, among those who asked too.",
+        )
+    )
+
+
 def press_who(ctx: Context, payload: str) -> Message:
     event = _pressed_event(ctx, payload)
     rsvps = ctx.uow.events.answers(event)
@@ -92,4 +111,5 @@ ACTIONS = (
     ActionSpec(ACTION_MAYBE, _press(Answer.MAYBE)),
     ActionSpec(ACTION_NO, _press(Answer.NO)),
     ActionSpec(ACTION_WHO, press_who),
+    ActionSpec(ACTION_SUGGEST, press_suggest),
 )

@@ -29,6 +29,7 @@ ACTION_GOING = "event.going"
 ACTION_MAYBE = "event.maybe"
 ACTION_NO = "event.no"
 ACTION_WHO = "event.who"
+ACTION_SUGGEST = "event.suggest"
 
 
 def invite(event: Event, *, now: datetime) -> CalendarInvite:

@@ -61,6 +61,8 @@ def _announce(ctx: Context, details: EventDetails) -> Message:
         timezone=ctx.profile.timezone,
         now=ctx.now,
     )
+    event = events.with_reminders(event, now=ctx.now)
+    ctx.uow.events.save(event)
     announce(ctx, event)
     return message(
         paragraph("📅 Announced in this channel as event ", str(event.number), ":"),
@@ -76,7 +78,9 @@ def _announce(ctx: Context, details: EventDetails) -> Message:
 
 
 def _cancel(ctx: Context, event: Event) -> Message:
-    cancelled = replace(event, cancelled=True, sequence=event.sequence + 1)
+    cancelled = events.with_reminders(
+        replace(event, cancelled=True, sequence=event.sequence + 1), now=ctx.now
+    )
     ctx.uow.events.save(cancelled)
     refresh_post(ctx, cancelled)
     told = notify(
@@ -104,6 +108,8 @@ def _edit(ctx: Context, event: Event, details: EventDetails) -> Message:
         limit=None if details.no_limit else (details.limit or event.limit),
         sequence=event.sequence + 1,
     )
+    if edited.starts_at != event.starts_at:
+        edited = events.with_reminders(edited, now=ctx.now)
     ctx.uow.events.save(edited)
     take_up_seats(ctx, edited)
     refresh_post(ctx, edited)

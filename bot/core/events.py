@@ -42,6 +42,9 @@ class Event:
     created_at: datetime
     sequence: int = 0  # grows with each change, as calendar invitations need
     cancelled: bool = False
+    # When the reminders to those going are due (None: sent, or too late to send).
+    day_before_at: datetime | None = None
+    hour_before_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Rsvp:
     member: Member
     answer: Answer
     answered_at: datetime  # for WAITING: when they joined the waiting list, so the order holds
+    suggest: bool = False  # pressed "Suggest people to meet there" on a reminder
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,20 @@ def answered(
             wanted = Answer.WAITING
     if mine is not None and mine.answer is wanted:
         return mine
+    if mine is not None:
+        return replace(mine, answer=wanted, answered_at=now)
     return Rsvp(event.id, member, wanted, now)
+
+
+def with_reminders(event: Event, *, now: datetime) -> Event:
+    """The event with its reminders due the day before and an hour before it starts, each only
+    while still ahead; none once it is cancelled."""
+    if event.cancelled:
+        return replace(event, day_before_at=None, hour_before_at=None)
+    day, hour = event.starts_at - timedelta(days=1), event.starts_at - timedelta(hours=1)
+    return replace(
+        event, day_before_at=day if day > now else None, hour_before_at=hour if hour > now else None
+    )
 
 
 def may_manage(event: Event, member: Member, *, is_organiser: bool) -> bool:

@@ -13,10 +13,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import ID, SHORT, Base, _table_args
+from bot.store.models import ID, SHORT, Base, _due_index, _table_args
 from bot.store.types import UTCDateTime
 
 
@@ -28,6 +29,8 @@ class EventRow(Base):
         UniqueConstraint("platform", "workspace_id", "number"),
         Index("ix_events_channel", "platform", "workspace_id", "channel_id", "starts_at"),
         Index("ix_events_creator", "platform", "workspace_id", "creator_id"),
+        _due_index("events", "day_before_at", text("day_before_at IS NOT NULL")),
+        _due_index("events", "hour_before_at", text("hour_before_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -45,6 +48,8 @@ class EventRow(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     cancelled: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    day_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hour_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RsvpRow(Base):
@@ -64,6 +69,7 @@ class RsvpRow(Base):
     member_id: Mapped[str] = mapped_column(ID)
     answer: Mapped[str] = mapped_column(SHORT)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    suggest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class AnchoredPostRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.events import Answer, Event, Rsvp
@@ -30,12 +30,14 @@ def _event(row: EventRow) -> Event:
         created_at=row.created_at,
         sequence=row.sequence,
         cancelled=row.cancelled,
+        day_before_at=row.day_before_at,
+        hour_before_at=row.hour_before_at,
     )
 
 
 def _rsvp(row: RsvpRow) -> Rsvp:
     member = Member(Platform(row.platform), row.workspace_id, row.member_id)
-    return Rsvp(row.event_id, member, Answer(row.answer), row.answered_at)
+    return Rsvp(row.event_id, member, Answer(row.answer), row.answered_at, row.suggest)
 
 
 class SqlEventRepository:
@@ -97,6 +99,23 @@ class SqlEventRepository:
         row.title, row.place, row.seats = event.title, event.place, event.limit
         row.starts_at, row.ends_at = event.starts_at, event.ends_at
         row.sequence, row.cancelled = event.sequence, event.cancelled
+        row.day_before_at, row.hour_before_at = event.day_before_at, event.hour_before_at
+
+    def due_reminders(self, *, now: datetime, limit: int) -> Sequence[Event]:
+        rows = self._session.scalars(
+            select(EventRow)
+            .where(
+                or_(
+                    and_(EventRow.day_before_at.is_not(None), EventRow.day_before_at <= now),
+                    and_(EventRow.hour_before_at.is_not(None), EventRow.hour_before_at <= now),
+                )
+            )
+            .order_by(EventRow.starts_at, EventRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        return [_event(row) for row in rows]
 
     def upcoming(self, channel: Channel, *, now: datetime) -> Sequence[Event]:
         rows = self._session.scalars(
@@ -136,7 +155,7 @@ class SqlEventRepository:
                 member_id=member.user_id,
             )
             self._session.add(row)
-        row.answer, row.answered_at = rsvp.answer.value, rsvp.answered_at
+        row.answer, row.answered_at, row.suggest = rsvp.answer.value, rsvp.answered_at, rsvp.suggest
         self._session.flush()
 
     def created_by(self, member: Member) -> Sequence[Event]:

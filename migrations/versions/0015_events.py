@@ -25,6 +25,10 @@ ID = sa.String(length=100)
 SHORT = sa.String(length=20)
 
 
+def _where(condition: str) -> dict[str, sa.TextClause]:
+    return {"sqlite_where": sa.text(condition), "postgresql_where": sa.text(condition)}
+
+
 def upgrade() -> None:
     op.create_table(
         "events",
@@ -43,6 +47,8 @@ def upgrade() -> None:
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("cancelled", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("day_before_at", sa.DateTime(), nullable=True),
+        sa.Column("hour_before_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
         sa.UniqueConstraint(
             "platform",
@@ -56,6 +62,10 @@ def upgrade() -> None:
         "ix_events_channel", "events", ["platform", "workspace_id", "channel_id", "starts_at"]
     )
     op.create_index("ix_events_creator", "events", ["platform", "workspace_id", "creator_id"])
+    for column in ("day_before_at", "hour_before_at"):
+        op.create_index(
+            f"ix_events_{column}_due", "events", [column], **_where(f"{column} IS NOT NULL")
+        )
     op.create_table(
         "event_rsvps",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,6 +75,7 @@ def upgrade() -> None:
         sa.Column("member_id", ID, nullable=False),
         sa.Column("answer", SHORT, nullable=False),
         sa.Column("answered_at", sa.DateTime(), nullable=False),
+        sa.Column("suggest", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.CheckConstraint(
             "answer IN ('going', 'maybe', 'no', 'waiting')", name=op.f("ck_event_rsvps_answer")
         ),
@@ -106,6 +117,8 @@ def downgrade() -> None:
     op.drop_table("anchored_posts")
     op.drop_index("ix_event_rsvps_member", table_name="event_rsvps")
     op.drop_table("event_rsvps")
+    op.drop_index("ix_events_hour_before_at_due", table_name="events")
+    op.drop_index("ix_events_day_before_at_due", table_name="events")
     op.drop_index("ix_events_creator", table_name="events")
     op.drop_index("ix_events_channel", table_name="events")
     op.drop_table("events")

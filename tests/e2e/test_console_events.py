@@ -159,3 +159,35 @@ async def test_those_going_get_an_ics_invitation_updated_on_edit_and_cancelled(
     assert cancelled["METHOD"] == "CANCEL"
     assert str(_vevent(cancelled)["UID"]) == uid and _vevent(cancelled)["SEQUENCE"] == 2
     assert _vevent(cancelled)["STATUS"] == "CANCELLED"
+
+
+async def test_reminders_come_the_day_before_after_quiet_hours_and_an_hour_before_regardless(
+    console: Console,
+) -> None:
+    await console.script(
+        "in #rust",
+        'event "Early Rust" saturday 7am at Café',
+        "as @ana",
+        "settings quiet 22:00-08:00",
+        "click going 1",
+        "as @ben",
+        "click maybe 1",
+    )
+    # The day before is Fri 07:00, in Ana's quiet hours: held until they end at 08:00.
+    out = await console.script("wait until friday 7:30am")
+    assert "Coming up" not in out
+    out = await console.script("wait 1 hour")
+    assert "DM to @ana:\n  ⏰ Coming up tomorrow: “Early Rust”" in out
+    assert "[Suggest people to meet there]" in out
+    assert "DM to @ben" not in out  # a maybe gets no reminder
+    # An hour before is Sat 06:00, in quiet hours too: they asked to go, so it comes at once.
+    out = await console.script("wait until saturday 6:30am")
+    assert out.count("⏰ Coming up in an hour: “Early Rust”") == 1
+    assert out.index("⏩ Sat 28 Nov 2026, 06:00") < out.index("Coming up in an hour")
+    # Exactly once: nothing comes again.
+    assert "Coming up" not in await console.script("wait 2 hours")
+
+    out = await console.script("as @ana", "click suggest people to meet there")
+    assert "Noted — I'll suggest a few people going to “Early Rust”" in out
+    out = await console.script("as @ben", "click suggest people to meet there")
+    assert "No button" in out  # the reminder went to Ana only

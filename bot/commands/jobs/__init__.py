@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.jobs.digest import WeeklyDigest
+from bot.commands.jobs.events import EventReminders
 from bot.commands.jobs.follow_ups import FollowUps
 from bot.commands.jobs.intros import IntroNotices
 from bot.commands.jobs.keep_in_touch import KeepInTouch
@@ -27,12 +28,14 @@ def default_jobs(policy: Policy) -> list[DueJob]:
         PairingHeadsUps(),
         PairingRounds(),
         PairingCheckIns(),
+        EventReminders(),
         OutboxRetention(policy),
     ]
 
 
 __all__ = [
     "ChannelPrompts",
+    "EventReminders",
     "FollowUps",
     "HeadsUps",
     "IntroNotices",
