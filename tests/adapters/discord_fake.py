@@ -179,7 +179,7 @@ class Posted:
         return [c for row in self.body.get("components", []) for c in row.get("components", [])]
 
     def button(self, label: str) -> dict[str, Any]:
-        return next(b for b in self.buttons if b["label"] == label)
+        return next(b for b in self.buttons if b.get("label") == label)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from discord.http import Route
 
 from bot.adapters.discord_bot.commands import MAX_CHOICES, TypedCommand, build_group
 from bot.adapters.discord_bot.messenger import DiscordMessenger, Pacer
-from bot.adapters.discord_bot.render import BuddyButton, no_mentions, render
+from bot.adapters.discord_bot.render import BuddyButton, BuddySelect, no_mentions, render
 from bot.commands.base import ActionInput, AnySpec, CommandInput, Mentioned, PersonRef
 from bot.commands.replies import oops_reply
 from bot.commands.service import CommandService
@@ -129,7 +129,7 @@ class BuddyClient(discord.Client):
         self._command_id = ""
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(BuddyButton)
+        self.add_dynamic_items(BuddyButton, BuddySelect)
         self._watching = asyncio.create_task(self._check_guilds_daily())
 
     async def close(self) -> None:
@@ -203,7 +203,13 @@ class BuddyClient(discord.Client):
             self.ports.after_each()
 
     async def press_button(
-        self, interaction: discord.Interaction[Any], *, action: str, guild_id: str, payload: str
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        action: str,
+        guild_id: str,
+        payload: str,
+        picked: tuple[str, ...] | None = None,
     ) -> None:
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -220,6 +226,7 @@ class BuddyClient(discord.Client):
                     invoker=member,
                     channel=_channel(interaction, workspace),
                     invoker_name=interaction.user.display_name,
+                    picked=picked,
                 ),
             )
             await self._reply(interaction, reply, workspace)
