@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.event_followups import Attendance, Suggestion, pair_key
 from bot.core.events import Answer, Event
-from bot.core.identity import Member, Workspace
+from bot.core.identity import Channel, Member, Workspace
 
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork, StoreState
@@ -70,6 +70,14 @@ class InMemoryEventFollowUps:
             if not e.cancelled and now < e.starts_at <= now + within
         ]
         return sorted(soon, key=lambda e: (e.starts_at, e.id))
+
+    def since(self, channel: Channel, *, since: datetime) -> Sequence[Event]:
+        found = [
+            e
+            for e in self._state.events.values()
+            if e.channel == channel and not e.cancelled and e.starts_at >= since
+        ]
+        return sorted(found, key=lambda e: (e.starts_at, e.number))
 
     def suggestions(self, event: Event) -> Sequence[Suggestion]:
         workspace = event.channel.workspace

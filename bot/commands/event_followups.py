@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.commands.base import ActionSpec, Context, PersonRef
 from bot.commands.common import find_or_add_contact
@@ -11,11 +12,13 @@ from bot.commands.payloads import record_id
 from bot.commands.when import format_day
 from bot.core.contacts import log_meeting
 from bot.core.errors import UserError
-from bot.core.event_followups import MAX_PICKS, Attendance
-from bot.core.events import Answer, Event
-from bot.core.identity import Member
+from bot.core.event_followups import MAX_PICKS, Attendance, few
+from bot.core.events import Answer, Event, counts
+from bot.core.identity import Channel, Member
 from bot.core.matching import keywords
 from bot.core.message import (
+    Block,
+    ChannelRef,
     Choice,
     CommandRef,
     Inline,
@@ -28,10 +31,13 @@ from bot.core.message import (
     message,
     paragraph,
 )
+from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
 from bot.core.tips import first_meeting_tip
 
 ACTION_MET = "event.met"
+STATS_SINCE = timedelta(days=28)  # organisers' stats: events of the last four weeks, and coming
+STATS_EVENTS = 10
 
 
 def met_context(event: Event, *, timezone: str) -> str:
@@ -172,6 +178,54 @@ def _ice_breaker(viewer: Profile, other: Profile) -> tuple[Inline, ...]:
     if other.offer:
         return (" — ask them about “", UserText(other.offer, by=other.member), "”")
     return ()
+
+
+def event_figures(uow: UnitOfWork, event: Event) -> str:
+    """Numbers only, each under five shown as "<5": going, maybe, attended (answered "who did
+    you meet?"), and meetings logged there."""
+    tally = counts(uow.events.answers(event))
+    answers = uow.event_followups.attendance(event)
+    attended = sum(1 for a in answers if a.answered_at is not None)
+    meetings = sum(len(a.met) for a in answers)
+    return (
+        f"going {few(tally.going)} · maybe {few(tally.maybe)} · attended {few(attended)} · "
+        f"meetings logged there {few(meetings)}"
+    )
+
+
+def event_stats(
+    uow: UnitOfWork, channel: Channel, *, channel_name: str, since: datetime, timezone: str
+) -> tuple[Block, ...]:
+    """For organisers: each event in the channel since `since` (and those coming), in figures."""
+    found = uow.event_followups.since(channel, since=since)[:STATS_EVENTS]
+    if not found:
+        return ()
+    return (
+        paragraph("Events in ", ChannelRef(channel, channel_name), ":"),
+        bullets(
+            *(
+                paragraph(
+                    f"{e.number} · “",
+                    _title(e),
+                    f"” ({format_day(e.starts_at, timezone=timezone)}): {event_figures(uow, e)}",
+                )
+                for e in found
+            )
+        ),
+    )
+
+
+def organiser_event_stats(ctx: Context) -> tuple[Block, ...]:
+    """`stats` by an organiser in a channel: its events of the last few weeks and coming."""
+    if not ctx.is_organiser or ctx.channel is None:
+        return ()
+    return event_stats(
+        ctx.uow,
+        ctx.channel,
+        channel_name=ctx.channel_name,
+        since=ctx.now - STATS_SINCE,
+        timezone=ctx.profile.timezone,
+    )
 
 
 ACTIONS = (ActionSpec(ACTION_MET, press_nobody, pick=pick_met),)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.event_followups import Attendance, Suggestion, pair_key
 from bot.core.events import Answer, Event
-from bot.core.identity import Member, Platform, Workspace
+from bot.core.identity import Channel, Member, Platform, Workspace
 from bot.store.event_followup_models import AttendanceRow, SuggestionRow
 from bot.store.event_models import EventRow, RsvpRow
 from bot.store.events import _event
@@ -103,6 +103,19 @@ class SqlEventFollowUpRepository:
                 EventRow.starts_at <= now + within,
             )
             .order_by(EventRow.starts_at, EventRow.id)
+        )
+        return [_event(row) for row in rows]
+
+    def since(self, channel: Channel, *, since: datetime) -> Sequence[Event]:
+        rows = self._session.scalars(
+            select(EventRow)
+            .where(
+                in_workspace(EventRow, channel.workspace),
+                EventRow.channel_id == channel.channel_id,
+                EventRow.cancelled.is_(False),
+                EventRow.starts_at >= since,
+            )
+            .order_by(EventRow.starts_at, EventRow.number)
         )
         return [_event(row) for row in rows]
 

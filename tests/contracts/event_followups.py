@@ -107,6 +107,8 @@ def pairs_are_stored_once_whichever_way_round_and_seen_by_both_sides(
         starting = uow.event_followups.starting(now=NOW, within=3 * HOUR)
         assert {e.id for e in starting} == {soon.id, other.id}
         assert [(s.a, s.b) for s in uow.event_followups.suggestions(soon)] == [(ANA, BEN)]
+        assert [e.id for e in uow.event_followups.since(RUST, since=NOW)] == [soon.id, later.id]
+        assert [e.id for e in uow.event_followups.since(RUST, since=NOW + 3 * HOUR)] == [later.id]
         assert uow.event_followups.suggestions(later) == []
         assert [e.id for e, _ in uow.event_followups.suggestions_of(BEN)] == [soon.id]
         assert uow.event_followups.suggestions_of(CAT) == []

@@ -58,5 +58,11 @@ async def test_the_whole_event_flow_from_announcement_to_the_follow_up_three_day
     assert "at Rust night (Fri 27 Nov)" in out
     assert "Who did you meet" not in await console.script("wait 1 day")
 
+    # Organisers see each event in figures, under five as "<5"; members don't.
+    out = await console.script("as @carol", "stats")
+    assert "Events in #rust:\n    • 1 · “Rust night” (Fri 27 Nov): going <5 · maybe <5 · " in out
+    assert "attended <5 · meetings logged there <5" in out
+    assert "Events in" not in await console.script("as @ana", "stats")
+
     out = await console.script("wait 3 days")
     assert "DM to @ana:\n  👋 You met @ben" in out and "at Rust night (Fri 27 Nov)" in out

@@ -3,11 +3,13 @@ select a "who did you meet?" carries, kept whole through the outbox."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.commands.event_followups import event_figures
 from bot.core.event_followups import (
     MAX_SUGGESTIONS,
     Candidate,
@@ -17,7 +19,8 @@ from bot.core.event_followups import (
     seen_by,
     suggest_pairs,
 )
-from bot.core.identity import Member, Platform
+from bot.core.events import Answer, Rsvp
+from bot.core.identity import Channel, Member, Platform
 from bot.core.message import (
     Select,
     SelectOption,
@@ -28,6 +31,7 @@ from bot.core.message import (
     message_to_json,
     paragraph,
 )
+from tests.fakes import InMemoryStore
 
 NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
 PEOPLE = [Member(Platform.SLACK, "T1", f"U{i}") for i in range(8)]
@@ -123,3 +127,30 @@ def test_a_block_is_never_inferable_the_blocked_one_is_simply_not_paired() -> No
 
 def test_organiser_figures_under_five_show_as_fewer_than_five() -> None:
     assert [few(n) for n in (0, 1, 4, 5, 12)] == ["<5", "<5", "<5", "5", "12"]
+
+
+def test_an_events_figures_count_answers_attendance_and_meetings_hiding_small_numbers() -> None:
+    store = InMemoryStore()
+    with store() as uow:
+        event = uow.events.add(
+            channel=Channel(Platform.SLACK, "T1", "C1"),
+            creator=PEOPLE[0],
+            title="Rust night",
+            starts_at=NOW,
+            ends_at=NOW,
+            place="",
+            limit=None,
+            timezone="UTC",
+            now=NOW,
+        )
+        for index, member in enumerate(PEOPLE):
+            answer = Answer.GOING if index < 6 else Answer.MAYBE
+            uow.events.answer(Rsvp(event.id, member, answer, NOW))
+        for member in PEOPLE[:6]:
+            asked = uow.event_followups.ask(event, member, now=NOW)
+            if member != PEOPLE[5]:
+                met = ("U1", "U2") if member in PEOPLE[:2] else ("U0",)
+                uow.event_followups.save(replace(asked, answered_at=NOW, met=met))
+        assert event_figures(uow, event) == (
+            "going 6 · maybe <5 · attended 5 · meetings logged there 7"
+        )
