@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import member_contact
+from bot.commands.ice_breakers import queue_ice_breakers
 from bot.commands.parsing import PersonRef, check_person, require_text, take_person
 from bot.commands.payloads import record_id
 from bot.commands.replies import echo
@@ -31,6 +32,7 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.records import Intro, Profile
+from bot.core.tips import first_meeting_tip
 
 ACTION_ACCEPT = "intro.accept"
 ACTION_DECLINE = "intro.decline"
@@ -309,10 +311,20 @@ def make_intro(ctx: Context, intro: Intro) -> None:
                 command("promise @person …"),
                 " keeps track of it.",
             ),
+            paragraph("💡 ", *first_meeting_tip(intro.id).text),
         ),
         key=f"intro:{intro.id}:made",
         title=INTRODUCTIONS,
         near=intro.channel,
+    )
+    # Before the meeting below is logged: what each side knew of the other until now.
+    queue_ice_breakers(
+        uow,
+        ctx.outgoing,
+        [profile for profile in sides if profile is not None],
+        about="your introduction",
+        key=f"intro:{intro.id}",
+        seed=intro.id,
     )
     for (owner, other), profile in zip(
         ((intro.a, intro.b), (intro.b, intro.a)), reversed(sides), strict=True

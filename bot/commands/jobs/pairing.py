@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.commands.event_followups import event_stats
+from bot.commands.ice_breakers import queue_ice_breakers
 from bot.commands.when import format_moment, format_when
 from bot.core.identity import Channel, Member
 from bot.core.message import (
@@ -37,6 +38,7 @@ from bot.core.records import (
     Profile,
 )
 from bot.core.schedule import is_paused, is_stale
+from bot.core.tips import first_meeting_tip
 
 ACTION_SKIP_ROUND = "pairing.skip_round"
 ACTION_MET = "pairing.met"
@@ -200,6 +202,15 @@ def start_round(
             title=PAIRING_GROUP_TITLE,
             near=channel,
         )
+        queue_ice_breakers(
+            uow,
+            outgoing,
+            profiles,
+            about=f"pairing round {started.number}",
+            key=f"pairing:{started.id}:group:{group.id}",
+            # Per channel, not a global id: what a group sees never depends on other workspaces.
+            seed=started.number,
+        )
     # Kept out by their own block, or left over: each hears the same, and nobody else hears.
     for user in sorted({*grouping.unplaced, *plan.kept_out}):
         outgoing.dm(
@@ -303,6 +314,7 @@ def group_message(
         paragraph(f"Ice-breaker: {question}"),
         paragraph(f"Suggested time: {format_moment(slot, timezone='UTC')} (", *local_times, ")."),
         paragraph("Pick whatever suits you; I'll ask halfway through the round how it went."),
+        paragraph("💡 ", *first_meeting_tip(pairing_round.number).text),
     )
 
 
