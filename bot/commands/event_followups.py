@@ -15,7 +15,6 @@ from bot.core.errors import UserError
 from bot.core.event_followups import MAX_PICKS, Attendance, few
 from bot.core.events import Answer, Event, counts
 from bot.core.identity import Channel, Member
-from bot.core.matching import keywords
 from bot.core.message import (
     Block,
     ChannelRef,
@@ -33,7 +32,6 @@ from bot.core.message import (
 )
 from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
-from bot.core.tips import first_meeting_tip
 
 ACTION_MET = "event.met"
 STATS_SINCE = timedelta(days=28)  # organisers' stats: events of the last four weeks, and coming
@@ -149,35 +147,19 @@ def _listing(members: Sequence[Member]) -> list[Inline]:
     return parts
 
 
-def suggestion_message(
-    event: Event, viewer: Profile, others: Sequence[Profile], *, seed: int
-) -> Message:
-    """By DM to a member who asked: people going who asked too, each with what the viewer may
-    ask them about (their visible profile), and one first-meeting tip."""
-    lines = []
-    for other in others:
-        lines.append(paragraph(Mention(other.member), *_ice_breaker(viewer, other)))
-    tip = first_meeting_tip(seed)
+def suggestion_message(event: Event, others: Sequence[Profile], ice: Message) -> Message:
+    """By DM to a member who asked: people going who asked too, then each one's ice-breaker
+    from the viewer's own records (`ice`, the tips' ice-breaker message)."""
     return message(
-        paragraph("🤝 People to meet at “", _title(event), "”, who asked for suggestions too:"),
-        bullets(*lines),
-        paragraph("💡 ", *tip.text),
+        paragraph(
+            "🤝 People to meet at “",
+            _title(event),
+            "”, who asked for suggestions too: ",
+            *_listing([p.member for p in others]),
+            ".",
+        ),
+        *ice.blocks,
     )
-
-
-def _ice_breaker(viewer: Profile, other: Profile) -> tuple[Inline, ...]:
-    """From the other's profile, only when they keep it visible: common ground first."""
-    if not other.profile_visible:
-        return ()
-    if keywords(viewer.offer) & keywords(other.looking_for) and other.looking_for:
-        return (
-            " — looking for “",
-            UserText(other.looking_for, by=other.member),
-            "”: your offer may help",
-        )
-    if other.offer:
-        return (" — ask them about “", UserText(other.offer, by=other.member), "”")
-    return ()
 
 
 def event_figures(uow: UnitOfWork, event: Event) -> str:

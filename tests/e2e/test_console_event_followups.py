@@ -37,10 +37,13 @@ async def test_the_whole_event_flow_from_announcement_to_the_follow_up_three_day
 
     # Three hours before: only those who asked, never across a block, each side privately.
     out = await console.script("wait until friday 4pm")
-    assert "DM to @ana:\n  🤝 People to meet at “Rust night”, who asked for suggestions too:" in out
-    assert "@ben — looking for “Rust mentoring”: your offer may help" in out
+    assert (
+        "DM to @ana:\n  🤝 People to meet at “Rust night”, who asked for suggestions too: @ben."
+    ) in out
+    # Each side's own ice-breaker (the tips' function): common ground seen from each side.
+    assert "you offer “Rust mentoring”; they're looking for “Rust mentoring”" in out
     assert "DM to @ben:\n  🤝 People to meet at “Rust night”" in out
-    assert "@ana — ask them about “Rust mentoring”" in out
+    assert "they offer “Rust mentoring”; you're looking for “Rust mentoring”" in out
     assert "@cat" not in out  # did not ask
     ana = out[out.index("DM to @ana") :].split("DM to")[1]
     assert "@dan" not in ana  # Dan blocked Ana: neither is suggested to the other

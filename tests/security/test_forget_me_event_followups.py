@@ -50,6 +50,11 @@ async def test_export_lists_answers_and_suggestions_and_forget_me_erases_them(
     await world.wait(timedelta(hours=5))  # over: who did you meet?
     _pick(world, X, event, ANA, BEN)
     _pick(world, ANA, event, X)
+    # Cal announced it but was not going: never asked, so a forged pick logs nothing.
+    _pick(world, CAL, event, ANA)
+    with world.buddy.uow_factory() as uow:
+        assert uow.event_followups.attendance_of(CAL) == []
+        assert uow.contacts.find_member(CAL, "UANA") is None
 
     world.recorder.sent.clear()
     world.say(X, "export")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from bot.commands.event_followups import suggestion_message, who_did_you_meet
+from bot.commands.ice_breakers import ice_breaker_message, known_about
 from bot.core.event_followups import (
     ASK_WITHIN,
     SUGGEST_BEFORE,
@@ -14,6 +15,7 @@ from bot.core.event_followups import (
     suggest_pairs,
 )
 from bot.core.events import Answer, Event
+from bot.core.ice_breakers import ice_breaker
 from bot.core.identity import Member
 from bot.core.outgoing import Outgoing
 from bot.core.ports import UnitOfWork
@@ -84,9 +86,24 @@ def _suggest(uow: UnitOfWork, event: Event, outgoing: Outgoing, *, now: datetime
         new[a].append(profiles[b])
         new[b].append(profiles[a])
     for member, others in new.items():
+        viewer = profiles[member]
+        found = [
+            ice_breaker(
+                viewer=viewer,
+                other=other.member,
+                other_profile=other,
+                known=known_about(uow, member, other.member),
+                seed=event.id,
+            )
+            for other in others
+        ]
+        ice = ice_breaker_message(viewer, found, about="meeting them there")
         ids = "+".join(sorted(p.member.user_id for p in others))
-        msg = suggestion_message(event, profiles[member], others, seed=event.id)
-        outgoing.dm(profiles[member], msg, key=f"event_suggest:{event.id}:{member.user_id}:{ids}")
+        outgoing.dm(
+            viewer,
+            suggestion_message(event, others, ice),
+            key=f"event_suggest:{event.id}:{member.user_id}:{ids}",
+        )
     return len(pairs)
 
 
