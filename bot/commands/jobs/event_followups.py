@@ -3,7 +3,6 @@ you meet?" asked once afterwards of each member who was going."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from bot.commands.event_followups import suggestion_message, who_did_you_meet
@@ -12,11 +11,11 @@ from bot.core.event_followups import (
     ASK_WITHIN,
     SUGGEST_BEFORE,
     Candidate,
+    seen_by,
     suggest_pairs,
 )
 from bot.core.events import Answer, Event
 from bot.core.ice_breakers import ice_breaker
-from bot.core.identity import Member
 from bot.core.outgoing import Outgoing
 from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
@@ -80,13 +79,11 @@ def _suggest(uow: UnitOfWork, event: Event, outgoing: Outgoing, *, now: datetime
         existing=existing,
         blocked=blocked,
     )
-    new: dict[Member, list[Profile]] = defaultdict(list)
-    for a, b in pairs:
-        uow.event_followups.suggest(event, a, b, now=now)
-        new[a].append(profiles[b])
-        new[b].append(profiles[a])
-    for member, others in new.items():
-        viewer = profiles[member]
+    made = [uow.event_followups.suggest(event, a, b, now=now) for a, b in pairs]
+    for member, viewer in profiles.items():
+        others = [profiles[other] for other in seen_by(member, made)]
+        if not others:
+            continue
         found = [
             ice_breaker(
                 viewer=viewer,
