@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from tests.adapters.slack_fake import Call
 from tests.adapters.slack_harness import SlackHarness, all_text, buttons, running_slack
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -105,7 +104,8 @@ async def test_an_intro_accepted_by_both_opens_one_group_dm_for_the_three(
 
     assert all_text(first["blocks"]).startswith("👍 Thanks! If <@U3> accepts too")
     assert all_text(second["blocks"]).startswith("🎉 You both accepted")
-    opened: Call = slack.fake.calls_to("conversations.open")[-1]
+    # The group DM (each side's ice-breaker DM opens a one-to-one conversation too).
+    [opened] = [c for c in slack.fake.calls_to("conversations.open") if "," in c.args["users"]]
     assert opened.args["users"] == "U1,U2,U3"
     [group] = [post for post in posts(slack) if post["channel"] == "GU1U2U3"]
     assert all_text(group["blocks"]).startswith(
