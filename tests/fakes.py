@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from bot.core.effects import DirectMessage, Effect, GroupIntro, effect_members, effect_workspace
+from bot.core.event_followups import Attendance, Suggestion
 from bot.core.events import Event, Rsvp
 from bot.core.identity import Channel, Member, Workspace
 from bot.core.ports import (
@@ -28,6 +29,7 @@ from bot.core.ports import (
     DueKind,
     DueMeeting,
     DuePromise,
+    EventFollowUpRepository,
     EventRepository,
     IntroRepository,
     LedgerRepository,
@@ -65,7 +67,7 @@ from bot.core.records import (
     Promise,
     PromiseStatus,
 )
-from tests import fakes_events, fakes_intros
+from tests import fakes_event_followups, fakes_events, fakes_intros
 
 R = TypeVar("R")
 
@@ -179,6 +181,8 @@ class StoreState:
     usage_marks: dict[int, UsageMark] = field(default_factory=_Table)
     events: dict[int, Event] = field(default_factory=_Table)
     rsvps: dict[int, Rsvp] = field(default_factory=_Table)
+    attendance: dict[int, Attendance] = field(default_factory=_Table)
+    suggestions: dict[int, Suggestion] = field(default_factory=_Table)
     counters: dict[str, int] = field(default_factory=_Table)
 
     def copy(self) -> StoreState:
@@ -755,6 +759,9 @@ class InMemoryUnitOfWork:
         self.usage: UsageRepository = InMemoryUsage(self)
         self.outbox: Outbox = InMemoryOutbox(self)
         self.events: EventRepository = fakes_events.InMemoryEvents(self)
+        self.event_followups: EventFollowUpRepository = (
+            fakes_event_followups.InMemoryEventFollowUps(self)
+        )
 
     @property
     def state(self) -> StoreState:
@@ -833,6 +840,7 @@ class InMemoryUnitOfWork:
         for key in [k for k, row in state.outbox.items() if member in effect_members(row.effect)]:
             del state.outbox[key]
         fakes_intros.erase_member(state, member)
+        fakes_event_followups.erase_member(state, member)
         fakes_events.erase_member(state, member)
 
     def erase_workspace(self, workspace: Workspace) -> None:
@@ -852,6 +860,7 @@ class InMemoryUnitOfWork:
         ]:
             del state.channel_prompts[prompt_id]
         fakes_intros.erase_workspace(state, workspace)
+        fakes_event_followups.erase_workspace(state, workspace)
         fakes_events.erase_workspace(state, workspace)
         for table in (
             state.contacts,
@@ -934,6 +943,7 @@ class InMemoryStore:
             yield from self.rows(table, member)
         yield from fakes_intros.records_of(self.state, member)
         yield from fakes_events.records_of(self.state, member)
+        yield from fakes_event_followups.records_of(self.state, member)
 
 
 def _is_a_unit_of_work_factory(store: InMemoryStore) -> UnitOfWorkFactory:

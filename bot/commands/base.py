@@ -59,7 +59,8 @@ class CommandInput:
 
 @dataclass(frozen=True)
 class ActionInput:
-    """A button press: the choice's stable action id and payload."""
+    """A button press: the choice's stable action id and payload; or, for a `Select`, its
+    action and payload with the option values picked (`picked` is None for a button)."""
 
     action: str
     payload: str
@@ -68,6 +69,7 @@ class ActionInput:
     invoker_name: str = ""
     platform_timezone: str | None = None
     is_organiser: bool = False  # as the platform says (who may see who is going)
+    picked: tuple[str, ...] | None = None
 
 
 class ArgKind(StrEnum):
@@ -155,10 +157,12 @@ class CommandSpec(Generic[Request]):
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """A button handler; the payload is whatever the choice carried (ids, never secrets)."""
+    """A button handler; the payload is whatever the choice carried (ids, never secrets).
+    `pick` answers a `Select` with this action: the payload and the values picked."""
 
     action: str
     handle: Callable[[Context, str], Message]
+    pick: Callable[[Context, str, tuple[str, ...]], Message] | None = None
 
 
 AnySpec = CommandSpec[Any]

@@ -134,17 +134,20 @@ def post_message(event: Event, rsvps: Sequence[Rsvp]) -> Message:
 def announce(ctx: Context, event: Event) -> None:
     ctx.outgoing.post(
         event.channel,
-        post_message(event, ()),
+        # The invite lets a platform with native events make one (Discord's scheduled events).
+        replace(post_message(event, ()), invite=invite(event, now=ctx.now)),
         key=f"event:{event.id}:announce",
         anchor=anchor(event),
     )
 
 
-def refresh_post(ctx: Context, event: Event) -> None:
-    """The post again, as it stands now: delivered as an edit of the first one, in order."""
+def refresh_post(ctx: Context, event: Event, *, changed: bool = False) -> None:
+    """The post again, as it stands now: delivered as an edit of the first one, in order;
+    `changed` (edited or cancelled) carries the invite, so native events follow."""
+    post = post_message(event, ctx.uow.events.answers(event))
     ctx.outgoing.post(
         event.channel,
-        post_message(event, ctx.uow.events.answers(event)),
+        replace(post, invite=invite(event, now=ctx.now)) if changed else post,
         key="",
         anchor=anchor(event),
     )

@@ -82,7 +82,7 @@ def _cancel(ctx: Context, event: Event) -> Message:
         replace(event, cancelled=True, sequence=event.sequence + 1), now=ctx.now
     )
     ctx.uow.events.save(cancelled)
-    refresh_post(ctx, cancelled)
+    refresh_post(ctx, cancelled, changed=True)
     told = notify(
         ctx,
         cancelled,
@@ -112,7 +112,7 @@ def _edit(ctx: Context, event: Event, details: EventDetails) -> Message:
         edited = events.with_reminders(edited, now=ctx.now)
     ctx.uow.events.save(edited)
     take_up_seats(ctx, edited)
-    refresh_post(ctx, edited)
+    refresh_post(ctx, edited, changed=True)
     told = notify(
         ctx,
         edited,

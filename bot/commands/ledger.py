@@ -11,6 +11,7 @@ from bot.commands.common import (
     over_rate,
     person_inline,
 )
+from bot.commands.event_followups import organiser_event_stats
 from bot.commands.give_ideas import give_ideas
 from bot.commands.pairing import organiser_stats
 from bot.commands.parsing import PersonRef, check_person, no_arguments, require_text, take_person
@@ -217,6 +218,7 @@ def handle_stats(ctx: Context, _: None) -> Message:
             else "Maybe give one before the next ask? 🌱"
         ),
         *organiser_stats(ctx),
+        *organiser_event_stats(ctx),
     )
 
 

@@ -98,6 +98,22 @@ def export_data(ctx: Context) -> dict[str, Any]:
             {"member": b.blocked_user_id, "since": iso(b.created_at)} for b in uow.blocks.list(me)
         ],
         "intros": [_intro_as_seen_by(me, intro) for intro in uow.intros.involving(me)],
+        # Asked after an event who they met there: their answer (the members they picked).
+        "event_met": [
+            {
+                "event": e.number,
+                "title": e.title,
+                "asked": iso(a.asked_at),
+                "answered": iso(a.answered_at),
+                "met": list(a.met),
+            }
+            for e, a in uow.event_followups.attendance_of(me)
+        ],
+        # People suggested to them to meet at an event (each also asked for suggestions).
+        "event_suggestions": [
+            {"event": e.number, "title": e.title, "suggested": s.other(me).user_id}
+            for e, s in uow.event_followups.suggestions_of(me)
+        ],
         "pairing": [
             {
                 "channel": m.channel.channel_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import (
     channel_prompts,
     event_buttons,
+    event_followups,
     events,
     intros,
     ledger,
@@ -43,4 +44,5 @@ ACTIONS: tuple[ActionSpec, ...] = (
     *intros.ACTIONS,
     *pairing.ACTIONS,
     *event_buttons.ACTIONS,
+    *event_followups.ACTIONS,
 )

@@ -140,7 +140,7 @@ class CommandService:
                 channel=act.channel,
                 platform_timezone=act.platform_timezone,
                 is_organiser=act.is_organiser,
-                work=lambda ctx: spec.handle(ctx, act.payload),
+                work=lambda ctx: _answer(spec, ctx, act),
             )
             outcome = "ok"
         except UserError as error:
@@ -228,6 +228,15 @@ class CommandService:
             ctx.outgoing.queue(uow)
             uow.commit()
             return reply
+
+
+def _answer(spec: ActionSpec, ctx: Context, act: ActionInput) -> Message:
+    """A press runs the spec's handler; a pick (typed values) runs its `pick`, if it has one."""
+    if act.picked is None:
+        return spec.handle(ctx, act.payload)
+    if spec.pick is None:
+        raise UserError("That button no longer does anything here.")
+    return spec.pick(ctx, act.payload, tuple(clean_input(value) for value in act.picked))
 
 
 def _cleaned(cmd: CommandInput) -> CommandInput:

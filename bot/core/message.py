@@ -120,6 +120,27 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class SelectOption:
+    """One option of a `Select`: what is shown (a name a member typed is `UserText`) and the
+    value its answer carries (ids, never secrets)."""
+
+    label: str | UserText
+    value: str
+
+
+@dataclass(frozen=True)
+class Select:
+    """A pick of up to `max_picks` options: a stable action id and a payload, like a `Choice`;
+    the answer arrives through the same path as a press, with the values picked."""
+
+    action: str
+    payload: str
+    placeholder: str
+    options: tuple[SelectOption, ...]
+    max_picks: int = 1
+
+
+@dataclass(frozen=True)
 class Attachment:
     filename: str
     content: str
@@ -132,6 +153,7 @@ class Message:
     attachment: Attachment | None = None
     # Turned into an `.ics` attachment by delivery, just before the messenger sends it.
     invite: CalendarInvite | None = None
+    select: Select | None = None
 
     def plain_text(self) -> str:
         """A notification-friendly summary: bot text and user text, no markup."""
@@ -151,12 +173,14 @@ def message(
     choices: tuple[Choice, ...] = (),
     attachment: Attachment | None = None,
     invite: CalendarInvite | None = None,
+    select: Select | None = None,
 ) -> Message:
     return Message(
         tuple(block for block in blocks if block is not None),
         choices=choices,
         attachment=attachment,
         invite=invite,
+        select=select,
     )
 
 
@@ -204,6 +228,9 @@ def members_named(msg: Message) -> frozenset[Member]:
                     named.add(part.member)
                 elif isinstance(part, UserText) and part.by is not None:
                     named.add(part.by)
+    for option in msg.select.options if msg.select is not None else ():
+        if isinstance(option.label, UserText) and option.label.by is not None:
+            named.add(option.label.by)
     return frozenset(named)
 
 
@@ -293,7 +320,28 @@ def message_to_json(msg: Message) -> dict[str, Any]:
         }
     if msg.invite is not None:
         data["invite"] = invite_to_json(msg.invite)
+    if msg.select is not None:
+        data["select"] = _select_to_json(msg.select)
     return data
+
+
+def _select_to_json(select: Select) -> dict[str, Any]:
+    return {
+        "action": select.action,
+        "payload": select.payload,
+        "placeholder": select.placeholder,
+        "max": select.max_picks,
+        "options": [{"label": _inline_to_json(o.label), "value": o.value} for o in select.options],
+    }
+
+
+def _select_from_json(data: dict[str, Any]) -> Select:
+    def label(data: Any) -> str | UserText:
+        part = _inline_from_json(data)
+        return part if isinstance(part, str | UserText) else _inline_plain(part)
+
+    options = tuple(SelectOption(label(o["label"]), o["value"]) for o in data["options"])
+    return Select(data["action"], data["payload"], data["placeholder"], options, int(data["max"]))
 
 
 def _paragraph_from_json(parts: list[Any]) -> Paragraph:
@@ -320,4 +368,5 @@ def message_from_json(data: dict[str, Any]) -> Message:
         if attachment
         else None,
         invite=invite_from_json(invite) if invite else None,
+        select=_select_from_json(data["select"]) if "select" in data else None,
     )

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Protocol, runtime_checkable
 
 from bot.core.effects import Effect, EffectKind
+from bot.core.event_followups import Attendance, Suggestion
 from bot.core.events import Event, Rsvp
 from bot.core.identity import Channel, Member, Platform, Workspace
 from bot.core.message import Message
@@ -460,6 +461,42 @@ class EventRepository(Protocol):
         ...
 
 
+class EventFollowUpRepository(Protocol):
+    """Who each attendee met at an event (asked once, afterwards), and suggested pairs."""
+
+    def ended_unasked(self, *, now: datetime, since: datetime, limit: int) -> Sequence[Event]:
+        """Events not cancelled that ended in (`since`, `now`] with someone going not yet
+        asked who they met; any workspace, claimed; the earliest ended first."""
+        ...
+
+    def ask(self, event: Event, member: Member, *, now: datetime) -> Attendance: ...
+    def attendance(self, event: Event) -> Sequence[Attendance]:
+        """Everyone asked about this event, in the order they were asked."""
+        ...
+
+    def save(self, attendance: Attendance) -> None:
+        """Record an answer (who they met), on the row `ask` made."""
+        ...
+
+    def starting(self, *, now: datetime, within: timedelta) -> Sequence[Event]:
+        """Events not cancelled starting in (`now`, `now + within`], any workspace."""
+        ...
+
+    def since(self, channel: Channel, *, since: datetime) -> Sequence[Event]:
+        """The channel's events not cancelled that start from `since` on, soonest first."""
+        ...
+
+    def suggestions(self, event: Event) -> Sequence[Suggestion]: ...
+    def suggest(self, event: Event, a: Member, b: Member, *, now: datetime) -> Suggestion: ...
+    def attendance_of(self, member: Member) -> Sequence[tuple[Event, Attendance]]:
+        """The member's own answers, with their events, soonest event first."""
+        ...
+
+    def suggestions_of(self, member: Member) -> Sequence[tuple[Event, Suggestion]]:
+        """The pairs the member is in, with their events, soonest event first."""
+        ...
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     effect: Effect
@@ -543,6 +580,7 @@ class UnitOfWork(Protocol):
     usage: UsageRepository
     outbox: Outbox
     events: EventRepository
+    event_followups: EventFollowUpRepository
 
     def erase_member(self, member: Member) -> None:
         """Delete the member's own records and every queued or kept message about them; other

@@ -18,6 +18,7 @@ from bot.core.ports import (
     ContactRepository,
     DueCheck,
     DueKind,
+    EventFollowUpRepository,
     EventRepository,
     IntroRepository,
     LedgerRepository,
@@ -31,6 +32,11 @@ from bot.core.ports import (
 )
 from bot.core.records import FORMER_INTRODUCER, FORMER_MEMBER
 from bot.store.due import due_kinds
+from bot.store.event_followups import (
+    SqlEventFollowUpRepository,
+    erase_member_followups,
+    erase_workspace_followups,
+)
 from bot.store.events import SqlEventRepository, erase_member_events, erase_workspace_events
 from bot.store.intro_repositories import (
     SqlBlockRepository,
@@ -87,6 +93,7 @@ class SqlUnitOfWork:
         self.usage: UsageRepository = SqlUsageRepository(session)
         self.outbox: Outbox = SqlOutbox(session)
         self.events: EventRepository = SqlEventRepository(session)
+        self.event_followups: EventFollowUpRepository = SqlEventFollowUpRepository(session)
         self._erased = False
 
     def erase_member(self, member: Member) -> None:
@@ -101,6 +108,7 @@ class SqlUnitOfWork:
         for model in PRIVATE_TABLES:
             self.session.execute(delete(model).where(owned_by(model, member)))
         erase_member_rows(self.session, member)
+        erase_member_followups(self.session, member)
         erase_member_events(self.session, member)
         self.session.execute(
             update(ContactRow)
@@ -136,6 +144,7 @@ class SqlUnitOfWork:
     def erase_workspace(self, workspace: Workspace) -> None:
         """Delete every row of the workspace (an uninstall or a guild removal)."""
         erase_workspace_rows(self.session, workspace)
+        erase_workspace_followups(self.session, workspace)
         erase_workspace_events(self.session, workspace)
         models: tuple[type[Base], ...] = (
             *PRIVATE_TABLES,

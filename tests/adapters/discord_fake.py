@@ -43,6 +43,7 @@ EPHEMERAL = 64
 MEMBER_PERMISSIONS = 0x0000_0000_0000_0C00  # view channel, send messages
 ORGANISER_PERMISSIONS = MEMBER_PERMISSIONS | 0x10  # + manage channels
 BOT_PERMISSIONS = 0x0000_0050_0000_0C00  # + create private threads, send messages in threads
+MANAGE_EVENTS = 1 << 33
 CANNOT_DM = {"message": "Cannot send messages to this user", "code": 50007}
 
 
@@ -91,8 +92,21 @@ class FakeGuild:
             "flags": 0,
         }
 
-    def create_event(self) -> dict[str, Any]:
-        """GUILD_CREATE as the gateway sends it to a bot with only the `guilds` intent."""
+    def create_event(self, *, manage_events: bool = True) -> dict[str, Any]:
+        """GUILD_CREATE as the gateway sends it to a bot with only the `guilds` intent: the bot's
+        own member with its role (Manage Events or not) among the members."""
+        bot_role = {
+            "id": str(self.id + 1),
+            "name": "Networking Buddy",
+            "permissions": str(BOT_PERMISSIONS | (MANAGE_EVENTS if manage_events else 0)),
+            "position": 1,
+            "color": 0,
+            "hoist": False,
+            "managed": True,
+            "mentionable": False,
+            "flags": 0,
+        }
+        bot_member = {**_member_json(BOT, BOT_PERMISSIONS), "roles": [bot_role["id"]]}
         return {
             "id": str(self.id),
             "name": self.name,
@@ -110,13 +124,14 @@ class FakeGuild:
                     "managed": False,
                     "mentionable": False,
                     "flags": 0,
-                }
+                },
+                bot_role,
             ],
             "emojis": [],
             "stickers": [],
             "channels": [self.channel_json()],
             "threads": [],
-            "members": [],
+            "members": [bot_member],
             "voice_states": [],
             "presences": [],
             "stage_instances": [],
@@ -179,7 +194,7 @@ class Posted:
         return [c for row in self.body.get("components", []) for c in row.get("components", [])]
 
     def button(self, label: str) -> dict[str, Any]:
-        return next(b for b in self.buttons if b["label"] == label)
+        return next(b for b in self.buttons if b.get("label") == label)
 
 
 @dataclass
@@ -225,6 +240,10 @@ class FakeDiscord:
     thread_members: dict[int, list[int]] = field(default_factory=dict)
     registered: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by scope
     identifies: list[dict[str, Any]] = field(default_factory=list)
+    # Guild scheduled events, by id, as Discord keeps them; the bot may make them only while
+    # it has Manage Events.
+    scheduled_events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    manage_events: bool = True
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(500000000000000001)
@@ -425,6 +444,9 @@ class FakeDiscord:
             ("POST", r"webhooks/(\d+)/([^/]+)", self._followup),
             ("PUT", r"applications/(\d+)/commands", self._register),
             ("PUT", r"applications/(\d+)/guilds/(\d+)/commands", self._register),
+            ("POST", r"guilds/(\d+)/scheduled-events", self._create_scheduled),
+            ("GET", r"guilds/(\d+)/scheduled-events/(\d+)", self._get_scheduled),
+            ("PATCH", r"guilds/(\d+)/scheduled-events/(\d+)", self._edit_scheduled),
         ]
         for method, pattern, handler in routes:
             match = re.fullmatch(pattern, r.path)
@@ -529,6 +551,43 @@ class FakeDiscord:
         message = {**original.message, **self._message(int(channel_id), r.body), "id": message_id}
         self.edited.append(Posted(int(channel_id), r.body, message, r.files))
         return _json(message)
+
+    def _create_scheduled(self, r: Request, guild_id: str) -> web.Response:
+        if not self.manage_events:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        made = {
+            "id": str(next(self._ids)),
+            "guild_id": guild_id,
+            "channel_id": None,
+            "creator_id": str(BOT.id),
+            "name": r.body["name"],
+            "description": r.body.get("description"),
+            "scheduled_start_time": r.body["scheduled_start_time"],
+            "scheduled_end_time": r.body.get("scheduled_end_time"),
+            "privacy_level": r.body["privacy_level"],
+            "status": 1,  # scheduled
+            "entity_type": r.body["entity_type"],
+            "entity_id": None,
+            "entity_metadata": r.body.get("entity_metadata"),
+            "image": None,
+        }
+        self.scheduled_events[made["id"]] = made
+        return _json(made)
+
+    def _get_scheduled(self, r: Request, guild_id: str, event_id: str) -> web.Response:
+        found = self.scheduled_events.get(event_id)
+        if found is None or found["guild_id"] != guild_id:
+            return _json({"message": "Unknown Guild Scheduled Event", "code": 10070}, status=404)
+        return _json(found)
+
+    def _edit_scheduled(self, r: Request, guild_id: str, event_id: str) -> web.Response:
+        found = self.scheduled_events.get(event_id)
+        if found is None or found["guild_id"] != guild_id:
+            return _json({"message": "Unknown Guild Scheduled Event", "code": 10070}, status=404)
+        if not self.manage_events:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        found.update(r.body)
+        return _json(found)
 
     def _thread(self, r: Request, channel_id: str) -> web.Response:
         parent = next(g for g in self.guilds if g.channel_id == int(channel_id))
@@ -754,7 +813,8 @@ class DiscordWorld:
         self.client = make_client(ports, dm_interval=self.dm_interval, **self.client_options)
         await self.client.login(TOKEN)  # REST only; runs setup_hook
         for guild in self.fake.guilds:
-            self.client._connection.parsers["GUILD_CREATE"](guild.create_event())
+            event = guild.create_event(manage_events=self.fake.manage_events)
+            self.client._connection.parsers["GUILD_CREATE"](event)
 
     async def restart(self) -> None:
         await self.client.close()

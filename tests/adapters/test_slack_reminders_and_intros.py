@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from tests.adapters.slack_fake import Call
 from tests.adapters.slack_harness import SlackHarness, all_text, buttons, running_slack
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

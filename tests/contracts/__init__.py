@@ -16,6 +16,7 @@ from tests.contracts import (
     cadences,
     channel_prompts,
     contacts,
+    event_followups,
     events,
     intros,
     ledger,
@@ -47,6 +48,7 @@ SUITES = (
     outbox,
     unit_of_work,
     events,
+    event_followups,
 )
 
 # Every public function a suite defines, by "suite.check" (the helpers start with "_").

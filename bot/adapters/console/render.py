@@ -74,6 +74,12 @@ def render(message: Message, *, number: int | None = None) -> list[str]:
     if message.attachment is not None:
         lines.append(f"📎 {message.attachment.filename}:")
         lines += ["    " + line for line in message.attachment.content.splitlines()]
+    if message.select is not None:
+        options = message.select.options
+        lines.append(f"  {message.select.placeholder}:")
+        lines += [f"    {i}. {_inline(option.label)}" for i, option in enumerate(options, 1)]
+        on = f" on {number}" if number else ""
+        lines.append(f"  (pick with: pick 1 2{on}; up to {message.select.max_picks})")
     if message.choices:
         labels = " ".join(f"[{choice.label}]" for choice in message.choices)
         lines.append(f"  {labels}   (press with: click LABEL {number or ''}".rstrip() + ")")

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from bot.adapters.console.render import WORKSPACE, render
 from bot.core.identity import Channel, Member, Platform
-from bot.core.message import Message
+from bot.core.message import Message, Select
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,22 @@ class Button:
     number: int  # the listed message it is on
 
 
+@dataclass(frozen=True)
+class Picker:
+    """A message's `Select`: its option values in the order listed (`pick 1 3` takes 1st, 3rd)."""
+
+    select: Select
+    owner: Member | None
+    number: int
+
+
 class ConsoleScreen:
     """Prints messages, numbering those with buttons so `click LABEL N` can press them."""
 
     def __init__(self, out: TextIO | None = None) -> None:
         self._fixed_out = out  # None: sys.stdout at each write (prompt_toolkit swaps it)
         self._buttons: list[Button] = []
+        self._pickers: list[Picker] = []
         self._listed = 0
         self._heading: str | None = None
 
@@ -35,14 +45,16 @@ class ConsoleScreen:
         return self._fixed_out or sys.stdout
 
     def show(self, header: str, message: Message, *, owner: Member | None) -> int | None:
-        """Print the message; its number when it has buttons (`click LABEL N`)."""
+        """Print the message; its number when it has buttons (`click LABEL N`) or a pick."""
         number = None
-        if message.choices:
+        if message.choices or message.select is not None:
             self._listed += 1
             number = self._listed
             self._buttons += [
                 Button(c.label.lower(), c.action, c.payload, owner, number) for c in message.choices
             ]
+            if message.select is not None:
+                self._pickers.append(Picker(message.select, owner, number))
         self._print(header, message, number)
         return number
 
@@ -82,6 +94,13 @@ class ConsoleScreen:
                 and number in (None, button.number)
             ):
                 return button
+        return None
+
+    def picker(self, presser: Member, *, number: int | None = None) -> Picker | None:
+        """The newest pick this member may answer (or the one on listed message `number`)."""
+        for picker in reversed(self._pickers):
+            if picker.owner in (None, presser) and number in (None, picker.number):
+                return picker
         return None
 
 

@@ -27,13 +27,15 @@ from bot.core.errors import UserError
 
 EXTRAS = (
     "`as @name` (act as someone else), `in #channel`, `click LABEL N` (press a button on "
-    "message N), `wait 3 days` / `wait until monday 9am` (move the clock on: what falls due "
+    "message N), `pick 1 3` (answer a pick with its options 1 and 3), `wait 3 days` / "
+    "`wait until monday 9am` (move the clock on: what falls due "
     "shows up), `organisers` (who may run organiser commands), `quit` or Ctrl-D."
 )
 MAX_WAIT = timedelta(days=31)
 WAIT_STEP = timedelta(hours=1)  # due work runs at most this late in a wait; a tick per step
 _NAME = re.compile(r"@?[\w.\-]+")
 _CLICK_ON = re.compile(r"\[?(?P<label>.+?)\]?\s+(?P<number>\d{1,6})")
+_PICK = re.compile(r"(?P<options>\d{1,3}(?:[\s,]+\d{1,3})*)(?:\s+on\s+(?P<number>\d{1,6}))?")
 
 
 class MovableClock(Protocol):
@@ -159,6 +161,8 @@ class ConsoleSession:
             return True
         if word == "click":
             await self._click(rest)
+        elif word == "pick":
+            await self._pick(rest)
         else:
             await self._run(line)
         await self._after_each()
@@ -224,6 +228,34 @@ class ConsoleSession:
                 invoker_name=self.member.user_id,
                 platform_timezone=self._timezone,
                 is_organiser=self.member in self.organisers,
+            ),
+        )
+        self._screen.show(f"(only you) buddy → @{self.member.user_id}:", reply, owner=self.member)
+
+    async def _pick(self, typed: str) -> None:
+        """`pick 1 3` answers the newest pick shown to this member with its options 1 and 3;
+        `pick 1 3 on 5` answers the one on listed message 5."""
+        match = _PICK.fullmatch(typed.strip())
+        number = int(match["number"]) if match and match["number"] else None
+        picker = self._screen.picker(self.member, number=number)
+        chosen = [int(n) for n in re.split(r"[\s,]+", match["options"])] if match else []
+        if picker is None or not chosen:
+            self._screen.say(f"⚠️ Nothing for @{self.member.user_id} to pick, like `pick 1 3`.")
+            return
+        options = picker.select.options
+        if any(not 1 <= n <= len(options) for n in chosen) or len(chosen) > picker.select.max_picks:
+            self._screen.say(f"⚠️ Pick up to {picker.select.max_picks} of 1–{len(options)}.")
+            return
+        reply = await asyncio.to_thread(
+            self._service.press,
+            ActionInput(
+                action=picker.select.action,
+                payload=picker.select.payload,
+                invoker=self.member,
+                channel=self.channel,
+                invoker_name=self.member.user_id,
+                platform_timezone=self._timezone,
+                picked=tuple(options[n - 1].value for n in dict.fromkeys(chosen)),
             ),
         )
         self._screen.show(f"(only you) buddy → @{self.member.user_id}:", reply, owner=self.member)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # loaded only at a terminal, so scripted runs start faster
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
-CONSOLE_WORDS = ("as", "in", "click", "wait", "organisers", "quit")
+CONSOLE_WORDS = ("as", "in", "click", "pick", "wait", "organisers", "quit")
 
 
 def command_words() -> list[str]:

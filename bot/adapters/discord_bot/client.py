@@ -17,7 +17,7 @@ from discord.http import Route
 
 from bot.adapters.discord_bot.commands import MAX_CHOICES, TypedCommand, build_group
 from bot.adapters.discord_bot.messenger import DiscordMessenger, Pacer
-from bot.adapters.discord_bot.render import BuddyButton, no_mentions, render
+from bot.adapters.discord_bot.render import BuddyButton, BuddySelect, no_mentions, render
 from bot.commands.base import ActionInput, AnySpec, CommandInput, Mentioned, PersonRef
 from bot.commands.replies import oops_reply
 from bot.commands.service import CommandService
@@ -134,7 +134,7 @@ class BuddyClient(discord.Client):
         self._command_id = ""
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(BuddyButton)
+        self.add_dynamic_items(BuddyButton, BuddySelect)
         self._watching = asyncio.create_task(self._check_guilds_daily())
 
     async def close(self) -> None:
@@ -209,17 +209,28 @@ class BuddyClient(discord.Client):
         return reply, member.workspace_id
 
     async def press_button(
-        self, interaction: discord.Interaction[Any], *, action: str, guild_id: str, payload: str
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        action: str,
+        guild_id: str,
+        payload: str,
+        picked: tuple[str, ...] | None = None,
     ) -> None:
         try:
             await self._answer(
-                interaction, self._press_reply(interaction, action, guild_id, payload)
+                interaction, self._press_reply(interaction, action, guild_id, payload, picked)
             )
         finally:
             self.ports.after_each()
 
     async def _press_reply(
-        self, interaction: discord.Interaction[Any], action: str, guild_id: str, payload: str
+        self,
+        interaction: discord.Interaction[Any],
+        action: str,
+        guild_id: str,
+        payload: str,
+        picked: tuple[str, ...] | None,
     ) -> tuple[Message, str]:
         workspace = self._press_guild(interaction, guild_id)
         if not workspace:
@@ -234,6 +245,7 @@ class BuddyClient(discord.Client):
                 channel=_channel(interaction, workspace),
                 invoker_name=interaction.user.display_name,
                 is_organiser=interaction.permissions.manage_channels,
+                picked=picked,
             ),
         )
         return reply, workspace

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import aiohttp
 import discord
 
+from bot.adapters.discord_bot import scheduled
 from bot.adapters.discord_bot.render import (
     Outgoing,
     mentioned_user_ids,
@@ -119,22 +120,33 @@ class DiscordMessenger:
             raise
 
     async def post(self, channel: Channel, message: Message) -> str | None:
-        """The id of the post's last part (the one with the buttons), for `edit_post`."""
+        """The id of the post's last part (the one with the buttons), for `edit_post`; with an
+        invite, also the id of the scheduled event made for it ("post:event")."""
         sent = None
         with delivery_errors():
             target = self._channel(channel)
             for part in render(message):
                 sent = await target.send(**self._kwargs(part, channel.workspace_id, no_mentions()))
-        return None if sent is None else str(sent.id)
+        if sent is None:
+            return None
+        made = None
+        if message.invite is not None:
+            made = await scheduled.create(self._client, int(channel.workspace_id), message.invite)
+        return f"{sent.id}:{made}" if made is not None else str(sent.id)
 
     async def edit_post(self, channel: Channel, ref: str, message: Message) -> None:
-        """The post's last part becomes the message's last part (an event's post is short)."""
+        """The post's last part becomes the message's last part (an event's post is short);
+        its scheduled event, if it has one, follows an invite the message carries."""
         last = render(message)[-1]
+        post_id, _, event_id = ref.partition(":")
         with delivery_errors():
-            post = self._channel(channel).get_partial_message(int(ref))
+            post = self._channel(channel).get_partial_message(int(post_id))
             kwargs = self._kwargs(last, channel.workspace_id, no_mentions())
             kwargs.pop("file", None)  # a post with a file is never edited
             await post.edit(**kwargs)
+        if event_id.isdecimal() and message.invite is not None:
+            guild_id = int(channel.workspace_id)
+            await scheduled.update(self._client, guild_id, int(event_id), message.invite)
 
     def _channel(self, channel: Channel) -> discord.PartialMessageable:
         return self._client.get_partial_messageable(

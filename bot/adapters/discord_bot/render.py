@@ -27,6 +27,7 @@ from bot.core.message import (
     Mention,
     Message,
     Paragraph,
+    Select,
     Strong,
     UserText,
     one_line,
@@ -39,6 +40,8 @@ CUT_SHORT = "…(cut short: too long for one reply)"
 # The custom_id carries everything a press needs, so a button works after any restart: the action,
 # the guild (a DM has none, yet the member's data lives per guild) and the choice's payload.
 BUTTON_TEMPLATE = r"buddy:(?P<action>[a-z_.]+):(?P<guild>[0-9]*):(?P<payload>.*)"
+SELECT_TEMPLATE = r"buddypick:(?P<action>[a-z_.]+):(?P<guild>[0-9]*):(?P<payload>.*)"
+MAX_OPTIONS = 25  # Discord's limit for a select menu's options
 
 _STYLES = {
     ChoiceStyle.DEFAULT: discord.ButtonStyle.secondary,
@@ -136,7 +139,13 @@ class ButtonPresser(Protocol):
     """The client that handles a press: the button itself only knows its custom_id."""
 
     async def press_button(
-        self, interaction: discord.Interaction[Any], *, action: str, guild_id: str, payload: str
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        action: str,
+        guild_id: str,
+        payload: str,
+        picked: tuple[str, ...] | None = None,
     ) -> None: ...
 
 
@@ -196,6 +205,76 @@ class BuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTO
             )
 
 
+class BuddySelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SELECT_TEMPLATE):
+    """A persistent select menu: like a `BuddyButton`, everything its answer needs but the
+    values picked is in its custom_id."""
+
+    def __init__(
+        self,
+        *,
+        action: str,
+        guild_id: str,
+        payload: str,
+        placeholder: str = "…",
+        options: list[discord.SelectOption] | None = None,
+        max_picks: int = 1,
+    ) -> None:
+        self.action = action
+        self.guild_id = guild_id
+        self.payload = payload
+        options = options or []
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"buddypick:{action}:{guild_id}:{payload}",
+                placeholder=placeholder[:150],
+                min_values=1,
+                max_values=max(1, min(max_picks, len(options))),
+                options=options,
+            )
+        )
+
+    @classmethod
+    def for_select(cls, select: Select, *, guild_id: str) -> BuddySelect:
+        options = [
+            discord.SelectOption(label=_option_label(o.label), value=o.value[:100])
+            for o in select.options[:MAX_OPTIONS]
+        ]
+        return cls(
+            action=select.action,
+            guild_id=guild_id,
+            payload=select.payload,
+            placeholder=select.placeholder,
+            options=options,
+            max_picks=select.max_picks,
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> BuddySelect:
+        return cls(action=match["action"], guild_id=match["guild"], payload=match["payload"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if isinstance(interaction.client, ButtonPresser):
+            await interaction.client.press_button(
+                interaction,
+                action=self.action,
+                guild_id=self.guild_id,
+                payload=self.payload,
+                picked=tuple(self.item.values),
+            )
+
+
+def _option_label(label: str | UserText) -> str:
+    # An option's label is plain text on Discord: no markdown, no mention forms there.
+    text = label if isinstance(label, str) else one_line(label.text)
+    return text[:100] or "…"
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One Discord message of a rendered `Message` (long ones take several)."""
@@ -203,15 +282,20 @@ class Outgoing:
     content: str
     choices: tuple[Choice, ...] = ()
     attachment: Attachment | None = None
+    select: Select | None = None
 
     def send_kwargs(
         self, *, guild_id: str, allowed_mentions: discord.AllowedMentions
     ) -> dict[str, Any]:
         """Keyword arguments for `send`: discord.py objects are built fresh for every send."""
         kwargs: dict[str, Any] = {"content": self.content, "allowed_mentions": allowed_mentions}
-        if self.choices:
+        if self.choices or (self.select is not None and self.select.options):
             view = discord.ui.View(timeout=None)
-            for choice in self.choices[:MAX_BUTTONS]:
+            room = MAX_BUTTONS
+            if self.select is not None and self.select.options:
+                view.add_item(BuddySelect.for_select(self.select, guild_id=guild_id))
+                room -= 5  # a select takes a whole row
+            for choice in self.choices[:room]:
                 view.add_item(BuddyButton.for_choice(choice, guild_id=guild_id))
             kwargs["view"] = view
         if self.attachment is not None:
@@ -231,7 +315,7 @@ def render(message: Message, *, command_id: str = "") -> list[Outgoing]:
     if len(chunks) > MAX_PARTS:
         chunks = chunks[:MAX_PARTS]
         chunks[-1] = chunks[-1][: MAX_CONTENT - len(CUT_SHORT) - 1] + "\n" + CUT_SHORT
-    last = Outgoing(chunks[-1], message.choices, message.attachment)
+    last = Outgoing(chunks[-1], message.choices, message.attachment, message.select)
     return [Outgoing(chunk) for chunk in chunks[:-1]] + [last]
 
 

@@ -15,6 +15,7 @@ from bot.adapters.slack.forms import FORM_COMMANDS, command_form, read_form, wit
 from bot.adapters.slack.people import Expiring, People
 from bot.adapters.slack.render import (
     ACTION_ID,
+    SELECT_BLOCK,
     CommandText,
     command_channel_name,
     home_view,
@@ -193,9 +194,15 @@ class Listeners(WebEdge):
             return
         member = _member(context, body["user"]["id"])
         person = await self.people.get(client, member, fallback=body["user"].get("name", ""))
+        picked = None
+        payload = str(action.get("value", ""))
+        if action.get("type") == "multi_static_select":  # its payload rides on its block
+            picked = tuple(str(o.get("value", "")) for o in action.get("selected_options") or ())
+            payload = str(action.get("block_id", "")).removeprefix(SELECT_BLOCK)
         press = ActionInput(
             action=match.group("action"),
-            payload=str(action.get("value", "")),
+            payload=payload,
+            picked=picked,
             invoker=member,
             channel=_channel(member, str((body.get("channel") or {}).get("id", ""))),
             invoker_name=person.name,

@@ -22,6 +22,7 @@ from bot.core.message import (
     Mention,
     Message,
     Paragraph,
+    Select,
     Strong,
     UserText,
     one_line,
@@ -36,6 +37,8 @@ LABEL_LIMIT = 75
 FALLBACK_LIMIT = 3000
 FILE_COMMENT_LIMIT = 3000
 
+SELECT_OPTIONS = 100  # Slack's limit for a static select's options
+SELECT_BLOCK = "select:"  # a select's block_id: this, then the select's payload
 # Every button's action_id is "<core action>:<n>", n unique within its message or view.
 ACTION_ID = re.compile(r"^(?P<action>[a-z][a-z0-9_.\-]*):\d+$")
 
@@ -145,6 +148,32 @@ def _actions(choices: Sequence[Choice], numbers: Iterator[int]) -> Blocks:
     ]
 
 
+def _select(select: Select, number: int) -> Blocks:
+    """A multi-select in its own actions block; the block's id carries the payload (a select
+    element has no value of its own)."""
+    options = [
+        {
+            "text": {"type": "plain_text", "text": _option_label(o.label), "emoji": True},
+            "value": o.value,
+        }
+        for o in select.options[:SELECT_OPTIONS]
+    ]
+    element = {
+        "type": "multi_static_select",
+        "action_id": f"{select.action}:{number}",
+        "placeholder": {"type": "plain_text", "text": select.placeholder[:LABEL_LIMIT]},
+        "options": options,
+        "max_selected_items": min(select.max_picks, len(options)),
+    }
+    return [{"type": "actions", "block_id": SELECT_BLOCK + select.payload, "elements": [element]}]
+
+
+def _option_label(label: str | UserText) -> str:
+    # plain_text: Slack shows it as typed, so no escaping (and no mention can form).
+    text = label if isinstance(label, str) else one_line(label.text)
+    return text[:LABEL_LIMIT] or "…"
+
+
 def message_blocks(
     message: Message,
     *,
@@ -162,6 +191,8 @@ def message_blocks(
         text += _sections(f"*{escape(name)}*")
         text += _sections(f"```{_cut(escape(content), SECTION_LIMIT - 6)}```")
     actions = _actions(message.choices, numbers)
+    if message.select is not None and message.select.options:
+        actions = _select(message.select, next(numbers)) + actions
     room = limit - len(actions)
     if len(text) > room:
         text = [*text[: room - 1], *_sections("_…and more than fits here._")]

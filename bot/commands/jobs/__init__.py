@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.jobs.digest import WeeklyDigest
+from bot.commands.jobs.event_followups import EventSuggestions, WhoDidYouMeet
 from bot.commands.jobs.events import EventReminders
 from bot.commands.jobs.follow_ups import FollowUps
 from bot.commands.jobs.intros import IntroNotices
@@ -29,6 +30,8 @@ def default_jobs(policy: Policy) -> list[DueJob]:
         PairingRounds(),
         PairingCheckIns(),
         EventReminders(),
+        EventSuggestions(),
+        WhoDidYouMeet(),
         OutboxRetention(policy),
     ]
 
@@ -36,6 +39,7 @@ def default_jobs(policy: Policy) -> list[DueJob]:
 __all__ = [
     "ChannelPrompts",
     "EventReminders",
+    "EventSuggestions",
     "FollowUps",
     "HeadsUps",
     "IntroNotices",
@@ -46,5 +50,6 @@ __all__ = [
     "PairingRounds",
     "PromiseReminders",
     "WeeklyDigest",
+    "WhoDidYouMeet",
     "default_jobs",
 ]

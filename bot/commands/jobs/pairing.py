@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.commands.event_followups import event_stats
 from bot.commands.ice_breakers import queue_ice_breakers
 from bot.commands.when import format_moment, format_when
 from bot.core.identity import Channel, Member
@@ -349,11 +350,20 @@ def _send_summary(
     lines = [paragraph(f"Groups made: {started.group_count}, for {members} members taking part.")]
     if previous is not None:
         lines.append(paragraph(f"Last round's meet-rate: {meet_rate(uow, previous)}."))
+    # The channel's events of the round's weeks, and coming, in figures too.
+    events = event_stats(
+        uow,
+        pairing.channel,
+        channel_name=pairing.channel_name,
+        since=started.started_at - timedelta(weeks=pairing.every_weeks),
+        timezone=organiser.timezone,
+    )
     outgoing.dm(
         organiser,
         message(
             paragraph(f"📊 Pairing round {started.number} in ", channel_ref(pairing), ":"),
             bullets(*lines),
+            *events,
         ),
         key=f"pairing:{started.id}:summary",
     )

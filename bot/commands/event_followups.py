@@ -1,0 +1,213 @@
+"""After an event, "who did you meet there?" and its answer; before it, people to meet there."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.commands.base import ActionSpec, Context, PersonRef
+from bot.commands.common import find_or_add_contact
+from bot.commands.payloads import record_id
+from bot.commands.when import format_day
+from bot.core.contacts import log_meeting
+from bot.core.errors import UserError
+from bot.core.event_followups import MAX_PICKS, Attendance, few
+from bot.core.events import Answer, Event, counts
+from bot.core.identity import Channel, Member
+from bot.core.message import (
+    Block,
+    ChannelRef,
+    Choice,
+    CommandRef,
+    Inline,
+    Mention,
+    Message,
+    Select,
+    SelectOption,
+    UserText,
+    bullets,
+    message,
+    paragraph,
+)
+from bot.core.ports import UnitOfWork
+from bot.core.records import Profile
+
+ACTION_MET = "event.met"
+STATS_SINCE = timedelta(days=28)  # organisers' stats: events of the last four weeks, and coming
+STATS_EVENTS = 10
+
+
+def met_context(event: Event, *, timezone: str) -> str:
+    """What a meeting at the event is logged with: "at Rust night (Fri 4 Dec)"."""
+    return f"at {event.title} ({format_day(event.starts_at, timezone=timezone)})"
+
+
+def _title(event: Event) -> UserText:
+    return UserText(event.title, by=event.creator)
+
+
+def who_did_you_meet(event: Event, others: Sequence[Profile]) -> Message:
+    """By DM to each member who was going, once the event is over: the other attendees to pick
+    from, a button for nobody, and how to log someone who isn't listed."""
+    outside = paragraph(
+        "Met someone not on the list? Log them as usual: ",
+        CommandRef("met", '"Their name" at the event'),
+        ".",
+    )
+    if not others:
+        return message(
+            paragraph("👋 How was “", _title(event), "”? Nobody else answered Going."),
+            outside,
+        )
+    options = tuple(
+        SelectOption(UserText(p.display_name or p.member.user_id, by=p.member), p.member.user_id)
+        for p in others[:MAX_PICKS]
+    )
+    return message(
+        paragraph("👋 Who did you meet at “", _title(event), "”?"),
+        paragraph(
+            "Pick them below: each becomes a meeting in your contacts, and I'll check in with "
+            "you a few days later, as for any ",
+            CommandRef("met"),
+            ".",
+        ),
+        outside,
+        choices=(Choice("Nobody this time", ACTION_MET, str(event.id)),),
+        select=Select(ACTION_MET, str(event.id), "People you met there", options, len(options)),
+    )
+
+
+def _asked(ctx: Context, payload: str) -> tuple[Event, Attendance]:
+    """The event a pick is about and the invoker's row for it: only those asked may answer."""
+    event_id = record_id(payload)
+    event = None if event_id is None else ctx.uow.events.get_by_id(ctx.invoker.workspace, event_id)
+    answers = () if event is None else ctx.uow.event_followups.attendance(event)
+    mine = next((a for a in answers if a.member == ctx.invoker), None)
+    if event is None or mine is None:
+        raise UserError("That question is no longer here.")
+    return event, mine
+
+
+def press_nobody(ctx: Context, payload: str) -> Message:
+    event, mine = _asked(ctx, payload)
+    if mine.answered_at is None:
+        ctx.uow.event_followups.save(replace(mine, answered_at=ctx.now))
+    return message(
+        paragraph(
+            "👍 Noted, thanks. Next time, the suggestions before “", _title(event), "” may help."
+        )
+    )
+
+
+def pick_met(ctx: Context, payload: str, picked: tuple[str, ...]) -> Message:
+    """Each attendee picked becomes a meeting with the event as its context; picking again adds
+    only those not logged already, so a repeated or widened pick logs nobody twice."""
+    event, mine = _asked(ctx, payload)
+    going = {
+        r.member.user_id: r.member
+        for r in ctx.uow.events.answers(event)
+        if r.answer is Answer.GOING and r.member != ctx.invoker
+    }
+    if not picked or any(user_id not in going for user_id in picked):
+        raise UserError("Pick people from the list: those who were going.")
+    new = [going[user_id] for user_id in dict.fromkeys(picked) if user_id not in mine.met]
+    context = met_context(event, timezone=ctx.profile.timezone)
+    for member in new:
+        other = ctx.uow.profiles.get(member)
+        name = other.display_name if other is not None and other.display_name else member.user_id
+        contact = find_or_add_contact(ctx, PersonRef(member.user_id, name))
+        log_meeting(
+            ctx.uow, contact, context=context, now=ctx.now, policy=ctx.policy, quotes=event.creator
+        )
+    ctx.uow.event_followups.save(
+        replace(
+            mine,
+            answered_at=mine.answered_at or ctx.now,
+            met=(*mine.met, *(m.user_id for m in new)),
+        )
+    )
+    if not new:
+        return message(paragraph("That's what you had logged already."))
+    due = format_day(ctx.now + ctx.policy.follow_up_after, timezone=ctx.profile.timezone)
+    return message(
+        paragraph("🤝 Noted: you met ", *_listing(new), " at “", _title(event), "”."),
+        paragraph(
+            f"If nothing follows by {due}, I'll ask whether there's something you could send them."
+        ),
+    )
+
+
+def _listing(members: Sequence[Member]) -> list[Inline]:
+    parts: list[Inline] = []
+    for index, member in enumerate(members):
+        if index:
+            parts.append(" and " if index == len(members) - 1 else ", ")
+        parts.append(Mention(member))
+    return parts
+
+
+def suggestion_message(event: Event, others: Sequence[Profile], ice: Message) -> Message:
+    """By DM to a member who asked: people going who asked too, then each one's ice-breaker
+    from the viewer's own records (`ice`, the tips' ice-breaker message)."""
+    return message(
+        paragraph(
+            "🤝 People to meet at “",
+            _title(event),
+            "”, who asked for suggestions too: ",
+            *_listing([p.member for p in others]),
+            ".",
+        ),
+        *ice.blocks,
+    )
+
+
+def event_figures(uow: UnitOfWork, event: Event) -> str:
+    """Numbers only, each under five shown as "<5": going, maybe, attended (answered "who did
+    you meet?"), and meetings logged there."""
+    tally = counts(uow.events.answers(event))
+    answers = uow.event_followups.attendance(event)
+    attended = sum(1 for a in answers if a.answered_at is not None)
+    meetings = sum(len(a.met) for a in answers)
+    return (
+        f"going {few(tally.going)} · maybe {few(tally.maybe)} · attended {few(attended)} · "
+        f"meetings logged there {few(meetings)}"
+    )
+
+
+def event_stats(
+    uow: UnitOfWork, channel: Channel, *, channel_name: str, since: datetime, timezone: str
+) -> tuple[Block, ...]:
+    """For organisers: each event in the channel since `since` (and those coming), in figures."""
+    found = uow.event_followups.since(channel, since=since)[:STATS_EVENTS]
+    if not found:
+        return ()
+    return (
+        paragraph("Events in ", ChannelRef(channel, channel_name), ":"),
+        bullets(
+            *(
+                paragraph(
+                    f"{e.number} · “",
+                    _title(e),
+                    f"” ({format_day(e.starts_at, timezone=timezone)}): {event_figures(uow, e)}",
+                )
+                for e in found
+            )
+        ),
+    )
+
+
+def organiser_event_stats(ctx: Context) -> tuple[Block, ...]:
+    """`stats` by an organiser in a channel: its events of the last few weeks and coming."""
+    if not ctx.is_organiser or ctx.channel is None:
+        return ()
+    return event_stats(
+        ctx.uow,
+        ctx.channel,
+        channel_name=ctx.channel_name,
+        since=ctx.now - STATS_SINCE,
+        timezone=ctx.profile.timezone,
+    )
+
+
+ACTIONS = (ActionSpec(ACTION_MET, press_nobody, pick=pick_met),)

@@ -1,0 +1,118 @@
+"""After an event on Discord, with real discord.py objects against a fake Discord: "who did you
+meet?" by DM with a select menu of the other attendees, and choosing from it logs meetings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.adapters.discord_fake import (
+    ALICE,
+    BOB,
+    CAROL,
+    GUILD_A,
+    DiscordWorld,
+    Posted,
+    copy_database,
+    discord_world,
+    press,
+    replies_text,
+)
+
+
+@pytest.fixture
+async def world(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[DiscordWorld]:
+    async with discord_world(copy_database(sqlite_template, tmp_path)) as world:
+        yield world
+
+
+def _select(posted: Posted) -> dict[str, Any]:
+    [select] = [c for c in posted.buttons if c["type"] == 3]  # a string select
+    return select
+
+
+def _choose(user: Any, posted: Posted, values: list[str]) -> dict[str, Any]:
+    """The select menu of a DM the bot sent, closed with these values chosen (component 3)."""
+    payload = press(user, posted, "Nobody this time", guild=None)
+    payload["data"] = {
+        "custom_id": _select(posted)["custom_id"],
+        "component_type": 3,
+        "values": values,
+    }
+    return payload
+
+
+async def test_who_did_you_meet_comes_with_a_select_menu_and_choosing_logs_meetings(
+    world: DiscordWorld,
+) -> None:
+    await world.say(ALICE, "channel event", details='"Rust night" friday 6pm for 2 hours at Café')
+    await world.deliver()
+    [post] = world.fake.in_channel(GUILD_A.channel_id)
+    for user in (ALICE, BOB, CAROL):
+        await world.press(user, post, "Going")
+    await world.deliver()
+
+    world.clock.advance(timedelta(days=3))
+    await world.buddy.ticker().tick()
+    await world.deliver()
+    [asked] = [p for p in world.fake.dms(ALICE) if "Who did you meet" in p.content]
+    select = _select(asked)
+    assert [o["value"] for o in select["options"]] == [str(BOB.id), str(CAROL.id)]
+    assert [o["label"] for o in select["options"]] == [BOB.display_name, CAROL.display_name]
+    assert select["max_values"] == 2
+    assert asked.button("Nobody this time")
+
+    reply = await world.interact(_choose(ALICE, asked, [str(BOB.id)]))
+    assert f"🤝 Noted: you met <@{BOB.id}> at “Rust night”." in replies_text(reply)
+    # A forged value, not among those going, is refused and logs nothing.
+    reply = await world.interact(_choose(ALICE, asked, ["999"]))
+    assert "Pick people from the list" in replies_text(reply)
+    people = await world.say(ALICE, "people")
+    assert people.count("Rust night (") == 1
+
+
+async def test_an_event_becomes_a_scheduled_event_kept_in_step_on_edit_and_cancel(
+    world: DiscordWorld,
+) -> None:
+    await world.say(ALICE, "channel event", details='"Rust night" friday 6pm for 2 hours at Café')
+    await world.deliver()
+    [(scheduled_id, made)] = world.fake.scheduled_events.items()
+    assert made["name"] == "Rust night" and made["entity_type"] == 3  # external
+    assert made["entity_metadata"] == {"location": "Café"}
+    assert made["scheduled_start_time"].startswith("2026-11-27T18:00:00")
+    assert made["scheduled_end_time"].startswith("2026-11-27T20:00:00")
+    [post] = world.fake.in_channel(GUILD_A.channel_id)
+    await world.press(BOB, post, "Going")  # an answer edits the post, not the event
+    await world.deliver()
+    assert not world.fake.calls("PATCH", f"guilds/{GUILD_A.id}/scheduled-events/{scheduled_id}")
+
+    await world.say(ALICE, "channel event", details="edit 1 when saturday 7pm")
+    await world.deliver()
+    assert made["scheduled_start_time"].startswith("2026-11-28T19:00:00")
+    assert made["status"] == 1
+    await world.say(ALICE, "channel event", details="cancel 1")
+    await world.deliver()
+    assert made["status"] == 4  # cancelled
+    assert len(world.fake.scheduled_events) == 1
+
+
+async def test_without_manage_events_the_event_is_announced_and_edited_all_the_same(
+    world: DiscordWorld,
+) -> None:
+    world.fake.manage_events = False
+    await world.restart()  # the guild as the gateway sends it again: no Manage Events
+    answer = await world.say(ALICE, "channel event", details='"Rust night" friday 6pm')
+    report = await world.deliver()
+    assert answer.startswith("📅 Announced in this channel as event 1:")
+    assert (
+        len(world.fake.in_channel(GUILD_A.channel_id)) == 1 and report.dead == report.retried == 0
+    )
+    assert world.fake.scheduled_events == {}
+    await world.say(ALICE, "channel event", details="edit 1 when saturday 7pm")
+    await world.deliver()
+    [edit] = world.fake.edited
+    assert "Sat 28 Nov 2026" in edit.content

@@ -1,0 +1,113 @@
+"""After an event on Slack: "who did you meet?" arrives by DM with a multi-select of the other
+attendees, and picking from it (a signed block_actions request) logs the meetings."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.adapters.slack_harness import SlackHarness, all_text, buttons, running_slack
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+async def slack(database_url: str) -> AsyncIterator[SlackHarness]:
+    async with running_slack(database_url) as harness:
+        harness.fake.add_user("T1", "U1", name="Ann")
+        harness.fake.add_user("T1", "U2", name="Sam")
+        harness.fake.add_user("T1", "U3", name="Lee")
+        yield harness
+
+
+def _selects(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (block["block_id"], element)
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["type"] == "multi_static_select"
+    ]
+
+
+async def _pick(
+    slack: SlackHarness, block_id: str, select: dict[str, Any], values: list[str], *, user: str
+) -> dict[str, Any]:
+    """What Slack sends when a member closes the multi-select with these options picked."""
+    key = "pick-" + user + "-" + "-".join(values)
+    chosen = [o for o in select["options"] if o["value"] in values]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy-verification-token",
+        "trigger_id": f"trigger-{key}",
+        "team": {"id": "T1", "domain": "team-t1"},
+        "is_enterprise_install": False,
+        "container": {"type": "message", "channel_id": f"D{user}", "is_ephemeral": False},
+        "channel": {"id": f"D{user}", "name": "directmessage"},
+        "response_url": slack.fake.response_url(key),
+        "actions": [
+            {
+                "type": "multi_static_select",
+                "action_id": select["action_id"],
+                "block_id": block_id,
+                "selected_options": chosen,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    status, _ = await slack.post(
+        urlencode({"payload": json.dumps(payload)}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert status == 200
+    return await slack.reply(key)
+
+
+@SQLITE_ONLY
+async def test_who_did_you_meet_is_a_multi_select_and_each_pick_logs_a_meeting_there(
+    slack: SlackHarness,
+) -> None:
+    await slack.ask('event "Rust night" friday 6pm for 2 hours at Café')
+    await slack.delivery.deliver_due()
+    [posted] = slack.fake.calls_to("chat.postMessage")
+    going = buttons(posted.args["blocks"])["Going"]
+    for user in ("U1", "U2", "U3"):
+        await slack.reply(await slack.press(going, user=user, channel="C1"))
+    await slack.delivery.deliver_due()
+    slack.fake.calls.clear()
+
+    slack.clock.advance(timedelta(days=1, hours=12))  # Friday night, after it ended
+    await slack.buddy.ticker().tick()
+    await slack.delivery.deliver_due()
+    asked = [
+        call.args
+        for call in slack.fake.calls_to("chat.postMessage")
+        if "Who did you meet" in all_text(call.args["blocks"])
+    ]
+    assert sorted(a["channel"] for a in asked) == ["DU1", "DU2", "DU3"]
+    ann = next(a for a in asked if a["channel"] == "DU1")
+    [(block_id, select)] = _selects(ann["blocks"])
+    assert [o["value"] for o in select["options"]] == ["U2", "U3"]
+    assert [o["text"]["text"] for o in select["options"]] == ["Sam", "Lee"]
+    assert select["max_selected_items"] == 2
+
+    reply = await _pick(slack, block_id, select, ["U3"], user="U1")
+    assert "🤝 Noted: you met <@U3> at “Rust night”." in all_text(reply["blocks"])
+    # Slack sends the whole selection again when it grows: only the new one is logged.
+    reply = await _pick(slack, block_id, select, ["U3", "U2"], user="U1")
+    assert "you met <@U2> at" in all_text(reply["blocks"])
+    people = all_text((await slack.ask("people"))["blocks"])
+    assert people.count("Rust night (Fri 27 Nov)") == 2
+    # A value that was never offered changes nothing.
+    reply = await _pick(
+        slack, block_id, {**select, "options": [{"value": "U9"}]}, ["U9"], user="U1"
+    )
+    assert "Pick people from the list" in all_text(reply["blocks"])
