@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     # When set, /metrics answers only `Authorization: Bearer <token>` (401 otherwise).
     buddy_metrics_token: str = ""
 
+    # The web pages (`dashboard`, `me`): the address their links start with (default
+    # http://localhost:$PORT), and how long a link works.
+    buddy_public_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    buddy_link_hours: float = Field(default=24.0, ge=0.1, le=720)
+
     discord_token: str = ""
     discord_api_url: str = ""
     discord_gateway_url: str = ""
@@ -80,6 +85,8 @@ _EXPECTED = {
     "buddy_log_format": "text or json",
     "port": "a TCP port number, e.g. 3000",
     "buddy_host": "an address to listen on, e.g. 0.0.0.0 or 127.0.0.1",
+    "buddy_public_url": "the pages' address as browsers reach it, e.g. https://buddy.example.org",
+    "buddy_link_hours": "hours a private link works, between 0.1 and 720, e.g. 24",
 }
 
 

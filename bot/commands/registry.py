@@ -11,6 +11,7 @@ from bot.commands import (
     privacy,
     profile,
     promises,
+    web_links,
 )
 from bot.commands.base import ActionSpec, AnySpec
 from bot.commands.help import make_help
@@ -28,6 +29,7 @@ COMMANDS: tuple[AnySpec, ...] = (
     *channel_prompts.SPECS,
     *intros.SPECS,
     *pairing.SPECS,
+    *web_links.SPECS,
 )
 
 ACTIONS: tuple[ActionSpec, ...] = (
