@@ -16,6 +16,7 @@ _STYLE = Style(
     major_label_font_size=12,
     legend_font_size=13,
     value_font_size=12,
+    no_data_font_size=20,
 )
 
 
@@ -36,6 +37,7 @@ def chart_svg(table: Table) -> str:
         allow_interruptions=True,
         range=(0, 100) if table.unit == "%" else None,
         include_x_axis=True,
+        no_data_text="Nothing to draw: every figure is under five, or none",
         value_formatter=lambda value: f"{value:g}{table.unit}",
     )
     chart.title = table.title

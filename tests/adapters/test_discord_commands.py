@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.discord_bot import NOT_SYNCED
+from bot.adapters.discord_bot.commands import subgroups
 from bot.commands.registry import COMMANDS
 from tests.adapters.discord_fake import (
     ALICE,
@@ -43,8 +44,9 @@ async def test_help_lists_every_command_in_private_replies_discord_accepts(
     text = "\n".join(p.content for p in posted)
     # Each command as a clickable command mention under the name Discord's tree gives it, the
     # arguments after it as code: `/buddy channel join` for what lives in a channel.
+    placed = subgroups(COMMANDS)
     for spec in COMMANDS:
-        path = f"buddy channel {spec.name}" if spec.needs_channel else f"buddy {spec.name}"
+        path = " ".join(part for part in ("buddy", placed[spec.name], spec.name) if part)
         _, _, args = spec.usage.partition(" ")
         assert f"</{path}:{COMMAND_ID}>" + (f" `{args}`" if args else "") in text
     assert "</buddy channel pairing:" in text and "</buddy join:" not in text

@@ -13,6 +13,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.adapters.discord_bot import bot_intents, make_client
+from bot.adapters.discord_bot.commands import MAX_CHILDREN, subgroups
 from bot.cli import main
 from bot.commands.base import ArgKind
 from bot.commands.registry import COMMANDS
@@ -54,10 +55,14 @@ async def test_every_command_is_a_subcommand_of_one_guild_only_buddy_group(
     assert group["name"] == "buddy"
     assert group["contexts"] == [0]  # guilds only: a member's data lives per guild
     subcommands = {sub["name"]: sub for sub in group["options"]}
-    channel = subcommands.pop("channel")
-    subcommands.update({sub["name"]: sub for sub in channel["options"]})
-    personal = [spec.name for spec in COMMANDS if not spec.needs_channel]
-    assert [sub["name"] for sub in group["options"]] == [*personal, "channel"]
+    placed = subgroups(COMMANDS)
+    nested = [name for name in ("channel", "more") if name in placed.values()]
+    for name in nested:
+        subcommands.update({sub["name"]: sub for sub in subcommands.pop(name)["options"]})
+    top = [spec.name for spec in COMMANDS if placed[spec.name] == ""]
+    assert [sub["name"] for sub in group["options"]] == [*top, *nested]
+    assert len(group["options"]) <= MAX_CHILDREN  # Discord refuses more
+    channel = next(sub for sub in group["options"] if sub["name"] == "channel")
     assert [sub["name"] for sub in channel["options"]] == [
         spec.name for spec in COMMANDS if spec.needs_channel
     ]
@@ -110,8 +115,9 @@ async def test_buddy_discord_sync_registers_the_group_in_one_guild(
     assert code == 0
     [group] = fake.registered[str(GUILD_A.id)]
     assert group["name"] == "buddy"
-    personal = [spec for spec in COMMANDS if not spec.needs_channel]
-    assert len(group["options"]) == len(personal) + 1  # and the channel group
+    placed = subgroups(COMMANDS)
+    top = [spec for spec in COMMANDS if placed[spec.name] == ""]
+    assert len(group["options"]) == len(top) + len(set(placed.values()) - {""})  # and subgroups
     assert "global" not in fake.registered
 
 

@@ -19,6 +19,8 @@ from bot.commands.base import AnySpec, Arg, ArgKind, Args, ArgValue, PersonRef
 GROUP_NAME = "buddy"
 GROUP_DESCRIPTION = "Networking Buddy: who you met, what you promised, and intros."
 CHANNEL_GROUP = "channel"
+MORE_GROUP = "more"  # personal commands past what one group holds
+MAX_CHILDREN = 25  # Discord's limit of subcommands and subgroups in a group
 MAX_DESCRIPTION = 100
 MAX_CHOICES = 25
 MAX_NUMBER = 999_999
@@ -263,14 +265,25 @@ def subcommand(
     return app_commands.Command(name=spec.name, description=_fit(spec.summary), callback=callback)
 
 
+def subgroups(specs: Sequence[AnySpec]) -> dict[str, str]:
+    """Each command's subgroup under `/buddy` ("" for none), by name.
+
+    Discord allows 25 children in a group: the channel commands (pairing, prompts) form their
+    own group so the personal ones stay one step away, and personal commands beyond what fits
+    beside it go, in the registry's order, to `/buddy more`.
+    """
+    personal = [spec.name for spec in specs if not spec.needs_channel]
+    room = MAX_CHILDREN - 1 if len(personal) < MAX_CHILDREN else MAX_CHILDREN - 2
+    placed = {name: ("" if number < room else MORE_GROUP) for number, name in enumerate(personal)}
+    placed.update({spec.name: CHANNEL_GROUP for spec in specs if spec.needs_channel})
+    return placed
+
+
 def build_group(
     specs: Sequence[AnySpec], *, invoke: Invoke, complete_number: CompleteNumber
 ) -> app_commands.Group:
-    """`/buddy <command>`, and `/buddy channel <command>` for what works only in a channel.
-
-    Discord allows 25 subcommands in a group; the channel commands (pairing, prompts) form
-    their own group so the personal ones stay one step away.
-    """
+    """`/buddy <command>`, with `/buddy channel <command>` for what works only in a channel
+    and `/buddy more <command>` for what does not fit (see `subgroups`)."""
     group = app_commands.Group(
         name=GROUP_NAME,
         description=GROUP_DESCRIPTION,
@@ -278,12 +291,19 @@ def build_group(
         allowed_contexts=app_commands.AppCommandContext(guild=True),
         allowed_installs=app_commands.AppInstallationType(guild=True),
     )
-    channel = app_commands.Group(
-        name=CHANNEL_GROUP, description="Pairing rounds and give-first prompts in this channel."
-    )
+    children = {
+        "": group,
+        CHANNEL_GROUP: app_commands.Group(
+            name=CHANNEL_GROUP,
+            description="Pairing rounds and give-first prompts in this channel.",
+        ),
+        MORE_GROUP: app_commands.Group(name=MORE_GROUP, description="More commands."),
+    }
+    placed = subgroups(specs)
     for spec in specs:
         command = subcommand(spec, invoke=invoke, complete_number=complete_number)
-        (channel if spec.needs_channel else group).add_command(command)
-    if channel.commands:
-        group.add_command(channel)
+        children[placed[spec.name]].add_command(command)
+    for name in (CHANNEL_GROUP, MORE_GROUP):
+        if children[name].commands:
+            group.add_command(children[name])
     return group

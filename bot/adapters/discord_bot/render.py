@@ -11,7 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.adapters.discord_bot.commands import CHANNEL_GROUP, GROUP_NAME
+from bot.adapters.discord_bot.commands import GROUP_NAME, subgroups
 from bot.commands.registry import COMMANDS
 from bot.core.chunks import pack_lines
 from bot.core.message import (
@@ -59,10 +59,9 @@ def user_text(text: str) -> str:
 
 # Each command's full name in the `/buddy` tree (see `build_group`): what lives in a channel is
 # under `/buddy channel`; an alias is picked in Discord under its command's name.
+_PLACED = subgroups(COMMANDS)
 _PATHS = {
-    name: f"{GROUP_NAME} {CHANNEL_GROUP} {spec.name}"
-    if spec.needs_channel
-    else f"{GROUP_NAME} {spec.name}"
+    name: " ".join(part for part in (GROUP_NAME, _PLACED[spec.name], spec.name) if part)
     for spec in COMMANDS
     for name in (spec.name, *spec.aliases)
 }
