@@ -25,6 +25,7 @@ def links(store: InMemoryStore) -> SignedLinks:
 
 @pytest.fixture
 def web(store: InMemoryStore, clock: ManualClock, links: SignedLinks) -> Buddy:
+    """The bot with web pages on, signing with `links`' key."""
     service = CommandService(
         uow_factory=store, clock=clock, commands=COMMANDS, actions=ACTIONS, links=links
     )
@@ -65,8 +66,12 @@ def test_a_word_other_than_revoke_is_refused_and_nothing_changes(web: Buddy) -> 
     assert "didn't understand" in web.refused("me please")
 
 
-def test_without_a_secret_key_the_commands_say_web_pages_are_off(buddy: Buddy) -> None:
-    assert "Web pages aren't switched on" in buddy.refused("me")
+def test_without_a_secret_key_the_commands_say_web_pages_are_off(
+    store: InMemoryStore, clock: ManualClock
+) -> None:
+    service = CommandService(uow_factory=store, clock=clock, commands=COMMANDS, actions=ACTIONS)
+    off = Buddy(service=service, store=store, clock=clock)
+    assert "Web pages aren't switched on" in off.refused("me")
 
 
 def test_revoking_my_links_leaves_another_workspaces_same_id_alone(
