@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -27,7 +28,12 @@ from bot.plugins import plugins
 from bot.scheduler import Ticker
 from bot.store.database import make_engine, make_session_factory, upgrade_to_head
 from bot.store.outbox_queue import SqlOutboxQueue
+from bot.store.secrets import parse_keys
 from bot.store.uow import SqlUnitOfWorkFactory
+from bot.web.links import SignedLinks
+
+if TYPE_CHECKING:  # imported where used: jinja2 and pygal load only where pages are served
+    from bot.web.server import WebPages
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,7 @@ class Buddy:
     outbox_queue: SqlOutboxQueue
     service: CommandService
     metrics: PrometheusMetrics  # served at /metrics by the Slack web process
+    links: SignedLinks | None = None  # None without BUDDY_SECRET_KEY: no web pages
 
     def delivery(self, messengers: Mapping[Platform, Messenger]) -> Delivery:
         s = self.settings
@@ -68,6 +75,26 @@ class Buddy:
             metrics=self.metrics,
         )
 
+    def web_pages(self) -> WebPages | None:
+        """The dashboard and member pages, to serve on an aiohttp app (None without a key)."""
+        if self.links is None:
+            return None
+        from bot.store.dashboard import SqlDashboardStats
+        from bot.web.server import WebPages
+
+        return WebPages(
+            links=self.links,
+            uow_factory=self.uow_factory,
+            stats=SqlDashboardStats(make_session_factory(self.engine)),
+            clock=self.clock,
+            policy=self.policy,
+        )
+
+
+def public_url(settings: Settings) -> str:
+    """Where browsers reach the web pages: BUDDY_PUBLIC_URL, else this machine's $PORT."""
+    return settings.buddy_public_url or f"http://localhost:{settings.port}"
+
 
 def policy_from(settings: Settings) -> Policy:
     return Policy(
@@ -77,8 +104,16 @@ def policy_from(settings: Settings) -> Policy:
     )
 
 
-def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Buddy:
-    """Open the database (migrating it to the newest schema) and wire the services."""
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    migrate: bool = True,
+    link_keys: Sequence[str] = (),
+) -> Buddy:
+    """Open the database (migrating it to the newest schema) and wire the services.
+
+    Links to the web pages are signed with `link_keys`, by default BUDDY_SECRET_KEY's."""
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade_to_head(engine)
@@ -87,6 +122,15 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
     clock = clock or SystemClock()
     policy = policy_from(settings)
     metrics = PrometheusMetrics()
+    keys = list(link_keys) or parse_keys(settings.buddy_secret_key)
+    links = None
+    if keys:
+        links = SignedLinks(
+            keys=keys,
+            base_url=public_url(settings),
+            lifetime=timedelta(hours=settings.buddy_link_hours),
+            revocations=uow_factory,
+        )
     service = CommandService(
         uow_factory=uow_factory,
         clock=clock,
@@ -94,6 +138,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         actions=ACTIONS,
         policy=policy,
         metrics=metrics,
+        links=links,
     )
     return Buddy(
         settings=settings,
@@ -104,6 +149,7 @@ def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = Tru
         outbox_queue=SqlOutboxQueue(sessions),
         service=service,
         metrics=metrics,
+        links=links,
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import secrets
 import signal
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.adapters.console import (
     ConsoleClock,
@@ -24,7 +26,12 @@ from bot.core.ports import OutboxStatus
 from bot.observability import configure_logging
 from bot.plugins import MissingSetting, Plugin, plugins
 from bot.store.database import upgrade_to_head
-from bot.store.secrets import SecretKeyError
+from bot.store.secrets import MAKE_A_KEY, SecretKeyError, parse_keys
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.web.server import WebPages
 
 
 async def run_console(
@@ -44,11 +51,27 @@ async def run_console(
         organisers=organisers,
     )
     ticker.start(buddy.settings.buddy_tick_seconds)
+    pages = await _console_pages(buddy)
     try:
         await read_eval_print(session, screen, sys.stdin, tour=tour)
     finally:
         await ticker.stop()
+        if pages is not None:
+            await pages.cleanup()
     await delivery.deliver_due()
+
+
+async def _console_pages(buddy: Buddy) -> web.AppRunner | None:
+    """The web pages (`dashboard`, `me`) served in the console's own process, on a free port
+    of this machine only: their links then start http://localhost:<that port>."""
+    pages = buddy.web_pages()
+    if pages is None or buddy.links is None:
+        return None
+    from bot.web.serve import start_pages
+
+    runner, port = await start_pages(pages, host="127.0.0.1", port=0)
+    buddy.links.base_url = f"http://localhost:{port}"
+    return runner
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
@@ -61,7 +84,9 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
             settings = settings.model_copy(
                 update={"database_url": f"sqlite:///{demo.name}/demo.db"}
             )
-        buddy = build(settings, clock=clock)
+        # Without BUDDY_SECRET_KEY, links are signed with a key of this session's own.
+        keys = () if parse_keys(settings.buddy_secret_key) else (secrets.token_urlsafe(32),)
+        buddy = build(settings, clock=clock, link_keys=keys)
         asyncio.run(
             run_console(buddy, clock=clock, user=user, organisers=organisers, tour=args.demo)
         )
@@ -114,6 +139,34 @@ async def run_platforms(buddy: Buddy, chosen: Sequence[Plugin]) -> None:
                 tasks.create_task(plugin.serve(buddy, tick=None if number == 0 else False))
     except* MissingSetting as refused:
         raise refused.exceptions[0] from None
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> None:
+    buddy = build(settings)
+    pages = buddy.web_pages()
+    if pages is None:
+        raise MissingSetting(
+            "`buddy web` serves the pages that `dashboard` and `me` link to, signed with "
+            "BUDDY_SECRET_KEY: set it, the same in every process. Make one with\n"
+            f"  {MAKE_A_KEY}"
+        )
+    asyncio.run(serve_web(pages, host=settings.buddy_host, port=settings.port))
+
+
+async def serve_web(pages: WebPages, *, host: str, port: int) -> None:
+    """Until Ctrl-C or SIGTERM."""
+    from bot.web.serve import start_pages
+
+    runner, bound = await start_pages(pages, host=host, port=port)
+    print(f"Serving the dashboard and member pages on port {bound}.")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
@@ -170,6 +223,9 @@ def parser() -> argparse.ArgumentParser:
         run=cmd_run
     )
     sub.add_parser("worker", help="tick and deliver (no chat adapter)").set_defaults(run=cmd_worker)
+    sub.add_parser(
+        "web", help="serve the dashboard and member pages (Discord-only deployments)"
+    ).set_defaults(run=cmd_web)
     sub.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(
         run=cmd_migrate
     )

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     # first response); slower work acknowledges at once and answers after. Both wait only 3 s.
     buddy_ack_budget_seconds: float = Field(default=1.5, ge=0, le=2.5)
 
+    # The web pages (`dashboard`, `me`): the address their links start with (default
+    # http://localhost:$PORT), and how long a link works.
+    buddy_public_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    buddy_link_hours: float = Field(default=24.0, ge=0.1, le=720)
+
     discord_token: str = ""
     discord_api_url: str = ""
     discord_gateway_url: str = ""
@@ -84,6 +89,8 @@ _EXPECTED = {
     "port": "a TCP port number, e.g. 3000",
     "buddy_host": "an address to listen on, e.g. 0.0.0.0 or 127.0.0.1",
     "buddy_ack_budget_seconds": "a number of seconds between 0 and 2.5, e.g. 1.5",
+    "buddy_public_url": "the pages' address as browsers reach it, e.g. https://buddy.example.org",
+    "buddy_link_hours": "hours a private link works, between 0.1 and 720, e.g. 24",
 }
 
 

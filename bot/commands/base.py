@@ -14,6 +14,7 @@ from bot.core.outgoing import Outgoing
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.records import Profile
+from bot.core.web_links import LinkIssuer
 
 MAX_TEXT = 2000
 
@@ -119,6 +120,7 @@ class Context:
     channel_name: str = ""
     is_organiser: bool = False
     keep_profile: bool = True  # False once the member asked to be forgotten
+    links: LinkIssuer | None = None  # signs private web links; None where no web pages run
     outgoing: Outgoing = field(init=False)
 
     def __post_init__(self) -> None:

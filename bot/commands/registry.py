@@ -15,6 +15,7 @@ from bot.commands import (
     profile,
     promises,
     tips,
+    web_links,
 )
 from bot.commands.base import ActionSpec, AnySpec
 from bot.commands.help import make_help
@@ -34,6 +35,7 @@ COMMANDS: tuple[AnySpec, ...] = (
     *pairing.SPECS,
     *events.SPECS,
     *tips.SPECS,
+    *web_links.SPECS,
 )
 
 ACTIONS: tuple[ActionSpec, ...] = (

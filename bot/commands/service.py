@@ -27,6 +27,7 @@ from bot.core.message import Message, command, paragraph
 from bot.core.policy import Policy
 from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
 from bot.core.records import Profile
+from bot.core.web_links import LinkIssuer
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class CommandService:
         actions: tuple[ActionSpec, ...],
         policy: Policy | None = None,
         metrics: Metrics | None = None,
+        links: LinkIssuer | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._metrics = metrics or NoMetrics()
@@ -52,6 +54,7 @@ class CommandService:
         self._policy = policy or Policy()
         self._commands = by_name(commands)
         self._actions = {spec.action: spec for spec in actions}
+        self._links = links
 
     @property
     def commands(self) -> tuple[AnySpec, ...]:
@@ -220,6 +223,7 @@ class CommandService:
                 channel=channel,
                 channel_name=channel_name,
                 is_organiser=is_organiser,
+                links=self._links,
             )
             reply = _with_undelivered_notice(work(ctx), uow.outbox.take_undelivered(invoker))
             # Saved only when changed, so concurrent commands can't undo each other's settings.

@@ -93,6 +93,7 @@ async def build_slack(
         installations, states = await slack_oauth_stores(
             oauth_engine, client_id=config.client_id, secrets=secret_box(s)
         )
+    pages = buddy.web_pages()
     ports = SlackPorts(
         service=buddy.service,
         events=SqlSlackEvents(make_session_factory(buddy.engine), clock=buddy.clock),
@@ -102,6 +103,7 @@ async def build_slack(
         after_change=after_change,
         metrics_page=buddy.metrics.exposition,
         requests=SqlSlackRequests(make_session_factory(buddy.engine)),
+        add_pages=None if pages is None else pages.add_routes,
     )
     bot = SlackBot(config, ports)
     try:

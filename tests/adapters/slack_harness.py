@@ -311,8 +311,7 @@ async def running_slack(
             slack_bot_token="" if multi_workspace else "xoxb-T1",
             slack_client_id=CLIENT_ID if multi_workspace else "",
             slack_client_secret="client-secret" if multi_workspace else "",
-            buddy_secret_key=secret_key if multi_workspace else "",
-            **(extra_settings or {}),
+            **{"buddy_secret_key": secret_key if multi_workspace else "", **(extra_settings or {})},
         )
         buddy = build(settings, clock=clock)
         stack.callback(buddy.engine.dispose)

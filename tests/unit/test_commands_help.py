@@ -41,9 +41,10 @@ def test_every_example_in_the_help_works_as_written(
     buddy.say("pairing on", channel=GENERAL, is_organiser=True)
     for member in (ALICE, BOB, SAM):
         buddy.say("join", by=member, channel=GENERAL)
-    # Channel commands (pairing, prompts) are run in a channel, by an organiser.
+    # Channel commands (pairing, prompts) are run in a channel; every example by an organiser.
     [spec] = [spec for spec in COMMANDS if spec.name == command]
     where = {"channel": GENERAL, "is_organiser": True} if spec.needs_channel else {}
+    where["is_organiser"] = True
     reply = buddy.say(example.replace("@sam", "<@USAM>").replace("@bob", "<@UBOB>"), **where)
     assert not reply.startswith(("⚠️", "Sorry")), reply
 

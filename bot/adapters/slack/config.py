@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from aiohttp import web
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
@@ -72,3 +73,5 @@ class SlackPorts:
     after_change: Callable[[], Awaitable[object]] | None = None  # e.g. wake the delivery loop
     metrics_page: Callable[[], tuple[bytes, str]] | None = None  # served at /metrics: body, type
     requests: RequestLog | None = None  # signed requests seen: a replay runs nothing
+    # Adds the web pages (dashboard, member page) to the HTTP app, where they are served.
+    add_pages: Callable[[web.Application], None] | None = None

@@ -45,6 +45,8 @@ class WebEdge:
         if flow is not None:
             application.router.add_get(flow.install_path, self._oauth_page)
             application.router.add_get(flow.redirect_uri_path, self._oauth_page)
+        if self._ports.add_pages is not None:
+            self._ports.add_pages(application)
         return application
 
     async def _slack_request(self, request: web.Request) -> web.StreamResponse:

@@ -1,0 +1,163 @@
+"""A community with enough going on for the dashboard to show figures, built through the
+bot's own commands on a real database; and the links its members are sent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from cryptography.fernet import Fernet
+
+from bot.app import Buddy, build
+from bot.commands.base import CommandInput
+from bot.config import Settings
+from bot.core.effects import DirectMessage
+from bot.core.identity import Channel, Member, Platform
+from bot.core.records import CheckIn
+from tests.fakes import ManualClock
+from tests.mentions import mentions_in
+
+# Thursday 26 November 2026, noon UTC: the week of Monday 23 November.
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+THIS_WEEK = "2026-11-23"
+LAST_WEEK = "2026-11-16"
+
+NAMES = dict(
+    zip(
+        [f"U{n:02}" for n in range(1, 13)],
+        ["Ana", "Ben", "Cleo", "Dan", "Eve", "Finn", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lia"],
+        strict=True,
+    )
+)
+NAMES["UORG"] = "Olga"
+MEMBERS = [Member(Platform.SLACK, "T1", user) for user in NAMES if user != "UORG"]
+ANA, BEN = MEMBERS[0], MEMBERS[1]
+LIA = MEMBERS[11]
+ORGANISER = Member(Platform.SLACK, "T1", "UORG")
+LOBBY = Channel(Platform.SLACK, "T1", "CLOBBY")
+# Ana's user id in another workspace: another person, with secrets of her own.
+ANA_ELSEWHERE = Member(Platform.SLACK, "T2", "U01")
+SECRETS = {
+    BEN: "Ben's private note about Lia",
+    ANA_ELSEWHERE: "The other Ana's private note",
+}
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass
+class Community:
+    buddy: Buddy
+    clock: ManualClock
+
+    def say(self, text: str, *, by: Member, organiser: bool = False) -> str:
+        names = {**NAMES}
+        reply = self.buddy.service.run(
+            CommandInput(
+                text=text,
+                invoker=by,
+                invoker_name=names.get(by.user_id, by.user_id),
+                mentions=mentions_in(text, by=by, names=names),
+                is_organiser=organiser,
+            )
+        )
+        return reply.plain_text()
+
+    def link(self, kind: str, *, by: Member) -> str:
+        """Ask for a link (`dashboard` or `me`) and read it from the DM the bot sends."""
+        self.say(kind, by=by, organiser=by == ORGANISER)
+        return self.last_link(by)
+
+    def last_link(self, member: Member) -> str:
+        items = self.buddy.outbox_queue.claim_due(
+            platform=member.platform,
+            now=self.clock.now(),
+            limit=100,
+            lease=timedelta(minutes=5),
+        )
+        found = []
+        for item in items:
+            effect = item.effect
+            if isinstance(effect, DirectMessage) and effect.to == member:
+                found += _URL.findall(effect.message.plain_text())
+            self.buddy.outbox_queue.mark_sent(item, now=self.clock.now())
+        assert found, f"no link was sent to {member.user_id}"
+        return found[-1]
+
+
+def settings_for(database_url: str, **more: object) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        buddy_secret_key=Fernet.generate_key().decode(),
+        buddy_public_url="http://pages.test",
+        **more,
+    )
+
+
+def community(database_url: str, *, seeded: bool = False, **settings: object) -> Community:
+    """The community on this database, seeded now unless `seeded` (a copy of one already)."""
+    clock = ManualClock(NOW if seeded else NOW - timedelta(days=7))
+    c = Community(build(settings_for(database_url, **settings), clock=clock), clock)
+    if not seeded:
+        _seed(c)
+    return c
+
+
+def _seed(c: Community) -> None:
+    """Last week: three members give (too few to show). This week: eleven members promise Lia
+    something, six keep it (a give each) and five drop it; the first seven ask for something;
+    six give.
+    Two pairing rounds in the lobby, twelve members each: three groups met, then one."""
+    for member in MEMBERS[:3]:
+        c.say("give <@U12> a coffee", by=member)
+    c.clock.set(NOW)
+    for number, member in enumerate(MEMBERS[:11]):
+        c.say("met <@U12> at the Rust meetup", by=member)
+        c.say("promise <@U12> the slides by tomorrow 5pm", by=member)
+        c.say("done 1" if number < 6 else "drop 1", by=member)
+        if number < 6:
+            c.say("give <@U12> a review of the talk", by=member)
+        if number < 7:
+            c.say("ask an intro to a designer", by=member)
+    c.say("note <@U12> " + SECRETS[BEN], by=BEN)
+    c.say("note <@U12> " + SECRETS[ANA_ELSEWHERE], by=ANA_ELSEWHERE)
+    with c.buddy.uow_factory() as uow:
+        uow.pairing.put_channel(
+            LOBBY,
+            every_weeks=1,
+            group_size=2,
+            weekday=0,
+            at=time(9),
+            timezone="UTC",
+            repeat_window=4,
+            organiser=ORGANISER,
+            next_round_at=NOW + timedelta(days=5),
+            heads_up_at=None,
+            channel_name="lobby",
+            now=NOW - timedelta(days=20),
+        )
+        pairs = [MEMBERS[n : n + 2] for n in range(0, 12, 2)]
+        for days_ago, met in ((9, 3), (2, 1)):
+            started = NOW - timedelta(days=days_ago)
+            the_round = uow.pairing.add_round(
+                LOBBY, started_at=started, checkin_at=None, groups=pairs
+            )
+            for group in list(uow.pairing.groups(the_round.id))[:met]:
+                uow.pairing.answer(
+                    group, group.members[0], CheckIn.YES, met_at=started + timedelta(days=1)
+                )
+        uow.commit()
+
+
+# What the dashboard must show for the community above, by table and row.
+EXPECTED = {
+    "pairing": [
+        ("#1 (2026-11-17)", ["12", "6", "50%"]),
+        ("#2 (2026-11-24)", ["12", "<5", "<5"]),
+    ],
+    # A kept promise counts as a give too: six given, six kept.
+    "gives-asks": {LAST_WEEK: ["<5", "<5"], THIS_WEEK: ["12", "7"]},
+    "promises": {LAST_WEEK: ["<5", "<5", "<5"], THIS_WEEK: ["11", "6", "55%"]},
+    "active": {LAST_WEEK: ["<5"], THIS_WEEK: ["11"]},
+}

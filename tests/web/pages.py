@@ -1,0 +1,57 @@
+"""Reading the pages back as a member's browser shows them: tables by section, and text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+
+Rows = list[tuple[str, list[str]]]
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, Rows] = {}
+        self._section = ""
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section":
+            self._section = dict(attrs).get("id") or ""
+        elif tag == "tbody":
+            self._in_body = True
+            self.tables.setdefault(self._section, [])
+        elif tag == "tr" and self._in_body:
+            self._row = []
+        elif tag in {"td", "th"} and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"} and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if len(self._row) > 1:
+                self.tables[self._section].append((self._row[0], self._row[1:]))
+            self._row = None
+        elif tag == "tbody":
+            self._in_body = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables_in(html: str) -> dict[str, Rows]:
+    """Each section's table body: (row heading, cells) per row, keyed by the section's id."""
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def csv_rows(text: str) -> Rows:
+    rows = list(csv.reader(io.StringIO(text)))
+    return [(row[0], row[1:]) for row in rows[1:]]

@@ -1,0 +1,215 @@
+"""The pages over HTTP without a browser: what a link opens, what it refuses (403, saying why),
+the CSV files, and that a member's page holds nobody else's data."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from aiohttp.test_utils import TestClient
+
+from tests.web.community import (
+    ANA,
+    ANA_ELSEWHERE,
+    BEN,
+    EXPECTED,
+    LIA,
+    ORGANISER,
+    SECRETS,
+    Community,
+)
+from tests.web.pages import csv_rows, tables_in
+
+Client = TestClient[Any, Any]
+
+
+def path_of(link: str) -> str:
+    """The link as the test server is asked for it (the same path and query)."""
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
+
+
+def token_of(link: str) -> str:
+    return parse_qs(urlsplit(link).query)["t"][0]
+
+
+def expected_rows(key: str) -> list[tuple[str, list[str]]]:
+    wanted = EXPECTED[key]
+    return list(wanted) if isinstance(wanted, list) else list(wanted.items())
+
+
+def shown(rows: list[tuple[str, list[str]]], key: str) -> list[tuple[str, list[str]]]:
+    """The rows of a weekly table for the weeks the expectation names, in order."""
+    if key == "pairing":
+        return rows
+    weeks = dict(EXPECTED[key])  # type: ignore[arg-type]
+    return [(label, cells) for label, cells in rows if label in weeks]
+
+
+async def get(client: Client, link: str) -> tuple[int, str]:
+    """The status and the page's text as a browser shows it (entities read)."""
+    response = await client.get(path_of(link))
+    return response.status, html.unescape(await response.text())
+
+
+async def test_an_organisers_link_opens_the_dashboard_with_the_numbers_the_store_holds(
+    world: Community, client: Client
+) -> None:
+    status, page = await get(client, world.link("dashboard", by=ORGANISER))
+    assert status == 200
+    tables = tables_in(page)
+    for key in EXPECTED:
+        assert shown(tables[key], key) == expected_rows(key), key
+    # Aggregates only: no member's name, note or typed words.
+    for name in ("Ana", "Ben", "Lia", "Rust meetup", "slides", SECRETS[BEN]):
+        assert name not in page
+
+
+async def test_each_csv_download_holds_its_tables_numbers(world: Community, client: Client) -> None:
+    link = world.link("dashboard", by=ORGANISER)
+    _, page = await get(client, link)
+    tables = tables_in(page)
+    for key in EXPECTED:
+        response = await client.get(f"/dashboard/{key}.csv?t={token_of(link)}")
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/csv")
+        assert "attachment" in response.headers["Content-Disposition"]
+        assert csv_rows(await response.text()) == tables[key]
+
+
+async def test_a_member_who_is_not_an_organiser_gets_no_dashboard_link(world: Community) -> None:
+    reply = world.say("dashboard", by=ANA)
+    assert "Only organisers can open the community dashboard" in reply
+    pending = world.buddy.outbox_queue.claim_due(
+        platform=ANA.platform, now=world.clock.now(), limit=100, lease=timedelta(minutes=1)
+    )
+    assert pending == []  # nothing sent, nothing queued
+
+
+async def test_a_forged_link_gets_403_and_a_page_saying_it_is_not_valid(
+    world: Community, client: Client
+) -> None:
+    status, page = await get(client, "/dashboard?t=eyJwIjoic2xhY2sifQ.forged.signature")
+    assert status == 403
+    assert "This link is not valid" in page
+    status, _ = await get(client, "/dashboard")
+    assert status == 403
+
+
+async def test_an_altered_link_gets_403_as_not_valid(world: Community, client: Client) -> None:
+    link = world.link("dashboard", by=ORGANISER)
+    token = token_of(link)
+    payload, stamp, signature = token.rsplit(".", 2)
+    altered = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1]
+    status, page = await get(client, f"/dashboard?t={altered}.{stamp}.{signature}")
+    assert status == 403
+    assert "This link is not valid" in page
+
+
+async def test_a_link_to_ones_own_page_does_not_open_the_dashboard(
+    world: Community, client: Client
+) -> None:
+    link = world.link("me", by=ORGANISER)
+    status, page = await get(client, f"/dashboard?t={token_of(link)}")
+    assert status == 403
+    assert "This link is not valid" in page
+
+
+async def test_a_link_expires_after_a_day_and_says_so(world: Community, client: Client) -> None:
+    link = world.link("dashboard", by=ORGANISER)
+    world.clock.advance(timedelta(hours=23, minutes=59))
+    assert (await get(client, link))[0] == 200
+    world.clock.advance(timedelta(minutes=2))
+    status, page = await get(client, link)
+    assert status == 403
+    assert "This link has expired" in page
+
+
+async def test_dashboard_revoke_ends_every_link_sent_before_it(
+    world: Community, client: Client
+) -> None:
+    first = world.link("dashboard", by=ORGANISER)
+    world.clock.advance(timedelta(minutes=1))
+    assert "no longer opens" in world.say("dashboard revoke", by=ORGANISER, organiser=True)
+    status, page = await get(client, first)
+    assert status == 403
+    assert "This link was revoked" in page
+    world.clock.advance(timedelta(seconds=1))
+    assert (await get(client, world.link("dashboard", by=ORGANISER)))[0] == 200
+
+
+async def test_me_revoke_ends_only_that_members_links(world: Community, client: Client) -> None:
+    anas, bens = world.link("me", by=ANA), world.link("me", by=BEN)
+    world.clock.advance(timedelta(seconds=1))
+    world.say("me revoke", by=ANA)
+    assert (await get(client, anas))[0] == 403
+    assert (await get(client, bens))[0] == 200
+
+
+async def test_a_members_page_shows_their_people_and_promises_and_nobody_elses(
+    world: Community, client: Client
+) -> None:
+    world.say("promise <@U12> the recording by friday 5pm", by=ANA)
+    status, page = await get(client, world.link("me", by=ANA))
+    assert status == 200
+    assert "Lia" in page and "the Rust meetup" in page and "the recording" in page
+    assert "Fri 27 Nov 2026, 17:00" in page  # due, in her time zone
+    for secret in SECRETS.values():
+        assert secret not in page
+    assert "the slides" in page  # her own kept promise, on Lia's timeline
+
+
+async def test_the_same_user_id_in_another_workspace_sees_only_their_own_page(
+    world: Community, client: Client
+) -> None:
+    status, page = await get(client, world.link("me", by=ANA_ELSEWHERE))
+    assert status == 200
+    assert SECRETS[ANA_ELSEWHERE] in page
+    assert SECRETS[BEN] not in page
+    assert "the Rust meetup" not in page  # Ana of T1's meeting
+
+
+async def test_search_keeps_the_people_and_entries_that_match(
+    world: Community, client: Client
+) -> None:
+    world.say('met "Zoe Quinn" at the pottery class', by=ANA)
+    link = world.link("me", by=ANA)
+    _, everything = await get(client, link)
+    assert "Zoe Quinn" in everything and "Lia" in everything
+    _, found = await get(client, link + "&q=pottery")
+    assert "Zoe Quinn" in found
+    assert "Lia" not in found
+
+
+async def test_the_export_downloads_the_members_own_data(world: Community, client: Client) -> None:
+    link = world.link("me", by=BEN)
+    response = await client.get(f"/me/buddy-export.json?t={token_of(link)}")
+    assert response.status == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(await response.text())
+    assert data["member"]["user"] == BEN.user_id
+    assert [n["text"] for n in data["notes"]] == [SECRETS[BEN]]
+    refused = await client.get(f"/me/buddy-export.json?t={token_of(link)}x")
+    assert refused.status == 403
+
+
+async def test_an_unreadable_period_is_said_and_the_default_shown(
+    world: Community, client: Client
+) -> None:
+    link = world.link("dashboard", by=ORGANISER)
+    status, page = await get(client, link + "&from=yesterday&weeks=900")
+    assert status == 200
+    assert "I couldn't read the date" in page
+    assert "A period is 1 to 52 weeks" in page
+    assert shown(tables_in(page)["active"], "active") == expected_rows("active")
+
+
+async def test_pages_forbid_scripts_frames_and_referrers(world: Community, client: Client) -> None:
+    response = await client.get(path_of(world.link("me", by=LIA)))
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "<script" not in await response.text()
