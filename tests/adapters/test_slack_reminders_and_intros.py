@@ -105,7 +105,7 @@ async def test_an_intro_accepted_by_both_opens_one_group_dm_for_the_three(
     assert all_text(first["blocks"]).startswith("👍 Thanks! If <@U3> accepts too")
     assert all_text(second["blocks"]).startswith("🎉 You both accepted")
     # The group's, among the DMs opened for each side's ice-breakers.
-    opened: list[Call] = slack.fake.calls_to("conversations.open")
+    opened = slack.fake.calls_to("conversations.open")
     assert [call.args["users"] for call in opened].count("U1,U2,U3") == 1
     [group] = [post for post in posts(slack) if post["channel"] == "GU1U2U3"]
     assert all_text(group["blocks"]).startswith(

@@ -301,7 +301,8 @@ def build_group(
     )
     nested = {
         CHANNEL_GROUP: app_commands.Group(
-            name=CHANNEL_GROUP, description="Pairing rounds, give-first prompts and events in this channel."
+            name=CHANNEL_GROUP,
+            description="Pairing rounds, give-first prompts and events in this channel.",
         ),
         MORE_GROUP: app_commands.Group(name=MORE_GROUP, description="More of your own commands."),
     }
