@@ -13,7 +13,6 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.adapters.discord_bot import bot_intents, make_client
-from bot.adapters.discord_bot.commands import MAX_SUBCOMMANDS, subgroups
 from bot.cli import main
 from bot.commands.base import ArgKind
 from bot.commands.registry import COMMANDS
