@@ -18,7 +18,7 @@ from bot.commands.typed import text_arg
 from bot.core import events
 from bot.core.errors import UserError
 from bot.core.events import DEFAULT_DURATION, Answer, Event
-from bot.core.message import Message, UserText, bullets, command, message, paragraph
+from bot.core.message import Code, Message, UserText, bullets, command, message, paragraph
 
 
 def build_event(args: Args, env: ParseEnv) -> EventRequest:
@@ -163,13 +163,13 @@ EVENT = CommandSpec(
         "drops out. ",
         command("event edit 3 when saturday 7pm"),
         " (or ",
-        command('title "…"'),
+        Code('title "…"'),
         ", ",
-        command("for 3 hours"),
+        Code("for 3 hours"),
         ", ",
-        command("at …"),
+        Code("at …"),
         ", ",
-        command("limit 30"),
+        Code("limit 30"),
         ") and ",
         command("event cancel 3"),
         " are for its creator and organisers.",

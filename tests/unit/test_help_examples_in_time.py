@@ -4,7 +4,7 @@ accepted as written, whatever the day: at a year end, across DST changes, on a F
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from bot.commands.registry import ACTIONS, COMMANDS
 from bot.commands.service import CommandService
 from bot.core.identity import Member
 from bot.core.message import Code, CommandRef, Message, Paragraph
+from bot.web.links import SignedLinks
 from tests.fakes import InMemoryStore, ManualClock
 from tests.unit.harness import ALICE, BOB, GENERAL, Buddy
 
@@ -46,9 +47,16 @@ HINTED = (
 
 def _buddy(now: datetime, timezone: str) -> Buddy:
     """A member (Alice, in `timezone`) with a contact @sam, promises #1 and #2, and pairing on
-    in #general where @sam, @bob and she take part: everything an example may refer to."""
+    in #general where @sam, @bob and she take part, and events 1 to 3 she announced there:
+    everything an example may refer to."""
     store, clock = InMemoryStore(), ManualClock(now)
-    service = CommandService(uow_factory=store, clock=clock, commands=COMMANDS, actions=ACTIONS)
+    links = SignedLinks(  # web pages on, as with BUDDY_SECRET_KEY set (`dashboard`, `me`)
+        keys=["unit-tests"], base_url="https://buddy.test", lifetime=timedelta(hours=24),
+        revocations=store,
+    )  # fmt: skip
+    service = CommandService(
+        uow_factory=store, clock=clock, commands=COMMANDS, actions=ACTIONS, links=links
+    )
     buddy = Buddy(service=service, store=store, clock=clock)
     for line in (
         f"settings timezone {timezone}",
@@ -59,6 +67,8 @@ def _buddy(now: datetime, timezone: str) -> Buddy:
     ):
         assert not buddy.say(line).startswith("⚠️"), line
     buddy.say("pairing on", channel=GENERAL, is_organiser=True)
+    for title in ("Rust night", "Pairing lunch", "Demo day"):  # events 1 to 3, hers
+        assert not buddy.say(f'event "{title}" in 10 days', channel=GENERAL).startswith("⚠️")
     for member in (ALICE, BOB, SAM):
         buddy.say("join", by=member, channel=GENERAL)
     return buddy
@@ -94,9 +104,9 @@ def _accepted(now: datetime, timezone: str, line: str) -> str:
     name = line.split()[0]
     [spec] = [s for s in COMMANDS if name in (s.name, *s.aliases)]
     typed = line.replace("@sam", "<@USAM>").replace("@bob", "<@UBOB>").replace("@ana", "<@UANA>")
-    if spec.needs_channel:  # pairing and prompts: in a channel, by an organiser
+    if spec.needs_channel:  # pairing, prompts and events: in a channel, by an organiser
         return buddy.say(typed, channel=GENERAL, is_organiser=True)
-    return buddy.say(typed)
+    return buddy.say(typed, is_organiser=True)  # organisers' own commands (dashboard) too
 
 
 @pytest.mark.parametrize(("now", "timezone"), MOMENTS)
