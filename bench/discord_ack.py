@@ -23,12 +23,12 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bench._answer_timing import row, run_sizes
 from bench._seed import seed_promises
 from bot.adapters.discord_bot import make_client
 from tests.adapters.discord_fake import ALICE, GUILD_A, TOKEN, FakeDiscord, discord_world, slash
 
 PER_MEMBER = 10  # open promises each member has
-SIZES = (300, 100_000)  # open promises stored
 TARGET_RATIO = 1.3  # the target: answer p50 within 1.3x of the bare client's
 
 
@@ -102,7 +102,7 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
                 await late.close()
     size = f"{promises:,} promises"
     rows = [
-        _row(f"Discord {label} ({size}): p{p}", percentile(times[name], p), "ms")
+        row(f"Discord {label} ({size}): p{p}", percentile(times[name], p), "ms")
         for name, label in (
             ("bare", "bare discord.py client, answer"),
             ("bot", "/buddy promises answer seen"),
@@ -113,39 +113,19 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
     bare_p50 = statistics.median(times["bare"])
     ratio = statistics.median(times["bot"]) / bare_p50
     rows.append(
-        _row(f"Discord /buddy promises answer p50 / bare p50 ({size})", ratio, "x", TARGET_RATIO)
+        row(f"Discord /buddy promises answer p50 / bare p50 ({size})", ratio, "x", TARGET_RATIO)
     )
     ratio = statistics.median(times["late"]) / bare_p50
-    rows.append(_row(f"Discord /buddy promises, budget 0, p50 / bare p50 ({size})", ratio, "x"))
+    rows.append(row(f"Discord /buddy promises, budget 0, p50 / bare p50 ({size})", ratio, "x"))
     share = 100 * direct / count
     rows.append(
-        _row(f"Discord /buddy promises answered at once ({size})", share, "%", better="higher")
+        row(f"Discord /buddy promises answered at once ({size})", share, "%", better="higher")
     )
     return rows
-
-
-async def bench(quick: bool) -> list[dict[str, Any]]:
-    count = 30 if quick else 400
-    rows: list[dict[str, Any]] = []
-    for promises in SIZES:
-        rows += await one_size(promises, count=count, warm_up=5 if quick else 20)
-    return rows
-
-
-def _row(
-    name: str, value: float, unit: str, target: float | None = None, *, better: str = "lower"
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "value": round(value, 2),
-        "unit": unit,
-        "target": target,
-        "better": better,
-    }
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    return asyncio.run(bench(quick))
+    return run_sizes(one_size, quick=quick)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ the same bot with a budget of 0 (every answer through `response_url`, as before 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import statistics
 import sys
@@ -30,6 +29,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
+from bench._answer_timing import row, run_sizes
 from bench._seed import seed_promises
 from bot.adapters.slack import EVENTS_PATH, web_client
 from bot.app import build
@@ -40,7 +40,6 @@ from tests.adapters.slack_fake import FakeSlack
 SECRET = "bench-signing-secret"
 TEAM = "T1"
 PER_MEMBER = 10  # open promises each member has
-SIZES = (300, 100_000)  # open promises stored
 TARGET_RATIO = 1.3  # the target: answer p50 within 1.3x of the bare app's
 
 
@@ -168,7 +167,7 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
     size = f"{promises:,} promises"
     bare_p50 = statistics.median(times["bare"])
     rows = [
-        _row(
+        row(
             f"Slack bare Bolt app, answer in ack ({size}): p{p}", percentile(times["bare"], p), "ms"
         )
         for p in (50, 99)
@@ -181,7 +180,7 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
     for name, label in labels.items():
         for p in (50, 99):
             rows.append(
-                _row(
+                row(
                     f"Slack {label} answer seen ({size}): p{p}",
                     percentile(times[name], p),
                     "ms",
@@ -189,37 +188,17 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
             )
         ratio = statistics.median(times[name]) / bare_p50
         target = TARGET_RATIO if name == "promises" else None
-        rows.append(_row(f"Slack {label} answer p50 / bare p50 ({size})", ratio, "x", target))
+        rows.append(row(f"Slack {label} answer p50 / bare p50 ({size})", ratio, "x", target))
         if name != "late":
             share = 100 * in_ack[name] / count
             rows.append(
-                _row(f"Slack {label} answered in the ack ({size})", share, "%", better="higher")
+                row(f"Slack {label} answered in the ack ({size})", share, "%", better="higher")
             )
     return rows
 
 
-async def bench(quick: bool) -> list[dict[str, Any]]:
-    count = 30 if quick else 400
-    rows: list[dict[str, Any]] = []
-    for promises in SIZES:
-        rows += await one_size(promises, count=count, warm_up=5 if quick else 20)
-    return rows
-
-
-def _row(
-    name: str, value: float, unit: str, target: float | None = None, *, better: str = "lower"
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "value": round(value, 2),
-        "unit": unit,
-        "target": target,
-        "better": better,
-    }
-
-
 def run(quick: bool) -> list[dict[str, Any]]:
-    return asyncio.run(bench(quick))
+    return run_sizes(one_size, quick=quick)
 
 
 if __name__ == "__main__":
