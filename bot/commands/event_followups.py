@@ -163,14 +163,15 @@ def suggestion_message(event: Event, others: Sequence[Profile], ice: Message) ->
 
 
 def event_figures(uow: UnitOfWork, event: Event) -> str:
-    """Numbers only, each under five shown as "<5": going, maybe, attended (answered "who did
-    you meet?"), and meetings logged there."""
+    """Numbers only, each under five shown as "<5": going, maybe, can't go (shown nowhere
+    else), attended (answered "who did you meet?"), and meetings logged there."""
     tally = counts(uow.events.answers(event))
     answers = uow.event_followups.attendance(event)
     attended = sum(1 for a in answers if a.answered_at is not None)
     meetings = sum(len(a.met) for a in answers)
     return (
-        f"going {few(tally.going)} · maybe {few(tally.maybe)} · attended {few(attended)} · "
+        f"going {few(tally.going)} · maybe {few(tally.maybe)} · can't go {few(tally.no)} · "
+        f"attended {few(attended)} · "
         f"meetings logged there {few(meetings)}"
     )
 

@@ -99,7 +99,8 @@ def event_line(event: Event, *, timezone: str) -> tuple[Inline, ...]:
 
 
 def post_message(event: Event, rsvps: Sequence[Rsvp]) -> Message:
-    """The channel post: what, when, where, and counts only (never who)."""
+    """The channel post: what, when, where, and counts only (never who). No count of those
+    who can't go: a decline is never shown to the channel (organisers' `stats` count them)."""
     title = UserText(event.title, by=event.creator)
     when = format_moment(event.starts_at, timezone=event.timezone)
     until = format_clock(event.ends_at, timezone=event.timezone)
@@ -121,7 +122,7 @@ def post_message(event: Event, rsvps: Sequence[Rsvp]) -> Message:
             Mention(event.creator),
             ". Who is going is shown to those going.",
         ),
-        paragraph(f"✅ {n.going}{seats} going · 🤔 {n.maybe} maybe · 🙅 {n.no} can't go{waiting}"),
+        paragraph(f"✅ {n.going}{seats} going · 🤔 {n.maybe} maybe{waiting}"),
         choices=(
             Choice("Going", ACTION_GOING, str(event.id), ChoiceStyle.PRIMARY),
             Choice("Maybe", ACTION_MAYBE, str(event.id)),

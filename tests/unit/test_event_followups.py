@@ -152,5 +152,5 @@ def test_an_events_figures_count_answers_attendance_and_meetings_hiding_small_nu
                 met = ("U1", "U2") if member in PEOPLE[:2] else ("U0",)
                 uow.event_followups.save(replace(asked, answered_at=NOW, met=met))
         assert event_figures(uow, event) == (
-            "going 6 · maybe <5 · attended 5 · meetings logged there 7"
+            "going 6 · maybe <5 · can't go <5 · attended 5 · meetings logged there 7"
         )
