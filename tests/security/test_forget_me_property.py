@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.app import build
-from bot.commands.event_posts import ACTION_GOING, ACTION_SUGGEST
+from bot.commands.base import ActionInput
+from bot.commands.event_followups import ACTION_MET
+from bot.commands.event_posts import ACTION_GOING, ACTION_MAYBE, ACTION_NO, ACTION_SUGGEST
 from bot.commands.intros import ACTION_ACCEPT
 from bot.config import Settings
 from bot.core.effects import effect_to_json
@@ -102,6 +104,51 @@ def _x_goes_to_an_event(world: World, m: str) -> None:
         world.press(X, ACTION_SUGGEST, event, HERE)
 
 
+def _cal_event(world: World, title: str, when: str) -> str | None:
+    world.say(CAL, f'event "{title}" {when}', channel=HERE)
+    return _event_id(world, title)
+
+
+def _x_waits_for_a_seat(world: World, m: str) -> None:
+    """Cal's event for one: Ana takes the seat, X joins the waiting list."""
+    if (event := _cal_event(world, f"cal's dinner {m[2:-2]}", "saturday 8pm limit 1")) is not None:
+        world.press(ANA, ACTION_GOING, event, HERE)
+        world.press(X, ACTION_GOING, event, HERE)
+
+
+def _x_answers(action: str) -> Step:
+    def answer(world: World, m: str) -> None:
+        if (event := _cal_event(world, f"cal's talk {m[2:-2]}", "sunday 5pm")) is not None:
+            world.press(X, action, event, HERE)
+
+    return answer
+
+
+def _x_meets_people_at_an_event(world: World, m: str) -> None:
+    """Cal's event this afternoon (if still ahead): X, Ana and Ben go, X and Ana ask for
+    suggestions (made on the next tick); once it is over they are asked who they met."""
+    if (event := _cal_event(world, f"cal's meetup {m[2:-2]}", "today 4pm for 1 hour")) is None:
+        return
+    for member in (X, ANA, BEN):
+        world.press(member, ACTION_GOING, event, HERE)
+    for member in (X, ANA):
+        world.press(member, ACTION_SUGGEST, event, HERE)
+
+
+def _picks(who: Member, picked: Member) -> Step:
+    """`who` answers every "who did you meet?" they were asked, picking `picked` (and Ben)."""
+
+    def pick(world: World, m: str) -> None:
+        with world.buddy.uow_factory() as uow:
+            asked = [e.id for e, _ in uow.event_followups.attendance_of(who)]
+        for event in asked:
+            world.buddy.service.press(
+                ActionInput(ACTION_MET, str(event), who, picked=(picked.user_id, BEN.user_id))
+            )
+
+    return pick
+
+
 # What X may do (each typing the step's own marker), and what others do with X.
 STEPS: dict[str, Step] = {
     "offer": lambda w, m: w.say(X, f"offer {m} maps"),
@@ -122,6 +169,12 @@ STEPS: dict[str, Step] = {
     "quiet hours": lambda w, m: w.say(X, "settings quiet 00:00-23:59"),
     "event by X": _event_by_x,
     "X goes to an event": _x_goes_to_an_event,
+    "X waits for a seat": _x_waits_for_a_seat,
+    "X can't go": _x_answers(ACTION_NO),
+    "X may go": _x_answers(ACTION_MAYBE),
+    "X meets people at an event": _x_meets_people_at_an_event,
+    "X picks who they met": _picks(X, ANA),
+    "Ana picks X": _picks(ANA, X),
 }
 WAITS = st.sampled_from([timedelta(hours=1), timedelta(days=1), timedelta(days=3)])
 LIVES = st.lists(st.one_of(st.sampled_from(sorted(STEPS)), WAITS), min_size=1, max_size=8)
@@ -136,6 +189,18 @@ _databases = itertools.count()
 )
 @given(life=LIVES)
 @example(life=["event by X", "X goes to an event", timedelta(days=1)])  # events, surely covered
+@example(  # every answer, a waiting-list place, suggestions and who met whom there
+    life=[
+        "X waits for a seat",
+        "X can't go",
+        "X may go",
+        "X meets people at an event",
+        timedelta(hours=1),
+        timedelta(days=1),
+        "X picks who they met",
+        "Ana picks X",
+    ]
+)
 def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
 ) -> None:
