@@ -468,7 +468,8 @@ async def _send(
             # before any later one is sent: those edit it.
             ref = await anchored.find(channel, anchor)
             if ref is not None:
-                await messenger.edit_post(channel, ref, message)
+                if (changed := await messenger.edit_post(channel, ref, message)) is not None:
+                    await anchored.remember(changed)
             elif (ref := await messenger.post(channel, message)) is not None:
                 await anchored.remember(ref)
         case ChannelPost(channel, message):

@@ -717,9 +717,10 @@ class Messenger(Protocol):
         """Post in the channel; the post's reference where the platform can edit it later."""
         ...
 
-    async def edit_post(self, channel: Channel, ref: str, message: Message) -> None:
+    async def edit_post(self, channel: Channel, ref: str, message: Message) -> str | None:
         """Replace the post `ref` (as `post` returned it) with `message`; doing it twice is
-        harmless."""
+        harmless. A new reference when the post gained something since (Discord: a scheduled
+        event made once the bot may), else None."""
         ...
 
     async def send_group(

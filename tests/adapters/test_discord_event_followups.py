@@ -15,6 +15,7 @@ from tests.adapters.discord_fake import (
     BOB,
     CAROL,
     GUILD_A,
+    MANAGE_EVENTS,
     DiscordWorld,
     Posted,
     copy_database,
@@ -116,3 +117,39 @@ async def test_without_manage_events_the_event_is_announced_and_edited_all_the_s
     await world.deliver()
     [edit] = world.fake.edited
     assert "Sat 28 Nov 2026" in edit.content
+
+
+async def test_an_event_announced_before_the_bot_could_manage_events_gets_one_on_its_next_edit(
+    world: DiscordWorld,
+) -> None:
+    world.fake.manage_events = False
+    await world.restart()  # the guild as the gateway sends it: no Manage Events
+    await world.say(ALICE, "channel event", details='"Rust night" friday 6pm at Café')
+    await world.deliver()
+    assert world.fake.scheduled_events == {}
+
+    # An admin gives the bot's role Manage Events: the gateway says so with GUILD_ROLE_UPDATE.
+    world.fake.manage_events = True
+    [_, bot_role] = GUILD_A.create_event(manage_events=True)["roles"]
+    world.client._connection.parsers["GUILD_ROLE_UPDATE"](
+        {"guild_id": str(GUILD_A.id), "role": bot_role}
+    )
+    assert world.client.get_guild(GUILD_A.id).me.guild_permissions.value & MANAGE_EVENTS  # type: ignore[union-attr]
+    [post] = world.fake.in_channel(GUILD_A.channel_id)
+    await world.press(BOB, post, "Going")  # an answer is no change to the event: none yet
+    await world.deliver()
+    assert world.fake.scheduled_events == {}
+
+    await world.say(ALICE, "channel event", details="edit 1 when saturday 7pm")
+    await world.deliver()
+    [(scheduled_id, made)] = world.fake.scheduled_events.items()
+    assert made["name"] == "Rust night" and made["entity_metadata"] == {"location": "Café"}
+    assert made["scheduled_start_time"].startswith("2026-11-28T19:00:00")
+    await world.say(ALICE, "channel event", details="edit 1 at Café Lisboa")
+    await world.deliver()
+    assert list(world.fake.scheduled_events) == [scheduled_id]  # kept in step, not made again
+    assert made["entity_metadata"] == {"location": "Café Lisboa"}
+    await world.say(ALICE, "channel event", details="cancel 1")
+    await world.deliver()
+    assert made["status"] == 4  # cancelled
+    assert "Cancelled" in world.fake.edited[-1].content

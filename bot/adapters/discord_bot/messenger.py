@@ -134,9 +134,10 @@ class DiscordMessenger:
             made = await scheduled.create(self._client, int(channel.workspace_id), message.invite)
         return f"{sent.id}:{made}" if made is not None else str(sent.id)
 
-    async def edit_post(self, channel: Channel, ref: str, message: Message) -> None:
+    async def edit_post(self, channel: Channel, ref: str, message: Message) -> str | None:
         """The post's last part becomes the message's last part (an event's post is short);
-        its scheduled event, if it has one, follows an invite the message carries."""
+        its scheduled event follows an invite the message carries, made now if the post has
+        none yet (announced before the bot could manage events): then the post's new ref."""
         last = render(message)[-1]
         post_id, _, event_id = ref.partition(":")
         with delivery_errors():
@@ -144,9 +145,14 @@ class DiscordMessenger:
             kwargs = self._kwargs(last, channel.workspace_id, no_mentions())
             kwargs.pop("file", None)  # a post with a file is never edited
             await post.edit(**kwargs)
-        if event_id.isdecimal() and message.invite is not None:
-            guild_id = int(channel.workspace_id)
+        if message.invite is None:
+            return None
+        guild_id = int(channel.workspace_id)
+        if event_id.isdecimal():
             await scheduled.update(self._client, guild_id, int(event_id), message.invite)
+            return None
+        made = await scheduled.create(self._client, guild_id, message.invite)
+        return f"{post_id}:{made}" if made is not None else None
 
     def _channel(self, channel: Channel) -> discord.PartialMessageable:
         return self._client.get_partial_messageable(

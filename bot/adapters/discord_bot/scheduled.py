@@ -1,5 +1,6 @@
 """Discord's native scheduled events, kept in step with an event's post: made with the post
-where the bot may manage events, edited or cancelled with it; without the permission, none."""
+where the bot may manage events, edited or cancelled with it; without the permission, none
+until the bot has it and the event is next edited."""
 
 from __future__ import annotations
 
