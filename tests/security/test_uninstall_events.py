@@ -1,7 +1,8 @@
-"""Uninstalling the Slack app erases the workspace's events with it: the events, everyone's
-answers and waiting-list places, opt-ins to suggestions, the suggestions made, who met whom
-there, the posts' anchors and whatever was queued about them; another workspace keeps its own.
-Driven as Slack drives it: signed commands, button presses, and the app_uninstalled event."""
+"""Uninstalling the Slack app, or removing the bot from a Discord guild, erases the workspace's
+events with it: the events, everyone's answers and waiting-list places, opt-ins to suggestions,
+the suggestions made, who met whom there, the posts' anchors and whatever was queued about them;
+another workspace keeps its own. Driven as each platform drives it: signed Slack requests and
+the app_uninstalled event; real discord.py objects and GUILD_DELETE."""
 
 from __future__ import annotations
 
@@ -9,15 +10,26 @@ import json
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import MetaData, func, select
 
+from tests.adapters.discord_fake import (
+    ALICE,
+    BOB,
+    CAROL,
+    GUILD_A,
+    GUILD_B,
+    copy_database,
+    discord_world,
+)
 from tests.adapters.slack_harness import SlackHarness, all_text, buttons, running_slack
 from tests.adapters.test_slack_event_followups import _selects
 from tests.security.dumps import dump
+from tests.security.test_workspaces import settled
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 TEAMS = ("T1", "T2")
@@ -145,3 +157,26 @@ async def test_uninstalling_erases_the_workspace_s_events_answers_and_suggestion
     rows = dump(slack.buddy.engine)
     assert "zqT1qz" not in rows  # its title and place, in no table (the outbox neither)
     assert "zqT2qz" in rows
+
+
+async def test_removing_the_discord_bot_from_a_guild_erases_its_events_and_answers(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    async with discord_world(copy_database(sqlite_template, tmp_path)) as world:
+        for guild in (GUILD_A, GUILD_B):
+            details = f'"Night zq{guild.id}qz" friday 6pm at Café limit 1'
+            await world.say(ALICE, "channel event", details=details, guild=guild)
+            await world.deliver()
+            [post] = world.fake.in_channel(guild.channel_id)
+            for user in (BOB, CAROL):  # Carol finds it full: the waiting list
+                await world.press(user, post, "Going", guild=guild)
+            await world.deliver()
+        made = {e["guild_id"] for e in world.fake.scheduled_events.values()}
+        assert made == {str(GUILD_A.id), str(GUILD_B.id)}
+
+        world.client._connection.parsers["GUILD_DELETE"]({"id": str(GUILD_A.id)})
+        await settled(world)
+
+        rows = dump(world.buddy.engine)
+        assert f"zq{GUILD_A.id}qz" not in rows and f"'{GUILD_A.id}'" not in rows
+        assert f"zq{GUILD_B.id}qz" in rows
