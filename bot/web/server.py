@@ -48,6 +48,16 @@ REFUSALS = {
         "This link is not valid",
         "It may have been mistyped or changed. Ask the bot for a new one: {command}.",
     ),
+    Refusal.ERASED: (
+        "Nothing here",
+        "Everything the bot held for this link was erased (forget-me), so it shows nothing. "
+        "If you use the bot again, ask it for a new one: {command}.",
+    ),
+    Refusal.NOT_ORGANISER: (
+        "You are no longer an organiser",
+        "The dashboard is for organisers, and the platform no longer says you are one. If "
+        "that changes, ask the bot for a new link: {command}.",
+    ),
 }
 
 

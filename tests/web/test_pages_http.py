@@ -20,6 +20,7 @@ from tests.web.community import (
     ELSEWHERE_EVENT,
     EXPECTED,
     LIA,
+    LOBBY,
     NAMES,
     ORGANISER,
     POTTERY,
@@ -145,6 +146,48 @@ async def test_dashboard_revoke_ends_every_link_sent_before_it(
     assert "This link was revoked" in page
     world.clock.advance(timedelta(seconds=1))
     assert (await get(client, world.link("dashboard", by=ORGANISER)))[0] == 200
+
+
+async def test_a_dashboard_link_of_someone_no_longer_an_organiser_gets_403_saying_why(
+    world: Community, client: Client
+) -> None:
+    link = world.link("dashboard", by=ORGANISER)
+    assert (await get(client, link))[0] == 200
+    # A DM carries no rights on Discord: one there changes nothing.
+    world.say("stats", by=ORGANISER, organiser=False)
+    assert (await get(client, link))[0] == 200
+    # The platform says in a channel she is no organiser any more: the same link, refused.
+    world.say("events", by=ORGANISER, organiser=False, channel=LOBBY)
+    status, page = await get(client, link)
+    assert status == 403
+    assert "You are no longer an organiser" in page
+    assert tables_in(page) == {}  # no figure at all
+    csv = await client.get(f"/dashboard/events.csv?t={token_of(link)}")
+    assert csv.status == 403
+    # Made an organiser again, she opens it again: the check is made at every opening.
+    world.say("events", by=ORGANISER, organiser=True, channel=LOBBY)
+    assert (await get(client, link))[0] == 200
+
+
+async def test_a_members_link_after_forget_me_shows_nothing_of_them(
+    world: Community, client: Client
+) -> None:
+    link = world.link("me", by=ANA)
+    assert "the Rust meetup" in (await get(client, link))[1]
+    world.clock.advance(timedelta(minutes=1))
+    world.say("forget-me confirm", by=ANA)
+    status, page = await get(client, link)
+    assert status == 403
+    assert "Nothing here" in page and "forget-me" in page
+    assert "Lia" not in page and "Rust meetup" not in page
+    export = await client.get(f"/me/buddy-export.json?t={token_of(link)}")
+    assert export.status == 403
+    # Back with a fresh start, she gets a new link; the old one still shows nothing.
+    world.clock.advance(timedelta(minutes=1))
+    world.say('met "Zoe Quinn" at the pottery class', by=ANA)
+    assert (await get(client, link))[0] == 403
+    status, page = await get(client, world.link("me", by=ANA))
+    assert status == 200 and "Zoe Quinn" in page and "Rust meetup" not in page
 
 
 async def test_me_revoke_ends_only_that_members_links(world: Community, client: Client) -> None:
