@@ -20,6 +20,7 @@ from tests.web.community import (
     BOARD_GAMES,
     ELSEWHERE_EVENT,
     EXPECTED,
+    LOBBY,
     NAMES,
     ORGANISER,
     POTTERY,
@@ -126,7 +127,7 @@ async def test_events_show_their_public_titles_and_counts_but_nobody_who_went(
         assert not re.search(rf"\b{name}\b", everything), name
 
 
-async def test_a_forged_an_expired_and_a_revoked_link_each_get_a_403_page_saying_why(
+async def test_a_forged_expired_revoked_or_no_longer_organisers_link_gets_a_403_saying_why(
     site: Community, page: Any
 ) -> None:
     link = site.link("dashboard", by=ORGANISER)
@@ -144,6 +145,13 @@ async def test_a_forged_an_expired_and_a_revoked_link_each_get_a_403_page_saying
     response = await page.goto(fresh)
     assert response.status == 403
     assert "This link was revoked" in await page.inner_text("main")
+    # Checked when opened: the platform no longer says she is an organiser.
+    site.clock.advance(timedelta(seconds=1))
+    newest = site.link("dashboard", by=ORGANISER)
+    site.say("events", by=ORGANISER, organiser=False, channel=LOBBY)
+    response = await page.goto(newest)
+    assert response.status == 403
+    assert "You are no longer an organiser" in await page.inner_text("main")
 
 
 async def test_a_members_page_holds_their_network_and_nothing_private_of_anyone_else(
