@@ -27,9 +27,8 @@ class Refusal(StrEnum):
     INVALID = "invalid"
     REVOKED = "revoked"
     ERASED = "erased"  # the member ran forget-me after it was issued: nothing of them shows
-    NOT_ORGANISER = (
-        "not-organiser"  # a dashboard link whose organiser the platform no longer says is one
-    )
+    # A dashboard link whose organiser the platform no longer says is one.
+    NOT_ORGANISER = "not-organiser"
 
 
 @dataclass(frozen=True)

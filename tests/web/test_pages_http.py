@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiohttp.test_utils import TestClient
 
+from bot.core.identity import Channel
 from tests.web.community import (
     ANA,
     ANA_ELSEWHERE,
@@ -22,6 +23,7 @@ from tests.web.community import (
     LIA,
     LOBBY,
     NAMES,
+    NOW,
     ORGANISER,
     POTTERY,
     SECRETS,
@@ -146,6 +148,25 @@ async def test_dashboard_revoke_ends_every_link_sent_before_it(
     assert "This link was revoked" in page
     world.clock.advance(timedelta(seconds=1))
     assert (await get(client, world.link("dashboard", by=ORGANISER)))[0] == 200
+
+
+async def test_a_channel_with_events_but_no_pairing_can_be_chosen_for_its_events(
+    world: Community, client: Client
+) -> None:
+    world.clock.set(NOW - timedelta(days=1))
+    talks = Channel(LOBBY.platform, LOBBY.workspace_id, "CTALKS")
+    world.say('event "Lightning talks" today 5pm', by=ORGANISER, organiser=True, channel=talks)
+    world.clock.set(NOW)
+    link = world.link("dashboard", by=ORGANISER)
+    _, first = await get(client, link)
+    assert "CTALKS" in first and "Lightning talks" not in first  # offered, the lobby shown
+    status, page = await get(client, link + "&channel=CTALKS")
+    assert status == 200
+    tables = tables_in(page)
+    assert "pairing" not in tables and "This channel has no pairing" in page
+    assert tables["events"] == [("Lightning talks (2026-11-25)", ["<5", "<5", "<5"])]
+    _, unknown = await get(client, link + "&channel=CNOWHERE")
+    assert "That channel has no pairing or events here" in unknown
 
 
 async def test_a_dashboard_link_of_someone_no_longer_an_organiser_gets_403_saying_why(
