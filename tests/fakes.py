@@ -237,6 +237,10 @@ class InMemoryProfiles(_Repo):
         state.first_used.setdefault(profile.member, now)
         state.profile_updated[profile.member] = now
 
+    def since(self, member: Member) -> datetime | None:
+        state = self._state
+        return state.first_used.get(member) if member in state.profiles else None
+
     def due_digests(self, *, now: datetime, limit: int) -> Sequence[DueDigest]:
         state = self._state
         order = {member: index for index, member in enumerate(state.profiles)}

@@ -50,6 +50,7 @@ def export_data(ctx: Context) -> dict[str, Any]:
             "offer": p.offer,
             "looking_for": p.looking_for,
             "profile_visible": p.profile_visible,
+            "organiser": p.organiser,
         },
         "contacts": [
             {

@@ -27,7 +27,7 @@ from bot.core.message import Message, command, paragraph
 from bot.core.policy import Policy
 from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
 from bot.core.records import Profile
-from bot.core.web_links import LinkIssuer
+from bot.core.web_links import LinkIssuer, organiser
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +214,9 @@ class CommandService:
             profile = _current_profile(
                 stored, invoker, name=invoker_name, platform_timezone=platform_timezone
             )
+            said = organiser(profile.organiser, said=is_organiser, in_channel=channel is not None)
+            if said != profile.organiser:  # saved with the profile, so a link's opening sees it
+                profile = replace(profile, organiser=said)
             ctx = Context(
                 uow=uow,
                 invoker=invoker,

@@ -72,13 +72,35 @@ class WeekCounts:
     promises_due: int  # promises whose due date fell in the week
     promises_kept_on_time: int  # of those, done by the due date
     members_active: int  # members who recorded anything (a meeting, promise, give, ask…)
-    # Events and attendance: counts join here when events exist (issue 14, another change).
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """One event held in a channel: its channel-public title and time, and counts of members."""
+
+    number: int
+    title: str
+    starts_at: datetime
+    going: int  # answered Going (the waiting list and Maybe not counted)
+    attended: int  # answered "who did you meet there?" afterwards (a pick or "nobody")
+    meetings: int  # meetings logged there by those picks
 
 
 class DashboardStats(Protocol):
     """Aggregates over one workspace, computed by the database: no row about a member leaves."""
 
     def pairing_channels(self, workspace: Workspace) -> Sequence[PairingChannelName]: ...
+    def event_channels(self, workspace: Workspace) -> Sequence[Channel]:
+        """Channels where an event was announced, in the order of their first one."""
+        ...
+
+    def events(
+        self, channel: Channel, *, period: Period, before: datetime
+    ) -> Sequence[EventCounts]:
+        """The channel's events held (not cancelled, started before `before`) in the period,
+        oldest first."""
+        ...
+
     def rounds(self, channel: Channel, *, period: Period) -> Sequence[RoundCounts]:
         """The channel's rounds started in the period, oldest first."""
         ...

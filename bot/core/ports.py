@@ -85,6 +85,11 @@ class ProfileRepository(Protocol):
         """
         ...
 
+    def since(self, member: Member) -> datetime | None:
+        """When the member's profile was first saved; None while the bot holds none (never
+        used, or erased by forget-me). A link issued before it was issued to someone erased."""
+        ...
+
     def due_digests(self, *, now: datetime, limit: int) -> Sequence[DueDigest]:
         """Profiles whose digest is due by `now` or not yet scheduled, claimed; oldest first."""
         ...

@@ -27,6 +27,9 @@ class Profile:
     offer: str = ""
     looking_for: str = ""
     profile_visible: bool = True  # False: offer / looking-for never shown as a give idea
+    # Whether the platform says they are an organiser, as it last said (see web_links.organiser):
+    # a dashboard link opens only while this holds.
+    organiser: bool = False
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,16 @@ def revocation_seat(kind: LinkKind, member: Member) -> Member:
     return member
 
 
+def organiser(was: bool, *, said: bool, in_channel: bool) -> bool:
+    """Whether a member is an organiser, as the platform last said it with a command or press.
+
+    A yes counts anywhere; a no only in a channel, since a DM carries no rights on Discord
+    (its permissions there are empty), and an organiser's DM must not end their dashboard."""
+    if said or in_channel:
+        return said
+    return was
+
+
 def revoked(issued_at: datetime, revocations: Sequence[datetime]) -> bool:
     """Whether a link issued at `issued_at` was ended by a later revocation."""
     return any(issued_at <= at for at in revocations)

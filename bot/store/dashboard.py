@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.dashboard import PairingChannelName, Period, RoundCounts, WeekCounts
+from bot.core.dashboard import EventCounts, PairingChannelName, Period, RoundCounts, WeekCounts
+from bot.core.events import Answer
 from bot.core.identity import Channel, Workspace
+from bot.store.event_followup_models import AttendanceRow
+from bot.store.event_models import EventRow, RsvpRow
 from bot.store.models import ContactRow, LedgerEntryRow, MeetingRow, PromiseRow
 from bot.store.pairing_models import (
     IntroRow,
@@ -82,6 +96,65 @@ class SqlDashboardStats:
                 for number, at, paired, met_count in session.execute(query)
             ]
 
+    def event_channels(self, workspace: Workspace) -> Sequence[Channel]:
+        query = (
+            select(EventRow.channel_id)
+            .where(in_workspace(EventRow, workspace))
+            .group_by(EventRow.channel_id)
+            .order_by(func.min(EventRow.id))
+        )
+        with self._sessions() as session:
+            return [
+                Channel(workspace.platform, workspace.workspace_id, channel_id)
+                for channel_id in session.scalars(query)
+            ]
+
+    def events(
+        self, channel: Channel, *, period: Period, before: datetime
+    ) -> Sequence[EventCounts]:
+        # Counted per event by correlated subqueries: one statement, no answer leaves the database.
+        going = (
+            select(func.count(RsvpRow.id))
+            .where(RsvpRow.event_id == EventRow.id, RsvpRow.answer == Answer.GOING.value)
+            .scalar_subquery()
+        )
+        attended = (
+            select(func.count(AttendanceRow.id))
+            .where(AttendanceRow.event_id == EventRow.id, AttendanceRow.answered_at.is_not(None))
+            .scalar_subquery()
+        )
+        met = (
+            select(func.coalesce(func.sum(_words(AttendanceRow.met)), 0))
+            .where(AttendanceRow.event_id == EventRow.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(EventRow.number, EventRow.title, EventRow.starts_at, going, attended, met)
+            .where(
+                in_workspace(EventRow, channel.workspace),
+                EventRow.channel_id == channel.channel_id,
+                EventRow.cancelled.is_(False),
+                EventRow.starts_at >= period.start,
+                EventRow.starts_at < period.end,
+                EventRow.starts_at < before,
+            )
+            .order_by(EventRow.starts_at, EventRow.number)
+        )
+        with self._sessions() as session:
+            return [
+                EventCounts(
+                    number=number,
+                    title=title,
+                    starts_at=starts_at,
+                    going=int(going_count),
+                    attended=int(attended_count),
+                    meetings=int(met_count),
+                )
+                for number, title, starts_at, going_count, attended_count, met_count in (
+                    session.execute(query)
+                )
+            ]
+
     def weeks(self, workspace: Workspace, *, period: Period) -> Sequence[WeekCounts]:
         counts: dict[str, dict[int, int]] = defaultdict(dict)
         with self._sessions() as session:
@@ -141,6 +214,12 @@ class SqlDashboardStats:
             )
         ).subquery()
         return select(acts.c.week, func.count(distinct(acts.c.member))).group_by(acts.c.week)
+
+
+def _words(column: Any) -> ColumnElement[Any]:
+    """How many user ids a space-separated list holds (0 for an empty one), in SQL."""
+    spaces = func.length(column) - func.length(func.replace(column, " ", ""))
+    return case((column == "", literal(0)), else_=spaces + 1)
 
 
 _WEEKLY = (

@@ -107,6 +107,8 @@ class ProfileRow(OwnedRow):
     profile_visible: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=text("true")
     )
+    # As the platform last said (bot/core/web_links.organiser): a dashboard link opens only then.
+    organiser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The next weekly digest; NULL until the digest job schedules it (see ProfileRepository.save).

@@ -259,6 +259,7 @@ class SqlProfileRepository(SqlRepository):
             "offer": profile.offer,
             "looking_for": profile.looking_for,
             "profile_visible": profile.profile_visible,
+            "organiser": profile.organiser,
         }
         statement = insert(ProfileRow).values(
             platform=member.platform.value,
@@ -286,6 +287,11 @@ class SqlProfileRepository(SqlRepository):
                 index_elements=["platform", "workspace_id", "owner_id"],
                 set_={**fields, "updated_at": now},
             )
+        )
+
+    def since(self, member: Member) -> datetime | None:
+        return self._session.scalar(
+            select(ProfileRow.created_at).where(owned_by(ProfileRow, member))
         )
 
     def due_digests(self, *, now: datetime, limit: int) -> Sequence[DueDigest]:
@@ -1079,6 +1085,7 @@ def profile_record(row: ProfileRow) -> Profile:
         offer=row.offer,
         looking_for=row.looking_for,
         profile_visible=row.profile_visible,
+        organiser=row.organiser,
     )
 
 

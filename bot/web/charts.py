@@ -34,6 +34,7 @@ def chart_svg(table: Table) -> str:
         legend_at_bottom=True,
         x_label_rotation=30 if len(table.rows) > 6 else 0,
         print_values=False,
+        truncate_label=-1,  # an event's title is cut to fit already (bot/web/figures.py)
         allow_interruptions=True,
         range=(0, 100) if table.unit == "%" else None,
         include_x_axis=True,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.dashboard import RoundCounts, WeekCounts
+from bot.core.dashboard import EventCounts, RoundCounts, WeekCounts
 from bot.core.figures import Figure, shown_count, shown_rate
 
 
@@ -58,6 +58,33 @@ def pairing_table(rounds: Sequence[RoundCounts]) -> Table:
             for r in rounds
         ),
         charted=(0, 1),
+    )
+
+
+TITLE_CHARS = 40  # an event's title in a row label, so the chart's axis stays readable
+
+
+def events_table(events: Sequence[EventCounts]) -> Table:
+    """Per event held: its channel-public title and day, and counts of members (no names)."""
+
+    def label(event: EventCounts) -> str:
+        title = event.title.strip()
+        if len(title) > TITLE_CHARS:
+            title = title[: TITLE_CHARS - 1].rstrip() + "…"
+        return f"{title} ({event.starts_at:%Y-%m-%d})"
+
+    return Table(
+        key="events",
+        title="Events held: members who answered Going, attended, and meetings logged there",
+        label="Event",
+        columns=("Going", "Attended", "Meetings logged"),
+        rows=tuple(
+            Row(
+                label(e),
+                (shown_count(e.going), shown_count(e.attended), shown_count(e.meetings)),
+            )
+            for e in events
+        ),
     )
 
 

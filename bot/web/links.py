@@ -26,6 +26,9 @@ class Refusal(StrEnum):
     EXPIRED = "expired"
     INVALID = "invalid"
     REVOKED = "revoked"
+    ERASED = "erased"  # the member ran forget-me after it was issued: nothing of them shows
+    # A dashboard link whose organiser the platform no longer says is one.
+    NOT_ORGANISER = "not-organiser"
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,19 @@ class SignedLinks:
             return Refusal.INVALID
         issued_at, member = opened
         seat = revocation_seat(kind, member)
+        # Checked now, not only when issued: revocations, forget-me, and organiser status.
         with self._uow_factory() as uow:
             ended = uow.usage.recent(seat, kind=REVOKED[kind], since=now - MAX_LIFETIME)
+            since = uow.profiles.since(member)
+            profile = uow.profiles.get(member)
         if revoked(issued_at, ended):
             return Refusal.REVOKED
+        # Erased since (forget-me wipes their revocations too): a profile made afterwards is
+        # a new start, which no older link reaches.
+        if since is None or profile is None or since > issued_at:
+            return Refusal.ERASED
+        if kind is LinkKind.DASHBOARD and not profile.organiser:
+            return Refusal.NOT_ORGANISER
         return Opened(kind, member)
 
     def _serializer(self, kind: LinkKind, now: datetime) -> URLSafeTimedSerializer:

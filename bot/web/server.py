@@ -20,7 +20,7 @@ from bot.core.policy import Policy
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.web_links import LinkKind
 from bot.web.charts import chart_svg
-from bot.web.figures import Table, pairing_table, weekly_tables
+from bot.web.figures import Table, events_table, pairing_table, weekly_tables
 from bot.web.links import PATHS, TOKEN, Opened, Refusal, SignedLinks
 from bot.web.member import member_page
 
@@ -48,6 +48,16 @@ REFUSALS = {
         "This link is not valid",
         "It may have been mistyped or changed. Ask the bot for a new one: {command}.",
     ),
+    Refusal.ERASED: (
+        "Nothing here",
+        "Everything the bot held for this link was erased (forget-me), so it shows nothing. "
+        "If you use the bot again, ask it for a new one: {command}.",
+    ),
+    Refusal.NOT_ORGANISER: (
+        "You are no longer an organiser",
+        "The dashboard is for organisers, and the platform no longer says you are one. If "
+        "that changes, ask the bot for a new link: {command}.",
+    ),
 }
 
 
@@ -56,6 +66,9 @@ class DashboardQuery:
     period: Period
     channel: PairingChannelName | None
     problems: tuple[str, ...]  # what could not be read, said on the page
+    # Channels to choose from: those with pairing (named), then those with events only.
+    channels: tuple[PairingChannelName, ...] = ()
+    paired: bool = False  # whether the chosen channel has pairing rounds
 
 
 class WebPages:
@@ -101,13 +114,12 @@ class WebPages:
             return opened
         query, tables = await asyncio.to_thread(self._tables, opened.member, request)
         charts = [(table, chart_svg(table)) for table in tables]
-        channels = await asyncio.to_thread(self._stats.pairing_channels, opened.member.workspace)
         return self._page(
             "dashboard.html",
             token=request.query[TOKEN],
             query=query,
             charts=charts,
-            channels=channels,
+            channels=query.channels,
             week_choices=WEEK_CHOICES,
             csv_query=_csv_query(request),
         )
@@ -174,11 +186,16 @@ class WebPages:
     ) -> tuple[DashboardQuery, list[Table]]:
         query = self._query(organiser, request)
         weeks = self._stats.weeks(organiser.workspace, period=query.period)
-        tables = list(weekly_tables(weeks))
+        tables = []
         if query.channel is not None:
-            rounds = self._stats.rounds(query.channel.channel, period=query.period)
-            tables.insert(0, pairing_table(rounds))
-        return query, tables
+            channel = query.channel.channel
+            if query.paired:
+                tables.append(pairing_table(self._stats.rounds(channel, period=query.period)))
+            before = self._clock.now()
+            tables.append(
+                events_table(self._stats.events(channel, period=query.period, before=before))
+            )
+        return query, [*tables, *weekly_tables(weeks)]
 
     def _query(self, organiser: Member, request: web.Request) -> DashboardQuery:
         problems = []
@@ -197,14 +214,28 @@ class WebPages:
                     f"I couldn't read the date “{typed[:20]}” (use 2026-01-31): showing the "
                     f"{weeks} weeks up to today."
                 )
-        channels = self._stats.pairing_channels(organiser.workspace)
+        paired = list(self._stats.pairing_channels(organiser.workspace))
+        known = {c.channel for c in paired}
+        channels = paired + [
+            PairingChannelName(channel, "")
+            for channel in self._stats.event_channels(organiser.workspace)
+            if channel not in known
+        ]
         wanted = request.query.get("channel", "")
         chosen = next((c for c in channels if c.channel.channel_id == wanted), None)
         if chosen is None and channels:
             if wanted:
-                problems.append("That channel has no pairing here: showing the first one.")
+                problems.append(
+                    "That channel has no pairing or events here: showing the first one."
+                )
             chosen = channels[0]
-        return DashboardQuery(period=period, channel=chosen, problems=tuple(problems))
+        return DashboardQuery(
+            period=period,
+            channel=chosen,
+            problems=tuple(problems),
+            channels=tuple(channels),
+            paired=chosen is not None and chosen.channel in known,
+        )
 
     def _export_data(self, member: Member) -> str | None:
         with self._uow_factory() as uow:

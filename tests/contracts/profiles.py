@@ -30,6 +30,7 @@ def a_profile_is_saved_whole_and_updated(
         open_to_intros=False,
         offer="Python mentoring",
         looking_for="a co-founder",
+        organiser=True,
     )
     with uow_factory() as uow:
         assert uow.profiles.get(ANN) is None
@@ -92,3 +93,26 @@ def seeking_lists_the_other_members_of_the_workspace_who_look_for_something(
         found = uow.profiles.seeking(ANN.workspace, exclude=ANN, limit=10)
         assert [p.member for p in found] == [BOB]  # Dora hid her profile
         assert uow.profiles.get(dora) == hidden
+
+
+def since_is_when_a_profile_was_first_saved_and_none_once_erased(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        assert uow.profiles.since(ANN) is None
+        uow.profiles.save(Profile(member=ANN, display_name="Ann"), now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(member=ANN, display_name="Ann B."), now=NOW + HOUR)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.profiles.since(ANN) == NOW  # a later save does not move it
+        assert uow.profiles.since(ANN_ELSEWHERE) is None  # the same id, another workspace
+        uow.erase_member(ANN)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.profiles.since(ANN) is None
+        uow.profiles.save(Profile(member=ANN, display_name="Ann"), now=NOW + 2 * HOUR)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.profiles.since(ANN) == NOW + 2 * HOUR  # back after forget-me: a new start

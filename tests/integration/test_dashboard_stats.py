@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from bot.core.dashboard import Period, RoundCounts, WeekCounts
+from bot.core.dashboard import EventCounts, Period, RoundCounts, WeekCounts
 from bot.core.identity import Channel, Platform, Workspace
 from bot.store.dashboard import SqlDashboardStats
 from bot.store.database import make_session_factory
-from tests.web.community import ANA_ELSEWHERE, LOBBY, NOW, ORGANISER, community
+from tests.web.community import (
+    ANA_ELSEWHERE,
+    BOARD_GAMES,
+    LOBBY,
+    NOW,
+    ORGANISER,
+    POTTERY,
+    community,
+)
 
 WEEKS = Period.ending(NOW.date(), weeks=3)
 
@@ -42,5 +50,30 @@ def test_the_store_counts_each_week_and_round_of_one_workspace(database_url: str
         before = Period(date(2026, 1, 5), 4)
         assert stats.rounds(LOBBY, period=before) == []
         assert {w.members_active for w in stats.weeks(ORGANISER.workspace, period=before)} == {0}
+    finally:
+        world.buddy.engine.dispose()
+
+
+def test_the_store_counts_the_events_held_in_one_channel_of_one_workspace(
+    database_url: str,
+) -> None:
+    world = community(database_url)
+    stats = SqlDashboardStats(make_session_factory(world.buddy.engine))
+    try:
+        assert stats.event_channels(ORGANISER.workspace) == [LOBBY]
+        held = stats.events(LOBBY, period=WEEKS, before=NOW)
+        assert [(e.title, e.going, e.attended, e.meetings) for e in held] == [
+            (POTTERY, 8, 6, 7),
+            (BOARD_GAMES, 3, 2, 1),
+        ]
+        assert all(isinstance(e, EventCounts) for e in held)
+        # The one still to come counts once it has started; none before the period.
+        assert len(stats.events(LOBBY, period=WEEKS, before=NOW + timedelta(days=2))) == 3
+        assert stats.events(LOBBY, period=Period(date(2026, 1, 5), 4), before=NOW) == []
+        # The other workspace's event, in a channel of the same id, is its own.
+        other_lobby = Channel(Platform.SLACK, "T2", LOBBY.channel_id)
+        assert stats.event_channels(ANA_ELSEWHERE.workspace) == [other_lobby]
+        [party] = stats.events(other_lobby, period=WEEKS, before=NOW + timedelta(days=2))
+        assert (party.going, party.attended, party.meetings) == (0, 0, 0)
     finally:
         world.buddy.engine.dispose()

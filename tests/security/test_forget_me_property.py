@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -80,6 +83,47 @@ def _promise_edited_then_undone(world: World, m: str) -> None:
     world.say(X, f"edit {number} final {m}")  # the old words wait in the promise for `undo`
     world.say(X, "undo")
     world.say(X, f"edit {number} kept {m}")
+
+
+_LINK = re.compile(r"https?://[^\s\"']+/(?:me|dashboard)\?t=[\w.\-]+")
+
+
+def _link(world: World, line: str, *, organiser: bool = False) -> str:
+    """X asks for a link; the one DMed, as an attacker might later hold it."""
+    world.say(X, line, organiser=organiser)
+    with world.buddy.engine.connect() as connection:
+        payloads = connection.scalars(text("SELECT payload FROM outbox ORDER BY id")).all()
+    [*_, link] = (found for payload in payloads for found in _LINK.findall(str(payload)))
+    return link
+
+
+HELD: list[str] = []  # links X was sent in this life (kept by the attacker)
+
+
+def _page_link(world: World, m: str) -> None:
+    HELD.append(_link(world, "me"))
+
+
+def _page_link_revoked(world: World, m: str) -> None:
+    HELD.append(_link(world, "me"))
+    world.say(X, "me revoke")
+
+
+def _dashboard_link(world: World, m: str) -> None:
+    HELD.append(_link(world, "dashboard", organiser=True))
+
+
+async def _attacker_opens(world: World, markers: Sequence[str]) -> None:
+    """Every link X was sent, opened over HTTP: 403, and nothing of X on the page."""
+    pages = world.buddy.web_pages()
+    assert pages is not None
+    async with TestClient(TestServer(pages.web_app())) as client:
+        for link in HELD:
+            parts = urlsplit(link)
+            response = await client.get(f"{parts.path}?{parts.query}")
+            page = (await response.text()).casefold()
+            assert response.status == 403, link
+            assert [m for m in markers if m.casefold() in page] == []
 
 
 def _event_id(world: World, title: str) -> str | None:
@@ -175,6 +219,9 @@ STEPS: dict[str, Step] = {
     "X meets people at an event": _x_meets_people_at_an_event,
     "X picks who they met": _picks(X, ANA),
     "Ana picks X": _picks(ANA, X),
+    "X's page link": _page_link,
+    "X's page link, revoked": _page_link_revoked,
+    "X's dashboard link": _dashboard_link,
 }
 WAITS = st.sampled_from([timedelta(hours=1), timedelta(days=1), timedelta(days=3)])
 LIVES = st.lists(st.one_of(st.sampled_from(sorted(STEPS)), WAITS), min_size=1, max_size=8)
@@ -201,14 +248,19 @@ _databases = itertools.count()
         "Ana picks X",
     ]
 )
+@example(life=["X's page link, revoked", "met", "X's dashboard link", "X's page link"])
 def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / f"buddy-{next(_databases)}.sqlite3"
     shutil.copyfile(sqlite_template, path)
     clock = ManualClock(START)
-    buddy = build(Settings(_env_file=None, database_url=f"sqlite:///{path}"), clock=clock)  # type: ignore[call-arg]
+    # Links live 30 days, the longest allowed: refused after the waits below for being erased,
+    # not for having expired.
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{path}", buddy_link_hours=720)  # type: ignore[call-arg]
+    buddy = build(settings, clock=clock, link_keys=["forget-me-property"])
     world = World(buddy, clock, Recorder())
+    HELD.clear()
     try:
         asyncio.run(_live_then_forget(world, life))
     finally:
@@ -237,3 +289,8 @@ async def _live_then_forget(world: World, life: list[str | timedelta]) -> None:
         await world.wait(timedelta(days=3))
     sent = repr([effect_to_json(effect) for effect in world.recorder.sent]).casefold()
     assert [m for m in markers if m.casefold() in sent] == []
+    # An attacker holding any link X was sent (revoked or not) is refused; still so once X
+    # uses the bot again, which starts a new profile no older link reaches.
+    await _attacker_opens(world, markers)
+    world.say(X, "settings timezone UTC")
+    await _attacker_opens(world, (*typed, X_NAME))

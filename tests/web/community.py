@@ -4,13 +4,14 @@ bot's own commands on a real database; and the links its members are sent."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
 from cryptography.fernet import Fernet
 
 from bot.app import Buddy, build
-from bot.commands.base import CommandInput
+from bot.commands.base import ActionInput, CommandInput
+from bot.commands.event_posts import ACTION_GOING
 from bot.config import Settings
 from bot.core.effects import DirectMessage
 from bot.core.identity import Channel, Member, Platform
@@ -38,6 +39,9 @@ ORGANISER = Member(Platform.SLACK, "T1", "UORG")
 LOBBY = Channel(Platform.SLACK, "T1", "CLOBBY")
 # Ana's user id in another workspace: another person, with secrets of her own.
 ANA_ELSEWHERE = Member(Platform.SLACK, "T2", "U01")
+# Events in the lobby: channel-public titles; who went is private (counts only on the dashboard).
+POTTERY, BOARD_GAMES, UPCOMING = "Pottery evening", "Board games", "Winter social"
+ELSEWHERE_EVENT = "The other workspace's party"
 SECRETS = {
     BEN: "Ben's private note about Lia",
     ANA_ELSEWHERE: "The other Ana's private note",
@@ -50,18 +54,26 @@ class Community:
     buddy: Buddy
     clock: ManualClock
 
-    def say(self, text: str, *, by: Member, organiser: bool = False) -> str:
+    def say(
+        self, text: str, *, by: Member, organiser: bool = False, channel: Channel | None = None
+    ) -> str:
         names = {**NAMES}
         reply = self.buddy.service.run(
             CommandInput(
                 text=text,
                 invoker=by,
+                channel=channel,
                 invoker_name=names.get(by.user_id, by.user_id),
                 mentions=mentions_in(text, by=by, names=names),
                 is_organiser=organiser,
             )
         )
         return reply.plain_text()
+
+    def press(self, action: str, payload: str, *, by: Member, channel: Channel) -> None:
+        self.buddy.service.press(
+            ActionInput(action=action, payload=payload, invoker=by, channel=channel)
+        )
 
     def link(self, kind: str, *, by: Member) -> str:
         """Ask for a link (`dashboard` or `me`) and read it from the DM the bot sends."""
@@ -108,9 +120,23 @@ def _seed(c: Community) -> None:
     """Last week: three members give (too few to show). This week: eleven members promise Lia
     something, six keep it (a give each) and five drop it; the first seven ask for something;
     six give.
-    Two pairing rounds in the lobby, twelve members each: three groups met, then one."""
+    Two pairing rounds in the lobby, twelve members each: three groups met, then one.
+    Two events held in the lobby (eight going, six attended and seven meetings logged; then
+    three going), one still to come, and one in the same channel id of another workspace."""
     for member in MEMBERS[:3]:
         c.say("give <@U12> a coffee", by=member)
+    c.say(f'event "{POTTERY}" friday 6pm', by=ORGANISER, organiser=True, channel=LOBBY)
+    c.say(f'event "{BOARD_GAMES}" tuesday 6pm', by=ORGANISER, organiser=True, channel=LOBBY)
+    elsewhere = Channel(Platform.SLACK, "T2", LOBBY.channel_id)
+    c.say(f'event "{ELSEWHERE_EVENT}" friday 6pm', by=ANA_ELSEWHERE, channel=elsewhere)
+    going = {POTTERY: MEMBERS[:8], BOARD_GAMES: MEMBERS[8:11]}
+    with c.buddy.uow_factory() as uow:
+        ids = {
+            e.title: e.id for e in uow.event_followups.since(LOBBY, since=NOW - timedelta(days=30))
+        }
+    for title, members in going.items():
+        for member in members:
+            c.press(ACTION_GOING, str(ids[title]), by=member, channel=LOBBY)
     c.clock.set(NOW)
     for number, member in enumerate(MEMBERS[:11]):
         c.say("met <@U12> at the Rust meetup", by=member)
@@ -147,7 +173,26 @@ def _seed(c: Community) -> None:
                 uow.pairing.answer(
                     group, group.members[0], CheckIn.YES, met_at=started + timedelta(days=1)
                 )
+        # Afterwards, who met whom there (as the "who did you meet?" picks record it).
+        met = {POTTERY: [2, 2, 1, 1, 1, 0], BOARD_GAMES: [1, 0]}
+        for title, members in going.items():
+            event = uow.events.get_by_id(LOBBY.workspace, ids[title])
+            assert event is not None
+            for number, member in enumerate(members):
+                asked = uow.event_followups.ask(event, member, now=event.ends_at)
+                if number < len(met[title]):
+                    others = [m.user_id for m in members if m != member][: met[title][number]]
+                    uow.event_followups.save(
+                        replace(asked, answered_at=event.ends_at, met=tuple(others))
+                    )
         uow.commit()
+    c.say(f'event "{UPCOMING}" friday 6pm', by=ORGANISER, organiser=True, channel=LOBBY)
+    # The events' posts and DMs, delivered (an edit of a post comes due once it is sent).
+    while items := c.buddy.outbox_queue.claim_due(
+        platform=LOBBY.platform, now=c.clock.now(), limit=1000, lease=timedelta(minutes=5)
+    ):
+        for item in items:
+            c.buddy.outbox_queue.mark_sent(item, now=c.clock.now())
 
 
 # What the dashboard must show for the community above, by table and row.
@@ -160,4 +205,8 @@ EXPECTED = {
     "gives-asks": {LAST_WEEK: ["<5", "<5"], THIS_WEEK: ["12", "7"]},
     "promises": {LAST_WEEK: ["<5", "<5", "<5"], THIS_WEEK: ["11", "6", "55%"]},
     "active": {LAST_WEEK: ["<5"], THIS_WEEK: ["11"]},
+    "events": [
+        (f"{POTTERY} (2026-11-20)", ["8", "6", "7"]),
+        (f"{BOARD_GAMES} (2026-11-24)", ["<5", "<5", "<5"]),
+    ],
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -16,9 +17,15 @@ from tests.web.community import (
     ANA,
     ANA_ELSEWHERE,
     BEN,
+    BOARD_GAMES,
+    ELSEWHERE_EVENT,
     EXPECTED,
+    LOBBY,
+    NAMES,
     ORGANISER,
+    POTTERY,
     SECRETS,
+    UPCOMING,
     Community,
 )
 from tests.web.pages import Rows
@@ -78,7 +85,8 @@ async def test_every_chart_renders_the_numbers_its_table_and_csv_hold(
     response = await page.goto(site.link("dashboard", by=ORGANISER))
     assert response.status == 200
     sections = page.locator("section.figure")
-    assert await sections.count() == 5  # pairing, intros, gives and asks, promises, active
+    # pairing, events, intros, gives and asks, promises, active
+    assert await sections.count() == 6
     for index in range(await sections.count()):
         section = sections.nth(index)
         key = await section.get_attribute("id")
@@ -104,7 +112,22 @@ async def test_every_chart_renders_the_numbers_its_table_and_csv_hold(
             assert [(r[0], r[1:]) for r in list(csv.reader(file))[1:]] == rows, key
 
 
-async def test_a_forged_an_expired_and_a_revoked_link_each_get_a_403_page_saying_why(
+async def test_events_show_their_public_titles_and_counts_but_nobody_who_went(
+    site: Community, page: Any
+) -> None:
+    await page.goto(site.link("dashboard", by=ORGANISER))
+    events = page.locator("section#events")
+    assert await table_rows(events) == wanted("events")
+    assert await events.locator(".chart svg desc.value").all_text_contents() == ["8", "6", "7"]
+    everything = await page.text_content("body")  # the charts' hidden labels too
+    assert POTTERY in everything and BOARD_GAMES in everything
+    assert UPCOMING not in everything  # not held yet
+    assert ELSEWHERE_EVENT not in everything  # another workspace's, in a same-named channel
+    for name in NAMES.values():
+        assert not re.search(rf"\b{name}\b", everything), name
+
+
+async def test_a_forged_expired_revoked_or_no_longer_organisers_link_gets_a_403_saying_why(
     site: Community, page: Any
 ) -> None:
     link = site.link("dashboard", by=ORGANISER)
@@ -122,6 +145,13 @@ async def test_a_forged_an_expired_and_a_revoked_link_each_get_a_403_page_saying
     response = await page.goto(fresh)
     assert response.status == 403
     assert "This link was revoked" in await page.inner_text("main")
+    # Checked when opened: the platform no longer says she is an organiser.
+    site.clock.advance(timedelta(seconds=1))
+    newest = site.link("dashboard", by=ORGANISER)
+    site.say("events", by=ORGANISER, organiser=False, channel=LOBBY)
+    response = await page.goto(newest)
+    assert response.status == 403
+    assert "You are no longer an organiser" in await page.inner_text("main")
 
 
 async def test_a_members_page_holds_their_network_and_nothing_private_of_anyone_else(

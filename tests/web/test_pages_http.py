@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiohttp.test_utils import TestClient
 
+from bot.core.identity import Channel
 from tests.web.community import (
     ANA,
     ANA_ELSEWHERE,
     BEN,
+    BOARD_GAMES,
+    ELSEWHERE_EVENT,
     EXPECTED,
     LIA,
+    LOBBY,
+    NAMES,
+    NOW,
     ORGANISER,
+    POTTERY,
     SECRETS,
     Community,
 )
@@ -63,9 +71,10 @@ async def test_an_organisers_link_opens_the_dashboard_with_the_numbers_the_store
     tables = tables_in(page)
     for key in EXPECTED:
         assert shown(tables[key], key) == expected_rows(key), key
-    # Aggregates only: no member's name, note or typed words.
-    for name in ("Ana", "Ben", "Lia", "Rust meetup", "slides", SECRETS[BEN]):
-        assert name not in page
+    # Aggregates only: no member's name, note or typed words; events by their public titles.
+    for name in (*NAMES.values(), "Rust meetup", "slides", SECRETS[BEN], ELSEWHERE_EVENT):
+        assert not re.search(rf"\b{name}\b", page), name
+    assert POTTERY in page and BOARD_GAMES in page
 
 
 async def test_each_csv_download_holds_its_tables_numbers(world: Community, client: Client) -> None:
@@ -139,6 +148,67 @@ async def test_dashboard_revoke_ends_every_link_sent_before_it(
     assert "This link was revoked" in page
     world.clock.advance(timedelta(seconds=1))
     assert (await get(client, world.link("dashboard", by=ORGANISER)))[0] == 200
+
+
+async def test_a_channel_with_events_but_no_pairing_can_be_chosen_for_its_events(
+    world: Community, client: Client
+) -> None:
+    world.clock.set(NOW - timedelta(days=1))
+    talks = Channel(LOBBY.platform, LOBBY.workspace_id, "CTALKS")
+    world.say('event "Lightning talks" today 5pm', by=ORGANISER, organiser=True, channel=talks)
+    world.clock.set(NOW)
+    link = world.link("dashboard", by=ORGANISER)
+    _, first = await get(client, link)
+    assert "CTALKS" in first and "Lightning talks" not in first  # offered, the lobby shown
+    status, page = await get(client, link + "&channel=CTALKS")
+    assert status == 200
+    tables = tables_in(page)
+    assert "pairing" not in tables and "This channel has no pairing" in page
+    assert tables["events"] == [("Lightning talks (2026-11-25)", ["<5", "<5", "<5"])]
+    _, unknown = await get(client, link + "&channel=CNOWHERE")
+    assert "That channel has no pairing or events here" in unknown
+
+
+async def test_a_dashboard_link_of_someone_no_longer_an_organiser_gets_403_saying_why(
+    world: Community, client: Client
+) -> None:
+    link = world.link("dashboard", by=ORGANISER)
+    assert (await get(client, link))[0] == 200
+    # A DM carries no rights on Discord: one there changes nothing.
+    world.say("stats", by=ORGANISER, organiser=False)
+    assert (await get(client, link))[0] == 200
+    # The platform says in a channel she is no organiser any more: the same link, refused.
+    world.say("events", by=ORGANISER, organiser=False, channel=LOBBY)
+    status, page = await get(client, link)
+    assert status == 403
+    assert "You are no longer an organiser" in page
+    assert tables_in(page) == {}  # no figure at all
+    csv = await client.get(f"/dashboard/events.csv?t={token_of(link)}")
+    assert csv.status == 403
+    # Made an organiser again, she opens it again: the check is made at every opening.
+    world.say("events", by=ORGANISER, organiser=True, channel=LOBBY)
+    assert (await get(client, link))[0] == 200
+
+
+async def test_a_members_link_after_forget_me_shows_nothing_of_them(
+    world: Community, client: Client
+) -> None:
+    link = world.link("me", by=ANA)
+    assert "the Rust meetup" in (await get(client, link))[1]
+    world.clock.advance(timedelta(minutes=1))
+    world.say("forget-me confirm", by=ANA)
+    status, page = await get(client, link)
+    assert status == 403
+    assert "Nothing here" in page and "forget-me" in page
+    assert "Lia" not in page and "Rust meetup" not in page
+    export = await client.get(f"/me/buddy-export.json?t={token_of(link)}")
+    assert export.status == 403
+    # Back with a fresh start, she gets a new link; the old one still shows nothing.
+    world.clock.advance(timedelta(minutes=1))
+    world.say('met "Zoe Quinn" at the pottery class', by=ANA)
+    assert (await get(client, link))[0] == 403
+    status, page = await get(client, world.link("me", by=ANA))
+    assert status == 200 and "Zoe Quinn" in page and "Rust meetup" not in page
 
 
 async def test_me_revoke_ends_only_that_members_links(world: Community, client: Client) -> None:

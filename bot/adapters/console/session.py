@@ -255,6 +255,7 @@ class ConsoleSession:
                 channel=self.channel,
                 invoker_name=self.member.user_id,
                 platform_timezone=self._timezone,
+                is_organiser=self.member in self.organisers,
                 picked=tuple(options[n - 1].value for n in dict.fromkeys(chosen)),
             ),
         )
