@@ -12,6 +12,7 @@ from bot.commands.event_followups import event_stats
 from bot.commands.ice_breakers import queue_ice_breakers
 from bot.commands.when import format_moment, format_when
 from bot.core.identity import Channel, Member
+from bot.core.meeting_time import suggest_time
 from bot.core.message import (
     ChannelRef,
     Choice,
@@ -27,7 +28,7 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.outgoing import Outgoing, key_time
-from bot.core.pairing import next_round, plan_round, suggest_time, utc_offset_minutes
+from bot.core.pairing import next_round, plan_round, utc_offset_minutes
 from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import (
     MembershipState,
