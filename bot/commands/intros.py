@@ -218,8 +218,9 @@ INTRO = CommandSpec(
     aliases=("introduce",),
     details=(
         "Each of them is asked privately, with your reason. Only if both accept do the three of "
-        "you get a conversation; otherwise you hear within a week that it didn't happen, and "
-        "nobody ever learns who said no."
+        "you get a conversation (and the two of them a suggested time inside both their working "
+        "hours, with a calendar file each); otherwise you hear within a week that it didn't "
+        "happen, and nobody ever learns who said no."
     ),
 )
 

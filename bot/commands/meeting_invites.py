@@ -56,12 +56,12 @@ def meeting_invite(
     fits = all(in_working_hours(slot, p.timezone) for p in (viewer, *others))
     return message(
         paragraph(
-            "📅 A time to meet ",
+            "🗓️ For your calendar: a time to meet ",
             *who,
-            f": {format_when(slot, timezone=viewer.timezone, now=now)}, {minutes} minutes — "
+            f" — {format_when(slot, timezone=viewer.timezone, now=now)}, for {minutes} minutes, "
             + ("inside everyone's working hours." if fits else "the time that suits most of you."),
         ),
-        paragraph("Open the attached file to add it to your calendar, or agree another time."),
+        paragraph("Open the attached file to add it; if it doesn't suit, agree another time."),
         invite=invite,
     )
 

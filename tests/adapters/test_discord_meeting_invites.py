@@ -60,7 +60,7 @@ async def test_both_sides_of_an_accepted_intro_get_their_own_ics_by_dm(world: Di
     assert to_bob.decoded("DTSTART") == to_carol.decoded("DTSTART")
     assert invites(world, ALICE) == []  # she introduced them; the meeting is theirs
     [words] = [p.content for p in world.fake.dms(BOB) if p.files]
-    assert words.startswith(f"📅 A time to meet <@{CAROL.id}>:")
+    assert words.startswith(f"🗓️ For your calendar: a time to meet <@{CAROL.id}> —")
 
 
 async def test_each_member_of_a_pairing_group_gets_their_own_ics_by_dm(

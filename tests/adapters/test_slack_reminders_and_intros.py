@@ -162,7 +162,7 @@ async def test_both_sides_of_an_accepted_intro_get_an_ics_file_in_their_own_dm(
         if call.args["channel_id"] == "DU3"
     ]
     new_york = start.astimezone(ZoneInfo("America/New_York"))
-    assert to_cara.startswith("📅 A time to meet <@U2>:")
+    assert to_cara.startswith("🗓️ For your calendar: a time to meet <@U2> —")
     assert f"{new_york:%H:%M} America/New_York" in to_cara
 
 

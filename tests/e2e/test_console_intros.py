@@ -165,9 +165,11 @@ async def test_an_accepted_intro_gives_each_side_an_ics_inside_both_working_hour
         assert _within_working_hours(start, end, zone), (zone, _local(start, zone))
     # Each reads the time in their own zone; the group sees both.
     paris, new_york = _local(start, "Europe/Paris"), _local(start, "America/New_York")
-    assert f"DM to @ana:\n  📅 A time to meet @ben: {paris:%a} {paris.day} " in made
-    assert f"{paris:%H:%M} Europe/Paris (tomorrow), 30 minutes" in made
-    assert f"{new_york:%H:%M} America/New_York (tomorrow), 30 minutes" in made
+    assert (
+        f"DM to @ana:\n  🗓️ For your calendar: a time to meet @ben — {paris:%a} {paris.day} " in made
+    )
+    assert f"{paris:%H:%M} Europe/Paris (tomorrow), for 30 minutes" in made
+    assert f"{new_york:%H:%M} America/New_York (tomorrow), for 30 minutes" in made
     assert f"({paris:%H:%M} for @ana, {new_york:%H:%M} for @ben)." in made
     # Again: the same answer makes nothing new.
     assert "📎" not in await console.script("as @ana", "click Accept")

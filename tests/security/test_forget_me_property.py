@@ -136,6 +136,7 @@ _databases = itertools.count()
 )
 @given(life=LIVES)
 @example(life=["event by X", "X goes to an event", timedelta(days=1)])  # events, surely covered
+@example(life=["intro of X"])  # Ben's calendar file for it is titled with X's name
 def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
 ) -> None:

@@ -1,5 +1,5 @@
 """A suggested meeting time for 2–3 people anywhere: inside everyone's working hours whenever
-the coming week has such a time, DST changes included."""
+the coming week has such a time, DST changes included; and what each one's invitation says."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.commands.meeting_invites import meeting_invite
+from bot.core.identity import Member, Platform
 from bot.core.meeting_time import MEETING_LENGTH, SEARCH, suggest_time
+from bot.core.records import Profile
 
 ZONES = sorted(available_timezones())
 
@@ -106,3 +109,25 @@ def test_a_half_hour_shared_off_the_hour_is_found() -> None:
         "Fri 09:00",
         "Fri 16:30",
     ]
+
+
+def _profile(user: str, zone: str) -> Profile:
+    return Profile(Member(Platform.SLACK, "T1", user), display_name=user.title(), timezone=zone)
+
+
+def test_the_invitation_says_whether_the_time_suits_everyone_or_only_most() -> None:
+    now = datetime(2026, 11, 26, 14, 57, tzinfo=UTC)
+    for zones, words, title in (
+        (("Europe/Paris", "America/New_York"), "inside everyone's working hours.", "Meet U1"),
+        (
+            ("Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/London"),  # +14, −11, 0
+            "the time that suits most of you.",
+            "Meet U1 and U2",
+        ),
+    ):
+        people = [_profile(f"u{index}", zone) for index, zone in enumerate(zones)]
+        slot = suggest_time(zones, after=now)
+        msg = meeting_invite(people[0], people[1:], slot=slot, uid="x", filename="x.ics", now=now)
+        assert msg.plain_text().splitlines()[0].endswith(words)
+        assert msg.invite is not None and msg.invite.title == title
+        assert msg.invite.starts_at == slot
