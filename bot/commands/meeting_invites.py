@@ -45,7 +45,7 @@ def meeting_invite(
         uid=uid,
         sequence=0,
         method=InviteMethod.REQUEST,
-        title=f"Meet {_names([o.display_name or o.member.user_id for o in others])}",
+        title=f"Meet {_names([o.display_name or 'a member' for o in others])}",
         starts_at=slot,
         ends_at=slot + MEETING_LENGTH,
         location="",
