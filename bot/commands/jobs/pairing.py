@@ -90,8 +90,9 @@ def heads_up_message(
             "ice-breaker and a suggested time.",
         ),
         paragraph("Can't make it this time? Skip just this round."),
-        # Per channel and round, so each round's heads-up brings another first-meeting tip.
-        paragraph("💡 ", *first_meeting_tip(pairing.id + round_at.toordinal()).text),
+        # By the round's date, so each round brings another tip; never a global id, so what a
+        # member sees never depends on other workspaces.
+        paragraph("💡 ", *first_meeting_tip(round_at.toordinal()).text),
         choices=(
             Choice("Skip this round", ACTION_SKIP_ROUND, skip_payload(pairing.channel, round_at)),
         ),
