@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from bot.commands.base import ActionSpec, Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
 from bot.commands.common import member_contact
 from bot.commands.ice_breakers import queue_ice_breakers
+from bot.commands.meeting_invites import queue_meeting_invites, suggested_time_line
 from bot.commands.parsing import PersonRef, check_person, require_text, take_person
 from bot.commands.payloads import record_id
 from bot.commands.replies import echo
@@ -18,6 +19,7 @@ from bot.core.effects import INTRODUCTIONS
 from bot.core.errors import UserError
 from bot.core.identity import Member
 from bot.core.intros import Outcome, Refusal
+from bot.core.meeting_time import suggest_time
 from bot.core.message import (
     Choice,
     ChoiceStyle,
@@ -216,8 +218,9 @@ INTRO = CommandSpec(
     aliases=("introduce",),
     details=(
         "Each of them is asked privately, with your reason. Only if both accept do the three of "
-        "you get a conversation; otherwise you hear within a week that it didn't happen, and "
-        "nobody ever learns who said no."
+        "you get a conversation (and the two of them a suggested time inside both their working "
+        "hours, with a calendar file each); otherwise you hear within a week that it didn't "
+        "happen, and nobody ever learns who said no."
     ),
 )
 
@@ -290,6 +293,9 @@ def make_intro(ctx: Context, intro: Intro) -> None:
     for profile in sides:
         if profile is not None:
             blocks += _context_lines(profile)
+    present = [profile for profile in sides if profile is not None]
+    both = present if len(present) == 2 else []
+    slot = suggest_time([p.timezone for p in both], after=ctx.now) if both else None
     ctx.outgoing.group(
         (intro.introducer, intro.a, intro.b),
         message(
@@ -309,12 +315,24 @@ def make_intro(ctx: Context, intro: Intro) -> None:
                 command("promise @person …"),
                 " keeps track of it.",
             ),
+            suggested_time_line(slot, both) if slot else None,
             paragraph("💡 ", *first_meeting_tip(intro.id).text),
         ),
         key=f"intro:{intro.id}:made",
         title=INTRODUCTIONS,
         near=intro.channel,
     )
+    if slot is not None:  # each side's own file; the introducer is not in the meeting
+        workspace = intro.introducer.workspace
+        queue_meeting_invites(
+            ctx.outgoing,
+            both,
+            slot=slot,
+            key=f"intro:{intro.id}",
+            uid=f"intro-{intro.id}.{workspace.workspace_id}.{workspace.platform.value}",
+            filename="introduction.ics",
+            now=ctx.now,
+        )
     # Before the meeting below is logged: what each side knew of the other until now.
     queue_ice_breakers(
         uow,

@@ -26,7 +26,6 @@ _RETRY_WORK = 200_000
 _RETRIES_WITHOUT_GAIN = 30
 _BLOCK = 1_000_000  # a block is a hard rule: no number of repeats is worth breaking one
 _DAY_MINUTES = 24 * 60
-WORK_START, WORK_END = time(9, 0), time(17, 0)
 
 Partners = Mapping[str, Set[str]]
 _Lookup = Callable[[str, Set[str]], Set[str]]
@@ -459,7 +458,7 @@ def _respect_blocks(
     return unplaced
 
 
-# --- time: round dates across zones and DST, and a time that suits a group --------------------
+# --- time: round dates across zones and DST --------------------------------------------------
 
 
 def utc_offset_minutes(zone: str, at: datetime) -> int:
@@ -480,21 +479,3 @@ def next_round(
         after = moment + timedelta(weeks=every_weeks) - timedelta(days=1)
         moment = next_weekly(after, timezone=zone, weekday=weekday, at=at)
     return moment
-
-
-def suggest_time(zones: Sequence[str], *, after: datetime) -> datetime:
-    """The first weekday hour, from a day after `after`, inside everyone's working hours
-    (09:00–17:00 local); failing that, the hour that suits the most of them."""
-    start = (after + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    best, best_score = start, -1
-    for hour in range(7 * 24):
-        slot = start + timedelta(hours=hour)
-        locals_ = [slot.astimezone(ZoneInfo(zone)) for zone in zones]
-        score = sum(
-            1 for local in locals_ if local.weekday() < 5 and WORK_START <= local.time() < WORK_END
-        )
-        if score == len(zones):
-            return slot
-        if score > best_score:
-            best, best_score = slot, score
-    return best

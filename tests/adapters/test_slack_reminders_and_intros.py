@@ -3,10 +3,13 @@ only when both accept — through the real ticker, outbox and Slack app."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from tests.adapters.slack_harness import SlackHarness, all_text, buttons, running_slack
@@ -113,6 +116,56 @@ async def test_an_intro_accepted_by_both_opens_one_group_dm_for_the_three(
     )
 
 
+def uploaded_files(slack: SlackHarness) -> dict[str, bytes]:
+    """Each file the bot shared, by the conversation it went to."""
+    shared: dict[str, bytes] = {}
+    for call in slack.fake.calls_to("files.completeUploadExternal"):
+        files = call.args["files"]
+        [file] = json.loads(files) if isinstance(files, str) else files
+        shared[call.args["channel_id"]] = slack.fake.uploads[file["id"]]
+    return shared
+
+
+async def test_both_sides_of_an_accepted_intro_get_an_ics_file_in_their_own_dm(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.add_user("T1", "U3", name="Cara", tz="America/New_York")
+    asks = await introduce(slack)
+    await slack.reply(await slack.press(ask_to(asks, "U2")["Accept"], user="U2"))
+    await slack.reply(await slack.press(ask_to(asks, "U3")["Accept"], user="U3"))
+    await slack.delivery.deliver_due()
+
+    asked = slack.fake.calls_to("files.getUploadURLExternal")
+    assert [call.args["filename"] for call in asked] == ["introduction.ics"] * 2
+    files = uploaded_files(slack)
+    assert sorted(files) == ["DU2", "DU3"]  # not Ann, who introduced them
+    starts = set()
+    for channel, other in (("DU2", "Cara"), ("DU3", "Sam")):
+        calendar = icalendar.Calendar.from_ical(files[channel])
+        assert (
+            calendar["VERSION"] == "2.0" and calendar["PRODID"] and calendar["METHOD"] == "REQUEST"
+        )
+        [event] = calendar.walk("VEVENT")
+        assert str(event["SUMMARY"]) == f"Meet {other}"
+        assert event["UID"] and event["DTSTAMP"]
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert end - start == timedelta(minutes=30)
+        starts.add(start)
+    [start] = starts
+    for zone in ("Europe/London", "America/New_York"):
+        local = start.astimezone(ZoneInfo(zone))
+        assert local.weekday() < 5 and 9 <= local.hour < 17, (zone, local)
+    # The words come with the file: Cara reads the time in her own zone.
+    [to_cara] = [
+        call.args["initial_comment"]
+        for call in slack.fake.calls_to("files.completeUploadExternal")
+        if call.args["channel_id"] == "DU3"
+    ]
+    new_york = start.astimezone(ZoneInfo("America/New_York"))
+    assert to_cara.startswith("🗓️ For your calendar: a time to meet <@U2> —")
+    assert f"{new_york:%H:%M} America/New_York" in to_cara
+
+
 async def test_a_decline_stays_private_to_the_one_who_declined(slack: SlackHarness) -> None:
     asks = await introduce(slack)
 
@@ -124,4 +177,5 @@ async def test_a_decline_stays_private_to_the_one_who_declined(slack: SlackHarne
     assert all_text(declined["blocks"]).startswith("OK, no introduction.")
     assert all_text(accepted["blocks"]).startswith("👍 Thanks! If <@U2> accepts too")
     assert posts(slack) == asks  # nothing new to anyone: no group DM, no word to Cara or Ann
+    assert slack.fake.calls_to("files.completeUploadExternal") == []  # and no calendar file
     assert slack.fake.calls_to("chat.postEphemeral") == []

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import icalendar
 
+from tests.e2e.calendar_files import ics_files
 from tests.e2e.test_console_intros import Console, console
 
 __all__ = ["console"]
@@ -113,23 +114,6 @@ async def test_a_title_that_pings_everyone_stays_text(console: Console) -> None:
     assert "📅 “@everyone party”" in out
 
 
-def _ics_files(out: str) -> list[icalendar.Calendar]:
-    """Every `.ics` file the console printed (its lines indented under “📎 name:”), parsed."""
-    files, lines, inside = [], out.splitlines(), False
-    current: list[str] = []
-    for line in lines:
-        if ".ics:" in line and "📎" in line:
-            inside, current = True, []
-        elif inside and line.startswith("      "):
-            current.append(line[6:])
-        elif inside:
-            files.append(icalendar.Calendar.from_ical("\r\n".join(current) + "\r\n"))
-            inside = False
-    if inside:
-        files.append(icalendar.Calendar.from_ical("\r\n".join(current) + "\r\n"))
-    return files
-
-
 def _vevent(calendar: icalendar.Calendar) -> icalendar.Event:
     [event] = calendar.walk("VEVENT")
     return event
@@ -139,7 +123,7 @@ async def test_those_going_get_an_ics_invitation_updated_on_edit_and_cancelled(
     console: Console,
 ) -> None:
     out = await console.script("in #rust", ANNOUNCE, "as @ana", "click going")
-    [first] = _ics_files(out)
+    [first] = ics_files(out)
     assert "DM to @ana:\n  🗓️ For your calendar: “Rust night”" in out
     event = _vevent(first)
     assert first["METHOD"] == "REQUEST" and first["VERSION"] == "2.0" and first["PRODID"]
@@ -150,13 +134,13 @@ async def test_those_going_get_an_ics_invitation_updated_on_edit_and_cancelled(
     uid = str(event["UID"])
 
     out = await console.script("as @carol", "event edit 1 when saturday 7pm")
-    [edited] = _ics_files(out)
+    [edited] = ics_files(out)
     assert edited["METHOD"] == "REQUEST"
     assert str(_vevent(edited)["UID"]) == uid and _vevent(edited)["SEQUENCE"] == 1
     assert _vevent(edited).decoded("DTSTART") == datetime(2026, 11, 28, 19, tzinfo=UTC)
 
     out = await console.script("event cancel 1")
-    [cancelled] = _ics_files(out)
+    [cancelled] = ics_files(out)
     assert cancelled["METHOD"] == "CANCEL"
     assert str(_vevent(cancelled)["UID"]) == uid and _vevent(cancelled)["SEQUENCE"] == 2
     assert _vevent(cancelled)["STATUS"] == "CANCELLED"
@@ -227,9 +211,9 @@ async def test_the_whole_flow_announce_answer_ics_edit_reminders_cancel(console:
         "click going 1",
     )
     assert "✅ 1 of 20 going" in _last_post(out)
-    assert [c["METHOD"] for c in _ics_files(out)] == ["REQUEST"]
+    assert [c["METHOD"] for c in ics_files(out)] == ["REQUEST"]
     out = await console.script("as @carol", "event edit 1 at The Old Pub")
-    [edited] = _ics_files(out)
+    [edited] = ics_files(out)
     assert _vevent(edited)["SEQUENCE"] == 1 and _vevent(edited)["LOCATION"] == "The Old Pub"
     out = await console.script("wait until 6:30pm")  # Thu 18:00: the day before
     assert "DM to @ana:\n  ⏰ Coming up tomorrow: “Rust night”" in out
@@ -238,7 +222,7 @@ async def test_the_whole_flow_announce_answer_ics_edit_reminders_cancel(console:
     out = await console.script("wait 23 hours")  # Fri 17:00: an hour before
     assert "⏰ Coming up in an hour: “Rust night”" in out
     out = await console.script("as @carol", "event cancel 1")
-    [cancelled] = _ics_files(out)
+    [cancelled] = ics_files(out)
     assert cancelled["METHOD"] == "CANCEL" and _vevent(cancelled)["SEQUENCE"] == 2
     assert "❌ Cancelled: “Rust night”" in _last_post(out)
     assert "Coming up" not in await console.script("wait 2 hours")

@@ -6,9 +6,11 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from bot.adapters.console import ConsoleMessenger, ConsoleScreen, ConsoleSession
@@ -16,7 +18,10 @@ from bot.app import build
 from bot.config import Settings
 from bot.core.identity import Platform
 from bot.scheduler import Ticker
+from tests.e2e.calendar_files import ics_files
 from tests.fakes import ManualClock
+
+NOW = datetime(2026, 11, 26, 14, 57, tzinfo=UTC)
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Console:
 
 @pytest.fixture
 def console(tmp_path: Path) -> Iterator[Console]:
-    clock = ManualClock(datetime(2026, 11, 26, 14, 57, tzinfo=UTC))
+    clock = ManualClock(NOW)
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}")
     buddy = build(settings, clock=clock)
     out = io.StringIO()
@@ -102,6 +107,93 @@ async def test_a_declined_intro_reaches_the_introducer_a_week_later_as_not_this_
     assert "DM to @carol:" in later
     assert "Your introduction of @ana and @ben didn't happen this time." in later
     assert "DM to @ben" not in later and "DM to @ana" not in later
+    assert "📎" not in after_no + later  # no calendar file for anyone either
+
+
+def _local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def _within_working_hours(start: datetime, end: datetime, zone: str) -> bool:
+    begin, finish = _local(start, zone), _local(end, zone)
+    return begin.weekday() < 5 and time(9) <= begin.time() and finish.time() <= time(17)
+
+
+def _invites(out: str) -> dict[str, icalendar.Event]:
+    """Each member's invitation from the screen, by whom its DM went to; its file checked
+    against RFC 5545's required fields on the way."""
+    found = {}
+    for block in out.split("DM to @")[1:]:
+        if "📎" not in block:
+            continue
+        who = block.split(":", 1)[0]
+        [calendar] = ics_files("DM to @" + block)
+        assert calendar["VERSION"] == "2.0" and str(calendar["PRODID"]).startswith("-//")
+        assert calendar["METHOD"] == "REQUEST"
+        [event] = calendar.walk("VEVENT")
+        assert event["UID"] and event.decoded("DTSTAMP") == NOW
+        assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=30)
+        found[who] = event
+    return found
+
+
+async def test_an_accepted_intro_gives_each_side_an_ics_inside_both_working_hours(
+    console: Console,
+) -> None:
+    await console.script(
+        *PROFILES,
+        "as @ana",
+        "settings timezone Europe/Paris",
+        "as @ben",
+        "settings timezone America/New_York",
+        "as @carol",
+        "intro @ana @ben you both care about maps",
+        "as @ana",
+        "click Accept",
+    )
+    made = await console.script("as @ben", "click Accept")
+
+    invites = _invites(made)
+    assert sorted(invites) == ["ana", "ben"]  # the two sides; @carol is not in the meeting
+    assert str(invites["ana"]["SUMMARY"]) == "Meet ben"
+    assert str(invites["ben"]["SUMMARY"]) == "Meet ana"
+    assert invites["ana"]["UID"] != invites["ben"]["UID"]  # one calendar entry each
+    start = invites["ana"].decoded("DTSTART")
+    assert start == invites["ben"].decoded("DTSTART") and start > NOW + timedelta(days=1)
+    end = invites["ana"].decoded("DTEND")
+    for zone in ("Europe/Paris", "America/New_York"):
+        assert _within_working_hours(start, end, zone), (zone, _local(start, zone))
+    # Each reads the time in their own zone; the group sees both.
+    paris, new_york = _local(start, "Europe/Paris"), _local(start, "America/New_York")
+    assert (
+        f"DM to @ana:\n  🗓️ For your calendar: a time to meet @ben — {paris:%a} {paris.day} " in made
+    )
+    assert f"{paris:%H:%M} Europe/Paris (tomorrow), for 30 minutes" in made
+    assert f"{new_york:%H:%M} America/New_York (tomorrow), for 30 minutes" in made
+    assert f"({paris:%H:%M} for @ana, {new_york:%H:%M} for @ben)." in made
+    # Again: the same answer makes nothing new.
+    assert "📎" not in await console.script("as @ana", "click Accept")
+
+
+async def test_each_member_of_a_pairing_group_gets_their_own_ics_for_the_groups_time(
+    console: Console,
+) -> None:
+    await console.script("pairing on every 2 weeks groups of 3")
+    zones = {"ana": "Asia/Dubai", "ben": "Europe/Berlin", "dee": "Asia/Kolkata"}
+    for name, zone in zones.items():
+        await console.script(f"as @{name}", f"settings timezone {zone}", "join")
+    started = await console.script("as @carol", "pairing now")
+
+    invites = _invites(started)
+    assert sorted(invites) == ["ana", "ben", "dee"]
+    for name, event in invites.items():  # each names the other two, in the group's order
+        others = str(event["SUMMARY"]).removeprefix("Meet ").split(" and ")
+        assert sorted(others) == sorted(set(zones) - {name})
+    [start] = {event.decoded("DTSTART") for event in invites.values()}
+    end = start + timedelta(minutes=30)
+    for name, zone in zones.items():
+        assert _within_working_hours(start, end, zone), (name, _local(start, zone))
+        assert f"{_local(start, zone):%H:%M} {zone}" in started
 
 
 async def test_a_pairing_round_groups_the_channel_and_checks_in_halfway(console: Console) -> None:

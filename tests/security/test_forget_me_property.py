@@ -249,6 +249,7 @@ _databases = itertools.count()
     ]
 )
 @example(life=["X's page link, revoked", "met", "X's dashboard link", "X's page link"])
+@example(life=["intro of X"])  # Ben's calendar file for it is titled with X's name
 def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
 ) -> None:

@@ -81,6 +81,29 @@ def test_a_member_cannot_infer_a_decline_by_pressing_decline_again(
     assert notice.at == NOW + WEEK
 
 
+@pytest.mark.parametrize("act", [a for a in BOB_ACTS if a != "accepts"])
+def test_an_intro_not_made_sends_nobody_a_calendar_file(worlds: Worlds, act: str) -> None:
+    intro = set_up(worlds, act)
+    worlds.press(act, ACTION_ACCEPT, intro, by="UALICE")
+    BOB_ACTS[act](worlds, act, intro)
+    worlds.wait(WEEK + timedelta(days=1))
+    for user in ("UALICE", "UBOB", "UCAROL"):
+        assert not [s for s in worlds.seen_by(act, user) if "VCALENDAR" in s.attachment], user
+
+
+def test_both_sides_of_a_made_intro_get_their_own_calendar_file_and_the_introducer_none(
+    worlds: Worlds,
+) -> None:
+    intro = set_up(worlds, "w")
+    worlds.press("w", ACTION_ACCEPT, intro, by="UALICE")
+    worlds.press("w", ACTION_ACCEPT, intro, by="UBOB")
+    worlds.wait(timedelta(days=1))
+    for user, other in (("UALICE", "Bob"), ("UBOB", "Alice")):
+        [invite] = [s for s in worlds.dms_to("w", user) if "VCALENDAR" in s.attachment]
+        assert f"SUMMARY:Meet {other}" in invite.attachment
+    assert not [s for s in worlds.seen_by("w", "UCAROL") if "VCALENDAR" in s.attachment]
+
+
 def test_a_member_can_change_their_mind_until_the_intro_is_made(worlds: Worlds) -> None:
     intro = set_up(worlds, "w")
     worlds.press("w", ACTION_DECLINE, intro, by="UALICE")
@@ -130,8 +153,11 @@ def _apply(worlds: Worlds, world: str, intro: str, step: tuple[str, str], bob: B
 
 
 def _until_made(observed: list[Seen]) -> list[Seen]:
+    """What a member saw before the intro was made. Its calendar file is a sign of that too,
+    whichever arrives first: seen any earlier, it would count as made without both yeses."""
     for index, item in enumerate(observed):
-        if item.where == "group" or item.text.startswith(("🎉", "You both accepted already")):
+        made = item.where == "group" or item.attachment.startswith("BEGIN:VCALENDAR")
+        if made or item.text.startswith(("🎉", "You both accepted already")):
             return observed[:index]
     return observed
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -56,8 +57,16 @@ def seen(at: datetime, where: str, msg: Message) -> Seen:
         where,
         msg.plain_text(),
         tuple((c.label, c.action) for c in msg.choices),
-        msg.attachment.content if msg.attachment else "",
+        _without_uids(msg.attachment.content) if msg.attachment else "",
     )
+
+
+# A calendar file's UID names its workspace and records: per world, as a payload's ids are.
+_UID = re.compile(r"^UID:.*(?:\r?\n[ \t].*)*", re.MULTILINE)
+
+
+def _without_uids(content: str) -> str:
+    return _UID.sub("UID:…", content)
 
 
 class Recorder:

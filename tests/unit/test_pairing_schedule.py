@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.commands.jobs.pairing import PairingHeadsUps, PairingRounds
-from bot.core.pairing import make_groups, next_round, suggest_time, utc_offset_minutes
+from bot.core.meeting_time import suggest_time
+from bot.core.pairing import make_groups, next_round, utc_offset_minutes
 from bot.core.schedule import next_weekly
 from tests.unit.harness import ALICE, BOB, CAROL, GENERAL, Buddy
 

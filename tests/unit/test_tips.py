@@ -1,16 +1,19 @@
-"""`tips`, and which tip the digest, pairing groups and introductions carry."""
+"""`tips`, and which tip the digest, pairing heads-ups, event reminders and introductions carry."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.commands.event_posts import ACTION_GOING
+from bot.commands.intros import ACTION_ACCEPT
+from bot.core.effects import GroupIntro
 from bot.core.identity import Member, Platform
 from bot.core.message import CommandRef, Message, Paragraph, text_plain
 from bot.core.tips import TIPS, Topic, digest_tip, tips_about, week_number
-from tests.unit.harness import ALICE, Buddy
+from tests.unit.harness import ALICE, BOB, CAROL, GENERAL, Buddy
 from tests.unit.jobs_harness import paris, timeline
 
 members = st.builds(
@@ -118,3 +121,55 @@ def _command_refs(msg: Message) -> list[CommandRef]:
         for para in (block,) if isinstance(block, Paragraph) else block.items:
             found += [part for part in para.parts if isinstance(part, CommandRef)]
     return found
+
+
+# --- one first-meeting tip where people are about to meet ------------------------------------
+
+FIRST_MEETING_TIPS = {text_plain(tip.text) for tip in tips_about(Topic.FIRST_MEETING)}
+
+
+def _tips_in(msg: Message) -> list[str]:
+    lines = msg.plain_text().splitlines()
+    return [line.removeprefix("💡 ") for line in lines if line.startswith("💡 ")]
+
+
+async def test_a_pairing_heads_up_carries_one_first_meeting_tip(buddy: Buddy) -> None:
+    bot = timeline(buddy)
+    buddy.say("pairing on", by=CAROL, channel=GENERAL, is_organiser=True)
+    buddy.say("join", channel=GENERAL)
+    await bot.at(datetime(2026, 11, 29, 10, 0, tzinfo=UTC))  # the day before Monday's round
+    [heads_up] = bot.new_dms(ALICE)
+    assert heads_up.plain_text().startswith("🍽️ Pairing round in")
+    [tip] = _tips_in(heads_up)
+    assert tip in FIRST_MEETING_TIPS
+
+
+async def test_both_event_reminders_carry_one_first_meeting_tip_each(buddy: Buddy) -> None:
+    bot = timeline(buddy)
+    buddy.say('event "Rust night" friday 6pm', by=CAROL, channel=GENERAL)
+    with buddy.store() as uow:
+        [event] = uow.events.upcoming(GENERAL, now=buddy.clock.now())
+    buddy.press(ACTION_GOING, str(event.id), channel=GENERAL)
+    bot.mark_seen()
+    tips = []
+    for when in (event.starts_at - timedelta(hours=23), event.starts_at - timedelta(minutes=59)):
+        await bot.at(when)
+        [reminder] = bot.new_dms(ALICE)
+        assert reminder.plain_text().startswith("⏰ Coming up")
+        [tip] = _tips_in(reminder)
+        tips.append(tip)
+    assert set(tips) <= FIRST_MEETING_TIPS
+    assert tips[0] != tips[1]  # the hour before brings another one
+
+
+def test_an_introduction_carries_one_first_meeting_tip(buddy: Buddy) -> None:
+    for member in (ALICE, BOB):
+        buddy.say("offer something", by=member)
+    buddy.say("intro <@UALICE> <@UBOB> you should talk", by=CAROL)
+    with buddy.store() as uow:
+        [intro] = uow.intros.involving(CAROL)
+    for member in (ALICE, BOB):
+        buddy.press(ACTION_ACCEPT, str(intro.id), by=member)
+    [made] = [r.effect.message for r in buddy.store.outbox if isinstance(r.effect, GroupIntro)]
+    [tip] = _tips_in(made)
+    assert tip in FIRST_MEETING_TIPS

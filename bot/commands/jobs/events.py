@@ -11,6 +11,7 @@ from bot.core.events import Answer, Event
 from bot.core.message import Choice, Message, UserText, message, paragraph
 from bot.core.outgoing import Outgoing
 from bot.core.ports import UnitOfWork
+from bot.core.tips import first_meeting_tip
 
 
 def reminder_message(event: Event, *, soon: bool, timezone: str) -> Message:
@@ -22,6 +23,9 @@ def reminder_message(event: Event, *, soon: bool, timezone: str) -> Message:
             "Would you like me to suggest a few people going that you could meet there? "
             "Only those who ask get suggestions, privately."
         ),
+        # The day before and the hour before bring different tips, the same on a re-run; by the
+        # event's number in its channel, never a global id (other workspaces show nowhere).
+        paragraph("💡 ", *first_meeting_tip(2 * event.number + int(soon)).text),
         choices=(Choice("Suggest people to meet there", ACTION_SUGGEST, str(event.id)),),
     )
 

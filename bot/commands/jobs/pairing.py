@@ -6,12 +6,13 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.commands.event_followups import event_stats
 from bot.commands.ice_breakers import queue_ice_breakers
-from bot.commands.when import format_moment, format_when
+from bot.commands.meeting_invites import queue_meeting_invites, suggested_time_line
+from bot.commands.when import format_when
 from bot.core.identity import Channel, Member
+from bot.core.meeting_time import suggest_time
 from bot.core.message import (
     ChannelRef,
     Choice,
@@ -27,7 +28,7 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.outgoing import Outgoing, key_time
-from bot.core.pairing import next_round, plan_round, suggest_time, utc_offset_minutes
+from bot.core.pairing import next_round, plan_round, utc_offset_minutes
 from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import (
     MembershipState,
@@ -89,6 +90,9 @@ def heads_up_message(
             "ice-breaker and a suggested time.",
         ),
         paragraph("Can't make it this time? Skip just this round."),
+        # By the round's date, so each round brings another tip; never a global id, so what a
+        # member sees never depends on other workspaces.
+        paragraph("💡 ", *first_meeting_tip(round_at.toordinal()).text),
         choices=(
             Choice("Skip this round", ACTION_SKIP_ROUND, skip_payload(pairing.channel, round_at)),
         ),
@@ -201,12 +205,23 @@ def start_round(
     )
     for group in uow.pairing.groups(started.id):
         profiles = [taking_part[m.user_id] for m in group.members]
+        slot = suggest_time([p.timezone for p in profiles], after=now)
         outgoing.group(
             group.members,
-            group_message(started, profiles, now=now),
+            group_message(started, profiles, slot=slot),
             key=f"pairing:{started.id}:group:{group.id}",
             title=PAIRING_GROUP_TITLE,
             near=channel,
+        )
+        workspace = channel.workspace
+        queue_meeting_invites(
+            outgoing,
+            profiles,
+            slot=slot,
+            key=f"pairing:{started.id}:group:{group.id}",
+            uid=f"pairing-{group.id}.{workspace.workspace_id}.{workspace.platform.value}",
+            filename=f"pairing-round-{started.number}.ics",
+            now=now,
         )
         queue_ice_breakers(
             uow,
@@ -293,7 +308,7 @@ def paused_message(channel: Channel) -> Message:
 
 
 def group_message(
-    pairing_round: PairingRound, profiles: Sequence[Profile], *, now: datetime
+    pairing_round: PairingRound, profiles: Sequence[Profile], *, slot: datetime
 ) -> Message:
     """The group's introduction: who, an ice-breaker from their profiles, a suggested time."""
     people: list[Inline] = []
@@ -303,11 +318,6 @@ def group_message(
         people.append(Mention(profile.member))
     context = [_profile_line(p) for p in profiles if p.offer or p.looking_for]
     question = ICE_BREAKERS[(pairing_round.number + len(profiles)) % len(ICE_BREAKERS)]
-    slot = suggest_time([p.timezone for p in profiles], after=now)
-    local_times: list[Inline] = []
-    for index, profile in enumerate(profiles):
-        local = slot.astimezone(ZoneInfo(profile.timezone))
-        local_times += [", " if index else "", f"{local:%H:%M} for ", Mention(profile.member)]
     return message(
         paragraph(
             f"🍽️ Pairing round {pairing_round.number} in ",
@@ -318,7 +328,7 @@ def group_message(
         ),
         bullets(*context) if context else None,
         paragraph(f"Ice-breaker: {question}"),
-        paragraph(f"Suggested time: {format_moment(slot, timezone='UTC')} (", *local_times, ")."),
+        suggested_time_line(slot, profiles),
         paragraph("Pick whatever suits you; I'll ask halfway through the round how it went."),
         paragraph("💡 ", *first_meeting_tip(pairing_round.number).text),
     )
