@@ -49,7 +49,14 @@ def _choose(user: Any, posted: Posted, values: list[str]) -> dict[str, Any]:
 async def test_who_did_you_meet_comes_with_a_select_menu_and_choosing_logs_meetings(
     world: DiscordWorld,
 ) -> None:
-    await world.say(ALICE, "channel event", details='"Rust night" friday 6pm for 2 hours at Café')
+    await world.say(
+        ALICE,
+        "channel event",
+        title="Rust night",
+        when="friday 6pm",
+        duration="2 hours",
+        place="Café",
+    )
     await world.deliver()
     [post] = world.fake.in_channel(GUILD_A.channel_id)
     for user in (ALICE, BOB, CAROL):
@@ -78,7 +85,14 @@ async def test_who_did_you_meet_comes_with_a_select_menu_and_choosing_logs_meeti
 async def test_an_event_becomes_a_scheduled_event_kept_in_step_on_edit_and_cancel(
     world: DiscordWorld,
 ) -> None:
-    await world.say(ALICE, "channel event", details='"Rust night" friday 6pm for 2 hours at Café')
+    await world.say(
+        ALICE,
+        "channel event",
+        title="Rust night",
+        when="friday 6pm",
+        duration="2 hours",
+        place="Café",
+    )
     await world.deliver()
     [(scheduled_id, made)] = world.fake.scheduled_events.items()
     assert made["name"] == "Rust night" and made["entity_type"] == 3  # external
@@ -90,11 +104,11 @@ async def test_an_event_becomes_a_scheduled_event_kept_in_step_on_edit_and_cance
     await world.deliver()
     assert not world.fake.calls("PATCH", f"guilds/{GUILD_A.id}/scheduled-events/{scheduled_id}")
 
-    await world.say(ALICE, "channel event", details="edit 1 when saturday 7pm")
+    await world.say(ALICE, "channel event-edit", number="1", when="saturday 7pm")
     await world.deliver()
     assert made["scheduled_start_time"].startswith("2026-11-28T19:00:00")
     assert made["status"] == 1
-    await world.say(ALICE, "channel event", details="cancel 1")
+    await world.say(ALICE, "channel event-cancel", number="1")
     await world.deliver()
     assert made["status"] == 4  # cancelled
     assert len(world.fake.scheduled_events) == 1
@@ -105,14 +119,14 @@ async def test_without_manage_events_the_event_is_announced_and_edited_all_the_s
 ) -> None:
     world.fake.manage_events = False
     await world.restart()  # the guild as the gateway sends it again: no Manage Events
-    answer = await world.say(ALICE, "channel event", details='"Rust night" friday 6pm')
+    answer = await world.say(ALICE, "channel event", title="Rust night", when="friday 6pm")
     report = await world.deliver()
     assert answer.startswith("📅 Announced in this channel as event 1:")
     assert (
         len(world.fake.in_channel(GUILD_A.channel_id)) == 1 and report.dead == report.retried == 0
     )
     assert world.fake.scheduled_events == {}
-    await world.say(ALICE, "channel event", details="edit 1 when saturday 7pm")
+    await world.say(ALICE, "channel event-edit", number="1", when="saturday 7pm")
     await world.deliver()
     [edit] = world.fake.edited
     assert "Sat 28 Nov 2026" in edit.content

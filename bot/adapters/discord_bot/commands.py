@@ -267,7 +267,12 @@ def subcommand(
     }
     if picks:
         app_commands.choices(**picks)(callback)
-    numbers = {o.param: complete_number for o in options if o.arg.kind is ArgKind.NUMBER}
+    # A record's number (`number`) is offered from the member's promises; a count (a limit) isn't.
+    numbers = {
+        o.param: complete_number
+        for o in options
+        if o.arg.kind is ArgKind.NUMBER and o.arg.name == "number"
+    }
     if numbers:
         app_commands.autocomplete(**numbers)(callback)
     return app_commands.Command(name=spec.name, description=_fit(spec.summary), callback=callback)
