@@ -23,7 +23,7 @@ from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError, withheld
 from bot.core.identity import Channel, Member
-from bot.core.message import Message, command, paragraph
+from bot.core.message import Message, command, paragraph, text_plain
 from bot.core.policy import Policy
 from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
 from bot.core.records import Profile
@@ -73,6 +73,32 @@ class CommandService:
             stored = uow.profiles.get(member)
         profile = _current_profile(stored, member, name="", platform_timezone=platform_timezone)
         return profile.timezone
+
+    def field_errors(self, cmd: CommandInput) -> dict[str, str]:
+        """Typed values the command would refuse, by the field each refusal is about, found
+        before anything is done (a form shows them beside their fields); empty when none is."""
+        cmd = _cleaned(cmd)
+        if cmd.args is None:
+            return {}
+        try:
+            spec = self._find(cmd.text)
+            with self._uow_factory() as uow:
+                stored = uow.profiles.get(cmd.invoker)
+            profile = _current_profile(
+                stored, cmd.invoker, name="", platform_timezone=cmd.platform_timezone
+            )
+            env = ParseEnv(
+                now=self._clock.now(),
+                timezone=profile.timezone,
+                invoker=cmd.invoker,
+                mentions=cmd.mentions,
+            )
+            from_args(spec, cmd.args, env)
+        except UserError as error:
+            return {error.field: text_plain(error.message)} if error.field else {}
+        except Exception as error:  # `run` meets it again, and answers it kindly
+            log.warning("checking a form failed", exc_info=withheld(error))
+        return {}
 
     def run(self, cmd: CommandInput) -> Message:
         started = time.perf_counter()
