@@ -261,12 +261,21 @@ class CommandService:
 
 
 def _answer(spec: ActionSpec, ctx: Context, act: ActionInput) -> Message:
-    """A press runs the spec's handler; a pick (typed values) runs its `pick`, if it has one."""
-    if act.picked is None:
+    """A press runs the spec's handler; a pick (typed values) runs its `pick`, and text typed in
+    a pick's free-text field its `other`: both in one transaction, if one answer gives both."""
+    if act.picked is None and act.typed is None:
         return spec.handle(ctx, act.payload)
-    if spec.pick is None:
-        raise UserError("That button no longer does anything here.")
-    return spec.pick(ctx, act.payload, tuple(clean_input(value) for value in act.picked))
+    replies: list[Message] = []
+    if act.picked is not None:
+        if spec.pick is None:
+            raise UserError("That button no longer does anything here.")
+        picked = tuple(clean_input(value) for value in act.picked)
+        replies.append(spec.pick(ctx, act.payload, picked))
+    if act.typed is not None:
+        if spec.other is None:
+            raise UserError("That button no longer does anything here.")
+        replies.append(spec.other(ctx, act.payload, clean_input(act.typed)))
+    return Message(tuple(block for reply in replies for block in reply.blocks))
 
 
 def _cleaned(cmd: CommandInput) -> CommandInput:
