@@ -15,6 +15,7 @@ from bot.adapters.slack.forms import FORM_COMMANDS, command_form, read_form, wit
 from bot.adapters.slack.people import Expiring, People
 from bot.adapters.slack.render import (
     ACTION_ID,
+    OTHER_BLOCK,
     SELECT_BLOCK,
     CommandText,
     command_channel_name,
@@ -206,15 +207,19 @@ class Listeners(WebEdge):
             return
         member = _member(context, body["user"]["id"])
         person = await self.people.get(client, member, fallback=body["user"].get("name", ""))
-        picked = None
+        picked, typed = None, None
         payload = str(action.get("value", ""))
         if action.get("type") == "multi_static_select":  # its payload rides on its block
             picked = tuple(str(o.get("value", "")) for o in action.get("selected_options") or ())
             payload = str(action.get("block_id", "")).removeprefix(SELECT_BLOCK)
+        elif action.get("type") == "plain_text_input":  # a select's free-text field, likewise
+            typed = payload
+            payload = str(action.get("block_id", "")).removeprefix(OTHER_BLOCK)
         press = ActionInput(
             action=match.group("action"),
             payload=payload,
             picked=picked,
+            typed=typed,
             invoker=member,
             channel=_channel(member, str((body.get("channel") or {}).get("id", ""))),
             invoker_name=person.name,
