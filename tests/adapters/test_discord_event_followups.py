@@ -130,3 +130,74 @@ async def test_without_manage_events_the_event_is_announced_and_edited_all_the_s
     await world.deliver()
     [edit] = world.fake.edited
     assert "Sat 28 Nov 2026" in edit.content
+
+
+async def _open_other(world: DiscordWorld, user: Any, posted: Posted) -> dict[str, Any]:
+    """Press "Someone from outside…" on a DM the bot sent: the form (modal) it opens."""
+    payload = press(user, posted, "Someone from outside…", guild=None)
+    world.dispatch(payload)
+    await world.fake.wait_for(lambda: payload["token"] in world.fake.callbacks)
+    [callback] = world.fake.callbacks[payload["token"]]
+    assert callback["type"] == 9  # MODAL
+    return dict(callback["data"])
+
+
+def _submit(user: Any, posted: Posted, form: dict[str, Any], typed: str) -> dict[str, Any]:
+    """The form submitted with `typed` in its one text input (interaction type 5)."""
+    payload = press(user, posted, "Someone from outside…", guild=None)
+    payload["type"] = 5
+    [field] = [
+        component
+        for row in form["components"]
+        for component in (row.get("components") or [row.get("component")])
+        if component and component["type"] == 4
+    ]
+    payload["data"] = {
+        "custom_id": form["custom_id"],
+        "components": [
+            {
+                "type": 1,
+                "components": [{"type": 4, "custom_id": field["custom_id"], "value": typed}],
+            }
+        ],
+    }
+    payload.pop("message", None)
+    return payload
+
+
+async def test_someone_from_outside_opens_a_form_and_each_name_logs_a_meeting_there(
+    world: DiscordWorld,
+) -> None:
+    await world.say(ALICE, "channel event", title="Rust night", when="friday 6pm")
+    await world.deliver()
+    [post] = world.fake.in_channel(GUILD_A.channel_id)
+    for user in (ALICE, BOB):
+        await world.press(user, post, "Going")
+    await world.deliver()
+    world.clock.advance(timedelta(days=3))
+    await world.buddy.ticker().tick()
+    await world.deliver()
+    [asked] = [p for p in world.fake.dms(ALICE) if "Who did you meet" in p.content]
+
+    refused = {
+        "@here": "Write their names without @",
+        ", ".join(f"Guest {n}" for n in range(200)): "That's 200 names",
+        "x" * 2001: "That's 2,001 characters",
+        " , ": "Type the name of someone you met there",
+    }
+    for typed, says in refused.items():
+        form = await _open_other(world, ALICE, asked)
+        reply = await world.interact(_submit(ALICE, asked, form, typed))
+        assert replies_text(reply).startswith(f"⚠️ {says}"), replies_text(reply)
+    people = replies_text(await world.slash(ALICE, "people"))
+    assert "Rust night" not in people
+
+    form = await _open_other(world, ALICE, asked)
+    assert form["title"] == "Someone from outside"
+    reply = await world.interact(_submit(ALICE, asked, form, "Zoe from Acme, @ nobody"))
+    assert "Write their names without @" in replies_text(reply)
+    form = await _open_other(world, ALICE, asked)
+    reply = await world.interact(_submit(ALICE, asked, form, "Zoe from Acme, Jo Silva"))
+    assert "🤝 Noted: you met Zoe from Acme and Jo Silva at “Rust night”." in replies_text(reply)
+    people = replies_text(await world.slash(ALICE, "people"))
+    assert people.count("at Rust night (") == 2, people
