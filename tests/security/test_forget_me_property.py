@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.app import build
+from bot.commands.base import ActionInput
+from bot.commands.event_followups import ACTION_MET
 from bot.commands.event_posts import ACTION_GOING, ACTION_SUGGEST
 from bot.commands.intros import ACTION_ACCEPT
 from bot.config import Settings
@@ -102,6 +104,17 @@ def _x_goes_to_an_event(world: World, m: str) -> None:
         world.press(X, ACTION_SUGGEST, event, HERE)
 
 
+def _x_names_people_from_outside(world: World, m: str) -> None:
+    """X answers "who did you meet?" (for each event they were asked about) with two names of
+    people from outside."""
+    with world.buddy.uow_factory() as uow:
+        asked = uow.event_followups.attendance_of(X)
+    for event, _ in asked:
+        world.buddy.service.press(
+            ActionInput(ACTION_MET, str(event.id), X, typed=f"Zed {m}, Yan {m}")
+        )
+
+
 # What X may do (each typing the step's own marker), and what others do with X.
 STEPS: dict[str, Step] = {
     "offer": lambda w, m: w.say(X, f"offer {m} maps"),
@@ -122,6 +135,7 @@ STEPS: dict[str, Step] = {
     "quiet hours": lambda w, m: w.say(X, "settings quiet 00:00-23:59"),
     "event by X": _event_by_x,
     "X goes to an event": _x_goes_to_an_event,
+    "X names people from outside": _x_names_people_from_outside,
 }
 WAITS = st.sampled_from([timedelta(hours=1), timedelta(days=1), timedelta(days=3)])
 LIVES = st.lists(st.one_of(st.sampled_from(sorted(STEPS)), WAITS), min_size=1, max_size=8)
@@ -136,6 +150,7 @@ _databases = itertools.count()
 )
 @given(life=LIVES)
 @example(life=["event by X", "X goes to an event", timedelta(days=1)])  # events, surely covered
+@example(life=["X goes to an event", timedelta(days=3), "X names people from outside"])
 def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
 ) -> None:
