@@ -195,7 +195,8 @@ EVENT = CommandSpec(
     details=(
         "The post shows how many are going; who is going only those going and organisers "
         "see. With a limit, more Going answers join a waiting list that moves up when someone "
-        "drops out. ",
+        "drops out. Once it is over, those going are asked who they met there: they pick "
+        "others who went, and name people from outside, and each becomes a meeting. ",
         command("event-edit 3 when saturday 7pm"),
         " (or ",
         Code('title "…"'),
