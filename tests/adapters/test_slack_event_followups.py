@@ -40,8 +40,19 @@ async def _pick(
     slack: SlackHarness, block_id: str, select: dict[str, Any], values: list[str], *, user: str
 ) -> dict[str, Any]:
     """What Slack sends when a member closes the multi-select with these options picked."""
-    key = "pick-" + user + "-" + "-".join(values)
-    chosen = [o for o in select["options"] if o["value"] in values]
+    action = {
+        "type": "multi_static_select",
+        "action_id": select["action_id"],
+        "block_id": block_id,
+        "selected_options": [o for o in select["options"] if o["value"] in values],
+    }
+    return await _in_dm(slack, action, user=user, key="pick-" + user + "-" + "-".join(values))
+
+
+async def _in_dm(
+    slack: SlackHarness, action: dict[str, Any], *, user: str, key: str
+) -> dict[str, Any]:
+    """A block_actions request from an element of a DM the bot sent; the reply to it."""
     payload = {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
@@ -53,15 +64,7 @@ async def _pick(
         "container": {"type": "message", "channel_id": f"D{user}", "is_ephemeral": False},
         "channel": {"id": f"D{user}", "name": "directmessage"},
         "response_url": slack.fake.response_url(key),
-        "actions": [
-            {
-                "type": "multi_static_select",
-                "action_id": select["action_id"],
-                "block_id": block_id,
-                "selected_options": chosen,
-                "action_ts": str(time.time()),
-            }
-        ],
+        "actions": [{**action, "action_ts": str(time.time())}],
     }
     status, _ = await slack.post(
         urlencode({"payload": json.dumps(payload)}),
@@ -117,33 +120,13 @@ async def _type_names(
     slack: SlackHarness, block: dict[str, Any], typed: str, *, user: str, key: str
 ) -> dict[str, Any]:
     """What Slack sends when a member types in the message's input and presses Enter."""
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
-        "api_app_id": "A1",
-        "token": "legacy-verification-token",
-        "trigger_id": f"trigger-{key}",
-        "team": {"id": "T1", "domain": "team-t1"},
-        "is_enterprise_install": False,
-        "container": {"type": "message", "channel_id": f"D{user}", "is_ephemeral": False},
-        "channel": {"id": f"D{user}", "name": "directmessage"},
-        "response_url": slack.fake.response_url(key),
-        "actions": [
-            {
-                "type": "plain_text_input",
-                "action_id": block["element"]["action_id"],
-                "block_id": block["block_id"],
-                "value": typed,
-                "action_ts": str(time.time()),
-            }
-        ],
+    action = {
+        "type": "plain_text_input",
+        "action_id": block["element"]["action_id"],
+        "block_id": block["block_id"],
+        "value": typed,
     }
-    status, _ = await slack.post(
-        urlencode({"payload": json.dumps(payload)}),
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert status == 200
-    return await slack.reply(key)
+    return await _in_dm(slack, action, user=user, key=key)
 
 
 @SQLITE_ONLY

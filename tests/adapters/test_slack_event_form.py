@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 
@@ -37,21 +36,7 @@ async def _open_and_submit(
     await slack.command("event")
     await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
     form = slack.fake.calls_to("views.open")[0].args
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "team-t1"},
-        "user": {"id": "U1", "username": "ann", "name": "ann", "team_id": "T1"},
-        "api_app_id": "A1",
-        "token": "legacy-verification-token",
-        "trigger_id": "t2",
-        "view": {**form["view"], "id": "V7", "team_id": "T1", "state": {"values": values}},
-        "response_urls": [],
-        "is_enterprise_install": False,
-    }
-    status, ack = await slack.post(
-        urlencode({"payload": json.dumps(payload)}),
-        content_type="application/x-www-form-urlencoded",
-    )
+    status, ack = await slack.submit_view(form["view"], values)
     assert status == 200
     await slack.settle()
     return form, json.loads(ack)
