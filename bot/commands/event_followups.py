@@ -34,7 +34,7 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.ports import UnitOfWork
-from bot.core.records import Profile
+from bot.core.records import Contact, Profile
 
 ACTION_MET = "event.met"
 OTHER_LABEL = "Someone from outside"
@@ -90,17 +90,21 @@ def who_did_you_meet(event: Event, others: Sequence[Profile]) -> Message:
 
 def met_outside(ctx: Context, payload: str, typed: str) -> Message:
     """Names typed for people from outside the community: each becomes a contact (or the one
-    already known by that name) and a meeting with the event as its context."""
+    already known by that name) and a meeting with the event as its context; a name already
+    logged there is not logged twice."""
     event, mine = _asked(ctx, payload)
     people = outside_names(typed)
     context = met_context(event, timezone=ctx.profile.timezone)
     met = [find_or_add_contact(ctx, person) for person in people]
+    met = [c for c in met if not _met_there(ctx, c, context)]
     for contact in met:
         log_meeting(
             ctx.uow, contact, context=context, now=ctx.now, policy=ctx.policy, quotes=event.creator
         )
     if mine.answered_at is None:
         ctx.uow.event_followups.save(replace(mine, answered_at=ctx.now))
+    if not met:
+        return message(paragraph("That's what you had logged already."))
     due = format_day(ctx.now + ctx.policy.follow_up_after, timezone=ctx.profile.timezone)
     return message(
         paragraph(
@@ -114,6 +118,10 @@ def met_outside(ctx: Context, payload: str, typed: str) -> Message:
             f"If nothing follows by {due}, I'll ask whether there's something you could send them."
         ),
     )
+
+
+def _met_there(ctx: Context, contact: Contact, context: str) -> bool:
+    return any(m.context == context for m in ctx.uow.meetings.list(ctx.invoker, about=contact.id))
 
 
 def outside_names(typed: str) -> tuple[PersonRef, ...]:

@@ -102,6 +102,8 @@ async def test_people_from_outside_are_named_in_the_same_answer_and_followed_up(
     assert "🤝 Noted: you met Zoe from Acme and Jo Silva at “Rust night”." in out
     out = await console.script("people")
     assert "Zoe from Acme" in out and "Jo Silva" in out and "@here" not in out
+    out = await console.script("pick + jo silva")  # the same name again: logged once
+    assert "That's what you had logged already." in out
     assert "Who did you meet" not in await console.script("wait 1 day")
 
     out = await console.script("wait 3 days")
