@@ -275,7 +275,9 @@ def _answer(spec: ActionSpec, ctx: Context, act: ActionInput) -> Message:
         if spec.other is None:
             raise UserError("That button no longer does anything here.")
         replies.append(spec.other(ctx, act.payload, clean_input(act.typed)))
-    return Message(tuple(block for reply in replies for block in reply.blocks))
+    # One reply: a paragraph both answers end with ("If nothing follows…") comes once, last.
+    blocks = [block for reply in replies for block in reply.blocks]
+    return Message(tuple(reversed(dict.fromkeys(reversed(blocks)))))
 
 
 def _cleaned(cmd: CommandInput) -> CommandInput:

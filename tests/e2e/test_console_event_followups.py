@@ -98,8 +98,11 @@ async def test_people_from_outside_are_named_in_the_same_answer_and_followed_up(
     assert "@ben" not in await console.script("people")  # `pick 1 + @here` logged nobody
 
     out = await console.script("as @ana", 'pick 1 + "Zoe from Acme", Jo Silva; zoe from acme')
-    assert "🤝 Noted: you met @ben at “Rust night”." in out
-    assert "🤝 Noted: you met Zoe from Acme and Jo Silva at “Rust night”." in out
+    assert (
+        "🤝 Noted: you met @ben at “Rust night”.\n"
+        "  🤝 Noted: you met Zoe from Acme and Jo Silva at “Rust night”.\n"
+        "  If nothing follows by Mon 30 Nov, I'll ask"
+    ) in out  # one answer, one reply
     out = await console.script("people")
     assert "Zoe from Acme" in out and "Jo Silva" in out and "@here" not in out
     out = await console.script("pick + jo silva")  # the same name again: logged once
