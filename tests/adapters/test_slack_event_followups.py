@@ -117,7 +117,7 @@ async def test_who_did_you_meet_is_a_multi_select_and_each_pick_logs_a_meeting_t
 
 
 async def _type_names(
-    slack: SlackHarness, block: dict[str, Any], typed: str, *, user: str, key: str
+    slack: SlackHarness, block: dict[str, Any], typed: str | None, *, user: str, key: str
 ) -> dict[str, Any]:
     """What Slack sends when a member types in the message's input and presses Enter."""
     action = {
@@ -162,6 +162,8 @@ async def test_people_from_outside_are_typed_in_the_dm_and_each_logs_a_meeting_t
     for n, (typed, says) in enumerate(refused.items()):
         reply = await _type_names(slack, field, typed, user="U1", key=f"bad{n}")
         assert all_text(reply["blocks"]).startswith(f"⚠️ {says}"), reply
+    reply = await _type_names(slack, field, None, user="U1", key="null")  # sent empty
+    assert all_text(reply["blocks"]).startswith("⚠️ Type the name of someone you met there")
     assert "Rust night" not in all_text((await slack.ask("people"))["blocks"])
 
     reply = await _type_names(slack, field, "Zoe from Acme, Jo & Co", user="U1", key="ok")

@@ -213,7 +213,7 @@ class Listeners(WebEdge):
             picked = tuple(str(o.get("value", "")) for o in action.get("selected_options") or ())
             payload = str(action.get("block_id", "")).removeprefix(SELECT_BLOCK)
         elif action.get("type") == "plain_text_input":  # a select's free-text field, likewise
-            typed = payload
+            typed = str(action.get("value") or "")  # null when sent empty
             payload = str(action.get("block_id", "")).removeprefix(OTHER_BLOCK)
         press = ActionInput(
             action=match.group("action"),
