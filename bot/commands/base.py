@@ -61,7 +61,8 @@ class CommandInput:
 @dataclass(frozen=True)
 class ActionInput:
     """A button press: the choice's stable action id and payload; or, for a `Select`, its
-    action and payload with the option values picked (`picked` is None for a button)."""
+    action and payload with the option values picked (`picked` is None for a button), or the
+    text typed in its `other` field (`typed`)."""
 
     action: str
     payload: str
@@ -71,6 +72,7 @@ class ActionInput:
     platform_timezone: str | None = None
     is_organiser: bool = False  # as the platform says (who may see who is going)
     picked: tuple[str, ...] | None = None
+    typed: str | None = None  # the free text of a `Select` with `other`
 
 
 class ArgKind(StrEnum):
@@ -160,11 +162,13 @@ class CommandSpec(Generic[Request]):
 @dataclass(frozen=True)
 class ActionSpec:
     """A button handler; the payload is whatever the choice carried (ids, never secrets).
-    `pick` answers a `Select` with this action: the payload and the values picked."""
+    `pick` answers a `Select` with this action: the payload and the values picked; `other`
+    the text typed in its free-text field."""
 
     action: str
     handle: Callable[[Context, str], Message]
     pick: Callable[[Context, str, tuple[str, ...]], Message] | None = None
+    other: Callable[[Context, str, str], Message] | None = None
 
 
 AnySpec = CommandSpec[Any]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.commands.base import ActionSpec, Context, PersonRef
-from bot.commands.common import find_or_add_contact
+from bot.commands.common import find_or_add_contact, person_inline
+from bot.commands.parsing import check_length, distinct_people
 from bot.commands.payloads import record_id
+from bot.commands.people import listing
 from bot.commands.when import format_day
 from bot.core.contacts import log_meeting
 from bot.core.errors import UserError
@@ -31,9 +34,14 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.ports import UnitOfWork
-from bot.core.records import Profile
+from bot.core.records import Contact, Profile
 
 ACTION_MET = "event.met"
+OTHER_LABEL = "Someone from outside"
+MAX_OUTSIDE = 10  # outside people named in one answer
+MAX_NAME = 100  # characters in one outside person's name
+_NAME_SEPARATOR = re.compile(r"[,;]")
+_QUOTES = "\"'“”"
 STATS_SINCE = timedelta(days=28)  # organisers' stats: events of the last four weeks, and coming
 STATS_EVENTS = 10
 
@@ -49,33 +57,92 @@ def _title(event: Event) -> UserText:
 
 def who_did_you_meet(event: Event, others: Sequence[Profile]) -> Message:
     """By DM to each member who was going, once the event is over: the other attendees to pick
-    from, a button for nobody, and how to log someone who isn't listed."""
-    outside = paragraph(
-        "Met someone not on the list? Log them as usual: ",
-        CommandRef("met", '"Their name" at the event'),
-        ".",
-    )
-    if not others:
-        return message(
-            paragraph("👋 How was “", _title(event), "”? Nobody else answered Going."),
-            outside,
-        )
+    from, a field for the names of people from outside, and a button for nobody."""
     options = tuple(
         SelectOption(UserText(p.display_name or p.member.user_id, by=p.member), p.member.user_id)
         for p in others[:MAX_PICKS]
     )
+    head = (
+        paragraph("👋 Who did you meet at “", _title(event), "”?")
+        if others
+        else paragraph("👋 How was “", _title(event), "”? Nobody else answered Going.")
+    )
     return message(
-        paragraph("👋 Who did you meet at “", _title(event), "”?"),
+        head,
         paragraph(
-            "Pick them below: each becomes a meeting in your contacts, and I'll check in with "
-            "you a few days later, as for any ",
+            "Pick them below" if others else "Met someone there? Add them below",
+            ", and name anyone from outside (commas between names): each becomes a meeting in "
+            "your contacts, and I'll check in with you a few days later, as for any ",
             CommandRef("met"),
             ".",
         ),
-        outside,
         choices=(Choice("Nobody this time", ACTION_MET, str(event.id)),),
-        select=Select(ACTION_MET, str(event.id), "People you met there", options, len(options)),
+        select=Select(
+            ACTION_MET,
+            str(event.id),
+            "People you met there",
+            options,
+            len(options),
+            other=OTHER_LABEL,
+        ),
     )
+
+
+def met_outside(ctx: Context, payload: str, typed: str) -> Message:
+    """Names typed for people from outside the community: each becomes a contact (or the one
+    already known by that name) and a meeting with the event as its context; a name already
+    logged there is not logged twice."""
+    event, mine = _asked(ctx, payload)
+    people = outside_names(typed)
+    context = met_context(event, timezone=ctx.profile.timezone)
+    met = [find_or_add_contact(ctx, person) for person in people]
+    met = [c for c in met if not _met_there(ctx, c, context)]
+    for contact in met:
+        log_meeting(
+            ctx.uow, contact, context=context, now=ctx.now, policy=ctx.policy, quotes=event.creator
+        )
+    if mine.answered_at is None:
+        ctx.uow.event_followups.save(replace(mine, answered_at=ctx.now))
+    if not met:
+        return message(paragraph("That's what you had logged already."))
+    due = format_day(ctx.now + ctx.policy.follow_up_after, timezone=ctx.profile.timezone)
+    return message(
+        paragraph(
+            "🤝 Noted: you met ",
+            *listing([person_inline(c) for c in met]),
+            " at “",
+            _title(event),
+            "”.",
+        ),
+        paragraph(
+            f"If nothing follows by {due}, I'll ask whether there's something you could send them."
+        ),
+    )
+
+
+def _met_there(ctx: Context, contact: Contact, context: str) -> bool:
+    return any(m.context == context for m in ctx.uow.meetings.list(ctx.invoker, about=contact.id))
+
+
+def outside_names(typed: str) -> tuple[PersonRef, ...]:
+    """People from outside, typed with commas (or semicolons) between them, each once."""
+    parts = _NAME_SEPARATOR.split(typed.strip())
+    names = [name for n in parts if (name := " ".join(n.strip().strip(_QUOTES).split()))]
+    if not names:
+        raise UserError("Type the name of someone you met there, like Ana from Acme.")
+    if len(names) > MAX_OUTSIDE:
+        raise UserError(
+            f"That's {len(names):,} names; I log up to {MAX_OUTSIDE} at once. Nothing was saved."
+        )
+    check_length(typed.strip())
+    if any("@" in name for name in names):
+        raise UserError(
+            "Write their names without @: these are people from outside. Pick members from the "
+            "list instead. Nothing was saved."
+        )
+    if any(len(name) > MAX_NAME for name in names):
+        raise UserError(f"A name here fits in {MAX_NAME} characters. Nothing was saved.")
+    return distinct_people(PersonRef(None, name) for name in names)
 
 
 def _asked(ctx: Context, payload: str) -> tuple[Event, Attendance]:
@@ -211,4 +278,4 @@ def organiser_event_stats(ctx: Context) -> tuple[Block, ...]:
     )
 
 
-ACTIONS = (ActionSpec(ACTION_MET, press_nobody, pick=pick_met),)
+ACTIONS = (ActionSpec(ACTION_MET, press_nobody, pick=pick_met, other=met_outside),)

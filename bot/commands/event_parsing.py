@@ -1,14 +1,18 @@
-"""Reading `event "<title>" <when> [for <duration>] [at <place>] [limit <n>]` and its edits."""
+"""Reading `event "<title>" <when> [for <duration>] [at <place>] [limit <n>]`, its edits, and
+the same values typed in fields of their own."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.commands.base import ParseEnv
+from bot.commands.base import Args, ArgValue, ParseEnv
 from bot.commands.replies import echo
-from bot.commands.when import is_date_word, parse_when
+from bot.commands.typed import text_arg, when_arg
+from bot.commands.when import is_date_word
 from bot.core.errors import UserError
 from bot.core.events import MAX_DURATION, MAX_LIMIT, MAX_PLACE, MAX_TITLE
 from bot.core.message import command
@@ -52,18 +56,36 @@ class EventRequest:
 def parse_event(text: str, env: ParseEnv) -> EventRequest:
     head, _, rest = text.strip().partition(" ")
     if head.lower() == "cancel":
-        number, _ = _number(rest)
-        return EventRequest("cancel", EventDetails(), number)
+        return cancel_request(rest)
     if head.lower() == "edit":
         number, rest = _number(rest)
-        details = _details(rest, env, new=False)
-        if details == EventDetails():
-            raise UserError(
-                "Tell me what to change: a title, when, for how long, where or the limit.",
-                hint=("For example: ", command(f"event edit {number} at The Old Pub"), "."),
-            )
-        return EventRequest("edit", details, number)
-    return EventRequest("new", _details(text, env, new=True))
+        return edit_request(number, _split(rest, new=False), env)
+    return EventRequest("new", event_details(_split(text, new=True), env, new=True))
+
+
+def cancel_request(typed: str) -> EventRequest:
+    with _about("number"):
+        number, _ = _number(typed)
+    return EventRequest("cancel", EventDetails(), number)
+
+
+def edit_request(number: int, args: Args, env: ParseEnv) -> EventRequest:
+    details = event_details(args, env, new=False)
+    if details == EventDetails():
+        raise UserError(
+            "Tell me what to change: a title, when, for how long, where or the limit.",
+            hint=("For example: ", command(f"event edit {number} at The Old Pub"), "."),
+        )
+    return EventRequest("edit", details, number)
+
+
+def event_number(typed: str) -> int:
+    """An event's number typed in a field of its own."""
+    with _about("number"):
+        number, rest = _number(typed)
+    if rest:
+        raise UserError(f"I need just an event's number, and got {echo(typed)}.", field="number")
+    return number
 
 
 def _number(text: str) -> tuple[int, str]:
@@ -78,38 +100,72 @@ def _number(text: str) -> tuple[int, str]:
     return int(digits), rest.strip()
 
 
-def _details(text: str, env: ParseEnv, *, new: bool) -> EventDetails:
+def _split(text: str, *, new: bool) -> Args:
+    """A line's words as the typed values they stand for (title, when, duration, place, limit);
+    each is read, or refused, by `event_details`, the same way as typed in a field."""
     text = text.strip()
-    title = None
+    args: dict[str, ArgValue] = {}
     quoted = _TITLE.match(text)
     if quoted is not None:
-        title, text = _title(quoted[1]), text[quoted.end() :]
+        args["title"], text = quoted[1], text[quoted.end() :]
     elif new:
         raise UserError(
             "An event needs a title, in quotes, first.", hint=("For example: ", command(EXAMPLE))
         )
-    limit, no_limit = None, False
     if (found := _LIMIT.search(text)) is not None:
-        limit, no_limit = _limit(found[1], new=new), found[1].lower() in NO_LIMIT
-        text = text[: found.start()]
-    place = None
+        args["limit"], text = found[1], text[: found.start()]
     if (at := _place_start(text)) is not None:
-        place, text = _place(text[at.end() :]), text[: at.start()]
-    duration = None
+        args["place"], text = text[at.end() :], text[: at.start()]
     if (found_for := _FOR.search(text)) is not None:
-        duration, text = _duration(text[found_for.end() :]), text[: found_for.start()]
+        args["duration"], text = text[found_for.end() :], text[: found_for.start()]
     when_text = text.strip()
     if when_text.lower().startswith("when "):
         when_text = when_text[len("when ") :]
-    starts_at = None
     if when_text:
-        starts_at = parse_when(when_text, now=env.now, timezone=env.timezone)
-    elif new:
-        raise UserError(
-            "When is it? Put the day and time after the title.",
-            hint=("For example: ", command(EXAMPLE)),
-        )
+        args["when"] = when_text
+    return args
+
+
+def event_details(args: Args, env: ParseEnv, *, new: bool) -> EventDetails:
+    """What the values stand for, each read or refused on its own (the refusal names its field):
+    the one reading for a line and for typed fields (Discord options, the Slack form). Checked
+    in the order a line always was: title, limit, place, duration, then when."""
+    with _about("title"):
+        title = _title(text_arg(args, "title")) if "title" in args else None
+        if title is None and new:
+            raise UserError("An event needs a title.")
+    with _about("limit"):
+        limit, no_limit = _limit(args.get("limit"), new=new)
+    with _about("place"):
+        place = _place(text_arg(args, "place")) if "place" in args else None
+    with _about("duration"):
+        duration = _duration(_typed_duration(args))
+    with _about("when"):
+        starts_at = when_arg(args, "when", env)
+        if starts_at is None and new:
+            raise UserError(
+                "When is it? Put the day and time after the title.",
+                hint=("For example: ", command(EXAMPLE)),
+            )
     return EventDetails(title, starts_at, duration, place, limit, no_limit)
+
+
+@contextmanager
+def _about(field: str) -> Iterator[None]:
+    """A refusal raised inside is about `field` (where a form shows it)."""
+    try:
+        yield
+    except UserError as error:
+        error.about(field)
+        raise
+
+
+def _typed_duration(args: Args) -> str | None:
+    typed = text_arg(args, "duration")
+    if not typed:
+        return None if "duration" not in args else typed
+    head, _, rest = typed.partition(" ")
+    return rest if head.lower() == "for" and rest.strip() else typed
 
 
 def _place_start(text: str) -> re.Match[str] | None:
@@ -141,7 +197,9 @@ def _place(typed: str) -> str:
     return place
 
 
-def _duration(typed: str) -> timedelta:
+def _duration(typed: str | None) -> timedelta | None:
+    if typed is None:
+        return None
     found = _DURATION.fullmatch(typed.strip())
     if found is None:
         raise UserError(
@@ -158,12 +216,19 @@ def _duration(typed: str) -> timedelta:
     return duration
 
 
-def _limit(typed: str, *, new: bool) -> int | None:
-    if not new and typed.lower() in NO_LIMIT:
-        return None
-    if not typed.isdecimal() or len(typed) > 6 or not 0 < int(typed) <= MAX_LIMIT:
+def _limit(typed: ArgValue | None, *, new: bool) -> tuple[int | None, bool]:
+    """The limit and whether it was taken away (`limit none`, in an edit)."""
+    if typed is None:
+        return None, False
+    if isinstance(typed, str):
+        typed = typed.strip()
+        if not new and typed.lower() in NO_LIMIT:
+            return None, True
+        if typed.isdecimal() and len(typed) <= 6:
+            typed = int(typed)
+    if isinstance(typed, bool) or not isinstance(typed, int) or not 0 < typed <= MAX_LIMIT:
         raise UserError(
             f"The limit is how many can go: a number from 1 to {MAX_LIMIT:,}, "
-            f"and I got {echo(typed)}."
+            f"and I got {echo(str(typed))}."
         )
-    return int(typed)
+    return typed, False

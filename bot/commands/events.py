@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.commands.base import Arg, ArgKind, Args, CommandSpec, Context, ParseEnv
-from bot.commands.event_parsing import EXAMPLE, EventDetails, EventRequest, parse_event
+from bot.commands.event_parsing import (
+    EXAMPLE,
+    EventDetails,
+    EventRequest,
+    cancel_request,
+    edit_request,
+    event_details,
+    event_number,
+    parse_event,
+)
 from bot.commands.event_posts import (
     announce,
     event_line,
@@ -22,7 +31,28 @@ from bot.core.message import Code, Message, UserText, bullets, command, message,
 
 
 def build_event(args: Args, env: ParseEnv) -> EventRequest:
-    return parse_event(text_arg(args, "details"), env)
+    """A new event from its fields, read as the same words in a line would be."""
+    return EventRequest("new", event_details(args, env, new=True))
+
+
+def parse_event_edit(text: str, env: ParseEnv) -> EventRequest:
+    return parse_event(f"edit {text}", env)
+
+
+def build_event_edit(args: Args, env: ParseEnv) -> EventRequest:
+    number = event_number(text_arg(args, "number"))
+    return edit_request(number, {k: v for k, v in args.items() if k != "number"}, env)
+
+
+def build_event_cancel(args: Args, env: ParseEnv) -> EventRequest:
+    return EventRequest("cancel", EventDetails(), event_number(text_arg(args, "number")))
+
+
+# The optional fields an event and its edit share.
+_FIELDS = (
+    Arg("duration", ArgKind.INTERVAL, "How long, e.g. 2 hours", required=False, keyword="for"),
+    Arg("place", ArgKind.TEXT, "Where: a place or a link", required=False, keyword="at"),
+)
 
 
 def handle_event(ctx: Context, req: EventRequest) -> Message:
@@ -69,9 +99,9 @@ def _announce(ctx: Context, details: EventDetails) -> Message:
         paragraph(*event_line(event, timezone=ctx.profile.timezone)),
         paragraph(
             "Members answer with its buttons. ",
-            command(f"event edit {event.number} at …"),
+            command(f"event-edit {event.number} at …"),
             " or ",
-            command(f"event cancel {event.number}"),
+            command(f"event-cancel {event.number}"),
             " changes it; those going are told.",
         ),
     )
@@ -152,7 +182,12 @@ EVENT = CommandSpec(
     summary="Announce an event in this channel, with Going / Maybe / Can't go buttons.",
     usage='event "<title>" <when> [for <duration>] [at <place or link>] [limit <n>]',
     examples=(EXAMPLE,),
-    args=(Arg("details", ArgKind.TEXT, 'e.g. "Rust night" friday 6pm for 2 hours at Café'),),
+    args=(
+        Arg("title", ArgKind.TEXT, "What it is, e.g. Rust night"),
+        Arg("when", ArgKind.WHEN, "When it starts, e.g. friday 6pm"),
+        *_FIELDS,
+        Arg("limit", ArgKind.NUMBER, "How many can go", required=False, keyword="limit"),
+    ),
     parse=parse_event,
     build=build_event,
     handle=handle_event,
@@ -160,8 +195,9 @@ EVENT = CommandSpec(
     details=(
         "The post shows how many are going; who is going only those going and organisers "
         "see. With a limit, more Going answers join a waiting list that moves up when someone "
-        "drops out. ",
-        command("event edit 3 when saturday 7pm"),
+        "drops out. Once it is over, those going are asked who they met there: they pick "
+        "others who went, and name people from outside, and each becomes a meeting. ",
+        command("event-edit 3 when saturday 7pm"),
         " (or ",
         Code('title "…"'),
         ", ",
@@ -171,9 +207,45 @@ EVENT = CommandSpec(
         ", ",
         Code("limit 30"),
         ") and ",
-        command("event cancel 3"),
-        " are for its creator and organisers.",
+        command("event-cancel 3"),
+        " are for its creator and organisers (typed on a line, ",
+        Code("event edit 3 …"),
+        " and ",
+        Code("event cancel 3"),
+        " work too).",
     ),
+)
+
+EVENT_EDIT = CommandSpec(
+    name="event-edit",
+    summary="Change an event you announced (or, as an organiser, any event here).",
+    usage='event-edit <number> [title "…"] [when …] [for …] [at …] [limit <n> | none]',
+    examples=("event-edit 1 at The Old Pub", "event-edit 1 when saturday 7pm limit 30"),
+    args=(
+        Arg("number", ArgKind.WORD, "The event's number from “events”"),
+        Arg("title", ArgKind.TEXT, "A new title", required=False, keyword="title"),
+        Arg("when", ArgKind.WHEN, "A new start, e.g. saturday 7pm", required=False),
+        *_FIELDS,
+        Arg("limit", ArgKind.WORD, "How many can go, or none", required=False, keyword="limit"),
+    ),
+    parse=parse_event_edit,
+    build=build_event_edit,
+    handle=handle_event,
+    needs_channel=True,
+    details="Those going are told what changed, with an updated calendar entry.",
+)
+
+EVENT_CANCEL = CommandSpec(
+    name="event-cancel",
+    summary="Cancel an event you announced (or, as an organiser, any event here).",
+    usage="event-cancel <number>",
+    examples=("event-cancel 1",),
+    args=(Arg("number", ArgKind.WORD, "The event's number from “events”"),),
+    parse=lambda text, env: cancel_request(text),
+    build=build_event_cancel,
+    handle=handle_event,
+    needs_channel=True,
+    details="Those who answered Going or Maybe, or were waiting, are told.",
 )
 
 EVENTS = CommandSpec(
@@ -186,4 +258,4 @@ EVENTS = CommandSpec(
     needs_channel=True,
 )
 
-SPECS = (EVENT, EVENTS)
+SPECS = (EVENT, EVENTS, EVENT_EDIT, EVENT_CANCEL)

@@ -23,7 +23,7 @@ from bot.commands.when import is_timezone
 from bot.core.clock import Clock
 from bot.core.errors import UserError, withheld
 from bot.core.identity import Channel, Member
-from bot.core.message import Message, command, paragraph
+from bot.core.message import Message, command, paragraph, text_plain
 from bot.core.policy import Policy
 from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
 from bot.core.records import Profile
@@ -73,6 +73,32 @@ class CommandService:
             stored = uow.profiles.get(member)
         profile = _current_profile(stored, member, name="", platform_timezone=platform_timezone)
         return profile.timezone
+
+    def field_errors(self, cmd: CommandInput) -> dict[str, str]:
+        """Typed values the command would refuse, by the field each refusal is about, found
+        before anything is done (a form shows them beside their fields); empty when none is."""
+        cmd = _cleaned(cmd)
+        if cmd.args is None:
+            return {}
+        try:
+            spec = self._find(cmd.text)
+            with self._uow_factory() as uow:
+                stored = uow.profiles.get(cmd.invoker)
+            profile = _current_profile(
+                stored, cmd.invoker, name="", platform_timezone=cmd.platform_timezone
+            )
+            env = ParseEnv(
+                now=self._clock.now(),
+                timezone=profile.timezone,
+                invoker=cmd.invoker,
+                mentions=cmd.mentions,
+            )
+            from_args(spec, cmd.args, env)
+        except UserError as error:
+            return {error.field: text_plain(error.message)} if error.field else {}
+        except Exception as error:  # `run` meets it again, and answers it kindly
+            log.warning("checking a form failed", exc_info=withheld(error))
+        return {}
 
     def run(self, cmd: CommandInput) -> Message:
         started = time.perf_counter()
@@ -238,12 +264,23 @@ class CommandService:
 
 
 def _answer(spec: ActionSpec, ctx: Context, act: ActionInput) -> Message:
-    """A press runs the spec's handler; a pick (typed values) runs its `pick`, if it has one."""
-    if act.picked is None:
+    """A press runs the spec's handler; a pick (typed values) runs its `pick`, and text typed in
+    a pick's free-text field its `other`: both in one transaction, if one answer gives both."""
+    if act.picked is None and act.typed is None:
         return spec.handle(ctx, act.payload)
-    if spec.pick is None:
-        raise UserError("That button no longer does anything here.")
-    return spec.pick(ctx, act.payload, tuple(clean_input(value) for value in act.picked))
+    replies: list[Message] = []
+    if act.picked is not None:
+        if spec.pick is None:
+            raise UserError("That button no longer does anything here.")
+        picked = tuple(clean_input(value) for value in act.picked)
+        replies.append(spec.pick(ctx, act.payload, picked))
+    if act.typed is not None:
+        if spec.other is None:
+            raise UserError("That button no longer does anything here.")
+        replies.append(spec.other(ctx, act.payload, clean_input(act.typed)))
+    # One reply: a paragraph both answers end with ("If nothing follows…") comes once, last.
+    blocks = [block for reply in replies for block in reply.blocks]
+    return Message(tuple(reversed(dict.fromkeys(reversed(blocks)))))
 
 
 def _cleaned(cmd: CommandInput) -> CommandInput:

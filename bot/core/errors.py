@@ -7,12 +7,19 @@ from bot.core.message import Text, text_plain
 
 class UserError(Exception):
     """Bad input, explained kindly; the command changes nothing. The message and hint may hold
-    parts (a command to type, a channel), which each adapter renders its own way."""
+    parts (a command to type, a channel), which each adapter renders its own way. `field` names
+    the typed argument it is about, where a form can show it beside that field."""
 
-    def __init__(self, message: Text, *, hint: Text = "") -> None:
+    def __init__(self, message: Text, *, hint: Text = "", field: str = "") -> None:
         super().__init__(text_plain(message))
         self.message = message
         self.hint = hint
+        self.field = field
+
+    def about(self, field: str) -> UserError:
+        """This refusal, now about `field` (unless it already names one)."""
+        self.field = self.field or field
+        return self
 
 
 class DeliveryError(Exception):

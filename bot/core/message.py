@@ -131,13 +131,16 @@ class SelectOption:
 @dataclass(frozen=True)
 class Select:
     """A pick of up to `max_picks` options: a stable action id and a payload, like a `Choice`;
-    the answer arrives through the same path as a press, with the values picked."""
+    the answer arrives through the same path as a press, with the values picked. With `other`
+    (its label), the pick also takes free text for what is not listed (outside people's names),
+    answered through the same path with the text typed."""
 
     action: str
     payload: str
     placeholder: str
     options: tuple[SelectOption, ...]
     max_picks: int = 1
+    other: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,7 @@ def _select_to_json(select: Select) -> dict[str, Any]:
         "payload": select.payload,
         "placeholder": select.placeholder,
         "max": select.max_picks,
+        "other": select.other,
         "options": [{"label": _inline_to_json(o.label), "value": o.value} for o in select.options],
     }
 
@@ -341,7 +345,14 @@ def _select_from_json(data: dict[str, Any]) -> Select:
         return part if isinstance(part, str | UserText) else _inline_plain(part)
 
     options = tuple(SelectOption(label(o["label"]), o["value"]) for o in data["options"])
-    return Select(data["action"], data["payload"], data["placeholder"], options, int(data["max"]))
+    return Select(
+        data["action"],
+        data["payload"],
+        data["placeholder"],
+        options,
+        int(data["max"]),
+        str(data.get("other", "")),  # rows queued before free text was offered have none
+    )
 
 
 def _paragraph_from_json(parts: list[Any]) -> Paragraph:

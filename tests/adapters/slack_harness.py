@@ -244,6 +244,26 @@ class SlackHarness:
         await self.settle()
         return status
 
+    async def submit_view(
+        self, view: dict[str, Any], values: dict[str, Any], *, user: str = "U1"
+    ) -> tuple[int, str]:
+        """A form (modal) the bot opened, submitted with `values` (a view_submission)."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": "T1", "domain": "team-t1"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
+            "api_app_id": "A1",
+            "token": "legacy-verification-token",
+            "trigger_id": "t2",
+            "view": {**view, "id": "V7", "team_id": "T1", "state": {"values": values}},
+            "response_urls": [],
+            "is_enterprise_install": False,
+        }
+        return await self.post(
+            urlencode({"payload": json.dumps(payload)}),
+            content_type="application/x-www-form-urlencoded",
+        )
+
 
 def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The buttons of a message or view, by label."""

@@ -30,7 +30,12 @@ async def test_an_event_post_counts_going_in_place_and_the_member_gets_an_ics_by
     world: DiscordWorld,
 ) -> None:
     answer = await world.say(
-        ALICE, "channel event", details='"@everyone Rust night" friday 6pm for 2 hours at Café'
+        ALICE,
+        "channel event",
+        title="@everyone Rust night",
+        when="friday 6pm",
+        duration="2 hours",
+        place="Café",
     )
     await world.deliver()
 

@@ -10,7 +10,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 from unittest import mock
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import make_url
@@ -343,21 +342,7 @@ async def submit_form(
     key = await slack.command(command)
     await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
     form = slack.fake.calls_to("views.open")[0].args
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "team-t1"},
-        "user": {"id": "U1", "username": "ann", "name": "ann", "team_id": "T1"},
-        "api_app_id": "A1",
-        "token": "legacy-verification-token",
-        "trigger_id": "t2",
-        "view": {**form["view"], "id": "V7", "team_id": "T1", "state": {"values": values}},
-        "response_urls": [],
-        "is_enterprise_install": False,
-    }
-    answer = await slack.post(
-        urlencode({"payload": json.dumps(payload)}),
-        content_type="application/x-www-form-urlencoded",
-    )
+    answer = await slack.submit_view(form["view"], values)
     await slack.fake.wait_until(lambda: slack.fake.calls_to("views.update"))
     await slack.settle()
     return key, form, answer, slack.fake.calls_to("views.update")[0].args

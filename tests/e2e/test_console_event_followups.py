@@ -69,3 +69,46 @@ async def test_the_whole_event_flow_from_announcement_to_the_follow_up_three_day
 
     out = await console.script("wait 3 days")
     assert "DM to @ana:\n  👋 You met @ben" in out and "at Rust night (Fri 27 Nov)" in out
+
+
+async def test_people_from_outside_are_named_in_the_same_answer_and_followed_up(
+    console: Console,
+) -> None:
+    await console.script(
+        "in #rust",
+        'event "Rust night" friday 6pm for 2 hours at Café Lisboa',
+        "as @ana",
+        "click going 1",
+        "as @ben",
+        "click going 1",
+    )
+    out = await console.script("wait until friday 9pm")
+    assert "(Someone from outside: pick on " in out and " + Ana Lima, Jo Silva)" in out
+
+    refusals = {
+        "pick +": "Type the name of someone you met there",
+        "pick 1 + @here": "Write their names without @",
+        "pick + " + ", ".join(f"Guest {n}" for n in range(200)): "That's 200 names",
+        "pick + " + "x" * 2001: "That's 2,001 characters",
+        "pick + " + "x" * 101: "A name here fits in 100 characters",
+    }
+    for line, refused in refusals.items():
+        out = await console.script("as @ana", line)
+        assert f"⚠️ {refused}" in out, (line, out)
+    assert "@ben" not in await console.script("people")  # `pick 1 + @here` logged nobody
+
+    out = await console.script("as @ana", 'pick 1 + "Zoe from Acme", Jo Silva; zoe from acme')
+    assert (
+        "🤝 Noted: you met @ben at “Rust night”.\n"
+        "  🤝 Noted: you met Zoe from Acme and Jo Silva at “Rust night”.\n"
+        "  If nothing follows by Mon 30 Nov, I'll ask"
+    ) in out  # one answer, one reply
+    out = await console.script("people")
+    assert "Zoe from Acme" in out and "Jo Silva" in out and "@here" not in out
+    out = await console.script("pick + jo silva")  # the same name again: logged once
+    assert "That's what you had logged already." in out
+    assert "Who did you meet" not in await console.script("wait 1 day")
+
+    out = await console.script("wait 3 days")
+    assert "DM to @ana:\n  👋 You met" in out and "Jo Silva" in out
+    assert "at Rust night (Fri 27 Nov)" in out

@@ -51,6 +51,7 @@ async def test_export_lists_answers_and_suggestions_and_forget_me_erases_them(
     await world.wait(timedelta(hours=25, minutes=30))  # Fri 15:30: suggestions
     await world.wait(timedelta(hours=5))  # over: who did you meet?
     _pick(world, X, event, ANA, BEN)
+    world.buddy.service.press(ActionInput(ACTION_MET, event, X, typed="Zed Outsider"))
     _pick(world, ANA, event, X)
     # Cal announced it but was not going: never asked, so a forged pick logs nothing.
     _pick(world, CAL, event, ANA)
@@ -68,12 +69,13 @@ async def test_export_lists_answers_and_suggestions_and_forget_me_erases_them(
     ]
     [met] = exported["event_met"]
     assert met["title"] == "Cal night" and met["met"] == ["UANA", "UBEN"] and met["answered"]
+    assert "Zed Outsider" in json.dumps(exported)  # a contact from outside, met there
     assert exported["event_suggestions"] == [
         {"event": 1, "title": "Cal night", "suggested": "UANA"}
     ]
 
     world.say(X, "forget-me confirm")
-    assert found_in(dump(world.buddy.engine), (X_ID, X_NAME)) == {}
+    assert found_in(dump(world.buddy.engine), (X_ID, X_NAME, "Zed Outsider")) == {}
     with world.buddy.uow_factory() as uow:
         [(_, ana)] = uow.event_followups.attendance_of(ANA)
         assert ana.met == ()  # Ana's answer no longer names X

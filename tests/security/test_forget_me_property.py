@@ -193,6 +193,17 @@ def _picks(who: Member, picked: Member) -> Step:
     return pick
 
 
+def _x_names_people_from_outside(world: World, m: str) -> None:
+    """X answers "who did you meet?" (for each event they were asked about) with two names of
+    people from outside."""
+    with world.buddy.uow_factory() as uow:
+        asked = uow.event_followups.attendance_of(X)
+    for event, _ in asked:
+        world.buddy.service.press(
+            ActionInput(ACTION_MET, str(event.id), X, typed=f"Zed {m}, Yan {m}")
+        )
+
+
 # What X may do (each typing the step's own marker), and what others do with X.
 STEPS: dict[str, Step] = {
     "offer": lambda w, m: w.say(X, f"offer {m} maps"),
@@ -222,6 +233,7 @@ STEPS: dict[str, Step] = {
     "X's page link": _page_link,
     "X's page link, revoked": _page_link_revoked,
     "X's dashboard link": _dashboard_link,
+    "X names people from outside": _x_names_people_from_outside,
 }
 WAITS = st.sampled_from([timedelta(hours=1), timedelta(days=1), timedelta(days=3)])
 LIVES = st.lists(st.one_of(st.sampled_from(sorted(STEPS)), WAITS), min_size=1, max_size=8)
@@ -250,6 +262,7 @@ _databases = itertools.count()
 )
 @example(life=["X's page link, revoked", "met", "X's dashboard link", "X's page link"])
 @example(life=["intro of X"])  # Ben's calendar file for it is titled with X's name
+@example(life=["X goes to an event", timedelta(days=3), "X names people from outside"])
 def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     life: list[str | timedelta], sqlite_template: Path, tmp_path: Path
 ) -> None:

@@ -164,8 +164,15 @@ async def test_removing_the_discord_bot_from_a_guild_erases_its_events_and_answe
 ) -> None:
     async with discord_world(copy_database(sqlite_template, tmp_path)) as world:
         for guild in (GUILD_A, GUILD_B):
-            details = f'"Night zq{guild.id}qz" friday 6pm at Café limit 1'
-            await world.say(ALICE, "channel event", details=details, guild=guild)
+            await world.say(
+                ALICE,
+                "channel event",
+                title=f"Night zq{guild.id}qz",
+                when="friday 6pm",
+                place="Café",
+                limit="1",
+                guild=guild,
+            )
             await world.deliver()
             [post] = world.fake.in_channel(guild.channel_id)
             for user in (BOB, CAROL):  # Carol finds it full: the waiting list

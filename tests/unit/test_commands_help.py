@@ -8,8 +8,8 @@ from bot.commands.registry import COMMANDS
 from bot.core.identity import Member
 from tests.unit.harness import ALICE, BOB, GENERAL, Buddy
 
-# Everything a command's examples may refer to: @sam, promises #1 and #2; and pairing on in
-# #general, where @sam, @bob and the member running the examples take part.
+# Everything a command's examples may refer to: @sam, promises #1 and #2; pairing on in
+# #general, where @sam, @bob and the member running the examples take part; and event 1 there.
 SETUP = (
     "met <@USAM> at PyCon",
     "promise <@USAM> the slides by friday",
@@ -41,6 +41,7 @@ def test_every_example_in_the_help_works_as_written(
     buddy.say("pairing on", channel=GENERAL, is_organiser=True)
     for member in (ALICE, BOB, SAM):
         buddy.say("join", by=member, channel=GENERAL)
+    buddy.say('event "Rust night" friday 6pm', channel=GENERAL)
     # Channel commands (pairing, prompts) are run in a channel; every example by an organiser.
     [spec] = [spec for spec in COMMANDS if spec.name == command]
     where = {"channel": GENERAL, "is_organiser": True} if spec.needs_channel else {}

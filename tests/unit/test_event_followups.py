@@ -48,10 +48,15 @@ def test_a_select_with_member_typed_names_goes_through_the_outbox_unchanged() ->
             "People you met there",
             (SelectOption(UserText("Ana", by=ana), "U0"),),
             1,
+            other="Someone from outside",
         ),
     )
     back = message_from_json(message_to_json(queued))
     assert back == queued
+    assert back.select is not None and back.select.other == "Someone from outside"
+    older = message_to_json(queued)  # queued before the free-text field existed
+    del older["select"]["other"]
+    assert message_from_json(older) == replace(queued, select=replace(back.select, other=""))
     assert members_named(back) == {ana}  # forget-me finds a queued pick naming her
 
 

@@ -76,10 +76,13 @@ def render(message: Message, *, number: int | None = None) -> list[str]:
         lines += ["    " + line for line in message.attachment.content.splitlines()]
     if message.select is not None:
         options = message.select.options
-        lines.append(f"  {message.select.placeholder}:")
-        lines += [f"    {i}. {_inline(option.label)}" for i, option in enumerate(options, 1)]
         on = f" on {number}" if number else ""
-        lines.append(f"  (pick with: pick 1 2{on}; up to {message.select.max_picks})")
+        if options:
+            lines.append(f"  {message.select.placeholder}:")
+            lines += [f"    {i}. {_inline(option.label)}" for i, option in enumerate(options, 1)]
+            lines.append(f"  (pick with: pick 1 2{on}; up to {message.select.max_picks})")
+        if message.select.other:
+            lines.append(f"  ({message.select.other}: pick{on} + Ana Lima, Jo Silva)")
     if message.choices:
         labels = " ".join(f"[{choice.label}]" for choice in message.choices)
         lines.append(f"  {labels}   (press with: click LABEL {number or ''}".rstrip() + ")")

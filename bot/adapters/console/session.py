@@ -27,7 +27,8 @@ from bot.core.errors import UserError
 
 EXTRAS = (
     "`as @name` (act as someone else), `in #channel`, `click LABEL N` (press a button on "
-    "message N), `pick 1 3` (answer a pick with its options 1 and 3), `wait 3 days` / "
+    "message N), `pick 1 3` (answer a pick with its options 1 and 3; `pick 1 + Ana Lima` also "
+    "names someone not listed), `wait 3 days` / "
     "`wait until monday 9am` (move the clock on: what falls due "
     "shows up), `organisers` (who may run organiser commands), `quit` or Ctrl-D."
 )
@@ -35,7 +36,7 @@ MAX_WAIT = timedelta(days=31)
 WAIT_STEP = timedelta(hours=1)  # due work runs at most this late in a wait; a tick per step
 _NAME = re.compile(r"@?[\w.\-]+")
 _CLICK_ON = re.compile(r"\[?(?P<label>.+?)\]?\s+(?P<number>\d{1,6})")
-_PICK = re.compile(r"(?P<options>\d{1,3}(?:[\s,]+\d{1,3})*)(?:\s+on\s+(?P<number>\d{1,6}))?")
+_PICK = re.compile(r"(?P<options>\d{1,3}(?:[\s,]+\d{1,3})*)?(?:\s*\bon\s+(?P<number>\d{1,6}))?")
 
 
 class MovableClock(Protocol):
@@ -234,12 +235,15 @@ class ConsoleSession:
 
     async def _pick(self, typed: str) -> None:
         """`pick 1 3` answers the newest pick shown to this member with its options 1 and 3;
-        `pick 1 3 on 5` answers the one on listed message 5."""
-        match = _PICK.fullmatch(typed.strip())
+        `pick 1 3 on 5` answers the one on listed message 5; `pick 1 + Ana Lima, Jo` also names
+        people not listed (in the pick's free-text field), `pick + Ana Lima` only them."""
+        listed, plus, names = typed.partition("+")
+        match = _PICK.fullmatch(listed.strip())
         number = int(match["number"]) if match and match["number"] else None
         picker = self._screen.picker(self.member, number=number)
-        chosen = [int(n) for n in re.split(r"[\s,]+", match["options"])] if match else []
-        if picker is None or not chosen:
+        found = match["options"] if match else None
+        chosen = [int(n) for n in re.split(r"[\s,]+", found)] if found else []
+        if picker is None or not (chosen or plus) or (plus and not picker.select.other):
             self._screen.say(f"⚠️ Nothing for @{self.member.user_id} to pick, like `pick 1 3`.")
             return
         options = picker.select.options
@@ -256,7 +260,8 @@ class ConsoleSession:
                 invoker_name=self.member.user_id,
                 platform_timezone=self._timezone,
                 is_organiser=self.member in self.organisers,
-                picked=tuple(options[n - 1].value for n in dict.fromkeys(chosen)),
+                picked=tuple(options[n - 1].value for n in dict.fromkeys(chosen)) or None,
+                typed=names if plus else None,  # in the same answer: both saved, or neither
             ),
         )
         self._screen.show(f"(only you) buddy → @{self.member.user_id}:", reply, owner=self.member)

@@ -17,8 +17,9 @@ from discord.http import Route
 
 from bot.adapters.discord_bot.commands import MAX_CHOICES, TypedCommand, build_group
 from bot.adapters.discord_bot.messenger import DiscordMessenger, Pacer
+from bot.adapters.discord_bot.other import BuddyOther
 from bot.adapters.discord_bot.render import BuddyButton, BuddySelect, no_mentions, render
-from bot.commands.base import ActionInput, AnySpec, CommandInput, Mentioned, PersonRef
+from bot.commands.base import ActionInput, AnySpec, CommandInput
 from bot.commands.replies import oops_reply
 from bot.commands.service import CommandService
 from bot.core.identity import Channel, Member, Platform, Workspace
@@ -134,7 +135,7 @@ class BuddyClient(discord.Client):
         self._command_id = ""
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(BuddyButton, BuddySelect)
+        self.add_dynamic_items(BuddyButton, BuddySelect, BuddyOther)
         self._watching = asyncio.create_task(self._check_guilds_daily())
 
     async def close(self) -> None:
@@ -200,7 +201,7 @@ class BuddyClient(discord.Client):
                 channel=_channel(interaction, member.workspace_id),
                 channel_name=getattr(interaction.channel, "name", None) or "",
                 invoker_name=interaction.user.display_name,
-                mentions=_mentions(typed, member.workspace_id),
+                mentions=typed.mentions(member.workspace_id),
                 args=typed.args,
                 platform_timezone=None,  # Discord shares none
                 is_organiser=interaction.permissions.manage_channels,
@@ -216,10 +217,12 @@ class BuddyClient(discord.Client):
         guild_id: str,
         payload: str,
         picked: tuple[str, ...] | None = None,
+        typed: str | None = None,
     ) -> None:
         try:
             await self._answer(
-                interaction, self._press_reply(interaction, action, guild_id, payload, picked)
+                interaction,
+                self._press_reply(interaction, action, guild_id, payload, picked, typed),
             )
         finally:
             self.ports.after_each()
@@ -231,6 +234,7 @@ class BuddyClient(discord.Client):
         guild_id: str,
         payload: str,
         picked: tuple[str, ...] | None,
+        typed: str | None,
     ) -> tuple[Message, str]:
         workspace = self._press_guild(interaction, guild_id)
         if not workspace:
@@ -246,6 +250,7 @@ class BuddyClient(discord.Client):
                 invoker_name=interaction.user.display_name,
                 is_organiser=interaction.permissions.manage_channels,
                 picked=picked,
+                typed=typed,
             ),
         )
         return reply, workspace
@@ -304,15 +309,6 @@ class BuddyClient(discord.Client):
 
 class ShardedBuddyClient(BuddyClient, discord.AutoShardedClient):
     """The same bot over as many gateway shards as Discord recommends."""
-
-
-def _mentions(typed: TypedCommand, workspace_id: str) -> dict[str, Mentioned]:
-    """The members picked in the options, as Discord named them."""
-    return {
-        value.user_id: Mentioned(Member(Platform.DISCORD, workspace_id, value.user_id), value.name)
-        for value in typed.args.values()
-        if isinstance(value, PersonRef) and value.user_id
-    }
 
 
 def _member(interaction: discord.Interaction[Any], workspace_id: str) -> Member:

@@ -14,7 +14,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.commands.base import AnySpec, Arg, ArgKind, Args, ArgValue, PersonRef
+from bot.commands.base import AnySpec, Arg, ArgKind, Args, ArgValue, Mentioned, PersonRef
+from bot.core.identity import Member, Platform
 
 GROUP_NAME = "buddy"
 GROUP_DESCRIPTION = "Networking Buddy: who you met, what you promised, and intros."
@@ -66,6 +67,14 @@ class TypedCommand:
 
     args: Args
     problem: str = ""
+
+    def mentions(self, workspace_id: str) -> dict[str, Mentioned]:
+        """The members picked in the options, as Discord named them."""
+        return {
+            v.user_id: Mentioned(Member(Platform.DISCORD, workspace_id, v.user_id), v.name)
+            for v in self.args.values()
+            if isinstance(v, PersonRef) and v.user_id
+        }
 
 
 def _param(name: str) -> str:
@@ -267,7 +276,12 @@ def subcommand(
     }
     if picks:
         app_commands.choices(**picks)(callback)
-    numbers = {o.param: complete_number for o in options if o.arg.kind is ArgKind.NUMBER}
+    # A record's number (`number`) is offered from the member's promises; a count (a limit) isn't.
+    numbers = {
+        o.param: complete_number
+        for o in options
+        if o.arg.kind is ArgKind.NUMBER and o.arg.name == "number"
+    }
     if numbers:
         app_commands.autocomplete(**numbers)(callback)
     return app_commands.Command(name=spec.name, description=_fit(spec.summary), callback=callback)

@@ -6,12 +6,13 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.adapters.discord_bot.commands import GROUP_NAME, subgroups
+from bot.adapters.discord_bot.other import BuddyOther, ButtonPresser
 from bot.commands.registry import COMMANDS
 from bot.core.chunks import pack_lines
 from bot.core.message import (
@@ -132,21 +133,6 @@ def mentioned_user_ids(message: Message) -> tuple[int, ...]:
             if isinstance(part, Mention) and part.member.user_id.isdigit():
                 ids[int(part.member.user_id)] = None
     return tuple(ids)
-
-
-@runtime_checkable
-class ButtonPresser(Protocol):
-    """The client that handles a press: the button itself only knows its custom_id."""
-
-    async def press_button(
-        self,
-        interaction: discord.Interaction[Any],
-        *,
-        action: str,
-        guild_id: str,
-        payload: str,
-        picked: tuple[str, ...] | None = None,
-    ) -> None: ...
 
 
 class BuddyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
@@ -289,12 +275,22 @@ class Outgoing:
     ) -> dict[str, Any]:
         """Keyword arguments for `send`: discord.py objects are built fresh for every send."""
         kwargs: dict[str, Any] = {"content": self.content, "allowed_mentions": allowed_mentions}
-        if self.choices or (self.select is not None and self.select.options):
+        select = self.select
+        if self.choices or (select is not None and (select.options or select.other)):
             view = discord.ui.View(timeout=None)
             room = MAX_BUTTONS
-            if self.select is not None and self.select.options:
-                view.add_item(BuddySelect.for_select(self.select, guild_id=guild_id))
+            if select is not None and select.options:
+                view.add_item(BuddySelect.for_select(select, guild_id=guild_id))
                 room -= 5  # a select takes a whole row
+            if select is not None and select.other:
+                other = BuddyOther(
+                    action=select.action,
+                    guild_id=guild_id,
+                    payload=select.payload,
+                    label=select.other + "…",
+                )
+                view.add_item(other)
+                room -= 1
             for choice in self.choices[:room]:
                 view.add_item(BuddyButton.for_choice(choice, guild_id=guild_id))
             kwargs["view"] = view

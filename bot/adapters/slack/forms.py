@@ -11,7 +11,7 @@ from bot.commands.base import MAX_TEXT, AnySpec, Arg, ArgKind, Args, ArgValue, P
 from bot.commands.when import MAX_WHEN_LENGTH
 
 FORM = "buddy.form"  # every generated form's callback_id
-FORM_COMMANDS = frozenset({"promise", "met"})  # typed alone, these open their form
+FORM_COMMANDS = frozenset({"promise", "met", "event"})  # typed alone, these open their form
 TITLE_LIMIT = 24
 LABEL_LIMIT = 2000
 NAME_LIMIT = 200
@@ -96,8 +96,8 @@ def read_form(spec: AnySpec, values: Mapping[str, Mapping[str, Mapping[str, Any]
             elif name:
                 args[arg.name] = PersonRef(None, name)
         elif arg.kind is ArgKind.NUMBER:
-            if typed.isdecimal():
-                args[arg.name] = int(typed)
+            if typed:  # anything but digits is kept as typed, for the command to refuse
+                args[arg.name] = int(typed) if typed.isdecimal() else typed
         elif typed:
             args[arg.name] = typed
     return CommandText(spec.name, {}, tuple(picked), args=args)

@@ -15,6 +15,7 @@ from bot.adapters.slack.forms import FORM_COMMANDS, command_form, read_form, wit
 from bot.adapters.slack.people import Expiring, People
 from bot.adapters.slack.render import (
     ACTION_ID,
+    OTHER_BLOCK,
     SELECT_BLOCK,
     CommandText,
     command_channel_name,
@@ -159,20 +160,32 @@ class Listeners(WebEdge):
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
-        await ack(response_action="update", view=result_modal(text_message("Saving…")))
-        await ack_sent(context)
-        if await self._replayed(context):
-            return
         member = _member(context, body["user"]["id"])
         command, _, channel_id = view.get("private_metadata", "").partition(" ")
         form = self._service.spec(command, among=FORM_COMMANDS)
-        if form is None:
+        line = None if form is None else read_form(form, view["state"]["values"])
+        errors = {} if line is None else await self._field_errors(client, member, line, body)
+        if errors:  # shown beside their fields; the form stays open and nothing is saved
+            await ack(response_action="errors", errors=errors)
+            await ack_sent(context)
             return
-        line = read_form(form, view["state"]["values"])
+        await ack(response_action="update", view=result_modal(text_message("Saving…")))
+        await ack_sent(context)
+        if await self._replayed(context) or line is None:
+            return
         reply = await self._run(client, member, channel_id, line, body)
         await self._changed(
             client, member, reply=client.views_update(view_id=view["id"], view=result_modal(reply))
         )
+
+    async def _field_errors(
+        self, client: AsyncWebClient, member: Member, line: CommandText, body: dict[str, Any]
+    ) -> dict[str, str]:
+        person = await self.people.get(client, member, fallback=str(body["user"].get("name", "")))
+        check = CommandInput(
+            text=line.text, invoker=member, args=line.args, platform_timezone=person.timezone
+        )
+        return await asyncio.to_thread(self._service.field_errors, check)
 
     # -- buttons: every core choice, routed by its action id --
 
@@ -194,15 +207,19 @@ class Listeners(WebEdge):
             return
         member = _member(context, body["user"]["id"])
         person = await self.people.get(client, member, fallback=body["user"].get("name", ""))
-        picked = None
+        picked, typed = None, None
         payload = str(action.get("value", ""))
         if action.get("type") == "multi_static_select":  # its payload rides on its block
             picked = tuple(str(o.get("value", "")) for o in action.get("selected_options") or ())
             payload = str(action.get("block_id", "")).removeprefix(SELECT_BLOCK)
+        elif action.get("type") == "plain_text_input":  # a select's free-text field, likewise
+            typed = str(action.get("value") or "")  # null when sent empty
+            payload = str(action.get("block_id", "")).removeprefix(OTHER_BLOCK)
         press = ActionInput(
             action=match.group("action"),
             payload=payload,
             picked=picked,
+            typed=typed,
             invoker=member,
             channel=_channel(member, str((body.get("channel") or {}).get("id", ""))),
             invoker_name=person.name,

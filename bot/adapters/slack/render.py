@@ -39,6 +39,8 @@ FILE_COMMENT_LIMIT = 3000
 
 SELECT_OPTIONS = 100  # Slack's limit for a static select's options
 SELECT_BLOCK = "select:"  # a select's block_id: this, then the select's payload
+OTHER_BLOCK = "other:"  # a select's free-text field's block_id: this, then the payload
+OTHER_LENGTH = 2000  # the free-text field's characters
 # Every button's action_id is "<core action>:<n>", n unique within its message or view.
 ACTION_ID = re.compile(r"^(?P<action>[a-z][a-z0-9_.\-]*):\d+$")
 
@@ -168,6 +170,27 @@ def _select(select: Select, number: int) -> Blocks:
     return [{"type": "actions", "block_id": SELECT_BLOCK + select.payload, "elements": [element]}]
 
 
+def _other(select: Select, number: int) -> Blocks:
+    """A select's free-text field: an input block in the message that sends what was typed
+    when the member presses Enter (Slack allows these in messages with `dispatch_action`)."""
+    element = {
+        "type": "plain_text_input",
+        "action_id": f"{select.action}:{number}",
+        "placeholder": {"type": "plain_text", "text": "Ana Lima, Jo Silva"},
+        "max_length": OTHER_LENGTH,
+        "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+    }
+    return [
+        {
+            "type": "input",
+            "block_id": OTHER_BLOCK + select.payload,
+            "dispatch_action": True,
+            "label": {"type": "plain_text", "text": select.other[:LABEL_LIMIT]},
+            "element": element,
+        }
+    ]
+
+
 def _option_label(label: str | UserText) -> str:
     # plain_text: Slack shows it as typed, so no escaping (and no mention can form).
     text = label if isinstance(label, str) else one_line(label.text)
@@ -190,9 +213,12 @@ def message_blocks(
         name, content = message.attachment.filename, message.attachment.content
         text += _sections(f"*{escape(name)}*")
         text += _sections(f"```{_cut(escape(content), SECTION_LIMIT - 6)}```")
-    actions = _actions(message.choices, numbers)
+    picks: Blocks = []
     if message.select is not None and message.select.options:
-        actions = _select(message.select, next(numbers)) + actions
+        picks += _select(message.select, next(numbers))
+    if message.select is not None and message.select.other:
+        picks += _other(message.select, next(numbers))
+    actions = picks + _actions(message.choices, numbers)
     room = limit - len(actions)
     if len(text) > room:
         text = [*text[: room - 1], *_sections("_…and more than fits here._")]
