@@ -3,7 +3,10 @@ one runs nothing, and a request is never recorded as run when its work was rolle
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, String, delete
+from functools import cache
+from typing import Any, cast
+
+from sqlalchemy import BigInteger, Index, String, Table, bindparam, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.store.models import Base
@@ -33,17 +36,24 @@ class SqlRequestLog:
         self._session = session
 
     def first_seen(self, digest: str, *, signed_at: int) -> bool:
-        table = SlackRequestRow.__table__
-        inserted = self._session.scalar(
-            dialect_insert(self._session)(table)
-            .values(digest=digest, signed_at=signed_at)
-            .on_conflict_do_nothing(index_elements=["digest"])
-            .returning(table.c.digest)
-        )
+        params = {"digest": digest, "signed_at": signed_at}
+        inserted = self._session.scalar(_recording(dialect_insert(self._session)), params)
         # Timed by Slack's own clock, as the signatures are: no replay of these can pass.
-        self._session.execute(
-            delete(SlackRequestRow).where(
-                SlackRequestRow.signed_at < signed_at - REQUEST_MEMORY_SECONDS
-            )
-        )
+        self._session.execute(_FORGET, {"before": signed_at - REQUEST_MEMORY_SECONDS})
         return inserted is not None
+
+
+# Run by every signed command: built once.
+_TABLE = cast(Table, SlackRequestRow.__table__)
+_FORGET = delete(_TABLE).where(_TABLE.c.signed_at < bindparam("before"))
+
+
+@cache
+def _recording(insert: Any) -> Any:
+    """The dialect's INSERT of a digest, doing nothing if it is there already."""
+    return (
+        insert(_TABLE)
+        .values(digest=bindparam("digest"), signed_at=bindparam("signed_at"))
+        .on_conflict_do_nothing(index_elements=["digest"])
+        .returning(_TABLE.c.digest)
+    )
