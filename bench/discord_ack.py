@@ -108,7 +108,7 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
             ("bot", "/buddy promises answer seen"),
             ("late", "/buddy promises, budget 0 (deferred, then followed up), answer seen"),
         )
-        for p in (50, 99)
+        for p in (50, 95, 99)
     ]
     bare_p50 = statistics.median(times["bare"])
     ratio = statistics.median(times["bot"]) / bare_p50

@@ -170,7 +170,7 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
         row(
             f"Slack bare Bolt app, answer in ack ({size}): p{p}", percentile(times["bare"], p), "ms"
         )
-        for p in (50, 99)
+        for p in (50, 95, 99)
     ]
     labels = {
         "promises": "/buddy promises",
@@ -178,7 +178,7 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
         "promise": "/buddy promise",
     }
     for name, label in labels.items():
-        for p in (50, 99):
+        for p in (50, 95, 99):
             rows.append(
                 row(
                     f"Slack {label} answer seen ({size}): p{p}",

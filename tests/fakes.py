@@ -42,6 +42,7 @@ from bot.core.ports import (
     PromiseRepository,
     PromiseTally,
     QueuedMessage,
+    RequestLog,
     UnitOfWorkFactory,
     UsageRepository,
     queued_about,
@@ -183,6 +184,7 @@ class StoreState:
     rsvps: dict[int, Rsvp] = field(default_factory=_Table)
     attendance: dict[int, Attendance] = field(default_factory=_Table)
     suggestions: dict[int, Suggestion] = field(default_factory=_Table)
+    signed_requests: dict[str, int] = field(default_factory=_Table)  # digest: signed at
     counters: dict[str, int] = field(default_factory=_Table)
 
     def copy(self) -> StoreState:
@@ -577,6 +579,18 @@ class InMemoryUsage(_Repo):
         marks[mark_id] = UsageMark(mark_id, member, kind, scope, now)
 
 
+class InMemoryRequests(_Repo):
+    MEMORY_SECONDS = 10 * 60  # as the SQL store keeps them
+
+    def first_seen(self, digest: str, *, signed_at: int) -> bool:
+        seen = self._state.signed_requests
+        first = digest not in seen
+        seen[digest] = seen.get(digest, signed_at)
+        for old in [d for d, at in seen.items() if at < signed_at - self.MEMORY_SECONDS]:
+            del seen[old]
+        return first
+
+
 class InMemoryCadences(_Repo):
     def get(self, owner: Member, contact_id: int) -> Cadence | None:
         for cadence in _owned(self._state.cadences, owner):
@@ -766,6 +780,7 @@ class InMemoryUnitOfWork:
         self.event_followups: EventFollowUpRepository = (
             fakes_event_followups.InMemoryEventFollowUps(self)
         )
+        self.requests: RequestLog = InMemoryRequests(self)
 
     @property
     def state(self) -> StoreState:

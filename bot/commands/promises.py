@@ -258,7 +258,9 @@ def handle_promises(ctx: Context, _: None) -> Message:
                 ".",
             ),
         )
-    total = ctx.uow.promises.count_open(ctx.invoker)
+    # A list shorter than the most shown is all of them: counted only when there may be more.
+    shown_all = len(open_promises) < LIST_SHOWN
+    total = len(open_promises) if shown_all else ctx.uow.promises.count_open(ctx.invoker)
     contacts = ctx.uow.contacts.get_many(ctx.invoker, (p.contact_id for p in open_promises))
     lines = [
         promise_line(p, contacts.get(p.contact_id), timezone=ctx.profile.timezone, now=ctx.now)

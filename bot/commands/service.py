@@ -25,7 +25,7 @@ from bot.core.errors import UserError, withheld
 from bot.core.identity import Channel, Member
 from bot.core.message import Message, command, paragraph, text_plain
 from bot.core.policy import Policy
-from bot.core.ports import Metrics, NoMetrics, UnitOfWorkFactory
+from bot.core.ports import Metrics, NoMetrics, SignedRequest, UnitOfWorkFactory
 from bot.core.records import Profile
 from bot.core.web_links import LinkIssuer, organiser
 
@@ -101,6 +101,16 @@ class CommandService:
         return {}
 
     def run(self, cmd: CommandInput) -> Message:
+        reply = self._run(cmd, once=None)
+        assert reply is not None  # only a replay answers nothing
+        return reply
+
+    def run_once(self, cmd: CommandInput, *, once: SignedRequest) -> Message | None:
+        """`run`, unless the signed request `once` already ran it: then nothing runs and None
+        comes back. The request is recorded in the command's own transaction."""
+        return self._run(cmd, once=once)
+
+    def _run(self, cmd: CommandInput, *, once: SignedRequest | None) -> Message | None:
         started = time.perf_counter()
         cmd = _cleaned(cmd)  # every platform's input passes here: text lines and typed values
         name = "unknown"  # what was typed is never logged: only a known command's name
@@ -136,7 +146,10 @@ class CommandService:
                 platform_timezone=cmd.platform_timezone,
                 is_organiser=cmd.is_organiser,
                 work=work,
+                once=once,
             )
+            if reply is None:
+                return None  # a replay: nothing ran, nothing to report
             outcome = "ok"
         except UserError as error:
             reply, outcome = error_reply(error), "refused"
@@ -151,26 +164,37 @@ class CommandService:
         return reply
 
     def press(self, act: ActionInput) -> Message:
+        reply = self._press(act, once=None)
+        assert reply is not None  # only a replay answers nothing
+        return reply
+
+    def press_once(self, act: ActionInput, *, once: SignedRequest) -> Message | None:
+        """`press`, unless the signed request `once` already ran it (then None, as `run_once`)."""
+        return self._press(act, once=once)
+
+    def _press(self, act: ActionInput, *, once: SignedRequest | None) -> Message | None:
         started = time.perf_counter()
         act = replace(
             act, payload=clean_input(act.payload), invoker_name=clean_input(act.invoker_name)
         )
         spec = self._actions.get(act.action)
         if spec is None:
-            reply = error_reply(UserError("That button no longer does anything here."))
             self._report(
                 act.invoker, kind="button", name="unknown", outcome="refused", started=started
             )
-            return reply
+            return error_reply(UserError("That button no longer does anything here."))
         try:
-            reply = self._transact(
+            reply: Message | None = self._transact(
                 invoker=act.invoker,
                 invoker_name=act.invoker_name,
                 channel=act.channel,
                 platform_timezone=act.platform_timezone,
                 is_organiser=act.is_organiser,
                 work=lambda ctx: _answer(spec, ctx, act),
+                once=once,
             )
+            if reply is None:
+                return None  # a replay: nothing ran, nothing to report
             outcome = "ok"
         except UserError as error:
             reply, outcome = error_reply(error), "refused"
@@ -233,9 +257,16 @@ class CommandService:
         platform_timezone: str | None,
         is_organiser: bool,
         work: Callable[[Context], Message],
-    ) -> Message:
+        once: SignedRequest | None = None,
+    ) -> Message | None:
         now = self._clock.now()
         with self._uow_factory() as uow:
+            # First, so a replay arriving meanwhile waits for this transaction, then runs nothing.
+            if once is not None and not uow.requests.first_seen(
+                once.digest, signed_at=once.signed_at
+            ):
+                log.info("dropped a replayed request")
+                return None
             stored = uow.profiles.get(invoker)
             profile = _current_profile(
                 stored, invoker, name=invoker_name, platform_timezone=platform_timezone

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.commands.base import Arg, ArgKind, CommandSpec, Context
 from bot.commands.typed import text_arg
 from bot.core.errors import UserError
-from bot.core.message import Message, command, message, paragraph
+from bot.core.message import Message, UserText, command, message, paragraph
 from bot.core.web_links import MAX_LIFETIME, REVOKED, LinkIssuer, LinkKind, revocation_seat
 
 
@@ -17,7 +17,7 @@ def _revoke_word(name: str, text: str) -> bool:
     if word in {"", "revoke"}:
         return word == "revoke"
     raise UserError(
-        f"I didn't understand “{word[:30]}”.",
+        ("I didn't understand “", UserText(word[:30]), "”."),  # what was typed: never markup
         hint=(command(name), " sends you a link; ", command(f"{name} revoke"), " ends them."),
     )
 

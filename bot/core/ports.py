@@ -568,6 +568,24 @@ class UsageRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SignedRequest:
+    """A platform's signed request, by a digest of its signature (no text or id of anyone)."""
+
+    digest: str
+    signed_at: int  # the platform's own timestamp of it, in seconds
+
+
+class RequestLog(Protocol):
+    """Signed requests already run, recorded in the transaction of the work they ran: a replay
+    of one runs nothing, and one whose work was rolled back was never run."""
+
+    def first_seen(self, digest: str, *, signed_at: int) -> bool:
+        """Record it: True the first time, False when it was recorded before. Forgets those
+        signed so long before `signed_at` that the platform would refuse a replay anyway."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a command or tick changes, and the messages it causes."""
 
@@ -586,6 +604,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     events: EventRepository
     event_followups: EventFollowUpRepository
+    requests: RequestLog
 
     def erase_member(self, member: Member) -> None:
         """Delete the member's own records and every queued or kept message about them; other

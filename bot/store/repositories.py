@@ -101,6 +101,24 @@ def in_workspace(model: Any, workspace: Workspace) -> ColumnElement[bool]:
     )
 
 
+def _owner_is(model: type[OwnedRow]) -> ColumnElement[bool]:
+    """`owned_by` with the owner bound when it runs (`_owner_params`): for a statement built once,
+    which no command then pays to build, nor SQLAlchemy to look up in its compiled cache."""
+    return and_(
+        model.platform == bindparam("owner_platform"),
+        model.workspace_id == bindparam("owner_workspace"),
+        model.owner_id == bindparam("owner_user"),
+    )
+
+
+def _owner_params(owner: Member) -> dict[str, str]:
+    return {
+        "owner_platform": owner.platform.value,
+        "owner_workspace": owner.workspace_id,
+        "owner_user": owner.user_id,
+    }
+
+
 def owner_of(row: OwnedRow) -> Member:
     return Member(Platform(row.platform), row.workspace_id, row.owner_id)
 
@@ -230,9 +248,25 @@ class SqlRepository:
             raise KeyError(f"no {model.__tablename__} row {row_id} for {owner}")
 
 
+# Every command reads its member's profile first.
+_PROFILE = (
+    select(ProfileRow)
+    .where(_owner_is(ProfileRow))
+    .limit(1)
+    .execution_options(populate_existing=True)
+)
+
+
+_CONTACTS = (
+    select(ContactRow)
+    .where(_owner_is(ContactRow), ContactRow.id.in_(bindparam("ids", expanding=True)))
+    .execution_options(populate_existing=True)
+)
+
+
 class SqlProfileRepository(SqlRepository):
     def get(self, member: Member) -> Profile | None:
-        row = self._first(select(ProfileRow).where(owned_by(ProfileRow, member)))
+        row = self._session.scalars(_PROFILE, _owner_params(member)).first()
         return None if row is None else profile_record(row)
 
     def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
@@ -341,8 +375,8 @@ class SqlContactRepository(SqlRepository):
         wanted = set(contact_ids)
         if not wanted:
             return {}
-        statement = select(ContactRow).where(owned_by(ContactRow, owner), ContactRow.id.in_(wanted))
-        return {row.id: _contact(row) for row in self._all(statement)}
+        rows = self._session.scalars(_CONTACTS, {**_owner_params(owner), "ids": list(wanted)})
+        return {row.id: _contact(row) for row in rows}
 
     def find_member(self, owner: Member, user_id: str) -> Contact | None:
         row = self._first(
@@ -545,22 +579,12 @@ class SqlPromiseRepository(SqlRepository):
     def list_open(
         self, owner: Member, *, limit: int | None = None, about: int | None = None
     ) -> Sequence[Promise]:
-        statement = (
-            select(PromiseRow)
-            .where(_open_of(owner))
-            .order_by(
-                func.coalesce(PromiseRow.remind_at, PromiseRow.due_at).asc().nulls_last(),
-                PromiseRow.created_at,
-                PromiseRow.id,
-            )
-            .limit(limit)
-        )
-        if about is not None:
-            statement = statement.where(PromiseRow.contact_id == about)
-        return [_promise(row) for row in self._all(statement)]
+        statement = _open_soonest(limited=limit is not None, about=about is not None)
+        params = {**_owner_params(owner), "limit": limit, "about": about}
+        return [_promise(row) for row in self._session.scalars(statement, params)]
 
     def count_open(self, owner: Member) -> int:
-        return self._session.scalar(select(func.count()).where(_open_of(owner))) or 0
+        return self._session.scalar(_COUNT_OPEN, _owner_params(owner)) or 0
 
     def numbers_taken(self, owner: Member, *, closed_since: datetime) -> Sequence[int]:
         statement = select(PromiseRow.number).where(
@@ -814,6 +838,32 @@ def _open_of(owner: Member) -> ColumnElement[bool]:
     return and_(owned_by(PromiseRow, owner), PromiseRow.status == PromiseStatus.OPEN.value)
 
 
+@cache
+def _open_soonest(*, limited: bool, about: bool) -> Select[PromiseRow]:
+    """Open promises, soonest first (at most `limit`, about the contact `about`): each command
+    shows some, so the statement is built once per shape."""
+    statement = (
+        select(PromiseRow)
+        .where(_owner_is(PromiseRow), PromiseRow.status == PromiseStatus.OPEN.value)
+        .order_by(
+            func.coalesce(PromiseRow.remind_at, PromiseRow.due_at).asc().nulls_last(),
+            PromiseRow.created_at,
+            PromiseRow.id,
+        )
+        .execution_options(populate_existing=True)
+    )
+    if limited:
+        statement = statement.limit(bindparam("limit", type_=Integer))
+    if about:
+        statement = statement.where(PromiseRow.contact_id == bindparam("about"))
+    return statement
+
+
+_COUNT_OPEN = select(func.count()).where(
+    _owner_is(PromiseRow), PromiseRow.status == PromiseStatus.OPEN.value
+)
+
+
 class SqlUsageRepository(SqlRepository):
     def recent(
         self, member: Member, *, kind: str, scope: str = "", since: datetime
@@ -1016,25 +1066,32 @@ class SqlOutbox:
         ]
 
     def take_undelivered(self, member: Member) -> int:
-        untold = and_(
-            in_workspace(OutboxRow, member.workspace),
-            OutboxRow.recipient == member.user_id,
-            OutboxRow.status == OutboxStatus.DEAD,
-            OutboxRow.kind == EffectKind.DM,
-            OutboxRow.notice_pending_since.is_not(None),
-        )
+        """Run by every command: its statements are built once."""
+        params = _owner_params(member)
         # Looked up first, so the usual answer (none) never takes SQLite's write lock.
-        if self._session.scalar(select(OutboxRow.id).where(untold).limit(1)) is None:
+        if self._session.scalar(_ANY_UNTOLD, params) is None:
             return 0
         # Counted from what this UPDATE changed: of two concurrent commands, only one tells.
-        told = self._session.scalars(
-            update(OutboxRow)
-            .where(untold)
-            .values(notice_pending_since=None)
-            .returning(OutboxRow.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        return len(told)
+        return len(self._session.scalars(_TELL_UNTOLD, params).all())
+
+
+# DMs to the member that failed for good, which they have not been told about yet.
+_UNTOLD = and_(
+    OutboxRow.platform == bindparam("owner_platform"),
+    OutboxRow.workspace_id == bindparam("owner_workspace"),
+    OutboxRow.recipient == bindparam("owner_user"),
+    OutboxRow.status == OutboxStatus.DEAD,
+    OutboxRow.kind == EffectKind.DM,
+    OutboxRow.notice_pending_since.is_not(None),
+)
+_ANY_UNTOLD = select(OutboxRow.id).where(_UNTOLD).limit(1)
+_TELL_UNTOLD = (
+    update(OutboxRow)
+    .where(_UNTOLD)
+    .values(notice_pending_since=None)
+    .returning(OutboxRow.id)
+    .execution_options(synchronize_session=False)
+)
 
 
 def _outbox_values(message: OutboxMessage, *, now: datetime) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Index, Integer, String, delete, make_url, select
+from sqlalchemy import Index, Integer, String, delete, make_url, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -15,6 +15,7 @@ from bot.core.identity import Platform, Workspace
 from bot.store.database import normalise_database_url
 from bot.store.models import ID, Base
 from bot.store.repositories import dialect_insert
+from bot.store.requests import SqlRequestLog
 from bot.store.types import UTCDateTime
 from bot.store.uow import SqlUnitOfWorkFactory
 
@@ -83,44 +84,18 @@ class SqlSlackEvents:
             return inserted is not None
 
 
-# Slack refuses a signature older than 5 minutes; a replay can't come later than that.
-REQUEST_MEMORY_SECONDS = 10 * 60
-
-
-class SlackRequestRow(Base):
-    """A signed request already run (a hash of its timestamp and signature): a replay is dropped.
-    It holds no text or id of anyone, and goes once Slack would refuse it anyway."""
-
-    __tablename__ = "slack_requests"
-    __table_args__ = (Index("ix_slack_requests_signed_at", "signed_at"),)
-
-    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    signed_at: Mapped[int] = mapped_column(BigInteger)  # the request's own Slack timestamp
-
-
 class SqlSlackRequests:
-    """The replay guard: the primary key decides, so every web replica agrees on first sight."""
+    """The replay guard on its own, for work that runs no command (a form opening): one
+    transaction that records the request."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
     def first_seen(self, digest: str, *, signed_at: int) -> bool:
         with self._sessions() as session:
-            table = SlackRequestRow.__table__
-            inserted = session.scalar(
-                dialect_insert(session)(table)
-                .values(digest=digest, signed_at=signed_at)
-                .on_conflict_do_nothing(index_elements=["digest"])
-                .returning(table.c.digest)
-            )
-            # Timed by Slack's own clock, as the signatures are: no replay of these can pass.
-            session.execute(
-                delete(SlackRequestRow).where(
-                    SlackRequestRow.signed_at < signed_at - REQUEST_MEMORY_SECONDS
-                )
-            )
+            first = SqlRequestLog(session).first_seen(digest, signed_at=signed_at)
             session.commit()
-            return inserted is not None
+            return first
 
 
 class SqlSlackWorkspaces:

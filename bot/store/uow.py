@@ -28,6 +28,7 @@ from bot.core.ports import (
     PairingRepository,
     ProfileRepository,
     PromiseRepository,
+    RequestLog,
     UsageRepository,
 )
 from bot.core.records import FORMER_INTRODUCER, FORMER_MEMBER
@@ -71,6 +72,7 @@ from bot.store.repositories import (
     outbox_rows_about,
     owned_by,
 )
+from bot.store.requests import SqlRequestLog
 
 
 class SqlUnitOfWork:
@@ -94,6 +96,7 @@ class SqlUnitOfWork:
         self.outbox: Outbox = SqlOutbox(session)
         self.events: EventRepository = SqlEventRepository(session)
         self.event_followups: EventFollowUpRepository = SqlEventFollowUpRepository(session)
+        self.requests: RequestLog = SqlRequestLog(session)
         self._erased = False
 
     def erase_member(self, member: Member) -> None:

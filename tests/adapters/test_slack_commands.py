@@ -17,6 +17,7 @@ from sqlalchemy import make_url
 from bot.config import ConfigError, load_settings
 from bot.core.identity import Channel, Member, Platform
 from bot.plugins.slack import slack_config
+from bot.store.requests import SqlRequestLog
 from tests.adapters.slack_harness import (
     FORM,
     SlackHarness,
@@ -162,13 +163,11 @@ async def test_a_command_whose_replay_check_fails_is_answered_kindly_and_runs_no
     database_url: str,
 ) -> None:
     async with running_slack(database_url, extra_settings=GENEROUS) as slack:
-        requests = slack.bot._ports.requests
-        assert requests is not None
-
-        def unreachable(digest: str, *, signed_at: int) -> bool:
+        # The check runs first in the command's own transaction.
+        def unreachable(self: SqlRequestLog, digest: str, *, signed_at: int) -> bool:
             raise RuntimeError("the database went away")
 
-        with mock.patch.object(requests, "first_seen", unreachable):
+        with mock.patch.object(SqlRequestLog, "first_seen", unreachable):
             status, ack = await slack.post(
                 slack.command_body("met <@U2|sam> at PyCon", key="down"), content_type=FORM
             )

@@ -26,6 +26,7 @@ from tests.contracts import (
     pairing,
     profiles,
     promises,
+    requests,
     unit_of_work,
     usage,
 )
@@ -49,6 +50,7 @@ SUITES = (
     unit_of_work,
     events,
     event_followups,
+    requests,
 )
 
 # Every public function a suite defines, by "suite.check" (the helpers start with "_").

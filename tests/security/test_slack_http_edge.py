@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import make_url
 
 from bot.config import ConfigError, Settings, load_settings
 from tests.adapters.slack_harness import (
@@ -171,6 +173,41 @@ async def test_a_replayed_signed_command_runs_once(database_url: str) -> None:
     assert again[1] == ""  # the replay: acknowledged like any other, nothing ran, nothing said
     # One answer in all: in the first one's acknowledgement, or through its response_url.
     assert bool(first[1]) + len(slack.fake.replies("once")) == 1
+    assert listed.count("the slides") == 1
+
+
+@SQLITE_ONLY
+async def test_a_retry_of_a_command_still_running_runs_nothing_and_the_command_answers_once(
+    database_url: str,
+) -> None:
+    async with running_slack(
+        database_url, extra_settings={"buddy_ack_budget_seconds": 0.05}
+    ) as slack:
+        slack.fake.add_user("T1", "U1", name="Ann")
+        body = slack.command_body('promise "Sam Lee" the slides by friday', key="slow")
+        stamp, signature = signed(body)
+        blocker = sqlite3.connect(str(make_url(database_url).database), isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")  # the command waits for the database, past its budget
+        try:
+            first = await slack.post(
+                body, content_type=FORM, timestamp=int(stamp), signature=signature
+            )
+            # Slack gave up waiting and sends the same signed request again, as a retry.
+            retry = await slack.post(
+                body,
+                content_type=FORM,
+                timestamp=int(stamp),
+                signature=signature,
+                headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+            )
+        finally:
+            blocker.execute("COMMIT")
+            blocker.close()
+        reply = await slack.reply("slow")  # exactly one answer, through response_url
+        listed = await _promises(slack)
+
+    assert first == retry == (200, "")  # both acknowledged at once, empty
+    assert reply["text"].startswith("✅ Promise #1: send Sam Lee “the slides”")
     assert listed.count("the slides") == 1
 
 

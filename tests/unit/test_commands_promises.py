@@ -268,6 +268,23 @@ def test_promises_lists_open_ones_soonest_first_undated_last(buddy: Buddy) -> No
     ]
 
 
+@pytest.mark.parametrize(("made", "more"), [(20, None), (21, "…and 1 more"), (23, "…and 3 more")])
+def test_promises_counts_all_open_ones_when_more_than_a_list_shows(
+    buddy: Buddy, made: int, more: str | None
+) -> None:
+    for n in range(made + 1):
+        buddy.say(f"promise <@UBOB> thing {n}")
+    buddy.say(f"done {made + 1}")  # a kept one is not counted
+
+    lines = buddy.say("promises").splitlines()
+
+    assert lines[0] == f"Your open promises ({made}), soonest first:"
+    assert sum(line.startswith("• #") for line in lines) == 20
+    assert [line for line in lines if line.startswith("…and")] == (
+        [] if more is None else [f"{more}: export sends you the full list."]
+    )
+
+
 def test_promises_marks_overdue_ones(buddy: Buddy) -> None:
     buddy.say("promise <@UBOB> the slides in 1 minute")
     buddy.clock.advance(timedelta(minutes=5))

@@ -24,7 +24,7 @@ from bot.adapters.slack.render import (
     render,
     result_modal,
 )
-from bot.adapters.slack.serve import WebEdge, ack_sent
+from bot.adapters.slack.serve import WebEdge, ack_sent, signed_request
 from bot.adapters.slack.workspaces import WorkspaceGuard
 from bot.commands.base import ActionInput, CommandInput
 from bot.commands.parsing import input_refusal
@@ -97,12 +97,11 @@ class Listeners(WebEdge):
             return
 
         async def answer() -> Message | None:
-            """The reply, committed with all it queued; None for a replay (nothing ran)."""
+            """The reply, committed with all it queued and the request's record (None for a
+            replay: nothing ran)."""
             try:
-                if await self._replayed(context):
-                    return None
                 line = read_command_text(body.get("text", ""))
-                return await self._run(client, member, channel_id, line, body)
+                return await self._run(client, member, channel_id, line, body, context=context)
             except Exception as error:  # the database gone, say: a kind word all the same
                 log.error("Slack command failed", exc_info=withheld(error))
                 return oops_reply()
@@ -131,7 +130,10 @@ class Listeners(WebEdge):
         channel_id: str,
         line: CommandText,
         body: dict[str, Any],
-    ) -> Message:
+        *,
+        context: AsyncBoltContext,
+    ) -> Message | None:
+        """The command's reply; None when its signed request ran before (nothing runs)."""
         person = await self.people.get(client, member, fallback=str(body.get("user_name", "")))
         names = dict(line.names)
         # A line the service will refuse anyway (too long, too many people) costs no lookups.
@@ -150,7 +152,10 @@ class Listeners(WebEdge):
             platform_timezone=person.timezone,
             is_organiser=person.is_admin,
         )
-        return await asyncio.to_thread(self._service.run, command)
+        once = signed_request(context)
+        if once is None:
+            return await asyncio.to_thread(self._service.run, command)
+        return await asyncio.to_thread(self._service.run_once, command, once=once)
 
     async def _on_form(
         self,
@@ -171,9 +176,11 @@ class Listeners(WebEdge):
             return
         await ack(response_action="update", view=result_modal(text_message("Saving…")))
         await ack_sent(context)
-        if await self._replayed(context) or line is None:
+        if line is None:
             return
-        reply = await self._run(client, member, channel_id, line, body)
+        reply = await self._run(client, member, channel_id, line, body, context=context)
+        if reply is None:
+            return
         await self._changed(
             client, member, reply=client.views_update(view_id=view["id"], view=result_modal(reply))
         )
@@ -200,8 +207,6 @@ class Listeners(WebEdge):
     ) -> None:
         await ack()
         await ack_sent(context)
-        if await self._replayed(context):
-            return
         match = ACTION_ID.match(action.get("action_id", ""))
         if match is None:
             return
@@ -226,7 +231,13 @@ class Listeners(WebEdge):
             platform_timezone=person.timezone,
             is_organiser=person.is_admin,
         )
-        reply = await asyncio.to_thread(self._service.press, press)
+        once = signed_request(context)
+        if once is None:
+            reply: Message | None = await asyncio.to_thread(self._service.press, press)
+        else:
+            reply = await asyncio.to_thread(self._service.press_once, press, once=once)
+        if reply is None:
+            return
         if (body.get("view") or {}).get("type") == "home":  # no response_url: the Home shows it
             await self._changed(
                 client, member, reply=self.publish_home(client, member, notice=reply), home=False

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Awaitable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.adapters.slack.config import (
     EVENTS_PATH,
@@ -19,10 +21,12 @@ from bot.adapters.slack.config import (
     SlackPorts,
 )
 from bot.adapters.slack.edge import replay_key, signed_by_slack, well_formed
+from bot.core.ports import SignedRequest
 
 log = logging.getLogger(__name__)
 
 ACK_SENT = "buddy_ack_sent"  # in a request's Bolt context: set once the HTTP answer is written
+ACK_GIVEN = "buddy_ack_given"  # in a request's Bolt context: set once a listener has acked
 REPLAY_KEY = "buddy_replay_key"  # in a signed request's Bolt context: what identifies a replay
 
 
@@ -59,13 +63,13 @@ class WebEdge:
         raw = await request.read()
         if not signed_by_slack(raw, request.headers, secret=self.config.signing_secret):
             return web.json_response({"error": "invalid request"}, status=401)
-        sent = asyncio.Event()
+        sent, given = asyncio.Event(), asyncio.Event()
         try:
             bolt_request = AsyncBoltRequest(
                 body=raw.decode("utf-8"),
                 query=request.query_string,
                 headers=request.headers,  # type: ignore[arg-type]
-                context={ACK_SENT: sent, REPLAY_KEY: replay_key(request.headers)},
+                context={ACK_SENT: sent, ACK_GIVEN: given, REPLAY_KEY: replay_key(request.headers)},
             )
             readable = well_formed(bolt_request.body)
         except Exception:  # what Slack signed but no listener could read: never a traceback
@@ -74,7 +78,7 @@ class WebEdge:
             log.warning("refused a malformed signed Slack request")
             return web.json_response({"error": "malformed request"}, status=400)
         try:
-            response = await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+            response = await to_aiohttp_response(await self._dispatch(bolt_request, given))
             await response.prepare(request)
             await response.write_eof()
             return response
@@ -82,18 +86,36 @@ class WebEdge:
             sent.set()
 
     async def _replayed(self, context: AsyncBoltContext) -> bool:
-        """Whether this signed command or press ran before: asked after the ack, so a slow
-        database never delays it, and answered like any other, so a replay learns nothing."""
-        key = context.get(REPLAY_KEY)
-        if self._ports.requests is None or key is None:
+        """Whether this signed request ran before, for work that runs no command (a form
+        opening): asked after the ack, so a slow database never delays it, and answered like any
+        other, so a replay learns nothing. A command records its request in its own transaction
+        (`signed_request`)."""
+        once = signed_request(context)
+        if self._ports.requests is None or once is None:
             return False  # Socket Mode: Slack's own connection, nothing to replay
-        digest, signed_at = key
         first = await asyncio.to_thread(
-            self._ports.requests.first_seen, digest, signed_at=signed_at
+            self._ports.requests.first_seen, once.digest, signed_at=once.signed_at
         )
         if not first:
             log.info("dropped a replayed Slack request")
         return not first
+
+    async def _dispatch(self, request: AsyncBoltRequest, given: asyncio.Event) -> BoltResponse:
+        """Bolt's answer: a listener's ack as soon as it is given. Bolt itself looks for the ack
+        every 10 ms, which an answer in the ack would wait for; its dispatch then ends in the
+        background with that same response."""
+        dispatch = asyncio.ensure_future(self.app.async_dispatch(request))
+        acked = asyncio.ensure_future(given.wait())
+        await asyncio.wait({dispatch, acked}, return_when=asyncio.FIRST_COMPLETED)
+        acked.cancel()
+        ack = request.context.ack
+        if dispatch.done() or ack is None or ack.response is None:
+            return await dispatch
+        self._in_background(_ended(dispatch))
+        return ack.response
+
+    def _in_background(self, work: Awaitable[None]) -> None:
+        raise NotImplementedError  # the listeners keep the tasks (see Listeners)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         assert self._ports.metrics_page is not None  # the route exists only with a page
@@ -122,8 +144,21 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
+async def _ended(dispatch: Awaitable[BoltResponse | None]) -> None:
+    await dispatch
+
+
+def signed_request(context: AsyncBoltContext) -> SignedRequest | None:
+    """The signed request to run once (None over Socket Mode: Slack's own connection)."""
+    key = context.get(REPLAY_KEY)
+    return None if key is None else SignedRequest(digest=key[0], signed_at=key[1])
+
+
 async def ack_sent(context: AsyncBoltContext) -> None:
-    """Wait until Slack has its ack (over Socket Mode the handler sends it; nothing to wait for)."""
-    sent = context.get(ACK_SENT)
+    """Say the ack is given (the edge then sends it at once) and wait until Slack has it (over
+    Socket Mode the handler sends it: nothing to wait for)."""
+    given, sent = context.get(ACK_GIVEN), context.get(ACK_SENT)
+    if isinstance(given, asyncio.Event):
+        given.set()
     if isinstance(sent, asyncio.Event):
         await sent.wait()
