@@ -235,6 +235,20 @@ class SqlProfileRepository(SqlRepository):
         row = self._first(select(ProfileRow).where(owned_by(ProfileRow, member)))
         return None if row is None else profile_record(row)
 
+    def get_many(self, members: Iterable[Member]) -> Mapping[Member, Profile]:
+        by_workspace: dict[Workspace, set[str]] = {}
+        for member in members:
+            by_workspace.setdefault(member.workspace, set()).add(member.user_id)
+        found: dict[Member, Profile] = {}
+        for workspace, user_ids in by_workspace.items():
+            rows = self._session.scalars(
+                select(ProfileRow).where(
+                    in_workspace(ProfileRow, workspace), ProfileRow.owner_id.in_(sorted(user_ids))
+                )
+            )
+            found.update((profile.member, profile) for profile in map(profile_record, rows))
+        return found
+
     def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         insert = dialect_insert(self._session)
         member = profile.member

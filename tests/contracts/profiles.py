@@ -92,3 +92,23 @@ def seeking_lists_the_other_members_of_the_workspace_who_look_for_something(
         found = uow.profiles.seeking(ANN.workspace, exclude=ANN, limit=10)
         assert [p.member for p in found] == [BOB]  # Dora hid her profile
         assert uow.profiles.get(dora) == hidden
+
+
+def profiles_are_read_many_at_once_each_in_its_own_workspace_only(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(ANN, "Ann"), now=NOW)
+        uow.profiles.save(Profile(BOB, "Bob"), now=NOW)
+        uow.profiles.save(Profile(ANN_ELSEWHERE, "Ann elsewhere"), now=NOW)
+        uow.commit()
+    nobody = Member(Platform.SLACK, "T1", "U_NOBODY")
+    stranger = Member(Platform.SLACK, "T9", "U_BOB")  # Bob's id, in a workspace he is not in
+    with uow_factory() as uow:
+        assert uow.profiles.get_many([ANN, nobody, stranger, ANN]) == {ANN: Profile(ANN, "Ann")}
+        found = uow.profiles.get_many([BOB, ANN_ELSEWHERE])
+        assert found == {
+            BOB: Profile(BOB, "Bob"),
+            ANN_ELSEWHERE: Profile(ANN_ELSEWHERE, "Ann elsewhere"),
+        }
+        assert uow.profiles.get_many([]) == {}
