@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC
 
-import icalendar
-
 from bot.core.calendar import CalendarInvite, InviteMethod
 from bot.core.message import Attachment, Message
 
@@ -16,6 +14,8 @@ PRODID = "-//Networking Buddy//Events//EN"
 
 def ics_text(invite: CalendarInvite) -> str:
     """The invitation as an iCalendar file: times in UTC (so no VTIMEZONE is needed)."""
+    import icalendar  # loaded by the first invitation sent: most processes never send one
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

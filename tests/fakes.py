@@ -223,6 +223,10 @@ class InMemoryProfiles(_Repo):
     def get(self, member: Member) -> Profile | None:
         return self._state.profiles.get(member)
 
+    def get_many(self, members: Iterable[Member]) -> Mapping[Member, Profile]:
+        profiles = self._state.profiles
+        return {member: profiles[member] for member in members if member in profiles}
+
     def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         state = self._state
         old = state.profiles.get(profile.member)

@@ -75,6 +75,10 @@ class PromiseTally:
 
 class ProfileRepository(Protocol):
     def get(self, member: Member) -> Profile | None: ...
+    def get_many(self, members: Iterable[Member]) -> Mapping[Member, Profile]:
+        """The profiles of those among `members` who have one, one read per workspace."""
+        ...
+
     def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         """Insert or update; also marks the member as someone who has used the bot.
 
@@ -782,14 +786,21 @@ class DueKind(StrEnum):
     PAIRING_ROUNDS = "pairing_rounds"  # active pairing channels' next_round_at
     PAIRING_CHECKINS = "pairing_checkins"  # rounds' checkin_at
     SETTLED_OUTBOX = "settled_outbox"  # sent or dead messages still holding their text
+    EVENT_REMINDERS = "event_reminders"  # events' day_before_at and hour_before_at
+    # Due only inside a window (DueCheck.after): events ended lately with someone going not yet
+    # asked who they met; events starting soon with someone going who asked for suggestions.
+    EVENT_QUESTIONS = "event_questions"  # ends_at
+    EVENT_SUGGESTIONS = "event_suggestions"  # starts_at
 
 
 @dataclass(frozen=True)
 class DueCheck:
-    """Is anything of `kind` due at or before `by`?"""
+    """Is anything of `kind` due at or before `by` (and, for a kind due only inside a window,
+    after `after`)?"""
 
     kind: DueKind
     by: datetime
+    after: datetime | None = None
 
 
 class DueJob(Protocol):

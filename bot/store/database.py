@@ -60,6 +60,9 @@ def make_engine(url: str) -> Engine:
     url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        from bot.store.models import add_postgresql_predicates
+
+        add_postgresql_predicates()
         return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
     in_memory = parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, literal, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from bot.core.ports import DueCheck, DueKind
+from bot.store.event_followups import OPTED_IN, UNASKED
+from bot.store.event_models import EventRow
 from bot.store.models import (
     CadenceRow,
     ChannelPromptRow,
@@ -34,25 +38,51 @@ def _first(column: Any, *where: ColumnElement[bool]) -> ScalarSelect[Any]:
     )
 
 
+def _first_within(kind: DueKind, column: Any, *where: ColumnElement[bool]) -> ScalarSelect[Any]:
+    """The earliest time inside the check's window (`after`, `by`], for a kind due only there:
+    the window's rows are few, so the bounds may be parameters."""
+    return (
+        select(column)
+        .where(column > bindparam(f"{kind.value}_after"), column <= bindparam(f"{kind.value}_by"))
+        .where(*where)
+        .order_by(column)
+        .limit(literal(1, literal_execute=True))
+        .scalar_subquery()
+    )
+
+
 # Each spelled as its job's own due query (the same plain columns, the same partial-index
 # conditions), so each is one step into the index that query reads.
-_EARLIEST: dict[DueKind, ScalarSelect[Any]] = {
-    DueKind.REMINDERS: _first(PromiseRow.remind_at, PromiseRow.status == OPEN),
-    DueKind.HEADS_UPS: _first(PromiseRow.heads_up_at, PromiseRow.status == OPEN),
-    DueKind.FOLLOW_UPS: _first(MeetingRow.follow_up_at),
-    DueKind.CADENCES: _first(CadenceRow.due_at),
-    DueKind.DIGESTS: _first(ProfileRow.digest_due_at),
-    DueKind.CHANNEL_PROMPTS: _first(ChannelPromptRow.next_post_at),
-    DueKind.INTRO_NOTICES: _first(IntroRow.notice_at),
-    DueKind.PAIRING_HEADS_UPS: _first(
-        PairingChannelRow.heads_up_at, PairingChannelRow.active.is_(True)
+# A kind with several due times (an event's two reminders) is due at the earliest of them.
+_EARLIEST: dict[DueKind, tuple[ScalarSelect[Any], ...]] = {
+    DueKind.REMINDERS: (_first(PromiseRow.remind_at, PromiseRow.status == OPEN),),
+    DueKind.HEADS_UPS: (_first(PromiseRow.heads_up_at, PromiseRow.status == OPEN),),
+    DueKind.FOLLOW_UPS: (_first(MeetingRow.follow_up_at),),
+    DueKind.CADENCES: (_first(CadenceRow.due_at),),
+    DueKind.DIGESTS: (_first(ProfileRow.digest_due_at),),
+    DueKind.CHANNEL_PROMPTS: (_first(ChannelPromptRow.next_post_at),),
+    DueKind.INTRO_NOTICES: (_first(IntroRow.notice_at),),
+    DueKind.PAIRING_HEADS_UPS: (
+        _first(PairingChannelRow.heads_up_at, PairingChannelRow.active.is_(True)),
     ),
-    DueKind.PAIRING_ROUNDS: _first(
-        PairingChannelRow.next_round_at, PairingChannelRow.active.is_(True)
+    DueKind.PAIRING_ROUNDS: (
+        _first(PairingChannelRow.next_round_at, PairingChannelRow.active.is_(True)),
     ),
-    DueKind.PAIRING_CHECKINS: _first(PairingRoundRow.checkin_at),
-    DueKind.SETTLED_OUTBOX: _first(OutboxRow.settled_at, OutboxRow.payload.is_not(None)),
+    DueKind.PAIRING_CHECKINS: (_first(PairingRoundRow.checkin_at),),
+    DueKind.SETTLED_OUTBOX: (_first(OutboxRow.settled_at, OutboxRow.payload.is_not(None)),),
+    DueKind.EVENT_REMINDERS: (_first(EventRow.day_before_at), _first(EventRow.hour_before_at)),
+    DueKind.EVENT_QUESTIONS: (
+        _first_within(
+            DueKind.EVENT_QUESTIONS, EventRow.ends_at, EventRow.cancelled.is_(False), UNASKED
+        ),
+    ),
+    DueKind.EVENT_SUGGESTIONS: (
+        _first_within(
+            DueKind.EVENT_SUGGESTIONS, EventRow.starts_at, EventRow.cancelled.is_(False), OPTED_IN
+        ),
+    ),
 }
+_WINDOWED = frozenset({DueKind.EVENT_QUESTIONS, DueKind.EVENT_SUGGESTIONS})
 # The purge takes rows settled strictly before its time; every other job, due at or before.
 _STRICTLY_BEFORE = frozenset({DueKind.SETTLED_OUTBOX})
 # A profile with no digest scheduled yet is due at once: the job schedules it.
@@ -61,7 +91,11 @@ _UNSCHEDULED_DIGEST = select(ProfileRow.id).where(ProfileRow.digest_due_at.is_(N
 
 @cache  # one statement per set of kinds asked (the same every tick): compiled once, prepared
 def _statement(kinds: tuple[DueKind, ...]) -> Select[*tuple[Any, ...]]:
-    columns: list[Any] = [_EARLIEST[kind].label(kind.value) for kind in kinds]
+    columns: list[Any] = [
+        probe.label(f"{kind.value}_{n}")
+        for kind in kinds
+        for n, probe in enumerate(_EARLIEST[kind])
+    ]
     if DueKind.DIGESTS in kinds:
         columns.append(_UNSCHEDULED_DIGEST.label("unscheduled_digest"))
     return select(*columns)
@@ -69,17 +103,23 @@ def _statement(kinds: tuple[DueKind, ...]) -> Select[*tuple[Any, ...]]:
 
 def due_kinds(session: Session, checks: Sequence[DueCheck]) -> frozenset[DueKind]:
     """The kinds among `checks` with a row due by the check's time (see UnitOfWork.due_kinds)."""
-    by = {check.kind: check.by for check in checks}
+    by = {check.kind: check for check in checks}
     if not by:
         return frozenset()
     kinds = tuple(sorted(by))
-    row = session.execute(_statement(kinds)).one()
-    earliest = dict(zip(kinds, row[: len(kinds)], strict=True))
-    due = {
-        kind
-        for kind, at in earliest.items()
-        if at is not None and (at < by[kind] if kind in _STRICTLY_BEFORE else at <= by[kind])
-    }
-    if DueKind.DIGESTS in kinds and row[-1]:
+    window: dict[str, datetime] = {}
+    for kind in _WINDOWED.intersection(kinds):
+        after = by[kind].after
+        if after is None:
+            raise ValueError(f"{kind.value} is due only inside a window: give its start")
+        window[f"{kind.value}_after"], window[f"{kind.value}_by"] = after, by[kind].by
+    row = iter(session.execute(_statement(kinds), window).one())
+    due = set()
+    for kind in kinds:
+        times = [at for at in islice(row, len(_EARLIEST[kind])) if at is not None]
+        at, until = min(times, default=None), by[kind].by
+        if at is not None and (at < until if kind in _STRICTLY_BEFORE else at <= until):
+            due.add(kind)
+    if DueKind.DIGESTS in kinds and next(row):
         due.add(DueKind.DIGESTS)
     return frozenset(due)

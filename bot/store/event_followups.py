@@ -16,6 +16,22 @@ from bot.store.event_models import EventRow, RsvpRow
 from bot.store.events import _event
 from bot.store.repositories import in_workspace
 
+# Someone going to the event not yet asked who they met there (the ticker's probe asks it too).
+UNASKED = exists().where(
+    RsvpRow.event_id == EventRow.id,
+    RsvpRow.answer == Answer.GOING.value,
+    ~exists().where(
+        AttendanceRow.event_id == RsvpRow.event_id,
+        AttendanceRow.member_id == RsvpRow.member_id,
+    ),
+)
+# Someone going to the event who asked for people to meet there.
+OPTED_IN = exists().where(
+    RsvpRow.event_id == EventRow.id,
+    RsvpRow.answer == Answer.GOING.value,
+    RsvpRow.suggest.is_(True),
+)
+
 
 def _attendance(row: AttendanceRow) -> Attendance:
     member = Member(Platform(row.platform), row.workspace_id, row.member_id)
@@ -33,21 +49,13 @@ class SqlEventFollowUpRepository:
         self._session = session
 
     def ended_unasked(self, *, now: datetime, since: datetime, limit: int) -> Sequence[Event]:
-        unasked = exists().where(
-            RsvpRow.event_id == EventRow.id,
-            RsvpRow.answer == Answer.GOING.value,
-            ~exists().where(
-                AttendanceRow.event_id == RsvpRow.event_id,
-                AttendanceRow.member_id == RsvpRow.member_id,
-            ),
-        )
         rows = self._session.scalars(
             select(EventRow)
             .where(
                 EventRow.cancelled.is_(False),
                 EventRow.ends_at <= now,
                 EventRow.ends_at > since,
-                unasked,
+                UNASKED,
             )
             .order_by(EventRow.ends_at, EventRow.id)
             .limit(limit)

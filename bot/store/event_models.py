@@ -31,6 +31,9 @@ class EventRow(Base):
         Index("ix_events_creator", "platform", "workspace_id", "creator_id"),
         _due_index("events", "day_before_at", text("day_before_at IS NOT NULL")),
         _due_index("events", "hour_before_at", text("hour_before_at IS NOT NULL")),
+        # The ticker's probes of events starting soon and ended lately (bot/store/due.py).
+        Index("ix_events_starts_at", "starts_at"),
+        Index("ix_events_ends_at", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

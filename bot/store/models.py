@@ -53,9 +53,40 @@ def _owner_index(table: str, *more: str) -> Index:
     return Index(f"ix_{table}_owner", "platform", "workspace_id", "owner_id", *more)
 
 
+def partial_index(name: str, *columns: str, where: Any, unique: bool = False) -> Index:
+    """An index over only the rows matching `where`, on SQLite and PostgreSQL alike.
+
+    Only SQLite's argument is named here: naming `postgresql_where` makes SQLAlchemy load its
+    PostgreSQL dialect (to check the argument) in every process, SQLite ones too. The first
+    PostgreSQL engine gives every partial index the same predicate (`add_postgresql_predicates`).
+    """
+    index = Index(name, *columns, unique=unique, sqlite_where=where)
+    _PARTIAL_INDEXES.append(index)
+    if _on_postgresql:
+        _add_postgresql_predicate(index)
+    return index
+
+
+_PARTIAL_INDEXES: list[Index] = []
+_on_postgresql = False
+
+
+def add_postgresql_predicates() -> None:
+    """Each partial index's predicate on PostgreSQL too, those of models defined later too."""
+    global _on_postgresql  # set once per process, by make_engine
+    if not _on_postgresql:
+        _on_postgresql = True
+        for index in _PARTIAL_INDEXES:
+            _add_postgresql_predicate(index)
+
+
+def _add_postgresql_predicate(index: Index) -> None:
+    index.dialect_options["postgresql"]["where"] = index.dialect_options["sqlite"]["where"]
+
+
 def _due_index(table: str, column: str, where: Any) -> Index:
     """A partial index over only the rows still due, so a tick costs O(due), not O(table)."""
-    return Index(f"ix_{table}_{column}_due", column, sqlite_where=where, postgresql_where=where)
+    return partial_index(f"ix_{table}_{column}_due", column, where=where)
 
 
 class OwnedRow(Base):
@@ -138,13 +169,12 @@ class MeetingRow(OwnedRow):
         _owner_index("meetings", "contact_id"),
         _due_index("meetings", "follow_up_at", text("follow_up_at IS NOT NULL")),
         # erase_member finds the contexts that quote the erased member.
-        Index(
+        partial_index(
             "ix_meetings_quoted",
             "platform",
             "workspace_id",
             "quoted_user_id",
-            sqlite_where=text("quoted_user_id IS NOT NULL"),
-            postgresql_where=text("quoted_user_id IS NOT NULL"),
+            where=text("quoted_user_id IS NOT NULL"),
         ),
     )
 
@@ -171,15 +201,14 @@ class PromiseRow(OwnedRow):
         CheckConstraint("status IN ('open', 'done', 'dropped')", name="status"),
         _owner_index("promises", "status"),
         # A promise's short number is unique among the member's open promises only.
-        Index(
+        partial_index(
             "uq_promises_open_number",
             "platform",
             "workspace_id",
             "owner_id",
             "number",
             unique=True,
-            sqlite_where=OPEN,
-            postgresql_where=OPEN,
+            where=OPEN,
         ),
         _due_index("promises", "remind_at", text("status = 'open' AND remind_at IS NOT NULL")),
         _due_index("promises", "heads_up_at", text("status = 'open' AND heads_up_at IS NOT NULL")),
@@ -264,12 +293,7 @@ class OutboxRow(Base):
         # undelivered notices, and the erasures' deletes by workspace and recipient.
         Index("ix_outbox_recipient", "platform", "workspace_id", "recipient", "status", "id"),
         # The retention purge walks only the settled rows that still hold a payload.
-        Index(
-            "ix_outbox_retained",
-            "settled_at",
-            sqlite_where=text("payload IS NOT NULL"),
-            postgresql_where=text("payload IS NOT NULL"),
-        ),
+        partial_index("ix_outbox_retained", "settled_at", where=text("payload IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

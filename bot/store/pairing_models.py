@@ -7,7 +7,7 @@ from datetime import datetime, time
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import ID, SHORT, Base, OwnedRow, _table_args
+from bot.store.models import ID, SHORT, Base, OwnedRow, _table_args, partial_index
 from bot.store.types import TimeOfDay, UTCDateTime
 
 
@@ -23,12 +23,7 @@ class IntroRow(Base):
         # A pair is looked up both ways round; each side's index also serves erase_member.
         Index("ix_intros_a", "platform", "workspace_id", "a_id", "b_id"),
         Index("ix_intros_b", "platform", "workspace_id", "b_id"),
-        Index(
-            "ix_intros_notice_at_due",
-            "notice_at",
-            sqlite_where=text("notice_at IS NOT NULL"),
-            postgresql_where=text("notice_at IS NOT NULL"),
-        ),
+        partial_index("ix_intros_notice_at_due", "notice_at", where=text("notice_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

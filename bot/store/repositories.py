@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import cache
+from types import ModuleType
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -26,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import insert as insert_into
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from bot.core.effects import (
@@ -143,11 +144,18 @@ def name_key(name: str) -> str:
     return name.casefold()
 
 
+def _postgresql() -> ModuleType:
+    """SQLAlchemy's PostgreSQL dialect, imported on first use: a SQLite process never loads it."""
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql
+
+
 def dialect_insert(session: Session) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT; both databases we support speak it."""
     name = session.get_bind().dialect.name
     if name == "postgresql":
-        return postgresql.insert
+        return _postgresql().insert
     if name == "sqlite":
         return sqlite.insert
     raise NotImplementedError(f"unsupported database dialect {name!r}")
@@ -157,7 +165,7 @@ def among(session: Session, column: Any, ids: Sequence[int]) -> ColumnElement[bo
     """`column IN ids`; on PostgreSQL `= ANY(array)`, one parameter, so the statement's text is
     the same for any number of ids and psycopg neither parses it anew nor skips its cache."""
     if session.get_bind().dialect.name == "postgresql":
-        array = bindparam(None, list(ids), type_=postgresql.ARRAY(Integer))
+        array = bindparam(None, list(ids), type_=_postgresql().ARRAY(Integer))
         return cast(ColumnElement[bool], column == any_(array))
     return cast(ColumnElement[bool], column.in_(ids))
 
@@ -169,11 +177,11 @@ def unnest_insert(table: Table, names: tuple[str, ...], *, document: str | None 
     "insertmanyvalues") is a new statement for each batch size, with a parameter per value that
     psycopg parses in Python; and a text array of JSON would be escaped quote by quote."""
     plain = [name for name in names if name != document]
-    arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in plain]
+    arrays = [bindparam(name, type_=_postgresql().ARRAY(table.c[name].type)) for name in plain]
     rows = func.unnest(*arrays).table_valued(*plain, with_ordinality="ord").render_derived("m")
     if document is None:
         ordered = select(*(rows.c[name] for name in names)).order_by(rows.c.ord)
-        return postgresql.insert(table).from_select(list(names), ordered)
+        return _postgresql().insert(table).from_select(list(names), ordered)
     documents = (
         func.json_array_elements(bindparam(document, type_=table.c[document].type))
         .table_valued("value", with_ordinality="ord")
@@ -185,7 +193,7 @@ def unnest_insert(table: Table, names: tuple[str, ...], *, document: str | None 
         .join_from(rows, documents, documents.c.ord == rows.c.ord)
         .order_by(rows.c.ord)
     )
-    return postgresql.insert(table).from_select(list(names), ordered)
+    return _postgresql().insert(table).from_select(list(names), ordered)
 
 
 def upsert_channel_row(
@@ -268,6 +276,20 @@ class SqlProfileRepository(SqlRepository):
     def get(self, member: Member) -> Profile | None:
         row = self._session.scalars(_PROFILE, _owner_params(member)).first()
         return None if row is None else profile_record(row)
+
+    def get_many(self, members: Iterable[Member]) -> Mapping[Member, Profile]:
+        by_workspace: dict[Workspace, set[str]] = {}
+        for member in members:
+            by_workspace.setdefault(member.workspace, set()).add(member.user_id)
+        found: dict[Member, Profile] = {}
+        for workspace, user_ids in by_workspace.items():
+            rows = self._session.scalars(
+                select(ProfileRow).where(
+                    in_workspace(ProfileRow, workspace), ProfileRow.owner_id.in_(sorted(user_ids))
+                )
+            )
+            found.update((profile.member, profile) for profile in map(profile_record, rows))
+        return found
 
     def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         insert = dialect_insert(self._session)

@@ -116,3 +116,23 @@ def since_is_when_a_profile_was_first_saved_and_none_once_erased(
         uow.commit()
     with uow_factory() as uow:
         assert uow.profiles.since(ANN) == NOW + 2 * HOUR  # back after forget-me: a new start
+
+
+def profiles_are_read_many_at_once_each_in_its_own_workspace_only(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(ANN, "Ann"), now=NOW)
+        uow.profiles.save(Profile(BOB, "Bob"), now=NOW)
+        uow.profiles.save(Profile(ANN_ELSEWHERE, "Ann elsewhere"), now=NOW)
+        uow.commit()
+    nobody = Member(Platform.SLACK, "T1", "U_NOBODY")
+    stranger = Member(Platform.SLACK, "T9", "U_BOB")  # Bob's id, in a workspace he is not in
+    with uow_factory() as uow:
+        assert uow.profiles.get_many([ANN, nobody, stranger, ANN]) == {ANN: Profile(ANN, "Ann")}
+        found = uow.profiles.get_many([BOB, ANN_ELSEWHERE])
+        assert found == {
+            BOB: Profile(BOB, "Bob"),
+            ANN_ELSEWHERE: Profile(ANN_ELSEWHERE, "Ann elsewhere"),
+        }
+        assert uow.profiles.get_many([]) == {}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, insert
+from sqlalchemy import Engine, event, insert, select
 
 from bot.commands.jobs import default_jobs
+from bot.core.events import Answer, Rsvp
 from bot.core.identity import Channel, Member, Platform
 from bot.core.policy import Policy
 from bot.core.ports import WatchedJob
@@ -20,6 +22,7 @@ from bot.store.models import (
     ChannelPromptRow,
     ContactRow,
     MeetingRow,
+    OutboxRow,
     ProfileRow,
     PromiseRow,
 )
@@ -285,3 +288,48 @@ def test_the_ticks_first_query_steps_into_each_index_and_reads_no_table_whole(
         assert index in plan, plan
     for table in ("promises", "meetings", "cadences", "profiles", "channel_prompts"):
         assert f"Seq Scan on {table}" not in plan and f"SCAN {table}\n" not in plan + "\n", plan
+
+
+# --- event jobs run only when something of theirs is due -------------------------------------
+
+
+async def test_an_idle_tick_runs_no_event_query_and_a_due_event_reminder_still_goes_out(
+    uow_factory: SqlUnitOfWorkFactory, captured: list[tuple[str, Any]]
+) -> None:
+    with uow_factory() as uow:
+        uow.profiles.save(Profile(ANN, "Ann"), now=NOW)
+        uow.profiles.schedule_digest(ANN, at=NOW + timedelta(days=30))
+        event = uow.events.add(
+            channel=GENERAL,
+            creator=BOB,
+            title="Rust night",
+            starts_at=NOW + timedelta(days=2),
+            ends_at=NOW + timedelta(days=2) + HOUR,
+            place="Café",
+            limit=None,
+            timezone="UTC",
+            now=NOW,
+        )
+        uow.events.save(
+            replace(
+                event,
+                day_before_at=NOW + timedelta(days=1),
+                hour_before_at=NOW + timedelta(days=2) - HOUR,
+            )
+        )
+        uow.events.answer(Rsvp(event.id, ANN, Answer.GOING, NOW, suggest=True))
+        uow.commit()
+    clock = ManualClock(NOW)
+    ticker = Ticker(uow_factory=uow_factory, clock=clock, jobs=default_jobs(Policy()))
+    captured.clear()
+    assert set((await ticker.tick()).values()) == {0}
+    assert len(captured) == 1, captured  # the tick's one question, and no job's query after it
+    captured.clear()
+
+    clock.advance(timedelta(days=1))
+    counts = await ticker.tick()
+    assert counts["event_reminders"] == 1
+    assert counts["event_suggestions"] == counts["event_who_did_you_meet"] == 0
+    with uow_factory() as uow:
+        keys = uow.session.scalars(select(OutboxRow.idempotency_key)).all()
+    assert keys == [f"event_reminder:{event.id}:day_before:0:U_ANN"]

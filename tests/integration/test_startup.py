@@ -153,6 +153,30 @@ def test_a_slack_process_never_loads_discord(tmp_path: Path) -> None:
     assert "slack_bolt" in found["sdks"]  # type: ignore[operator]
 
 
+def test_a_slack_process_on_sqlite_loads_neither_postgresql_nor_discord_nor_unused_libraries(
+    tmp_path: Path,
+) -> None:
+    """`buddy slack` over HTTP on SQLite: no PostgreSQL dialect or driver, no discord.py, no
+    calendar library (an invitation loads it when one is sent), no Socket Mode client."""
+    program = SLACK.format(folder=tmp_path) + (
+        "import json, sys\n"
+        "print(json.dumps({'loaded': sorted(m for m in sys.modules\n"
+        f"    if m.startswith({UNUSED_BY_SLACK_ON_SQLITE!r}))}}))\n"
+    )
+    _loaded_after(program)  # a fresh database: migrated, by Alembic (which loads every dialect)
+
+    assert _loaded_after(program) == {"loaded": []}
+
+
+UNUSED_BY_SLACK_ON_SQLITE = (
+    "sqlalchemy.dialects.postgresql",
+    "psycopg",
+    "discord",
+    "icalendar",
+    "slack_sdk.socket_mode",
+)
+
+
 def test_a_single_workspace_slack_process_never_loads_the_oauth_stores(tmp_path: Path) -> None:
     """Only a multi-workspace app keeps installations: one bot token needs no asyncio
     SQLAlchemy, nor slack-sdk's SQL stores."""

@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import ClientSession, web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
@@ -209,6 +208,9 @@ async def run(
         watching = asyncio.create_task(bot.guard.watch(every=check_every))
         stack.callback(watching.cancel)
         if app_token:
+            # Socket Mode's client (and Bolt's sync handlers beside it) only when it is used.
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
             handler = AsyncSocketModeHandler(bot.app, app_token)
             await handler.connect_async()  # type: ignore[no-untyped-call]
             stack.push_async_callback(handler.close_async)

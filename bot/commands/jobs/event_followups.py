@@ -17,7 +17,7 @@ from bot.core.event_followups import (
 from bot.core.events import Answer, Event
 from bot.core.ice_breakers import ice_breaker
 from bot.core.outgoing import Outgoing
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import Profile
 
 
@@ -27,13 +27,17 @@ class WhoDidYouMeet:
 
     name = "event_who_did_you_meet"
 
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.EVENT_QUESTIONS, now, after=now - ASK_WITHIN)
+
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         ended = uow.event_followups.ended_unasked(now=now, since=now - ASK_WITHIN, limit=limit)
         outgoing = Outgoing(now)
         for event in ended:
             going = [r.member for r in uow.events.answers(event) if r.answer is Answer.GOING]
             asked = {a.member for a in uow.event_followups.attendance(event)}
-            profiles = {m: p for m in going if (p := uow.profiles.get(m)) is not None}
+            known = uow.profiles.get_many(going)
+            profiles = {m: known[m] for m in going if m in known}
             for member in going:
                 if member in asked:
                     continue
@@ -54,6 +58,9 @@ class EventSuggestions:
 
     name = "event_suggestions"
 
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.EVENT_SUGGESTIONS, now + SUGGEST_BEFORE, after=now)
+
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         made = 0
         outgoing = Outgoing(now)
@@ -65,7 +72,8 @@ class EventSuggestions:
 
 def _suggest(uow: UnitOfWork, event: Event, outgoing: Outgoing, *, now: datetime) -> int:
     opted = [r.member for r in uow.events.answers(event) if r.answer is Answer.GOING and r.suggest]
-    profiles = {m: p for m in opted if (p := uow.profiles.get(m)) is not None}
+    known = uow.profiles.get_many(opted)
+    profiles = {m: known[m] for m in opted if m in known}
     if len(profiles) < 2:
         return 0
     existing = [(s.a, s.b) for s in uow.event_followups.suggestions(event)]

@@ -10,7 +10,7 @@ from bot.commands.event_posts import ACTION_SUGGEST, event_line
 from bot.core.events import Answer, Event
 from bot.core.message import Choice, Message, UserText, message, paragraph
 from bot.core.outgoing import Outgoing
-from bot.core.ports import UnitOfWork
+from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.tips import first_meeting_tip
 
 
@@ -36,9 +36,15 @@ class EventReminders:
 
     name = "event_reminders"
 
+    def due_check(self, now: datetime) -> DueCheck:
+        return DueCheck(DueKind.EVENT_REMINDERS, now)
+
     def run(self, uow: UnitOfWork, *, now: datetime, limit: int) -> int:
         due = uow.events.due_reminders(now=now, limit=limit)
         outgoing = Outgoing(now)
+        answers = {event.id: uow.events.answers(event) for event in due}
+        going = [r.member for rsvps in answers.values() for r in rsvps if r.answer is Answer.GOING]
+        profiles = uow.profiles.get_many(going)  # one read, not one per answer
         for event in due:
             soon = event.hour_before_at is not None and event.hour_before_at <= now
             # The hour-before reminder makes the day-before one moot, if both fell due at once.
@@ -48,8 +54,8 @@ class EventReminders:
                 else replace(event, day_before_at=None)
             )
             which = "hour_before" if soon else "day_before"
-            for rsvp in uow.events.answers(event):
-                profile = uow.profiles.get(rsvp.member)
+            for rsvp in answers[event.id]:
+                profile = profiles.get(rsvp.member)
                 if rsvp.answer is not Answer.GOING or profile is None:
                     continue
                 msg = reminder_message(event, soon=soon, timezone=profile.timezone)
