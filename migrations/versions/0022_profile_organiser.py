@@ -1,7 +1,7 @@
 """Whether the platform says a member is an organiser, as it last said with a command or press.
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-03
 
 A dashboard link is checked against it when opened, not only when it was issued: a link of
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0018"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
