@@ -177,6 +177,20 @@ def take_up_seats(ctx: Context, event: Event) -> list[Member]:
     return [rsvp.member for rsvp in moved]
 
 
+def leave_events(ctx: Context, member: Member) -> None:
+    """Before the member's answers are erased: each seat they held goes to those waiting, as
+    when they press Can't go, and each post they counted in is corrected. Events they created
+    are erased with them, so are left alone here."""
+    for event, rsvp in ctx.uow.events.answers_of(member):
+        over = event.cancelled or event.ends_at <= ctx.now
+        if over or event.creator == member or rsvp.answer is Answer.NO:
+            continue
+        ctx.uow.events.answer(replace(rsvp, answer=Answer.NO, answered_at=ctx.now))
+        if rsvp.answer is Answer.GOING:
+            take_up_seats(ctx, event)
+        refresh_post(ctx, event)
+
+
 def notify(
     ctx: Context, event: Event, head: Paragraph, *, answers: tuple[Answer, ...], what: str
 ) -> int:

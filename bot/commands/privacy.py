@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.commands.base import ActionSpec, CommandSpec, Context, ParseEnv
 from bot.commands.common import count_use, over_rate
+from bot.commands.event_posts import leave_events
 from bot.commands.parsing import no_arguments
 from bot.commands.when import format_when
 from bot.core.errors import UserError
@@ -229,6 +230,7 @@ def parse_forget(text: str, env: ParseEnv) -> bool:
 
 
 def _erase(ctx: Context) -> Message:
+    leave_events(ctx, ctx.invoker)  # their seats go to those waiting before their rows go
     ctx.uow.erase_member(ctx.invoker)
     ctx.keep_profile = False
     return message(

@@ -76,7 +76,9 @@ def suggest_pairs(
     """New pairs to suggest among `candidates` (all opted in), each pair seen by both sides:
     nobody ends with more than `most` (counting `existing` pairs), no pair is blocked either way
     (`blocked`: pairs of user ids) or already suggested. Complementary offer / looking-for first,
-    then people who have not met, then a stable order."""
+    then people who have not met, then a stable order. A blocked pair is picked as if it were
+    not, taking a slot on both sides, and left out: whether one blocked the other never changes
+    what anyone else is suggested (in one run; an earlier run's unseen pair is not stored)."""
     degree: dict[Member, int] = {}
     taken: set[tuple[Member, Member]] = set()
     for left, right in existing:
@@ -88,7 +90,7 @@ def suggest_pairs(
     for i, one in enumerate(people):
         for two in people[i + 1 :]:
             key = pair_key(one.member, two.member)
-            if key in taken or frozenset((one.member.user_id, two.member.user_id)) in blocked:
+            if key in taken:
                 continue
             met = two.member.user_id in one.met or one.member.user_id in two.met
             rank = (-_complementary(one, two), met, key[0].user_id, key[1].user_id)
@@ -97,9 +99,10 @@ def suggest_pairs(
     chosen = []
     for _, (first, second) in scored:
         if degree.get(first, 0) < most and degree.get(second, 0) < most:
-            chosen.append((first, second))
             degree[first] = degree.get(first, 0) + 1
             degree[second] = degree.get(second, 0) + 1
+            if frozenset((first.user_id, second.user_id)) not in blocked:
+                chosen.append((first, second))
     return chosen
 
 

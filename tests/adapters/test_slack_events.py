@@ -56,3 +56,40 @@ async def test_an_event_is_posted_with_buttons_and_going_edits_its_counts_and_se
     [event] = calendar.walk("VEVENT")
     assert calendar["METHOD"] == "REQUEST" and event["SEQUENCE"] == 0
     assert str(event["SUMMARY"]) == "@everyone @here party"
+
+
+@SQLITE_ONLY
+async def test_forget_me_gives_the_seat_to_the_one_waiting_and_edits_the_post(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.add_user("T1", "U3", name="Ben")
+    await slack.ask('event "Rust night" friday 6pm limit 1')
+    await slack.delivery.deliver_due()
+    [posted] = slack.fake.calls_to("chat.postMessage")
+    posted_ts = f"{slack.fake.calls.index(posted) + 1}.000100"
+    going = buttons(posted.args["blocks"])["Going"]
+    await slack.reply(await slack.press(going, user="U2"))
+    await slack.reply(await slack.press(going, user="U3"))
+    await slack.delivery.deliver_due()
+    assert "⏳ 1 waiting" in all_text(slack.fake.calls_to("chat.update")[-1].args["blocks"])
+    slack.fake.calls.clear()
+    slack.fake.uploads.clear()
+
+    reply = await slack.ask("forget-me confirm", user="U2")
+    await slack.delivery.deliver_due()
+
+    assert all_text(reply["blocks"]).startswith("🧹 Done")
+    [update] = [call.args for call in slack.fake.calls_to("chat.update")]
+    assert update["channel"] == "C1" and update["ts"] == posted_ts
+    text = all_text(update["blocks"])
+    assert "✅ 1 of 1 going" in text and "waiting" not in text
+    # The seat DM carries the calendar file, as when someone presses Can't go.
+    [sent] = [call.args for call in slack.fake.calls_to("files.completeUploadExternal")]
+    assert sent["channel_id"] == "DU3"
+    assert sent["initial_comment"].startswith("🎟️ A seat opened at “Rust night”")
+    [content] = slack.fake.uploads.values()
+    assert icalendar.Calendar.from_ical(content)["METHOD"] == "REQUEST"
+    # Nothing reaches the erased member.
+    assert all(
+        "DU2" not in (c.args.get("channel"), c.args.get("channel_id")) for c in slack.fake.calls
+    )

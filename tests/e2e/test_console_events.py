@@ -226,3 +226,25 @@ async def test_the_whole_flow_announce_answer_ics_edit_reminders_cancel(console:
     assert cancelled["METHOD"] == "CANCEL" and _vevent(cancelled)["SEQUENCE"] == 2
     assert "❌ Cancelled: “Rust night”" in _last_post(out)
     assert "Coming up" not in await console.script("wait 2 hours")
+
+
+async def test_forget_me_frees_the_seat_the_waiting_list_moves_up_and_the_post_is_corrected(
+    console: Console,
+) -> None:
+    line = 'event "Rust night" friday 6pm for 2 hours limit 1'
+    out = await console.script("in #rust", line, "as @ana", "click going")
+    out = await console.script("as @ben", "click going 1")
+    assert "✅ 1 of 1 going · 🤔 0 maybe · ⏳ 1 waiting" in _last_post(out)
+
+    out = await console.script("as @ana", "forget-me confirm")
+    assert "🧹 Done: I've erased everything I held about you." in out
+    # Ben moves up as when someone presses Can't go: told privately, with the calendar file.
+    assert "DM to @ben:\n  🎟️ A seat opened at “Rust night”" in out
+    [ics] = _ics_files(out)
+    assert ics["METHOD"] == "REQUEST" and _vevent(ics)["SUMMARY"] == "Rust night"
+    # The channel post is edited to the counts without Ana.
+    assert "#rust (updated):" in out
+    assert "✅ 1 of 1 going · 🤔 0 maybe" in _last_post(out)
+    assert "waiting" not in _last_post(out)
+    out = await console.script("as @ben", "click who's going")
+    assert "Going to “Rust night” (1):\n    • @ben" in out and "@ana" not in out

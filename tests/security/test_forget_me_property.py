@@ -160,6 +160,13 @@ def _x_waits_for_a_seat(world: World, m: str) -> None:
         world.press(X, ACTION_GOING, event, HERE)
 
 
+def _x_holds_a_seat_ana_waits_for(world: World, m: str) -> None:
+    """Cal's event for one: X takes the seat, Ana waits; X's forget-me moves her up."""
+    if (event := _cal_event(world, f"cal's lunch {m[2:-2]}", "saturday 1pm limit 1")) is not None:
+        world.press(X, ACTION_GOING, event, HERE)
+        world.press(ANA, ACTION_GOING, event, HERE)
+
+
 def _x_answers(action: str) -> Step:
     def answer(world: World, m: str) -> None:
         if (event := _cal_event(world, f"cal's talk {m[2:-2]}", "sunday 5pm")) is not None:
@@ -225,6 +232,7 @@ STEPS: dict[str, Step] = {
     "event by X": _event_by_x,
     "X goes to an event": _x_goes_to_an_event,
     "X waits for a seat": _x_waits_for_a_seat,
+    "X holds a seat Ana waits for": _x_holds_a_seat_ana_waits_for,
     "X can't go": _x_answers(ACTION_NO),
     "X may go": _x_answers(ACTION_MAYBE),
     "X meets people at an event": _x_meets_people_at_an_event,
@@ -251,6 +259,7 @@ _databases = itertools.count()
 @example(  # every answer, a waiting-list place, suggestions and who met whom there
     life=[
         "X waits for a seat",
+        "X holds a seat Ana waits for",
         "X can't go",
         "X may go",
         "X meets people at an event",

@@ -106,6 +106,32 @@ def test_suggestions_are_only_among_those_who_asked_never_across_a_block_and_at_
             assert member in seen_by(other, suggestions)
 
 
+@given(attendees(), st.sampled_from(PEOPLE), st.sampled_from(PEOPLE), st.integers(1, 3))
+def test_whether_x_blocked_y_never_changes_what_anyone_else_is_suggested(
+    drawn: tuple[list[Candidate], set[frozenset[str]], list[tuple[Member, Member]]],
+    x: Member,
+    y: Member,
+    most: int,
+) -> None:
+    """Z, going too, must not infer X's block from whom Z is (not) suggested."""
+    candidates, blocked, _ = drawn
+    block = frozenset((x.user_id, y.user_id))
+    if x == y or block in blocked:
+        return
+    # Suggestions made on an earlier tick, which never crossed the block.
+    early = candidates[: len(candidates) // 2]
+    existing = suggest_pairs(early, blocked=blocked | {block}, most=most)
+    free = suggest_pairs(candidates, existing=existing, blocked=blocked, most=most)
+    after = suggest_pairs(candidates, existing=existing, blocked=blocked | {block}, most=most)
+    made = [Suggestion(1, *pair_key(a, b), NOW) for a, b in free]
+    made_after = [Suggestion(1, *pair_key(a, b), NOW) for a, b in after]
+    for z in PEOPLE:
+        if z not in (x, y):
+            assert seen_by(z, made_after) == seen_by(z, made)
+    # X and Y lose only each other: the block takes their slot, nobody else's.
+    assert {pair_key(*p) for p in after} == {pair_key(*p) for p in free} - {pair_key(x, y)}
+
+
 def test_complementary_profiles_come_first_then_people_not_met_yet() -> None:
     ana, ben, cat, dan = PEOPLE[:4]
     pairs = suggest_pairs(
@@ -125,7 +151,11 @@ def test_complementary_profiles_come_first_then_people_not_met_yet() -> None:
 
 
 def test_a_block_is_never_inferable_the_blocked_one_is_simply_not_paired() -> None:
-    ana, ben = PEOPLE[:2]
+    ana, ben, cat = PEOPLE[:3]
+    # One each: Ana and Ben come first; Ana blocking Ben must not hand Cat a suggestion.
+    trio = [Candidate(ana), Candidate(ben), Candidate(cat)]
+    assert suggest_pairs(trio, most=1) == [(ana, ben)]
+    assert suggest_pairs(trio, blocked={frozenset({"U0", "U1"})}, most=1) == []
     assert suggest_pairs([Candidate(ana), Candidate(ben)], blocked={frozenset({"U0", "U1"})}) == []
     assert suggest_pairs([Candidate(ana)]) == []  # alone: the same nothing
 
