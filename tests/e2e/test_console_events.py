@@ -264,3 +264,28 @@ async def test_forget_me_frees_the_seat_the_waiting_list_moves_up_and_the_post_i
     assert "waiting" not in _last_post(out)
     out = await console.script("as @ben", "click who's going")
     assert "Going to “Rust night” (1):\n    • @ben" in out and "@ana" not in out
+
+
+async def test_forget_me_of_its_creator_cancels_the_event_leaving_none_of_their_words(
+    console: Console,
+) -> None:
+    line = "event \"Ana's secret supper\" friday 6pm for 2 hours at Ana's flat"
+    out = await console.script("in #rust", "as @ana", line, "as @ben", "click going 1")
+    [invitation] = _ics_files(out)
+    uid = str(_vevent(invitation)["UID"])
+
+    out = await console.script("as @ana", "forget-me confirm")
+    assert "🧹 Done: I've erased everything I held about you." in out
+    # The post is edited in place: cancelled, without her title, her place, her name or buttons.
+    assert "#rust (updated):\n  ❌ This event was cancelled." in out
+    post = _last_post(out)
+    assert "supper" not in post and "flat" not in post and "@ana" not in post and "[" not in post
+    # Ben is told as on `event cancel`, by the date only, with the file that removes it.
+    assert "DM to @ben:\n  ❌ An event you had answered, on Fri 27 Nov 2026, 18:00" in out
+    [cancelled] = _ics_files(out)
+    event = _vevent(cancelled)
+    assert cancelled["METHOD"] == "CANCEL" and event["STATUS"] == "CANCELLED"
+    assert str(event["UID"]) == uid and event["SEQUENCE"] == 1
+    assert event["SUMMARY"] == "Cancelled event" and "LOCATION" not in event
+    assert "supper" not in out and "flat" not in out
+    assert "No events coming up in this channel." in await console.script("as @ben", "events")
