@@ -95,6 +95,14 @@ def _event_by_x(world: World, m: str) -> None:
         world.press(ANA, ACTION_GOING, event, HERE)
 
 
+def _event_by_x_ana_quiet(world: World, m: str) -> None:
+    """As above while Ana's quiet hours hold her invitation: at X's forget-me a queued row
+    quotes X's title; it must go, and the cancellation that replaces it say nothing of X."""
+    world.say(ANA, "settings quiet 00:00-23:59")
+    _event_by_x(world, m)
+    world.say(ANA, "settings quiet off")
+
+
 def _x_goes_to_an_event(world: World, m: str) -> None:
     """Cal's event (Cal's words, no marker): X goes and asks for suggestions."""
     title = f"cal's night {m[2:-2]}"
@@ -175,6 +183,7 @@ STEPS: dict[str, Step] = {
     "others meet X": lambda w, m: w.say(ANA, f"met <@{X_ID}> at Ana's own words"),
     "quiet hours": lambda w, m: w.say(X, "settings quiet 00:00-23:59"),
     "event by X": _event_by_x,
+    "event by X, Ana quiet": _event_by_x_ana_quiet,
     "X goes to an event": _x_goes_to_an_event,
     "X waits for a seat": _x_waits_for_a_seat,
     "X holds a seat Ana waits for": _x_holds_a_seat_ana_waits_for,
@@ -197,6 +206,7 @@ _databases = itertools.count()
 )
 @given(life=LIVES)
 @example(life=["event by X", "X goes to an event", timedelta(days=1)])  # events, surely covered
+@example(life=["event by X, Ana quiet", "event by X", timedelta(hours=1)])  # cancelled on forget-me
 @example(  # every answer, a waiting-list place, suggestions and who met whom there
     life=[
         "X waits for a seat",
