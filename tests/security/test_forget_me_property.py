@@ -95,11 +95,16 @@ def _event_by_x(world: World, m: str) -> None:
         world.press(ANA, ACTION_GOING, event, HERE)
 
 
-def _event_by_x_ana_quiet(world: World, m: str) -> None:
-    """As above while Ana's quiet hours hold her invitation: at X's forget-me a queued row
-    quotes X's title; it must go, and the cancellation that replaces it say nothing of X."""
-    world.say(ANA, "settings quiet 00:00-23:59")
+def _event_by_x_edited_while_ana_is_quiet(world: World, m: str) -> None:
+    """As above, then X moves it while Ana's quiet hours hold the update quoting X's words:
+    at X's forget-me that queued row must go, and the cancellation say nothing of X."""
     _event_by_x(world, m)
+    with world.buddy.engine.connect() as connection:
+        number = connection.scalar(
+            text("SELECT number FROM events WHERE title = :t"), {"t": f"{m} night"}
+        )
+    world.say(ANA, "settings quiet 00:00-23:59")
+    world.say(X, f"event edit {number} at {m} pub", channel=HERE)
     world.say(ANA, "settings quiet off")
 
 
@@ -183,7 +188,7 @@ STEPS: dict[str, Step] = {
     "others meet X": lambda w, m: w.say(ANA, f"met <@{X_ID}> at Ana's own words"),
     "quiet hours": lambda w, m: w.say(X, "settings quiet 00:00-23:59"),
     "event by X": _event_by_x,
-    "event by X, Ana quiet": _event_by_x_ana_quiet,
+    "event by X, edited while Ana is quiet": _event_by_x_edited_while_ana_is_quiet,
     "X goes to an event": _x_goes_to_an_event,
     "X waits for a seat": _x_waits_for_a_seat,
     "X holds a seat Ana waits for": _x_holds_a_seat_ana_waits_for,
@@ -206,7 +211,8 @@ _databases = itertools.count()
 )
 @given(life=LIVES)
 @example(life=["event by X", "X goes to an event", timedelta(days=1)])  # events, surely covered
-@example(life=["event by X, Ana quiet", "event by X", timedelta(hours=1)])  # cancelled on forget-me
+# X's event is cancelled on forget-me; the update held for Ana quotes X and must go.
+@example(life=["event by X, edited while Ana is quiet", timedelta(hours=1)])
 @example(  # every answer, a waiting-list place, suggestions and who met whom there
     life=[
         "X waits for a seat",
