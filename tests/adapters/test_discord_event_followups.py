@@ -153,3 +153,24 @@ async def test_an_event_announced_before_the_bot_could_manage_events_gets_one_on
     await world.deliver()
     assert made["status"] == 4  # cancelled
     assert "Cancelled" in world.fake.edited[-1].content
+
+
+async def test_forget_me_of_its_creator_cancels_the_scheduled_event_and_renames_it(
+    world: DiscordWorld,
+) -> None:
+    await world.say(BOB, "channel event", details="\"Bob's supper\" friday 6pm at Bob's flat")
+    await world.deliver()
+    [(_, made)] = world.fake.scheduled_events.items()
+    [post] = world.fake.in_channel(GUILD_A.channel_id)
+    await world.press(ALICE, post, "Going")
+    await world.deliver()
+
+    [asked] = await world.slash(BOB, "forget-me")
+    await world.press(BOB, asked, "Erase everything")
+    await world.deliver()
+
+    assert made["status"] == 4  # cancelled
+    assert made["name"] == "Cancelled event" and "flat" not in repr(made)
+    # The post is edited to a bare cancellation, without buttons.
+    edit = world.fake.edited[-1]
+    assert edit.content.strip() == "❌ This event was cancelled." and edit.buttons == []
