@@ -274,7 +274,10 @@ async def test_forget_me_of_its_creator_cancels_the_event_leaving_none_of_their_
     [invitation] = _ics_files(out)
     uid = str(_vevent(invitation)["UID"])
 
-    out = await console.script("as @ana", "forget-me confirm")
+    asked = await console.script("as @ana", "forget-me")
+    assert "Events you announced that are still ahead are cancelled" in asked
+    assert "#rust (updated)" not in asked and "DM to @ben" not in asked
+    out = await console.script("forget-me confirm")
     assert "🧹 Done: I've erased everything I held about you." in out
     # The post is edited in place: cancelled, without her title, her place, her name or buttons.
     assert "#rust (updated):\n  ❌ This event was cancelled." in out
