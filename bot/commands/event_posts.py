@@ -105,7 +105,9 @@ def post_message(event: Event, rsvps: Sequence[Rsvp], *, forgotten: bool = False
     who can't go: a decline is never shown to the channel (organisers' `stats` count them).
     `forgotten` (cancelled as its creator ran forget-me): none of their words, nor their name."""
     if forgotten:
-        return message(paragraph("❌ This event was cancelled."))
+        return message(
+            paragraph("❌ This event was cancelled." if event.cancelled else "This event is over.")
+        )
     title = UserText(event.title, by=event.creator)
     when = format_moment(event.starts_at, timezone=event.timezone)
     until = format_clock(event.ends_at, timezone=event.timezone)
@@ -212,11 +214,13 @@ def cancel(ctx: Context, event: Event, *, forgotten: bool = False) -> int:
 
 
 def leave_events(ctx: Context, member: Member) -> None:
-    """Before the member's rows are erased: each event they created and is still ahead is
-    cancelled without a word of theirs; each seat they held goes to those waiting, as when
-    they press Can't go, and each post they counted in is corrected."""
+    """Before the member's rows are erased: each event they created is cancelled if still
+    ahead, and its post left without a word of theirs; each seat they held goes to those
+    waiting, as when they press Can't go, and each post they counted in is corrected."""
     for created in ctx.uow.events.created_by(member):
-        if not created.cancelled and created.ends_at > ctx.now:
+        if created.cancelled or created.ends_at <= ctx.now:
+            refresh_post(ctx, created, forgotten=True)  # only its words go: all were told
+        else:
             cancel(ctx, created, forgotten=True)
     for event, rsvp in ctx.uow.events.answers_of(member):
         over = event.cancelled or event.ends_at <= ctx.now

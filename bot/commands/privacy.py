@@ -245,7 +245,7 @@ def handle_forget(ctx: Context, confirmed: bool) -> Message:
         paragraph("This erases your contacts, notes, promises, ledger and settings, for good."),
         paragraph(
             "Events you announced that are still ahead are cancelled; those who answered are "
-            "told only its date."
+            "told only the date."
         ),
         paragraph(
             "Nothing has been erased yet. Sure? (", command("forget-me confirm"), " does the same)"

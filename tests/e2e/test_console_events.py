@@ -292,3 +292,21 @@ async def test_forget_me_of_its_creator_cancels_the_event_leaving_none_of_their_
     assert event["SUMMARY"] == "Cancelled event" and "LOCATION" not in event
     assert "supper" not in out and "flat" not in out
     assert "No events coming up in this channel." in await console.script("as @ben", "events")
+
+
+async def test_forget_me_leaves_none_of_its_creator_s_words_on_past_or_cancelled_event_posts(
+    console: Console,
+) -> None:
+    await console.script(
+        "in #rust",
+        "as @ana",
+        "event \"Ana's brunch\" today 3pm for 1 hour at Ana's garden",
+        "event \"Ana's supper\" friday 6pm at Ana's flat",
+        "event cancel 2",
+        "wait 2 hours",
+    )
+    out = await console.script("forget-me confirm")
+    assert "#rust (updated):\n  This event is over." in out
+    assert "#rust (updated):\n  ❌ This event was cancelled." in out
+    assert "DM to" not in out  # those who answered were told already
+    assert "Ana's" not in out[out.index("#rust") :]
