@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -30,19 +30,21 @@ ACTION_MAYBE = "event.maybe"
 ACTION_NO = "event.no"
 ACTION_WHO = "event.who"
 ACTION_SUGGEST = "event.suggest"
+FORGOTTEN_TITLE = "Cancelled event"  # in calendars, for an event whose creator ran forget-me
 
 
-def invite(event: Event, *, now: datetime) -> CalendarInvite:
-    """The event for a member's calendar: one UID per event, its SEQUENCE the event's."""
+def invite(event: Event, *, now: datetime, forgotten: bool = False) -> CalendarInvite:
+    """The event for a member's calendar: one UID per event, its SEQUENCE the event's.
+    `forgotten`: its creator ran forget-me, so their title and place are left out."""
     workspace = event.channel.workspace
     return CalendarInvite(
         uid=f"event-{event.id}.{workspace.workspace_id}.{workspace.platform.value}@networking-buddy",
         sequence=event.sequence,
         method=InviteMethod.CANCEL if event.cancelled else InviteMethod.REQUEST,
-        title=event.title,
+        title=FORGOTTEN_TITLE if forgotten else event.title,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        location=event.place,
+        location="" if forgotten else event.place,
         stamp=now,
         filename=f"event-{event.number}.ics",
     )
@@ -98,9 +100,14 @@ def event_line(event: Event, *, timezone: str) -> tuple[Inline, ...]:
     )
 
 
-def post_message(event: Event, rsvps: Sequence[Rsvp]) -> Message:
+def post_message(event: Event, rsvps: Sequence[Rsvp], *, forgotten: bool = False) -> Message:
     """The channel post: what, when, where, and counts only (never who). No count of those
-    who can't go: a decline is never shown to the channel (organisers' `stats` count them)."""
+    who can't go: a decline is never shown to the channel (organisers' `stats` count them).
+    `forgotten` (cancelled as its creator ran forget-me): none of their words, nor their name."""
+    if forgotten:
+        return message(
+            paragraph("❌ This event was cancelled." if event.cancelled else "This event is over.")
+        )
     title = UserText(event.title, by=event.creator)
     when = format_moment(event.starts_at, timezone=event.timezone)
     until = format_clock(event.ends_at, timezone=event.timezone)
@@ -142,13 +149,16 @@ def announce(ctx: Context, event: Event) -> None:
     )
 
 
-def refresh_post(ctx: Context, event: Event, *, changed: bool = False) -> None:
+def refresh_post(
+    ctx: Context, event: Event, *, changed: bool = False, forgotten: bool = False
+) -> None:
     """The post again, as it stands now: delivered as an edit of the first one, in order;
     `changed` (edited or cancelled) carries the invite, so native events follow."""
-    post = post_message(event, ctx.uow.events.answers(event))
+    post = post_message(event, ctx.uow.events.answers(event), forgotten=forgotten)
+    calendar = invite(event, now=ctx.now, forgotten=forgotten)
     ctx.outgoing.post(
         event.channel,
-        replace(post, invite=invite(event, now=ctx.now)) if changed else post,
+        replace(post, invite=calendar) if changed else post,
         key="",
         anchor=anchor(event),
     )
@@ -177,10 +187,41 @@ def take_up_seats(ctx: Context, event: Event) -> list[Member]:
     return [rsvp.member for rsvp in moved]
 
 
+def cancel(ctx: Context, event: Event, *, forgotten: bool = False) -> int:
+    """Cancel the event: its post says so, and those who answered Going or Maybe, or were
+    waiting, are told (those going with the file that takes it off their calendar); how many.
+    `forgotten`: its creator ran forget-me, so only its date is shown, none of their words."""
+    cancelled = events.with_reminders(
+        replace(event, cancelled=True, sequence=event.sequence + 1), now=ctx.now
+    )
+    ctx.uow.events.save(cancelled)
+    refresh_post(ctx, cancelled, changed=True, forgotten=forgotten)
+
+    def head(zone: str) -> Paragraph:
+        if forgotten:
+            when = format_moment(event.starts_at, timezone=zone)
+            return paragraph(f"❌ An event you had answered, on {when}, was cancelled.")
+        return paragraph("❌ “", UserText(event.title, by=event.creator), "” was cancelled.")
+
+    return notify(
+        ctx,
+        cancelled,
+        head,
+        answers=(Answer.GOING, Answer.WAITING, Answer.MAYBE),
+        what="cancelled",
+        forgotten=forgotten,
+    )
+
+
 def leave_events(ctx: Context, member: Member) -> None:
-    """Before the member's answers are erased: each seat they held goes to those waiting, as
-    when they press Can't go, and each post they counted in is corrected. Events they created
-    are erased with them, so are left alone here."""
+    """Before the member's rows are erased: each event they created is cancelled if still
+    ahead, and its post left without a word of theirs; each seat they held goes to those
+    waiting, as when they press Can't go, and each post they counted in is corrected."""
+    for created in ctx.uow.events.created_by(member):
+        if created.cancelled or created.ends_at <= ctx.now:
+            refresh_post(ctx, created, forgotten=True)  # only its words go: all were told
+        else:
+            cancel(ctx, created, forgotten=True)
     for event, rsvp in ctx.uow.events.answers_of(member):
         over = event.cancelled or event.ends_at <= ctx.now
         if over or event.creator == member or rsvp.answer is Answer.NO:
@@ -192,19 +233,26 @@ def leave_events(ctx: Context, member: Member) -> None:
 
 
 def notify(
-    ctx: Context, event: Event, head: Paragraph, *, answers: tuple[Answer, ...], what: str
+    ctx: Context,
+    event: Event,
+    head: Callable[[str], Paragraph],
+    *,
+    answers: tuple[Answer, ...],
+    what: str,
+    forgotten: bool = False,
 ) -> int:
-    """Tell privately those whose answer is among `answers`; how many."""
+    """Tell privately those whose answer is among `answers` (`head` in their zone); how many."""
     told = 0
     for rsvp in ctx.uow.events.answers(event):
         if rsvp.answer not in answers or rsvp.member == ctx.invoker:
             continue
         zone = _zone(ctx, rsvp.member)
-        lines: list[Paragraph] = [head]
+        lines: list[Paragraph] = [head(zone)]
         if not event.cancelled:
             lines.append(paragraph(*event_line(event, timezone=zone)))
         # Those going have it in their calendar: the file updates or removes it there.
-        calendar = invite(event, now=ctx.now) if rsvp.answer is Answer.GOING else None
+        going = rsvp.answer is Answer.GOING
+        calendar = invite(event, now=ctx.now, forgotten=forgotten) if going else None
         _tell(
             ctx,
             rsvp.member,

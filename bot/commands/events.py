@@ -17,6 +17,7 @@ from bot.commands.event_parsing import (
 )
 from bot.commands.event_posts import (
     announce,
+    cancel,
     event_line,
     notify,
     refresh_post,
@@ -108,18 +109,7 @@ def _announce(ctx: Context, details: EventDetails) -> Message:
 
 
 def _cancel(ctx: Context, event: Event) -> Message:
-    cancelled = events.with_reminders(
-        replace(event, cancelled=True, sequence=event.sequence + 1), now=ctx.now
-    )
-    ctx.uow.events.save(cancelled)
-    refresh_post(ctx, cancelled, changed=True)
-    told = notify(
-        ctx,
-        cancelled,
-        paragraph("❌ “", UserText(event.title, by=event.creator), "” was cancelled."),
-        answers=(Answer.GOING, Answer.WAITING, Answer.MAYBE),
-        what="cancelled",
-    )
+    told = cancel(ctx, event)
     return message(
         paragraph(f"❌ Event {event.number} is cancelled; its post says so."),
         paragraph(f"I told {_members(told)} who had answered Going or Maybe, or were waiting."),
@@ -146,7 +136,7 @@ def _edit(ctx: Context, event: Event, details: EventDetails) -> Message:
     told = notify(
         ctx,
         edited,
-        paragraph("✏️ “", UserText(edited.title, by=edited.creator), "” changed:"),
+        lambda _zone: paragraph("✏️ “", UserText(edited.title, by=edited.creator), "” changed:"),
         answers=(Answer.GOING,),
         what="changed",
     )

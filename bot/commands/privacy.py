@@ -245,6 +245,10 @@ def handle_forget(ctx: Context, confirmed: bool) -> Message:
     return message(
         paragraph("This erases your contacts, notes, promises, ledger and settings, for good."),
         paragraph(
+            "Events you announced that are still ahead are cancelled; those who answered are "
+            "told only the date."
+        ),
+        paragraph(
             "Nothing has been erased yet. Sure? (", command("forget-me confirm"), " does the same)"
         ),
         choices=(Choice("Erase everything", ACTION_FORGET, "", ChoiceStyle.DANGER),),

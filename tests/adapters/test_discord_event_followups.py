@@ -238,3 +238,26 @@ async def test_someone_from_outside_opens_a_form_and_each_name_logs_a_meeting_th
     assert "🤝 Noted: you met Zoe from Acme and Jo Silva at “Rust night”." in replies_text(reply)
     people = replies_text(await world.slash(ALICE, "people"))
     assert people.count("at Rust night (") == 2, people
+
+
+async def test_forget_me_of_its_creator_cancels_the_scheduled_event_and_renames_it(
+    world: DiscordWorld,
+) -> None:
+    await world.say(
+        BOB, "channel event", title="Bob's supper", when="friday 6pm", place="Bob's flat"
+    )
+    await world.deliver()
+    [(_, made)] = world.fake.scheduled_events.items()
+    [post] = world.fake.in_channel(GUILD_A.channel_id)
+    await world.press(ALICE, post, "Going")
+    await world.deliver()
+
+    [asked] = await world.slash(BOB, "forget-me")
+    await world.press(BOB, asked, "Erase everything")
+    await world.deliver()
+
+    assert made["status"] == 4  # cancelled
+    assert made["name"] == "Cancelled event" and "flat" not in repr(made)
+    # The post is edited to a bare cancellation, without buttons.
+    edit = world.fake.edited[-1]
+    assert edit.content.strip() == "❌ This event was cancelled." and edit.buttons == []

@@ -93,3 +93,41 @@ async def test_forget_me_gives_the_seat_to_the_one_waiting_and_edits_the_post(
     assert all(
         "DU2" not in (c.args.get("channel"), c.args.get("channel_id")) for c in slack.fake.calls
     )
+
+
+@SQLITE_ONLY
+async def test_forget_me_of_its_creator_cancels_the_event_without_a_word_of_theirs(
+    slack: SlackHarness,
+) -> None:
+    await slack.ask("event \"Sam's supper\" friday 6pm at Sam's flat", user="U2")
+    await slack.delivery.deliver_due()
+    [posted] = slack.fake.calls_to("chat.postMessage")
+    posted_ts = f"{slack.fake.calls.index(posted) + 1}.000100"
+    await slack.reply(await slack.press(buttons(posted.args["blocks"])["Going"], user="U1"))
+    await slack.delivery.deliver_due()
+    [invited] = slack.fake.uploads.values()
+    uid = str(icalendar.Calendar.from_ical(invited).walk("VEVENT")[0]["UID"])
+    slack.fake.calls.clear()
+    slack.fake.uploads.clear()
+
+    reply = await slack.ask("forget-me confirm", user="U2")
+    await slack.delivery.deliver_due()
+
+    assert all_text(reply["blocks"]).startswith("🧹 Done")
+    # The post is edited in place to a bare cancellation: no title, no name, no buttons.
+    [update] = [call.args for call in slack.fake.calls_to("chat.update")]
+    assert update["channel"] == "C1" and update["ts"] == posted_ts
+    assert all_text(update["blocks"]) == "❌ This event was cancelled."
+    assert buttons(update["blocks"]) == {}
+    # Ann is told by the date only, with the file that takes it off her calendar.
+    [sent] = [call.args for call in slack.fake.calls_to("files.completeUploadExternal")]
+    assert sent["channel_id"] == "DU1"
+    assert sent["initial_comment"].startswith("❌ An event you had answered, on Fri 27 Nov")
+    [content] = slack.fake.uploads.values()
+    calendar = icalendar.Calendar.from_ical(content)
+    [event] = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "CANCEL" and str(event["UID"]) == uid and event["SEQUENCE"] == 1
+    assert str(event["SUMMARY"]) == "Cancelled event"
+    # None of Sam's words, nor Sam, in anything sent.
+    sent_text = repr([call.args for call in slack.fake.calls]) + repr(content)
+    assert "supper" not in sent_text and "flat" not in sent_text and "U2" not in sent_text

@@ -240,7 +240,7 @@ async def test_forget_me_frees_the_seat_the_waiting_list_moves_up_and_the_post_i
     assert "🧹 Done: I've erased everything I held about you." in out
     # Ben moves up as when someone presses Can't go: told privately, with the calendar file.
     assert "DM to @ben:\n  🎟️ A seat opened at “Rust night”" in out
-    [ics] = _ics_files(out)
+    [ics] = ics_files(out)
     assert ics["METHOD"] == "REQUEST" and _vevent(ics)["SUMMARY"] == "Rust night"
     # The channel post is edited to the counts without Ana.
     assert "#rust (updated):" in out
@@ -248,3 +248,49 @@ async def test_forget_me_frees_the_seat_the_waiting_list_moves_up_and_the_post_i
     assert "waiting" not in _last_post(out)
     out = await console.script("as @ben", "click who's going")
     assert "Going to “Rust night” (1):\n    • @ben" in out and "@ana" not in out
+
+
+async def test_forget_me_of_its_creator_cancels_the_event_leaving_none_of_their_words(
+    console: Console,
+) -> None:
+    line = "event \"Ana's secret supper\" friday 6pm for 2 hours at Ana's flat"
+    out = await console.script("in #rust", "as @ana", line, "as @ben", "click going 1")
+    [invitation] = ics_files(out)
+    uid = str(_vevent(invitation)["UID"])
+
+    asked = await console.script("as @ana", "forget-me")
+    assert "Events you announced that are still ahead are cancelled" in asked
+    assert "#rust (updated)" not in asked and "DM to @ben" not in asked
+    out = await console.script("forget-me confirm")
+    assert "🧹 Done: I've erased everything I held about you." in out
+    # The post is edited in place: cancelled, without her title, her place, her name or buttons.
+    assert "#rust (updated):\n  ❌ This event was cancelled." in out
+    post = _last_post(out)
+    assert "supper" not in post and "flat" not in post and "@ana" not in post and "[" not in post
+    # Ben is told as on `event cancel`, by the date only, with the file that removes it.
+    assert "DM to @ben:\n  ❌ An event you had answered, on Fri 27 Nov 2026, 18:00" in out
+    [cancelled] = ics_files(out)
+    event = _vevent(cancelled)
+    assert cancelled["METHOD"] == "CANCEL" and event["STATUS"] == "CANCELLED"
+    assert str(event["UID"]) == uid and event["SEQUENCE"] == 1
+    assert event["SUMMARY"] == "Cancelled event" and "LOCATION" not in event
+    assert "supper" not in out and "flat" not in out
+    assert "No events coming up in this channel." in await console.script("as @ben", "events")
+
+
+async def test_forget_me_leaves_none_of_its_creator_s_words_on_past_or_cancelled_event_posts(
+    console: Console,
+) -> None:
+    await console.script(
+        "in #rust",
+        "as @ana",
+        "event \"Ana's brunch\" today 3pm for 1 hour at Ana's garden",
+        "event \"Ana's supper\" friday 6pm at Ana's flat",
+        "event cancel 2",
+        "wait 2 hours",
+    )
+    out = await console.script("forget-me confirm")
+    assert "#rust (updated):\n  This event is over." in out
+    assert "#rust (updated):\n  ❌ This event was cancelled." in out
+    assert "DM to" not in out  # those who answered were told already
+    assert "Ana's" not in out[out.index("#rust") :]

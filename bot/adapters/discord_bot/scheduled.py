@@ -56,7 +56,12 @@ async def update(
         guild = await _guild(client, guild_id)
         scheduled = await guild.fetch_scheduled_event(scheduled_id, with_counts=False)
         if invite.method is InviteMethod.CANCEL:
-            await scheduled.cancel()
+            # Named as the invite says: after its creator's forget-me, none of their words.
+            await scheduled.edit(
+                name=invite.title[:MAX_NAME],
+                location=(invite.location or NO_PLACE)[:MAX_LOCATION],
+                status=discord.EventStatus.cancelled,
+            )
             return
         await scheduled.edit(
             name=invite.title[:MAX_NAME],
