@@ -58,7 +58,10 @@ class InMemoryEventFollowUps:
         for row_id, a in self._state.attendance.items():
             if a.event_id == attendance.event_id and a.member == attendance.member:
                 self._state.attendance[row_id] = replace(
-                    a, answered_at=attendance.answered_at, met=attendance.met
+                    a,
+                    answered_at=attendance.answered_at,
+                    met=attendance.met,
+                    outside=attendance.outside,
                 )
                 return
         raise LookupError("that member was not asked about that event")

@@ -101,8 +101,10 @@ def met_outside(ctx: Context, payload: str, typed: str) -> Message:
         log_meeting(
             ctx.uow, contact, context=context, now=ctx.now, policy=ctx.policy, quotes=event.creator
         )
-    if mine.answered_at is None:
-        ctx.uow.event_followups.save(replace(mine, answered_at=ctx.now))
+    # Counted for the organisers' figures; the names stay in the member's own contacts.
+    ctx.uow.event_followups.save(
+        replace(mine, answered_at=mine.answered_at or ctx.now, outside=mine.outside + len(met))
+    )
     if not met:
         return message(paragraph("That's what you had logged already."))
     due = format_day(ctx.now + ctx.policy.follow_up_after, timezone=ctx.profile.timezone)
@@ -231,11 +233,12 @@ def suggestion_message(event: Event, others: Sequence[Profile], ice: Message) ->
 
 def event_figures(uow: UnitOfWork, event: Event) -> str:
     """Numbers only, each under five shown as "<5": going, maybe, can't go (shown nowhere
-    else), attended (answered "who did you meet?"), and meetings logged there."""
+    else), attended (answered "who did you meet?"), and meetings logged there (attendees picked
+    and people from outside named)."""
     tally = counts(uow.events.answers(event))
     answers = uow.event_followups.attendance(event)
     attended = sum(1 for a in answers if a.answered_at is not None)
-    meetings = sum(len(a.met) for a in answers)
+    meetings = sum(a.meetings for a in answers)
     return (
         f"going {few(tally.going)} · maybe {few(tally.maybe)} · can't go {few(tally.no)} · "
         f"attended {few(attended)} · "

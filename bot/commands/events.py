@@ -27,7 +27,7 @@ from bot.commands.parsing import no_arguments
 from bot.commands.typed import text_arg
 from bot.core import events
 from bot.core.errors import UserError
-from bot.core.events import DEFAULT_DURATION, Answer, Event
+from bot.core.events import CHANNEL_NAME_LENGTH, DEFAULT_DURATION, Answer, Event
 from bot.core.message import Code, Message, UserText, bullets, command, message, paragraph
 
 
@@ -92,7 +92,7 @@ def _announce(ctx: Context, details: EventDetails) -> Message:
         timezone=ctx.profile.timezone,
         now=ctx.now,
     )
-    event = events.with_reminders(event, now=ctx.now)
+    event = replace(events.with_reminders(event, now=ctx.now), channel_name=_channel_name(ctx))
     ctx.uow.events.save(event)
     announce(ctx, event)
     return message(
@@ -106,6 +106,11 @@ def _announce(ctx: Context, details: EventDetails) -> Message:
             " changes it; those going are told.",
         ),
     )
+
+
+def _channel_name(ctx: Context) -> str:
+    """The channel's name as the platform gave it with the command, to the width stored."""
+    return ctx.channel_name[:CHANNEL_NAME_LENGTH]
 
 
 def _cancel(ctx: Context, event: Event) -> Message:
@@ -127,6 +132,8 @@ def _edit(ctx: Context, event: Event, details: EventDetails) -> Message:
         place=details.place if details.place is not None else event.place,
         limit=None if details.no_limit else (details.limit or event.limit),
         sequence=event.sequence + 1,
+        # Edited in its channel: the platform's current name for it (renamed since, perhaps).
+        channel_name=(ctx.channel == event.channel and _channel_name(ctx)) or event.channel_name,
     )
     if edited.starts_at != event.starts_at:
         edited = events.with_reminders(edited, now=ctx.now)

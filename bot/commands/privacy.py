@@ -100,7 +100,8 @@ def export_data(ctx: Context) -> dict[str, Any]:
             {"member": b.blocked_user_id, "since": iso(b.created_at)} for b in uow.blocks.list(me)
         ],
         "intros": [_intro_as_seen_by(me, intro) for intro in uow.intros.involving(me)],
-        # Asked after an event who they met there: their answer (the members they picked).
+        # Asked after an event who they met there: their answer (the members they picked, and how
+        # many people from outside they named).
         "event_met": [
             {
                 "event": e.number,
@@ -108,6 +109,7 @@ def export_data(ctx: Context) -> dict[str, Any]:
                 "asked": iso(a.asked_at),
                 "answered": iso(a.answered_at),
                 "met": list(a.met),
+                "met_from_outside": a.outside,
             }
             for e, a in uow.event_followups.attendance_of(me)
         ],

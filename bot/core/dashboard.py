@@ -46,8 +46,11 @@ class Period:
 
 @dataclass(frozen=True)
 class PairingChannelName:
+    """A channel with pairing or events, by name (the one pairing was set up with, or the one
+    its latest event was announced or edited with)."""
+
     channel: Channel
-    name: str  # as the platform named it when pairing was set up ("" if it never said)
+    name: str  # as the platform named it then ("" if it never said)
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,16 @@ class EventCounts:
     starts_at: datetime
     going: int  # answered Going (the waiting list and Maybe not counted)
     attended: int  # answered "who did you meet there?" afterwards (a pick or "nobody")
-    meetings: int  # meetings logged there by those picks
+    meetings: int  # meetings logged there: attendees picked and people from outside named
 
 
 class DashboardStats(Protocol):
     """Aggregates over one workspace, computed by the database: no row about a member leaves."""
 
     def pairing_channels(self, workspace: Workspace) -> Sequence[PairingChannelName]: ...
-    def event_channels(self, workspace: Workspace) -> Sequence[Channel]:
-        """Channels where an event was announced, in the order of their first one."""
+    def event_channels(self, workspace: Workspace) -> Sequence[PairingChannelName]:
+        """Channels where an event was announced, in the order of their first one, each with
+        the name its latest named event gave it ("" if none did)."""
         ...
 
     def events(

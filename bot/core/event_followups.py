@@ -21,13 +21,21 @@ MAX_PICKS = 25  # attendees offered in the "who did you meet" pick (Discord's se
 @dataclass(frozen=True)
 class Attendance:
     """A member going to an event, asked afterwards who they met: `answered_at` once they
-    answered (they attended), `met` the user ids of attendees they said they met there."""
+    answered (they attended), `met` the user ids of attendees they said they met there,
+    `outside` how many people from outside they named (their names live in the member's own
+    contacts only)."""
 
     event_id: int
     member: Member
     asked_at: datetime
     answered_at: datetime | None = None
     met: tuple[str, ...] = ()
+    outside: int = 0
+
+    @property
+    def meetings(self) -> int:
+        """Meetings logged there: attendees picked and people from outside named."""
+        return len(self.met) + self.outside
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from bot.core.identity import Channel, Member
 
 MAX_TITLE = 120  # characters in an event's title: it heads a post and a calendar entry
 MAX_PLACE = 300  # a place or a link
+CHANNEL_NAME_LENGTH = 100  # characters of the channel's name kept with an event
 MAX_DURATION = timedelta(days=7)
 MAX_LIMIT = 10_000  # seats: more is no limit at all
 DEFAULT_DURATION = timedelta(hours=2)  # when none is given: for the calendar entry's end
@@ -45,6 +46,9 @@ class Event:
     # When the reminders to those going are due (None: sent, or too late to send).
     day_before_at: datetime | None = None
     hour_before_at: datetime | None = None
+    # As the platform named the channel when the event was announced or last edited there
+    # ("" if it never said): the dashboard shows it, never the channel's id.
+    channel_name: str = ""
 
 
 @dataclass(frozen=True)

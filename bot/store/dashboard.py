@@ -18,7 +18,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core.dashboard import EventCounts, PairingChannelName, Period, RoundCounts, WeekCounts
 from bot.core.events import Answer
@@ -96,17 +96,34 @@ class SqlDashboardStats:
                 for number, at, paired, met_count in session.execute(query)
             ]
 
-    def event_channels(self, workspace: Workspace) -> Sequence[Channel]:
-        query = (
-            select(EventRow.channel_id)
+    def event_channels(self, workspace: Workspace) -> Sequence[PairingChannelName]:
+        channels = (
+            select(EventRow.channel_id, func.min(EventRow.id).label("first"))
             .where(in_workspace(EventRow, workspace))
             .group_by(EventRow.channel_id)
-            .order_by(func.min(EventRow.id))
+            .subquery()
+        )
+        named = aliased(EventRow)
+        latest_name = (
+            select(named.channel_name)
+            .where(
+                in_workspace(named, workspace),
+                named.channel_id == channels.c.channel_id,
+                named.channel_name != "",
+            )
+            .order_by(named.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = select(channels.c.channel_id, func.coalesce(latest_name, "")).order_by(
+            channels.c.first
         )
         with self._sessions() as session:
             return [
-                Channel(workspace.platform, workspace.workspace_id, channel_id)
-                for channel_id in session.scalars(query)
+                PairingChannelName(
+                    Channel(workspace.platform, workspace.workspace_id, channel_id), name
+                )
+                for channel_id, name in session.execute(query)
             ]
 
     def events(
@@ -124,7 +141,7 @@ class SqlDashboardStats:
             .scalar_subquery()
         )
         met = (
-            select(func.coalesce(func.sum(_words(AttendanceRow.met)), 0))
+            select(func.coalesce(func.sum(_words(AttendanceRow.met) + AttendanceRow.outside), 0))
             .where(AttendanceRow.event_id == EventRow.id)
             .scalar_subquery()
         )

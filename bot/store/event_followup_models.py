@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.models import ID, SHORT, Base, _table_args
@@ -28,6 +28,8 @@ class AttendanceRow(Base):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     met: Mapped[str] = mapped_column(Text)  # user ids, space-separated
+    # How many people from outside they said they met there: a count, never their names.
+    outside: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class SuggestionRow(Base):

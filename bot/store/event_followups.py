@@ -35,7 +35,9 @@ OPTED_IN = exists().where(
 
 def _attendance(row: AttendanceRow) -> Attendance:
     member = Member(Platform(row.platform), row.workspace_id, row.member_id)
-    return Attendance(row.event_id, member, row.asked_at, row.answered_at, tuple(row.met.split()))
+    return Attendance(
+        row.event_id, member, row.asked_at, row.answered_at, tuple(row.met.split()), row.outside
+    )
 
 
 def _suggestion(row: SuggestionRow) -> Suggestion:
@@ -72,6 +74,7 @@ class SqlEventFollowUpRepository:
             asked_at=now,
             answered_at=None,
             met="",
+            outside=0,
         )
         self._session.add(row)
         self._session.flush()
@@ -100,6 +103,7 @@ class SqlEventFollowUpRepository:
         if row is None:
             raise LookupError("that member was not asked about that event")
         row.answered_at, row.met = attendance.answered_at, " ".join(attendance.met)
+        row.outside = attendance.outside
         self._session.flush()
 
     def starting(self, *, now: datetime, within: timedelta) -> Sequence[Event]:

@@ -53,6 +53,8 @@ class EventRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     day_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hour_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # As the platform named the channel when the event was announced or last edited there.
+    channel_name: Mapped[str] = mapped_column(String(100), default="", server_default=text("''"))
 
 
 class RsvpRow(Base):

@@ -32,6 +32,7 @@ def _event(row: EventRow) -> Event:
         cancelled=row.cancelled,
         day_before_at=row.day_before_at,
         hour_before_at=row.hour_before_at,
+        channel_name=row.channel_name,
     )
 
 
@@ -100,6 +101,7 @@ class SqlEventRepository:
         row.starts_at, row.ends_at = event.starts_at, event.ends_at
         row.sequence, row.cancelled = event.sequence, event.cancelled
         row.day_before_at, row.hour_before_at = event.day_before_at, event.hour_before_at
+        row.channel_name = event.channel_name
 
     def due_reminders(self, *, now: datetime, limit: int) -> Sequence[Event]:
         rows = self._session.scalars(

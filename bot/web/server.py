@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -15,7 +17,7 @@ from bot.commands.base import Context
 from bot.commands.privacy import EXPORT_FILENAME, export_data
 from bot.core.clock import Clock
 from bot.core.dashboard import DEFAULT_WEEKS, MAX_WEEKS, DashboardStats, PairingChannelName, Period
-from bot.core.identity import Member
+from bot.core.identity import Channel, Member
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.web_links import LinkKind
@@ -66,8 +68,10 @@ class DashboardQuery:
     period: Period
     channel: PairingChannelName | None
     problems: tuple[str, ...]  # what could not be read, said on the page
-    # Channels to choose from: those with pairing (named), then those with events only.
+    # Channels to choose from: those with pairing, then those with events only; each with the
+    # label the page shows for it (`labels`, in the same order), never the platform's id.
     channels: tuple[PairingChannelName, ...] = ()
+    labels: tuple[str, ...] = ()
     paired: bool = False  # whether the chosen channel has pairing rounds
 
 
@@ -119,7 +123,7 @@ class WebPages:
             token=request.query[TOKEN],
             query=query,
             charts=charts,
-            channels=query.channels,
+            channels=list(zip(query.channels, query.labels, strict=True)),
             week_choices=WEEK_CHOICES,
             csv_query=_csv_query(request),
         )
@@ -214,13 +218,15 @@ class WebPages:
                     f"I couldn't read the date “{typed[:20]}” (use 2026-01-31): showing the "
                     f"{weeks} weeks up to today."
                 )
-        paired = list(self._stats.pairing_channels(organiser.workspace))
-        known = {c.channel for c in paired}
-        channels = paired + [
-            PairingChannelName(channel, "")
-            for channel in self._stats.event_channels(organiser.workspace)
-            if channel not in known
+        with_events = list(self._stats.event_channels(organiser.workspace))
+        named = {c.channel: c.name for c in with_events}
+        # A pairing channel set up before names were kept takes the name its events have.
+        paired = [
+            replace(c, name=c.name or named.get(c.channel, ""))
+            for c in self._stats.pairing_channels(organiser.workspace)
         ]
+        known = {c.channel for c in paired}
+        channels = paired + [c for c in with_events if c.channel not in known]
         wanted = request.query.get("channel", "")
         chosen = next((c for c in channels if c.channel.channel_id == wanted), None)
         if chosen is None and channels:
@@ -234,6 +240,7 @@ class WebPages:
             channel=chosen,
             problems=tuple(problems),
             channels=tuple(channels),
+            labels=channel_labels(channels, paired=known),
             paired=chosen is not None and chosen.channel in known,
         )
 
@@ -246,6 +253,28 @@ class WebPages:
                 uow=uow, invoker=member, profile=profile, now=self._clock.now(), policy=self._policy
             )
             return json.dumps(export_data(ctx), ensure_ascii=False, indent=2)
+
+
+def channel_labels(
+    channels: Sequence[PairingChannelName], *, paired: Set[Channel]
+) -> tuple[str, ...]:
+    """ "#name" as the platform named each channel; one it never named (events or pairing from
+    before names were kept) gets a neutral label, numbered when several share it."""
+
+    def neutral(c: PairingChannelName) -> str:
+        return "a channel with pairing" if c.channel in paired else "a channel (events only)"
+
+    total = Counter(neutral(c) for c in channels if not c.name)
+    seen: Counter[str] = Counter()
+    labels = []
+    for c in channels:
+        if c.name:
+            labels.append(f"#{c.name}")
+            continue
+        label = neutral(c)
+        seen[label] += 1
+        labels.append(label if total[label] == 1 else f"{label}, {seen[label]}")
+    return tuple(labels)
 
 
 def _number(text: str, *, default: int) -> int | None:

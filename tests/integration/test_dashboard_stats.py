@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.core.dashboard import EventCounts, Period, RoundCounts, WeekCounts
+from bot.core.dashboard import EventCounts, PairingChannelName, Period, RoundCounts, WeekCounts
 from bot.core.identity import Channel, Platform, Workspace
 from bot.store.dashboard import SqlDashboardStats
 from bot.store.database import make_session_factory
@@ -60,7 +60,7 @@ def test_the_store_counts_the_events_held_in_one_channel_of_one_workspace(
     world = community(database_url)
     stats = SqlDashboardStats(make_session_factory(world.buddy.engine))
     try:
-        assert stats.event_channels(ORGANISER.workspace) == [LOBBY]
+        assert stats.event_channels(ORGANISER.workspace) == [PairingChannelName(LOBBY, "")]
         held = stats.events(LOBBY, period=WEEKS, before=NOW)
         assert [(e.title, e.going, e.attended, e.meetings) for e in held] == [
             (POTTERY, 8, 6, 7),
@@ -72,7 +72,9 @@ def test_the_store_counts_the_events_held_in_one_channel_of_one_workspace(
         assert stats.events(LOBBY, period=Period(date(2026, 1, 5), 4), before=NOW) == []
         # The other workspace's event, in a channel of the same id, is its own.
         other_lobby = Channel(Platform.SLACK, "T2", LOBBY.channel_id)
-        assert stats.event_channels(ANA_ELSEWHERE.workspace) == [other_lobby]
+        assert stats.event_channels(ANA_ELSEWHERE.workspace) == [
+            PairingChannelName(other_lobby, "")
+        ]
         [party] = stats.events(other_lobby, period=WEEKS, before=NOW + timedelta(days=2))
         assert (party.going, party.attended, party.meetings) == (0, 0, 0)
     finally:

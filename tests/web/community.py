@@ -55,7 +55,13 @@ class Community:
     clock: ManualClock
 
     def say(
-        self, text: str, *, by: Member, organiser: bool = False, channel: Channel | None = None
+        self,
+        text: str,
+        *,
+        by: Member,
+        organiser: bool = False,
+        channel: Channel | None = None,
+        channel_name: str = "",
     ) -> str:
         names = {**NAMES}
         reply = self.buddy.service.run(
@@ -63,6 +69,7 @@ class Community:
                 text=text,
                 invoker=by,
                 channel=channel,
+                channel_name=channel_name,
                 invoker_name=names.get(by.user_id, by.user_id),
                 mentions=mentions_in(text, by=by, names=names),
                 is_organiser=organiser,

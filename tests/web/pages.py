@@ -55,3 +55,38 @@ def tables_in(html: str) -> dict[str, Rows]:
 def csv_rows(text: str) -> Rows:
     rows = list(csv.reader(io.StringIO(text)))
     return [(row[0], row[1:]) for row in rows[1:]]
+
+
+class _Options(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.options: list[tuple[str, str]] = []
+        self._in_channels = False
+        self._value: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "select":
+            self._in_channels = dict(attrs).get("name") == "channel"
+        elif tag == "option" and self._in_channels:
+            self._value, self._text = dict(attrs).get("value") or "", []
+        elif self._value is not None:
+            self._text.append(f"<{tag}>")  # markup inside an option: a name left unescaped
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "option" and self._value is not None:
+            self.options.append((self._value, "".join(self._text).strip()))
+            self._value = None
+        elif tag == "select":
+            self._in_channels = False
+
+    def handle_data(self, data: str) -> None:
+        if self._value is not None:
+            self._text.append(data)
+
+
+def channel_options(html: str) -> list[tuple[str, str]]:
+    """The dashboard's channel choices as a browser shows them: (value sent, label read)."""
+    parser = _Options()
+    parser.feed(html)
+    return parser.options

@@ -29,7 +29,7 @@ from tests.web.community import (
     SECRETS,
     Community,
 )
-from tests.web.pages import csv_rows, tables_in
+from tests.web.pages import channel_options, csv_rows, tables_in
 
 Client = TestClient[Any, Any]
 
@@ -158,8 +158,14 @@ async def test_a_channel_with_events_but_no_pairing_can_be_chosen_for_its_events
     world.say('event "Lightning talks" today 5pm', by=ORGANISER, organiser=True, channel=talks)
     world.clock.set(NOW)
     link = world.link("dashboard", by=ORGANISER)
+    response = await client.get(path_of(link))
+    # Announced before names were kept (the platform said none): a neutral label, not its id.
+    assert channel_options(await response.text()) == [
+        ("CLOBBY", "#lobby"),
+        ("CTALKS", "a channel (events only)"),
+    ]
     _, first = await get(client, link)
-    assert "CTALKS" in first and "Lightning talks" not in first  # offered, the lobby shown
+    assert "Lightning talks" not in first  # offered, the lobby shown
     status, page = await get(client, link + "&channel=CTALKS")
     assert status == 200
     tables = tables_in(page)
@@ -167,6 +173,42 @@ async def test_a_channel_with_events_but_no_pairing_can_be_chosen_for_its_events
     assert tables["events"] == [("Lightning talks (2026-11-25)", ["<5", "<5", "<5"])]
     _, unknown = await get(client, link + "&channel=CNOWHERE")
     assert "That channel has no pairing or events here" in unknown
+
+
+async def test_an_events_channel_is_shown_by_the_name_it_had_when_announced_or_edited(
+    world: Community, client: Client
+) -> None:
+    world.clock.set(NOW - timedelta(days=1))
+    talks = Channel(LOBBY.platform, LOBBY.workspace_id, "CTALKS")
+    said = world.say(
+        'event "Lightning talks" today 5pm',
+        by=ORGANISER,
+        organiser=True,
+        channel=talks,
+        channel_name="talks",
+    )
+    number = re.search(r"as event (\d+)", said)
+    assert number is not None
+    link = world.link("dashboard", by=ORGANISER)
+    response = await client.get(path_of(link))
+    assert ("CTALKS", "#talks") in channel_options(await response.text())
+    # Renamed since, with markup in its name: the edit in the channel brings the new name,
+    # shown as text (escaped), never as markup.
+    renamed = "<b>talks</b> & demos"
+    world.say(
+        f"event edit {number[1]} at Hall B",
+        by=ORGANISER,
+        organiser=True,
+        channel=talks,
+        channel_name=renamed,
+    )
+    # Another announced with no name from the platform: the latest name stays.
+    world.say('event "Demo day" today 6pm', by=ORGANISER, organiser=True, channel=talks)
+    world.clock.set(NOW)
+    response = await client.get(path_of(world.link("dashboard", by=ORGANISER)))
+    raw = await response.text()
+    assert channel_options(raw) == [("CLOBBY", "#lobby"), ("CTALKS", f"#{renamed}")]
+    assert "<b>talks" not in raw and "&lt;b&gt;talks&lt;/b&gt; &amp; demos" in raw
 
 
 async def test_a_dashboard_link_of_someone_no_longer_an_organiser_gets_403_saying_why(
