@@ -116,7 +116,14 @@ class SlackHarness:
     # -- slash commands --
 
     def command_body(
-        self, text: str, *, user: str = "U1", team: str = "T1", channel: str = "C1", key: str = ""
+        self,
+        text: str,
+        *,
+        user: str = "U1",
+        team: str = "T1",
+        channel: str = "C1",
+        channel_name: str = "general",
+        key: str = "",
     ) -> str:
         return urlencode(
             {
@@ -124,7 +131,7 @@ class SlackHarness:
                 "team_id": team,
                 "team_domain": f"team-{team.lower()}",
                 "channel_id": channel,
-                "channel_name": "general",
+                "channel_name": channel_name,
                 "user_id": user,
                 "user_name": user.lower(),
                 "command": "/buddy",

@@ -134,3 +134,17 @@ async def test_an_event_is_edited_and_cancelled_with_typed_options(world: Discor
     cancelled = await world.say(ALICE, "channel event-cancel", number="#1")
     assert cancelled.startswith("❌ Event 1 is cancelled")
     assert _stored(world) == []
+
+
+async def test_an_event_keeps_the_channels_name_from_the_interaction_and_an_edit_renews_it(
+    world: DiscordWorld,
+) -> None:
+    await world.say(ALICE, "channel event", title="Rust night", when="friday 6pm")
+    assert [e.channel_name for e in _stored(world)] == ["general"]
+
+    # The channel renamed since, as the gateway tells the client: the next edit brings it.
+    renamed = {**GUILD_A.channel_json(), "name": "rust-nights"}
+    world.client._connection.parsers["CHANNEL_UPDATE"](renamed)
+    await world.say(ALICE, "channel event-edit", number="1", place="The Old Pub")
+
+    assert [e.channel_name for e in _stored(world)] == ["rust-nights"]

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import icalendar
 import pytest
 
+from bot.core.identity import Channel, Platform
 from tests.adapters.slack_harness import SlackHarness, all_text, buttons, running_slack
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -131,3 +132,30 @@ async def test_forget_me_of_its_creator_cancels_the_event_without_a_word_of_thei
     # None of Sam's words, nor Sam, in anything sent.
     sent_text = repr([call.args for call in slack.fake.calls]) + repr(content)
     assert "supper" not in sent_text and "flat" not in sent_text and "U2" not in sent_text
+
+
+@SQLITE_ONLY
+async def test_an_event_keeps_the_channel_name_slack_sends_and_an_edit_there_renews_it(
+    slack: SlackHarness,
+) -> None:
+    await slack.reply(await slack.command('event "Rust night" friday 6pm', channel="C1"))
+    assert _channel_names(slack) == ["general"]
+
+    # An edit from another channel leaves the name alone; one in its own channel, renamed
+    # since, brings the new name.
+    elsewhere = await slack.reply(
+        await slack.command("event edit 1 at Café", channel="C2", channel_name="random")
+    )
+    assert all_text(elsewhere["blocks"]).startswith("✏️ Event 1 is updated")
+    assert _channel_names(slack) == ["general"]
+    there = await slack.reply(
+        await slack.command("event edit 1 at Pub", channel="C1", channel_name="rust-nights")
+    )
+    assert all_text(there["blocks"]).startswith("✏️ Event 1 is updated")
+    assert _channel_names(slack) == ["rust-nights"]
+
+
+def _channel_names(slack: SlackHarness) -> list[str]:
+    with slack.buddy.uow_factory() as uow:
+        channel = Channel(Platform.SLACK, "T1", "C1")
+        return [e.channel_name for e in uow.events.upcoming(channel, now=slack.clock.now())]
