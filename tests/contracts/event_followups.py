@@ -84,11 +84,12 @@ def an_answer_is_saved_on_the_members_row_and_read_back_by_them_only(
         _going(uow, over, ANA, BEN)
         mine = uow.event_followups.ask(over, ANA, now=NOW)
         uow.event_followups.ask(over, BEN, now=NOW)
-        uow.event_followups.save(replace(mine, answered_at=NOW + HOUR, met=("U_BEN",)))
+        uow.event_followups.save(replace(mine, answered_at=NOW + HOUR, met=("U_BEN",), outside=2))
         uow.commit()
     with uow_factory() as uow:
         [(event, answer)] = uow.event_followups.attendance_of(ANA)
         assert event.id == over.id and answer.met == ("U_BEN",)
+        assert (answer.outside, answer.meetings) == (2, 3)  # two from outside, counted only
         assert answer.answered_at == NOW + HOUR
         assert uow.event_followups.attendance_of(ZED) == []
 

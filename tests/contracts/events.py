@@ -46,13 +46,15 @@ def events_are_numbered_per_workspace_found_in_their_own_only_and_listed_soonest
         assert uow.events.get(ELSEWHERE.workspace, 2) is None
         assert uow.events.get_by_id(ELSEWHERE.workspace, later.id) is None  # another workspace's
         assert [e.title for e in uow.events.upcoming(RUST, now=NOW)] == ["Rust lunch", "Rust night"]
-        uow.events.save(replace(sooner, cancelled=True, sequence=1))
+        assert later.channel_name == ""  # until the command saves the name the platform gave
+        uow.events.save(replace(sooner, cancelled=True, sequence=1, channel_name="rust"))
         uow.commit()
     with uow_factory() as uow:
         assert [e.number for e in uow.events.upcoming(RUST, now=NOW)] == [1]
         assert uow.events.upcoming(RUST, now=NOW + 51 * HOUR) == []  # over
         saved = uow.events.get(RUST.workspace, 2)
         assert saved is not None and (saved.cancelled, saved.sequence) == (True, 1)
+        assert saved.channel_name == "rust"
         assert uow.events.created_by(ANA) == [later]
 
 
