@@ -93,7 +93,11 @@ async def build_slack(
         installations, states = await slack_oauth_stores(
             oauth_engine, client_id=config.client_id, secrets=secret_box(s)
         )
-    pages = buddy.web_pages()
+    add_pages = None
+    if buddy.links is not None:  # the pages' code loads when one is first opened
+        from bot.web.routes import LazyPages
+
+        add_pages = LazyPages(buddy.web_pages).add_routes
     ports = SlackPorts(
         service=buddy.service,
         events=SqlSlackEvents(make_session_factory(buddy.engine), clock=buddy.clock),
@@ -103,7 +107,7 @@ async def build_slack(
         after_change=after_change,
         metrics_page=buddy.metrics.exposition,
         requests=SqlSlackRequests(make_session_factory(buddy.engine)),
-        add_pages=None if pages is None else pages.add_routes,
+        add_pages=add_pages,
     )
     bot = SlackBot(config, ports)
     try:

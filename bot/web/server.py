@@ -23,8 +23,9 @@ from bot.core.ports import UnitOfWorkFactory
 from bot.core.web_links import LinkKind
 from bot.web.charts import chart_svg
 from bot.web.figures import Table, events_table, pairing_table, weekly_tables
-from bot.web.links import PATHS, TOKEN, Opened, Refusal, SignedLinks
+from bot.web.links import TOKEN, Opened, Refusal, SignedLinks
 from bot.web.member import member_page
+from bot.web.routes import Handler, add_page_routes
 
 WEEK_CHOICES = (4, 8, 12, 26, 52)
 HEADERS = {
@@ -99,11 +100,12 @@ class WebPages:
             lstrip_blocks=True,
         )
 
+    def handlers(self) -> tuple[Handler, ...]:
+        """The page handlers, in `PAGE_PATHS` order."""
+        return (self._dashboard, self._csv, self._me, self._export)
+
     def add_routes(self, application: web.Application) -> None:
-        application.router.add_get(PATHS[LinkKind.DASHBOARD], self._dashboard)
-        application.router.add_get(PATHS[LinkKind.DASHBOARD] + "/{table}.csv", self._csv)
-        application.router.add_get(PATHS[LinkKind.ME], self._me)
-        application.router.add_get(PATHS[LinkKind.ME] + "/" + EXPORT_FILENAME, self._export)
+        add_page_routes(application, self.handlers())
 
     def web_app(self) -> web.Application:
         application = web.Application()

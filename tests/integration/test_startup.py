@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine, text
 
 from bot.store.database import (
@@ -175,6 +176,27 @@ UNUSED_BY_SLACK_ON_SQLITE = (
     "icalendar",
     "slack_sdk.socket_mode",
 )
+
+
+def test_a_slack_process_serving_pages_loads_their_code_only_when_one_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With BUDDY_SECRET_KEY set the Slack HTTP app serves the dashboard and member pages, but
+    their templates and charts load on the first page asked for; one bot token keeps no
+    encrypted tokens, so the key is checked without `cryptography`. (That the pages then open
+    through the Slack app: tests/adapters/test_slack_web_pages.py.)"""
+    monkeypatch.setenv("BUDDY_SECRET_KEY", Fernet.generate_key().decode())
+    program = SLACK.format(folder=tmp_path) + (
+        "import json, sys\n"
+        "print(json.dumps({'loaded': sorted(m for m in sys.modules\n"
+        f"    if m.startswith({LOADED_WHEN_A_PAGE_OPENS!r}))}}))\n"
+    )
+    _loaded_after(program)  # a fresh database: migrated
+
+    assert _loaded_after(program) == {"loaded": []}
+
+
+LOADED_WHEN_A_PAGE_OPENS = ("jinja2", "pygal", "bot.web.server", "cryptography")
 
 
 def test_a_single_workspace_slack_process_never_loads_the_oauth_stores(tmp_path: Path) -> None:
