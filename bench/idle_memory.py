@@ -9,6 +9,7 @@ and ticker objects) and the Discord client without connecting anywhere, then idl
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from typing import Any
 TARGET_MB = 150.0  # both adapters loaded, idle
 SLACK_TARGET_MB = 80.0  # `buddy slack` alone, idle
 IDLE_SECONDS = 0.5
+
+PAGES_KEY = base64.urlsafe_b64encode(b"idle-memory-bench-key-32-bytes!!").decode()  # a Fernet key
 
 REPORT = """
 import time
@@ -70,6 +73,21 @@ settings = Settings(
 )
 """
 
+SLACK_PROGRAM = """
+import asyncio
+from bot.app import build
+from bot.plugins.slack import build_slack
+from bot.core.identity import Platform
+
+async def load():
+    buddy = build(settings)
+    slack = await build_slack(buddy)
+    slack.web_app()
+    return buddy, slack, buddy.delivery({Platform.SLACK: slack.messenger}), buddy.ticker()
+
+kept = asyncio.run(load())
+"""
+
 # What each process type builds before it idles; nothing connects anywhere.
 PROCESS_TYPES = {
     "console": (
@@ -86,20 +104,16 @@ kept = (buddy, delivery, buddy.ticker())
     ),
     "slack": (
         {"slack_bot_token": "xoxb-idle", "slack_signing_secret": "idle-secret"},
-        """
-import asyncio
-from bot.app import build
-from bot.plugins.slack import build_slack
-from bot.core.identity import Platform
-
-async def load():
-    buddy = build(settings)
-    slack = await build_slack(buddy)
-    slack.web_app()
-    return buddy, slack, buddy.delivery({Platform.SLACK: slack.messenger}), buddy.ticker()
-
-kept = asyncio.run(load())
-""",
+        SLACK_PROGRAM,
+    ),
+    # `buddy slack` over HTTP serving the web pages too (their links are signed with the key).
+    "slack with pages": (
+        {
+            "slack_bot_token": "xoxb-idle",
+            "slack_signing_secret": "idle-secret",
+            "buddy_secret_key": PAGES_KEY,
+        },
+        SLACK_PROGRAM,
     ),
     "discord": (
         {"discord_token": "idle-token"},
@@ -164,7 +178,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
             _row(
                 f"idle RSS, buddy {kind} (built, not connected)",
                 rss / 1024,
-                SLACK_TARGET_MB if kind == "slack" else None,
+                SLACK_TARGET_MB if kind.startswith("slack") else None,
             )
             for kind, rss in kinds.items()
         ),
