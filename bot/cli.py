@@ -63,13 +63,14 @@ async def run_console(
 
 async def _console_pages(buddy: Buddy) -> web.AppRunner | None:
     """The web pages (`dashboard`, `me`) served in the console's own process, on a free port
-    of this machine only: their links then start http://localhost:<that port>."""
-    pages = buddy.web_pages()
-    if pages is None or buddy.links is None:
+    of this machine only: their links then start http://localhost:<that port>. Their code
+    (templates, charts) loads when one is first opened, so the prompt comes sooner."""
+    if buddy.links is None:
         return None
+    from bot.web.routes import LazyPages
     from bot.web.serve import start_pages
 
-    runner, port = await start_pages(pages, host="127.0.0.1", port=0)
+    runner, port = await start_pages(LazyPages(buddy.web_pages), host="127.0.0.1", port=0)
     buddy.links.base_url = f"http://localhost:{port}"
     return runner
 

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from aiohttp import web
-
-from bot.web.server import WebPages
 
 log = logging.getLogger(__name__)
 
 
-async def start_pages(pages: WebPages, *, host: str, port: int) -> tuple[web.AppRunner, int]:
+class PageRoutes(Protocol):
+    """The pages (`WebPages`), or their stand-in that builds them when first opened."""
+
+    def add_routes(self, application: web.Application) -> None: ...
+
+
+async def start_pages(pages: PageRoutes, *, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Listening on `host`:`port` (0: a free port); the runner to clean up, and the port.
 
     No access log: a request line carries its link's token, which must stay out of logs."""
-    runner = web.AppRunner(pages.web_app(), access_log=None)
+    application = web.Application()
+    pages.add_routes(application)
+    runner = web.AppRunner(application, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

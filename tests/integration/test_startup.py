@@ -199,6 +199,23 @@ def test_a_slack_process_serving_pages_loads_their_code_only_when_one_is_opened(
 LOADED_WHEN_A_PAGE_OPENS = ("jinja2", "pygal", "bot.web.server", "cryptography")
 
 
+def test_the_console_loads_the_pages_code_only_when_one_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console serves the pages on a local port from the start, but their templates and
+    charts load on the first page asked for (that one opens: tests/web/test_console_pages.py)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/buddy.sqlite3")
+    monkeypatch.setenv("BUDDY_TICK_SECONDS", "3600")
+    program = CONSOLE_RUN + (
+        "import json, sys\n"
+        "print(json.dumps({'code': code, 'loaded': sorted(m for m in sys.modules\n"
+        f"    if m.startswith({LOADED_WHEN_A_PAGE_OPENS!r}))}}))\n"
+    )
+    _loaded_after(program, stdin="help\n")  # a fresh database: migrated
+
+    assert _loaded_after(program, stdin="help\n") == {"code": 0, "loaded": []}
+
+
 def test_a_single_workspace_slack_process_never_loads_the_oauth_stores(tmp_path: Path) -> None:
     """Only a multi-workspace app keeps installations: one bot token needs no asyncio
     SQLAlchemy, nor slack-sdk's SQL stores."""
