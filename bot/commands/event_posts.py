@@ -167,20 +167,24 @@ def refresh_post(
 def take_up_seats(ctx: Context, event: Event) -> list[Member]:
     """Those waiting who now have a seat move up, and are told privately."""
     moved = events.move_up(event, ctx.uow.events.answers(event), now=ctx.now)
+    profiles = ctx.uow.profiles.get_many(rsvp.member for rsvp in moved)
+    calendar = invite(event, now=ctx.now)  # the same file for each one moving up
     for rsvp in moved:
         ctx.uow.events.answer(rsvp)
+        profile = profiles.get(rsvp.member)
         _tell(
             ctx,
             rsvp.member,
+            profile,
             message(
                 paragraph(
                     "🎟️ A seat opened at “",
                     UserText(event.title, by=event.creator),
-                    f"” ({format_moment(event.starts_at, timezone=_zone(ctx, rsvp.member))}): "
+                    f"” ({format_moment(event.starts_at, timezone=_zone(profile))}): "
                     "you're going now, off the waiting list.",
                 ),
                 paragraph("Can't make it after all? Press Can't go on the event's post."),
-                invite=invite(event, now=ctx.now),
+                invite=calendar,
             ),
             key=f"event:{event.id}:moved_up:{rsvp.member.user_id}:{event.sequence}",
         )
@@ -242,34 +246,36 @@ def notify(
     forgotten: bool = False,
 ) -> int:
     """Tell privately those whose answer is among `answers` (`head` in their zone); how many."""
-    told = 0
-    for rsvp in ctx.uow.events.answers(event):
-        if rsvp.answer not in answers or rsvp.member == ctx.invoker:
-            continue
-        zone = _zone(ctx, rsvp.member)
+    told = [
+        rsvp
+        for rsvp in ctx.uow.events.answers(event)
+        if rsvp.answer in answers and rsvp.member != ctx.invoker
+    ]
+    profiles = ctx.uow.profiles.get_many(rsvp.member for rsvp in told)
+    calendar = invite(event, now=ctx.now, forgotten=forgotten)
+    for rsvp in told:
+        profile = profiles.get(rsvp.member)
+        zone = _zone(profile)
         lines: list[Paragraph] = [head(zone)]
         if not event.cancelled:
             lines.append(paragraph(*event_line(event, timezone=zone)))
         # Those going have it in their calendar: the file updates or removes it there.
         going = rsvp.answer is Answer.GOING
-        calendar = invite(event, now=ctx.now, forgotten=forgotten) if going else None
         _tell(
             ctx,
             rsvp.member,
-            message(*lines, invite=calendar),
+            profile,
+            message(*lines, invite=calendar if going else None),
             key=f"event:{event.id}:{what}:{event.sequence}:{rsvp.member.user_id}",
         )
-        told += 1
-    return told
+    return len(told)
 
 
-def _zone(ctx: Context, member: Member) -> str:
-    profile = ctx.uow.profiles.get(member)
+def _zone(profile: Profile | None) -> str:
     return profile.timezone if profile is not None else "UTC"
 
 
-def _tell(ctx: Context, member: Member, msg: Message, *, key: str) -> None:
-    profile: Profile | None = ctx.uow.profiles.get(member)
+def _tell(ctx: Context, member: Member, profile: Profile | None, msg: Message, *, key: str) -> None:
     if profile is None:  # answered, never used a command: no quiet hours known
         ctx.outgoing.answer(member, msg, key=key)
     else:
