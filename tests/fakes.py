@@ -66,6 +66,7 @@ from bot.core.records import (
     PairingRound,
     Profile,
     Promise,
+    PromiseNumbering,
     PromiseStatus,
 )
 from tests import fakes_event_followups, fakes_events, fakes_intros
@@ -499,8 +500,9 @@ class InMemoryPromises(_Repo):
         ]
         return max(changed, key=lambda c: (c[0], c[1]))[2] if changed else None
 
-    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
-        return next_free_number(self.numbers_taken(owner, closed_since=closed_since))
+    def numbering(self, owner: Member, *, closed_since: datetime) -> PromiseNumbering:
+        free = next_free_number(self.numbers_taken(owner, closed_since=closed_since))
+        return PromiseNumbering(open_count=self.count_open(owner), next_number=free)
 
     def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
         same = (

@@ -97,7 +97,9 @@ def parse_promise(text: str, env: ParseEnv) -> PromiseRequest:
 
 
 def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
-    most, count = ctx.policy.max_open_promises, ctx.uow.promises.count_open(ctx.invoker)
+    held_since = numbers_held_since(now=ctx.now, policy=ctx.policy)
+    numbering = ctx.uow.promises.numbering(ctx.invoker, closed_since=held_since)
+    most, count = ctx.policy.max_open_promises, numbering.open_count
     if count >= most:
         raise UserError(
             f"You have {count:,} open promises already; I keep up to {most} at once, so I "
@@ -111,8 +113,7 @@ def handle_promise(ctx: Context, req: PromiseRequest) -> Message:
         )
     contact = find_or_add_contact(ctx, req.person)
     already = ctx.uow.promises.open_same(ctx.invoker, contact.id, req.what)
-    held_since = numbers_held_since(now=ctx.now, policy=ctx.policy)
-    number = ctx.uow.promises.free_number(ctx.invoker, closed_since=held_since)
+    number = numbering.next_number
     heads_up = (
         heads_up_time(made_at=ctx.now, due_at=req.due_at, policy=ctx.policy) if req.due_at else None
     )

@@ -32,6 +32,7 @@ from bot.core.records import (
     PairingRound,
     Profile,
     Promise,
+    PromiseNumbering,
 )
 
 # --- due work: what the ticker's jobs claim, with what they need to word the message ----------
@@ -189,9 +190,9 @@ class PromiseRepository(Protocol):
         """The owner's promise #`number` closed most recently, after `since`."""
         ...
 
-    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
-        """`next_free_number` of `numbers_taken`, without reading every number when the open
-        promises are numbered 1..n (the usual case)."""
+    def numbering(self, owner: Member, *, closed_since: datetime) -> PromiseNumbering:
+        """`count_open`, and `next_free_number` of `numbers_taken` without reading every number
+        when the open promises are numbered 1..n (the usual case); the open ones counted once."""
         ...
 
     def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:

@@ -129,6 +129,14 @@ class Promise:
 
 
 @dataclass(frozen=True)
+class PromiseNumbering:
+    """How many promises a member has open, and the number a new one would get."""
+
+    open_count: int
+    next_number: int
+
+
+@dataclass(frozen=True)
 class Cadence:
     """Keep in touch with a contact every so many days."""
 

@@ -64,6 +64,7 @@ from bot.core.records import (
     Profile,
     Promise,
     PromiseAction,
+    PromiseNumbering,
     PromiseStatus,
     Undoable,
 )
@@ -615,16 +616,12 @@ class SqlPromiseRepository(SqlRepository):
         )
         return self._session.scalars(statement).all()
 
-    def free_number(self, owner: Member, *, closed_since: datetime) -> int:
-        # Two statements, each answered from an index alone (together they read the table).
-        highest = self._session.scalar(
-            select(PromiseRow.number)
-            .where(owned_by(PromiseRow, owner), PromiseRow.status == _OPEN)
-            .order_by(PromiseRow.number.desc())
-            .limit(1)
-        )
-        if self.count_open(owner) != (highest or 0):  # a gap among the open numbers
-            return next_free_number(self.numbers_taken(owner, closed_since=closed_since))
+    def numbering(self, owner: Member, *, closed_since: datetime) -> PromiseNumbering:
+        # One pass over the open promises' index gives both their count and the highest number.
+        count, highest = self._session.execute(_COUNT_AND_HIGHEST_OPEN, _owner_params(owner)).one()
+        if count != (highest or 0):  # a gap among the open numbers
+            taken = self.numbers_taken(owner, closed_since=closed_since)
+            return PromiseNumbering(open_count=count, next_number=next_free_number(taken))
         # Open numbers are unique, so exactly 1..highest are open: look above them only.
         held = self._session.scalars(
             select(PromiseRow.number).where(
@@ -633,7 +630,8 @@ class SqlPromiseRepository(SqlRepository):
                 PromiseRow.closed_at > closed_since,
             )
         ).all()
-        return next_free_number(held, above=highest or 0)
+        free = next_free_number(held, above=highest or 0)
+        return PromiseNumbering(open_count=count, next_number=free)
 
     def last_closed(self, owner: Member, number: int, *, since: datetime) -> Promise | None:
         row = self._first(
@@ -897,6 +895,9 @@ def _open_soonest(*, limited: bool, about: bool) -> Select[PromiseRow]:
 
 _COUNT_OPEN = select(func.count()).where(
     _owner_is(PromiseRow), PromiseRow.status == PromiseStatus.OPEN.value
+)
+_COUNT_AND_HIGHEST_OPEN = select(func.count(), func.max(PromiseRow.number)).where(
+    _owner_is(PromiseRow), PromiseRow.status == _OPEN
 )
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.ports import PromiseTally, UnitOfWorkFactory
-from bot.core.records import Profile, PromiseAction, PromiseStatus, Undoable
+from bot.core.records import Profile, PromiseAction, PromiseNumbering, PromiseStatus, Undoable
 from tests.contracts.given import add_promise
 from tests.integration.people import ANN, ANN_ELSEWHERE, BOB, NOW
 from tests.seeding import add_undated_promise
@@ -92,9 +92,12 @@ def open_promise_queries(uow_factory: UnitOfWorkFactory) -> None:
         # Closed exactly a day after NOW: free from then on; #2 still held.
         day = NOW + timedelta(days=1)
         assert sorted(uow.promises.numbers_taken(ANN, closed_since=day)) == [2, 3, 4, 5]
-        assert uow.promises.free_number(ANN, closed_since=NOW) == 6
-        assert uow.promises.free_number(ANN, closed_since=day) == 1
-        assert uow.promises.free_number(BOB, closed_since=NOW) == 2  # open: exactly 1..1
+        assert uow.promises.numbering(ANN, closed_since=NOW) == PromiseNumbering(
+            open_count=3, next_number=6
+        )
+        assert uow.promises.numbering(ANN, closed_since=day).next_number == 1
+        bob = uow.promises.numbering(BOB, closed_since=NOW)
+        assert bob == PromiseNumbering(open_count=1, next_number=2)  # open: exactly 1..1
         last = uow.promises.last_closed(ANN, 1, since=NOW)
         assert last is not None and last.id == made[0].id
         assert uow.promises.last_closed(ANN, 1, since=day) is None
@@ -217,9 +220,10 @@ def a_free_number_is_the_smallest_neither_open_nor_closed_lately(
         uow.promises.save(replace(made[3], status=PromiseStatus.DROPPED, closed_at=closed))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.promises.free_number(ANN, closed_since=NOW) == 5
-        assert uow.promises.free_number(ANN, closed_since=closed) == 4
-        assert uow.promises.free_number(BOB, closed_since=NOW) == 1  # nobody else's count
+        assert uow.promises.numbering(ANN, closed_since=NOW).next_number == 5
+        assert uow.promises.numbering(ANN, closed_since=closed).next_number == 4
+        assert uow.promises.numbering(BOB, closed_since=NOW).next_number == 1  # nobody else's count
         uow.promises.save(replace(made[1], status=PromiseStatus.DONE, closed_at=closed))
-        assert uow.promises.free_number(ANN, closed_since=NOW) == 5  # #2 held too
-        assert uow.promises.free_number(ANN, closed_since=closed) == 2  # a gap: the first
+        assert uow.promises.numbering(ANN, closed_since=NOW).next_number == 5  # #2 held too
+        gap = uow.promises.numbering(ANN, closed_since=closed)
+        assert gap == PromiseNumbering(open_count=2, next_number=2)  # a gap: the first

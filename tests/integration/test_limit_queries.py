@@ -48,3 +48,35 @@ def test_promises_reads_the_contacts_it_lists_in_one_query(engine: Engine) -> No
 
     assert f"P{LIST_SHOWN}" in reply.plain_text()
     assert sum(1 for s in statements if "FROM contacts" in s) == 1
+
+
+def test_promise_counts_the_open_promises_once(engine: Engine) -> None:
+    """Making a promise checks the cap and picks a number from one count of the open ones: the
+    count is the only read that grows with how many are open."""
+    factory = SqlUnitOfWorkFactory(make_session_factory(engine))
+    with factory() as uow:
+        contact = uow.contacts.add(owner=ANN, name="Sam", member_user_id=None, now=NOW)
+        for number in (1, 2, 4):  # a gap at #3: the new promise takes it
+            add_undated_promise(
+                uow, owner=ANN, contact_id=contact.id, number=number, what=f"t{number}", now=NOW
+            )
+        uow.commit()
+    service = CommandService(
+        uow_factory=factory, clock=ManualClock(NOW), commands=COMMANDS, actions=ACTIONS
+    )
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        reply = service.run(
+            CommandInput(text='promise "Sam" the deck', invoker=ANN, invoker_name="Ann")
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    assert "#3" in reply.plain_text()
+    counts = [s for s in statements if "count(*)" in s and "FROM promises" in s]
+    assert len(counts) == 1
