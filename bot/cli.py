@@ -27,10 +27,9 @@ from bot.observability import configure_logging
 from bot.plugins import MissingSetting, Plugin, plugins
 from bot.store.database import upgrade_to_head
 from bot.store.secrets import MAKE_A_KEY, SecretKeyError, parse_keys
+from bot.web.first_visit import PagesOnFirstVisit
 
 if TYPE_CHECKING:
-    from aiohttp import web
-
     from bot.web.server import WebPages
 
 
@@ -61,18 +60,15 @@ async def run_console(
     await delivery.deliver_due()
 
 
-async def _console_pages(buddy: Buddy) -> web.AppRunner | None:
+async def _console_pages(buddy: Buddy) -> PagesOnFirstVisit | None:
     """The web pages (`dashboard`, `me`) served in the console's own process, on a free port
-    of this machine only: their links then start http://localhost:<that port>. Their code
-    (templates, charts) loads when one is first opened, so the prompt comes sooner."""
+    of this machine only: their links then start http://localhost:<that port>. Their server
+    and code (templates, charts) load when one is first opened, so the prompt comes sooner."""
     if buddy.links is None:
         return None
-    from bot.web.routes import LazyPages
-    from bot.web.serve import start_pages
-
-    runner, port = await start_pages(LazyPages(buddy.web_pages), host="127.0.0.1", port=0)
-    buddy.links.base_url = f"http://localhost:{port}"
-    return runner
+    pages = PagesOnFirstVisit(buddy.web_pages, host="127.0.0.1")
+    buddy.links.base_url = f"http://localhost:{pages.port}"
+    return pages
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
