@@ -34,7 +34,7 @@ from bot.core.message import (
     paragraph,
 )
 from bot.core.records import Intro, Profile
-from bot.core.tips import first_meeting_tip
+from bot.core.tips import first_meeting_tip, member_number, stable_number
 
 ACTION_ACCEPT = "intro.accept"
 ACTION_DECLINE = "intro.decline"
@@ -316,7 +316,7 @@ def make_intro(ctx: Context, intro: Intro) -> None:
                 " keeps track of it.",
             ),
             suggested_time_line(slot, both) if slot else None,
-            paragraph("💡 ", *first_meeting_tip(intro.id).text),
+            paragraph("💡 ", *first_meeting_tip(_tip_seed(intro)).text),
         ),
         key=f"intro:{intro.id}:made",
         title=INTRODUCTIONS,
@@ -340,7 +340,7 @@ def make_intro(ctx: Context, intro: Intro) -> None:
         [profile for profile in sides if profile is not None],
         about="your introduction",
         key=f"intro:{intro.id}",
-        seed=intro.id,
+        seed=_tip_seed(intro),
     )
     for (owner, other), profile in zip(
         ((intro.a, intro.b), (intro.b, intro.a)), reversed(sides), strict=True
@@ -428,3 +428,8 @@ UNBLOCK = CommandSpec(
 
 SPECS = (INTRO, BLOCK, UNBLOCK)
 ACTIONS = (_press(accept=True), _press(accept=False))
+
+
+def _tip_seed(intro: Intro) -> int:
+    """The same for a retry of this introduction; nothing from other workspaces in it."""
+    return stable_number(member_number(intro.a), member_number(intro.b), intro.created_at)

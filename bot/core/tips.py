@@ -62,14 +62,21 @@ def week_number(day: date) -> int:
     return (day.toordinal() - 1) // 7
 
 
-def _member_offset(member: Member) -> int:
-    """Where the member's own rotation starts: stable across processes (unlike `hash`)."""
-    who = f"{member.platform.value}:{member.workspace_id}:{member.user_id}".encode()
-    return int.from_bytes(hashlib.blake2b(who, digest_size=8).digest(), "big")
+def stable_number(*parts: object) -> int:
+    """A number from `parts` that every process agrees on (unlike `hash`): tips and shuffles
+    seeded from what a workspace itself holds, never from global ids, which would let one
+    workspace's choices depend on the activity of others."""
+    text = ":".join(str(part) for part in parts).encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
+
+
+def member_number(member: Member) -> int:
+    """`stable_number` of who the member is."""
+    return stable_number(member.platform.value, member.workspace_id, member.user_id)
 
 
 def _rotation(tips: tuple[Tip, ...], member: Member, day: date) -> Tip:
-    return tips[(week_number(day) + _member_offset(member)) % len(tips)]
+    return tips[(week_number(day) + member_number(member)) % len(tips)]  # a start of their own
 
 
 def digest_tip(member: Member, day: date) -> Tip:
@@ -86,7 +93,8 @@ def handful(member: Member, day: date) -> tuple[Tip, ...]:
 
 
 def first_meeting_tip(seed: int) -> Tip:
-    """A first-meeting tip for a group or an introduction (`seed`: its id, so a retry agrees)."""
+    """A first-meeting tip for a group or an introduction (`seed`: a `stable_number` of what
+    it is, so a retry agrees)."""
     tips = tips_about(Topic.FIRST_MEETING)
     return tips[seed % len(tips)]
 

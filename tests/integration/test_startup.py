@@ -209,7 +209,7 @@ def test_the_console_loads_the_pages_code_only_when_one_is_opened(
     program = CONSOLE_RUN + (
         "import json, sys\n"
         "print(json.dumps({'code': code, 'loaded': sorted(m for m in sys.modules\n"
-        f"    if m.startswith({LOADED_WHEN_A_PAGE_OPENS + ('aiohttp',)!r}))}}))\n"
+        f"    if m.startswith({(*LOADED_WHEN_A_PAGE_OPENS, 'aiohttp')!r}))}}))\n"
     )
     _loaded_after(program, stdin="help\n")  # a fresh database: migrated
 

@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 
 from bot.commands.event_posts import ACTION_GOING
 from bot.commands.intros import ACTION_ACCEPT
+from bot.commands.registry import ACTIONS, COMMANDS
+from bot.commands.service import CommandService
 from bot.core.effects import GroupIntro
 from bot.core.identity import Member, Platform
 from bot.core.message import CommandRef, Message, Paragraph, text_plain
 from bot.core.tips import TIPS, Topic, digest_tip, tips_about, week_number
-from tests.unit.harness import ALICE, BOB, CAROL, GENERAL, Buddy
+from tests.fakes import InMemoryStore, ManualClock
+from tests.unit.harness import ALICE, BOB, CAROL, GENERAL, NOW, Buddy
 from tests.unit.jobs_harness import paris, timeline
 
 members = st.builds(
@@ -173,3 +176,38 @@ def test_an_introduction_carries_one_first_meeting_tip(buddy: Buddy) -> None:
     [made] = [r.effect.message for r in buddy.store.outbox if isinstance(r.effect, GroupIntro)]
     [tip] = _tips_in(made)
     assert tip in FIRST_MEETING_TIPS
+
+
+def _introduced_tip(*, intros_elsewhere: int) -> str:
+    """The tip of Carol's introduction of Alice and Bob, made after `intros_elsewhere`
+    introductions in another workspace (which move the global ids on)."""
+    store = InMemoryStore()
+    buddy = Buddy(
+        service=CommandService(
+            uow_factory=store, clock=ManualClock(NOW), commands=COMMANDS, actions=ACTIONS
+        ),
+        store=store,
+        clock=ManualClock(NOW),
+    )
+    elsewhere = [Member(Platform.SLACK, "T2", user) for user in ("UANA", "UBEN", "UCID")]
+    for _ in range(intros_elsewhere):
+        buddy.say("intro <@UANA> <@UBEN> you should talk", by=elsewhere[2])
+    for member in (ALICE, BOB):
+        buddy.say("offer something", by=member)
+    buddy.say("intro <@UALICE> <@UBOB> you should talk", by=CAROL)
+    with buddy.store() as uow:
+        [intro] = uow.intros.involving(CAROL)
+    for member in (ALICE, BOB):
+        buddy.press(ACTION_ACCEPT, str(intro.id), by=member)
+    [made] = [r.effect.message for r in buddy.store.outbox if isinstance(r.effect, GroupIntro)]
+    [tip] = _tips_in(made)
+    return tip
+
+
+def test_an_introductions_tip_does_not_depend_on_other_workspaces() -> None:
+    """Chosen from the introduction itself, never from a global id: another workspace's
+    activity cannot change (and so cannot be read from) what this one is shown."""
+    tips = {
+        _introduced_tip(intros_elsewhere=n) for n in range(len(tips_about(Topic.FIRST_MEETING)) + 1)
+    }
+    assert len(tips) == 1

@@ -19,6 +19,7 @@ from bot.core.ice_breakers import ice_breaker
 from bot.core.outgoing import Outgoing
 from bot.core.ports import DueCheck, DueKind, UnitOfWork
 from bot.core.records import Profile
+from bot.core.tips import stable_number
 
 
 class WhoDidYouMeet:
@@ -88,6 +89,7 @@ def _suggest(uow: UnitOfWork, event: Event, outgoing: Outgoing, *, now: datetime
         blocked=blocked,
     )
     made = [uow.event_followups.suggest(event, a, b, now=now) for a, b in pairs]
+    seed = stable_number(event.channel.platform.value, event.channel.workspace_id, event.number)
     for member, viewer in profiles.items():
         others = [profiles[other] for other in seen_by(member, made)]
         if not others:
@@ -98,7 +100,7 @@ def _suggest(uow: UnitOfWork, event: Event, outgoing: Outgoing, *, now: datetime
                 other=other.member,
                 other_profile=other,
                 known=known_about(uow, member, other.member),
-                seed=event.id,
+                seed=seed,
             )
             for other in others
         ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -39,7 +38,7 @@ from bot.core.records import (
     Profile,
 )
 from bot.core.schedule import is_paused, is_stale
-from bot.core.tips import first_meeting_tip
+from bot.core.tips import first_meeting_tip, stable_number
 
 ACTION_SKIP_ROUND = "pairing.skip_round"
 ACTION_MET = "pairing.met"
@@ -252,8 +251,7 @@ def start_round(
 
 
 def _seed(channel: Channel, round_at: datetime) -> int:
-    text = f"{channel.platform.value}:{channel.workspace_id}:{channel.channel_id}:{round_at}"
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    return stable_number(channel.platform.value, channel.workspace_id, channel.channel_id, round_at)
 
 
 def _count_silence(
