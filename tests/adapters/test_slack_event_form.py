@@ -91,3 +91,79 @@ async def test_a_refused_field_is_shown_on_that_field_and_nothing_is_saved(
     assert slack.fake.calls_to("views.update") == []
     assert slack.fake.calls_to("chat.postMessage") == []
     assert (await _events_listed(slack)).startswith("No events coming up in this channel.")
+
+
+async def _edit_form(slack: SlackHarness, values: dict[str, Any]) -> dict[str, Any]:
+    """`/buddy event-edit` alone in #C1, then its form submitted: the submission's ack."""
+    await slack.command("event-edit")
+    await slack.fake.wait_until(lambda: slack.fake.calls_to("views.open"))
+    form = slack.fake.calls_to("views.open")[-1].args["view"]
+    assert form["title"]["text"] == "Change an event"
+    assert [b["block_id"] for b in form["blocks"]] == [
+        "number", "title", "when", "duration", "place", "limit",
+    ]  # fmt: skip
+    assert [b["optional"] for b in form["blocks"]] == [False, True, True, True, True, True]
+    status, ack = await slack.submit_view(form, values)
+    assert status == 200
+    await slack.settle()
+    return dict(json.loads(ack))
+
+
+def _edit_values(**typed: str | None) -> dict[str, Any]:
+    fields = ("number", "title", "when", "duration", "place", "limit")
+    return {name: {"value": {**TYPED, "value": typed.get(name)}} for name in fields}
+
+
+@SQLITE_ONLY
+async def test_event_edit_alone_opens_a_form_whose_submission_changes_the_event(
+    slack: SlackHarness,
+) -> None:
+    await slack.ask('event title "Rust night" when friday 6pm at Café')
+
+    ack = await _edit_form(slack, _edit_values(number="1", place="The Old Pub", limit="30"))
+
+    assert ack["response_action"] == "update"
+    await slack.fake.wait_until(lambda: slack.fake.calls_to("views.update"))
+    shown = all_text(slack.fake.calls_to("views.update")[-1].args["view"]["blocks"])
+    assert "The Old Pub" in shown, shown
+    listed = await _events_listed(slack)
+    assert "The Old Pub" in listed and "Café" not in listed
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    ("typed", "field", "says"),
+    [
+        ({"number": "1", "when": "someday"}, "when", "I couldn't read"),
+        ({"number": "1", "limit": "-3"}, "limit", "The limit is how many can go"),
+        ({"number": "one", "place": "Pub"}, "number", ""),
+    ],
+)
+async def test_a_refused_edit_is_shown_on_its_field_and_the_event_is_unchanged(
+    slack: SlackHarness, typed: dict[str, str], field: str, says: str
+) -> None:
+    await slack.ask('event title "Rust night" when friday 6pm at Café')
+    before = await _events_listed(slack)
+
+    ack = await _edit_form(slack, _edit_values(**typed))
+
+    assert ack["response_action"] == "errors"
+    assert list(ack["errors"]) == [field]
+    assert says in ack["errors"][field]
+    assert await _events_listed(slack) == before
+
+
+@SQLITE_ONLY
+async def test_an_edit_of_no_such_event_says_so_in_the_form_and_changes_nothing(
+    slack: SlackHarness,
+) -> None:
+    await slack.ask('event title "Rust night" when friday 6pm at Café')
+    before = await _events_listed(slack)
+
+    ack = await _edit_form(slack, _edit_values(number="9", place="Pub"))
+
+    assert ack["response_action"] == "update"
+    await slack.fake.wait_until(lambda: slack.fake.calls_to("views.update"))
+    shown = all_text(slack.fake.calls_to("views.update")[-1].args["view"]["blocks"])
+    assert "9" in shown and "Pub" not in shown, shown
+    assert await _events_listed(slack) == before

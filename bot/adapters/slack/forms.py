@@ -11,7 +11,14 @@ from bot.commands.base import MAX_TEXT, AnySpec, Arg, ArgKind, Args, ArgValue, P
 from bot.commands.when import MAX_WHEN_LENGTH
 
 FORM = "buddy.form"  # every generated form's callback_id
-FORM_COMMANDS = frozenset({"promise", "met", "event"})  # typed alone, these open their form
+# Typed alone, these open their form, under this title.
+FORM_TITLES = {
+    "promise": "New promise",
+    "met": "New met",
+    "event": "New event",
+    "event-edit": "Change an event",
+}
+FORM_COMMANDS = frozenset(FORM_TITLES)
 TITLE_LIMIT = 24
 LABEL_LIMIT = 2000
 NAME_LIMIT = 200
@@ -67,7 +74,7 @@ def command_form(spec: AnySpec, *, channel_id: str) -> dict[str, Any]:
         "type": "modal",
         "callback_id": FORM,
         "private_metadata": f"{spec.name} {channel_id}",
-        "title": _plain(f"New {spec.name}", TITLE_LIMIT),
+        "title": _plain(FORM_TITLES.get(spec.name, spec.name), TITLE_LIMIT),
         "submit": _plain("Save", TITLE_LIMIT),
         "close": _plain("Cancel", TITLE_LIMIT),
         "blocks": [block for arg in spec.args for block in _inputs(arg)],
