@@ -182,8 +182,9 @@ def pick_met(ctx: Context, payload: str, picked: tuple[str, ...]) -> Message:
         raise UserError("Pick people from the list: those who were going.")
     new = [going[user_id] for user_id in dict.fromkeys(picked) if user_id not in mine.met]
     context = met_context(event, timezone=ctx.profile.timezone)
+    profiles = ctx.uow.profiles.get_many(new)
     for member in new:
-        other = ctx.uow.profiles.get(member)
+        other = profiles.get(member)
         name = other.display_name if other is not None and other.display_name else member.user_id
         contact = find_or_add_contact(ctx, PersonRef(member.user_id, name))
         log_meeting(
