@@ -206,7 +206,7 @@ async def test_where_private_threads_are_forbidden_an_intro_falls_back_to_dms(
 async def test_new_dm_channels_are_opened_no_faster_than_the_pace(
     sqlite_template: Path, tmp_path: Path
 ) -> None:
-    async with discord_world(copy_database(sqlite_template, tmp_path), dm_interval=0.2) as world:
+    async with discord_world(copy_database(sqlite_template, tmp_path), dm_interval=0.3) as world:
         for user in (ALICE, BOB, CAROL):
             await world.say(user, "export")
         assert await world.deliver() == DeliveryReport(sent=3)
@@ -216,4 +216,5 @@ async def test_new_dm_channels_are_opened_no_faster_than_the_pace(
 
     opened = [call.at for call in world.fake.calls("POST", r"users/@me/channels")]
     assert len(opened) == 3  # Alice's second DM reuses her channel
-    assert all(b - a >= 0.19 for a, b in itertools.pairwise(opened))
+    # Arrival times at the fake: a loaded machine may delay one request by some milliseconds.
+    assert all(b - a >= 0.25 for a, b in itertools.pairwise(opened))
