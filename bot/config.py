@@ -242,11 +242,16 @@ _VARIABLE = re.compile(r"\$\{(?P<name>[^}:]*)(?::-(?P<default>[^}]*))?\}")
 def read_env_file(path: str | Path | None, environ: Mapping[str, str]) -> dict[str, str]:
     """The `KEY=value` lines of a `.env` file ({} if there is none): blank lines, comments and
     lines that are not assignments are skipped; `${NAME}` and `${NAME:-default}` are replaced by
-    an earlier line's value or else the environment's, as python-dotenv does."""
+    an earlier line's value or else the environment's, as python-dotenv does. A file that is
+    not UTF-8 text is a ConfigError."""
     if path is None or not Path(path).is_file():
         return {}
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise ConfigError(f"{path}: cannot be read as UTF-8 text") from None
     found: dict[str, str] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         matched = _LINE.fullmatch(line)
         if matched is None:
             continue

@@ -75,6 +75,16 @@ def test_an_empty_env_file_and_no_env_file_both_leave_the_defaults(tmp_path: Pat
     assert load_settings(environ={}, env_file=None) == Settings()
 
 
+def test_an_env_file_that_is_not_text_is_named_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_bytes(b"SLACK_BOT_TOKEN=\xff\xfe\n")
+
+    with pytest.raises(ConfigError) as refused:
+        load_settings(environ={}, env_file=path)
+
+    assert str(refused.value) == f"{path}: cannot be read as UTF-8 text"
+
+
 def test_by_default_the_process_environment_and_the_env_file_here_are_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
