@@ -23,7 +23,7 @@ def seed_promises(
     per_member: int,
 ) -> None:
     """`per_member` open promises for each of `owners`, each to a contact of their own."""
-    buddy = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
+    buddy = build(Settings(database_url=database_url))
     common = {"platform": platform, "workspace_id": workspace_id}
     contacts = [
         common

@@ -42,7 +42,7 @@ OPEN_CAP = 200
 
 def seed(database_url: str, *, promises: int, open_cap: int = OPEN_CAP) -> None:
     """One member's contacts and `promises` promises: up to `open_cap` open, the rest kept."""
-    buddy = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
+    buddy = build(Settings(database_url=database_url))
     owner = {"platform": "slack", "workspace_id": "T1", "owner_id": MEMBER.user_id}
     contacts = [
         {**owner, "id": c + 1, "name": f"Friend {c}", "name_key": f"friend {c}",
@@ -88,7 +88,7 @@ def costs(
 ) -> dict[str, float]:
     """Median ms per command; `done n` closes a different open promise each time."""
     buddy = build(
-        Settings(_env_file=None, database_url=database_url),  # type: ignore[call-arg]
+        Settings(database_url=database_url),
         clock=ManualClock(NOW),
     )
     service = CommandService(

@@ -42,7 +42,6 @@ from bot.core.identity import Platform
 
 async def load() -> None:
     settings = Settings(
-        _env_file=None,
         database_url="sqlite:///{folder}/idle.sqlite3",
         slack_bot_token="xoxb-idle",
         slack_signing_secret="idle-secret",
@@ -66,7 +65,6 @@ asyncio.run(load())
 SETTINGS = """
 from bot.config import Settings
 settings = Settings(
-    _env_file=None,
     database_url="sqlite:///{folder}/idle.sqlite3",  # migrated by LOADED: at head
     slack_api_url="http://127.0.0.1:9/api/",
     **{options},

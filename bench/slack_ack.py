@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -122,7 +123,6 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
         for owner in owners:
             fake.add_user(TEAM, owner, name=f"Member {owner}")
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
             database_url=database_url,
             slack_bot_token="xoxb-T1",
             slack_signing_secret=SECRET,
@@ -131,7 +131,7 @@ async def one_size(promises: int, *, count: int, warm_up: int) -> list[dict[str,
         buddy = build(settings)
         bot = await build_slack(buddy)
         # The same bot with no budget: every answer through response_url, as before it had one.
-        buddy_late = build(settings.model_copy(update={"buddy_ack_budget_seconds": 0.0}))
+        buddy_late = build(dataclasses.replace(settings, buddy_ack_budget_seconds=0.0))
         bot_late = await build_slack(buddy_late)
         times: dict[str, list[float]] = {"bare": [], "promises": [], "promise": [], "late": []}
         in_ack = {"promises": 0, "promise": 0, "late": 0}

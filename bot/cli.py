@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import secrets
 import signal
 import sys
@@ -78,9 +79,7 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> None:
     demo = tempfile.TemporaryDirectory(prefix="buddy-demo-") if args.demo else None
     with demo or contextlib.nullcontext():
         if demo is not None:  # the tour writes to a database of its own, never yours
-            settings = settings.model_copy(
-                update={"database_url": f"sqlite:///{demo.name}/demo.db"}
-            )
+            settings = dataclasses.replace(settings, database_url=f"sqlite:///{demo.name}/demo.db")
         # Without BUDDY_SECRET_KEY, links are signed with a key of this session's own.
         keys = () if parse_keys(settings.buddy_secret_key) else (secrets.token_urlsafe(32),)
         buddy = build(settings, clock=clock, link_keys=keys)

@@ -885,7 +885,7 @@ async def discord_world(
     saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
     point_at(api_url=fake.api_url, gateway_url=fake.gateway_url)
     clock = ManualClock(NOW)
-    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    settings = Settings(database_url=database_url)
     buddy = build(settings, clock=clock, migrate=False)
     world = DiscordWorld(fake, buddy, clock, dm_interval=dm_interval, client_options=client_options)
     try:

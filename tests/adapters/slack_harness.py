@@ -331,7 +331,6 @@ async def running_slack(
             stack.push_async_callback(fake.stop)
         clock = ManualClock(START)
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
             database_url=database_url,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake.api_url,
@@ -386,7 +385,6 @@ async def serving_in_socket_mode(
     fake.add_user("T1", "U1", name="Ann")
     with clean_environment():
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
             database_url=database_url,
             slack_app_token="xapp-1-A1-secret",
             slack_bot_token="xoxb-T1",

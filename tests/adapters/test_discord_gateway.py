@@ -88,8 +88,7 @@ async def test_a_bot_too_big_for_one_shard_reconnects_sharded(
 ) -> None:
     fake = FakeDiscord(require_sharding=True)
     await fake.start()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
+    settings = Settings(
         database_url=copy_database(sqlite_template, tmp_path),
         discord_token=TOKEN,
         discord_api_url=fake.api_url,

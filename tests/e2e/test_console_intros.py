@@ -48,7 +48,7 @@ class Console:
 @pytest.fixture
 def console(tmp_path: Path) -> Iterator[Console]:
     clock = ManualClock(NOW)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}")
     buddy = build(settings, clock=clock)
     out = io.StringIO()
     screen = ConsoleScreen(out)

@@ -47,7 +47,7 @@ class Console:
 @pytest.fixture
 def console(tmp_path: Path) -> Iterator[Console]:
     clock = ManualClock(datetime(2026, 11, 26, 14, 57, tzinfo=UTC))
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}")
     buddy = build(settings, clock=clock)
     out = io.StringIO()
     screen = ConsoleScreen(out)

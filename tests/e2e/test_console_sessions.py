@@ -171,6 +171,34 @@ def test_a_bad_setting_stops_the_bot_with_a_message_naming_the_variable(tmp_path
     assert "often" in finished.stderr
 
 
+def test_every_bad_setting_in_the_env_file_and_the_environment_is_named_before_the_bot_starts(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text("# mine\nexport BUDDY_TICKER=maybe\nPORT='0'\n")
+    clean = {k: v for k, v in os.environ.items() if not k.upper().startswith(("BUDDY_", "PORT"))}
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="help\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**clean, "BUDDY_TICK_SECONDS": "often"},
+        timeout=60,
+        check=False,
+    )
+
+    assert finished.returncode == 2
+    assert finished.stderr.splitlines() == [
+        "buddy: BUDDY_TICK_SECONDS: expected a number of seconds between 0 and 3600, e.g. 30 "
+        "(got 'often')",
+        "BUDDY_TICKER: expected on or off (got 'maybe')",
+        "PORT: expected a TCP port number, e.g. 3000 (got '0')",
+    ]
+    assert finished.stdout == ""
+    assert not (tmp_path / "buddy.sqlite3").exists()  # nothing was started, nor created
+
+
 def test_adapter_commands_name_the_missing_token(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     for command, variable in (("slack", "SLACK_BOT_TOKEN"), ("discord", "DISCORD_TOKEN")):

@@ -28,7 +28,7 @@ CTRL_D = "\x04"
 def session(tmp_path: Path) -> Iterator[tuple[ConsoleSession, io.StringIO]]:
     clock = ManualClock(datetime(2026, 11, 26, 14, 57, tzinfo=UTC))
     buddy = build(
-        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}"),
+        Settings(database_url=f"sqlite:///{tmp_path / 'buddy.sqlite3'}"),
         clock=clock,
     )
     out = io.StringIO()

@@ -88,7 +88,7 @@ async def test_postgres_stopped_mid_run_gets_a_friendly_retry_reply_then_recover
     own_postgres: PostgresCluster,
 ) -> None:
     url = create_postgres_database(own_postgres.url, "buddy_drill")
-    buddy = build(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+    buddy = build(Settings(database_url=url))
     now = datetime.now(UTC)
     with buddy.uow_factory() as uow:
         for n in range(40):

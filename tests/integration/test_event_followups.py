@@ -23,7 +23,7 @@ RUST = Channel(Platform.SLACK, "T1", "C_RUST")
 
 
 def _queued(database_url: str, clock: ManualClock) -> dict[str, datetime]:
-    buddy = build(Settings(_env_file=None, database_url=database_url), clock=clock)
+    buddy = build(Settings(database_url=database_url), clock=clock)
     try:
         with buddy.engine.connect() as connection:
             rows = connection.execute(select(OutboxRow.idempotency_key, OutboxRow.next_attempt_at))
@@ -40,7 +40,7 @@ async def test_suggestions_and_who_did_you_meet_are_queued_once_across_a_restart
     database_url: str,
 ) -> None:
     clock = ManualClock(NOW)
-    settings = Settings(_env_file=None, database_url=database_url)
+    settings = Settings(database_url=database_url)
     buddy = build(settings, clock=clock)
     buddy.service.run(
         CommandInput(text='event "Rust night" friday 6pm', invoker=CARL, channel=RUST)

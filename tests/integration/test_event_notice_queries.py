@@ -26,7 +26,7 @@ RUST = Channel(Platform.SLACK, "T1", "C_RUST")
 def _profile_reads_to_cancel(database_url: str, *, going: int, title: str) -> tuple[int, int]:
     """Profile SELECTs run by `event cancel` of an event `going` members go to (each has used
     the bot, so has a profile); and how many of them were told."""
-    buddy = build(Settings(_env_file=None, database_url=database_url), clock=ManualClock(NOW))
+    buddy = build(Settings(database_url=database_url), clock=ManualClock(NOW))
     try:
         buddy.service.run(
             CommandInput(text=f'event "{title}" friday 6pm', invoker=CARL, channel=RUST)

@@ -22,7 +22,7 @@ RUST = Channel(Platform.SLACK, "T1", "C_RUST")
 
 
 def _reminder_keys(database_url: str, clock: ManualClock) -> list[str]:
-    buddy = build(Settings(_env_file=None, database_url=database_url), clock=clock)
+    buddy = build(Settings(database_url=database_url), clock=clock)
     try:
         with buddy.engine.connect() as connection:
             keys = connection.scalars(select(OutboxRow.idempotency_key)).all()
@@ -35,7 +35,7 @@ async def test_each_reminder_is_queued_once_even_when_a_restarted_worker_ticks_a
     database_url: str,
 ) -> None:
     clock = ManualClock(NOW)
-    settings = Settings(_env_file=None, database_url=database_url)
+    settings = Settings(database_url=database_url)
     buddy = build(settings, clock=clock)
     buddy.service.run(
         CommandInput(text='event "Rust night" friday 6pm', invoker=CARL, channel=RUST)

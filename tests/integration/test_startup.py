@@ -120,15 +120,16 @@ print(json.dumps({"code": code, "cryptography": "cryptography" in sys.modules}))
 
 # What `buddy slack` and `buddy discord` build before they connect (nothing is reached here).
 SLACK = """
-import asyncio
+import asyncio, os
 from bot.app import build
 from bot.plugins.slack import build_slack
 from bot.config import Settings
 
 async def load():
-    settings = Settings(_env_file=None, database_url="sqlite:///{folder}/slack.sqlite3",
+    settings = Settings(database_url="sqlite:///{folder}/slack.sqlite3",
                         slack_bot_token="xoxb-x", slack_signing_secret="s",
-                        slack_api_url="http://127.0.0.1:9/api/")
+                        slack_api_url="http://127.0.0.1:9/api/",
+                        buddy_secret_key=os.environ.get("BUDDY_SECRET_KEY", ""))
     bot = await build_slack(build(settings))
     bot.web_app()
     await bot.close()
@@ -142,7 +143,7 @@ from bot.plugins.discord_bot import discord_ports
 from bot.adapters import discord_bot
 from bot.config import Settings
 
-settings = Settings(_env_file=None, database_url="sqlite:///{folder}/discord.sqlite3",
+settings = Settings(database_url="sqlite:///{folder}/discord.sqlite3",
                     discord_token="x")
 discord_bot.make_client(discord_ports(build(settings)))
 """
@@ -236,3 +237,27 @@ def test_a_discord_process_never_loads_slack(tmp_path: Path) -> None:
     assert "slack_bolt" not in found["sdks"]  # type: ignore[operator]
     assert "slack_sdk" not in found["sdks"]  # type: ignore[operator]
     assert "discord" in found["sdks"]  # type: ignore[operator]
+
+
+PYDANTIC = """
+import json, sys
+print(json.dumps({"loaded": sorted({m.split(".")[0] for m in sys.modules}
+    & {"pydantic", "pydantic_core", "pydantic_settings", "dotenv"})}))
+"""
+
+
+@pytest.mark.parametrize("process", ["console", "slack", "discord"])
+def test_no_process_loads_pydantic_to_read_its_settings(
+    process: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings are read and checked with the standard library: pydantic's ~20 MiB and ~0.1 s
+    of imports are paid by no process."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/buddy.sqlite3")
+    monkeypatch.setenv("BUDDY_TICK_SECONDS", "3600")
+    starts = {
+        "console": CONSOLE_RUN,
+        "slack": SLACK.format(folder=tmp_path),
+        "discord": DISCORD.format(folder=tmp_path),
+    }
+
+    assert _loaded_after(starts[process] + PYDANTIC, stdin="help\n") == {"loaded": []}

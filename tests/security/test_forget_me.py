@@ -127,7 +127,7 @@ class World:
 @pytest.fixture
 def world(database_url: str) -> Iterator[World]:
     clock = ManualClock(START)
-    settings = Settings(_env_file=None, database_url=database_url)
+    settings = Settings(database_url=database_url)
     buddy = build(settings, clock=clock)
     yield World(buddy, clock, Recorder())
     buddy.engine.dispose()

@@ -296,7 +296,7 @@ def test_whatever_a_member_did_forget_me_leaves_none_of_it_anywhere(
     clock = ManualClock(START)
     # Links live 30 days, the longest allowed: refused after the waits below for being erased,
     # not for having expired.
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{path}", buddy_link_hours=720)  # type: ignore[call-arg]
+    settings = Settings(database_url=f"sqlite:///{path}", buddy_link_hours=720)
     buddy = build(settings, clock=clock, link_keys=["forget-me-property"])
     world = World(buddy, clock, Recorder())
     HELD.clear()

@@ -86,7 +86,7 @@ class Bot:
 @pytest.fixture
 def bot(database_url: str) -> Iterator[Bot]:
     clock = ManualClock(NOW)
-    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    settings = Settings(database_url=database_url)
     buddy = build(settings, clock=clock, migrate=False)
     try:
         yield Bot(buddy, clock)

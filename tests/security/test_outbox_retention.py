@@ -89,7 +89,7 @@ class World:
 @pytest.fixture
 def world(database_url: str) -> Iterator[World]:
     clock = ManualClock(START)
-    settings = Settings(_env_file=None, database_url=database_url, buddy_outbox_retention_days=14)
+    settings = Settings(database_url=database_url, buddy_outbox_retention_days=14)
     buddy = build(settings, clock=clock)
     yield World(buddy, clock, Recorder())
     buddy.engine.dispose()

@@ -368,8 +368,7 @@ async def test_a_guild_that_removed_the_bot_while_it_was_down_is_erased_on_ready
 
     fake = FakeDiscord(guilds=[GUILD_B])  # kicked from GUILD_A while the bot was down
     await fake.start()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
+    settings = Settings(
         database_url=database_url,
         discord_token="fake-bot-token",
         discord_api_url=fake.api_url,

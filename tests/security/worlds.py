@@ -197,7 +197,7 @@ class Worlds:
 
 def open_worlds(database_url: str) -> Iterator[Worlds]:
     clock = ManualClock(NOW)
-    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    settings = Settings(database_url=database_url)
     app = build(settings, clock=clock, migrate=False)
     recorder = Recorder(clock)
     delivery = app.delivery({Platform.SLACK: recorder})

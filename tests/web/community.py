@@ -105,8 +105,7 @@ class Community:
 
 
 def settings_for(database_url: str, **more: object) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
+    return Settings(
         database_url=database_url,
         buddy_secret_key=Fernet.generate_key().decode(),
         buddy_public_url="http://pages.test",

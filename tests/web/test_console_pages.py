@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 async def test_a_member_link_opens_on_the_console_s_local_port(tmp_path: Path) -> None:
     clock = ManualClock(NOW)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/buddy.sqlite3")  # type: ignore[call-arg]
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/buddy.sqlite3")
     buddy = build(settings, clock=clock, link_keys=(secrets.token_urlsafe(32),))
     ana = console_member("@ana")
     buddy.service.run(CommandInput(text="offer maps and GIS", invoker=ana))
