@@ -9,6 +9,7 @@ from sqlalchemy import insert
 
 from bot.app import build
 from bot.config import Settings
+from bot.core.promises import words_key
 from bot.store.models import ContactRow, PromiseRow
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -44,6 +45,7 @@ def seed_promises(
             "owner_id": owner,
             "contact_id": m + 1,
             "what": f"thing {n} for {m}",
+            "words_key": words_key(f"thing {n} for {m}"),
             "number": n,
             "status": "open",
             "created_at": NOW,

@@ -6,7 +6,8 @@ through the real `CommandService` over the real store. Open promises are capped 
 member, so for the first four the large member has 200 open promises and 9,800 kept ones; the
 small member has 10 open ones. For `promise` the cap is raised past 10^4 (for both members),
 so the large member has 10^4 open ones: numbering, the repeat warning and the cap check must
-not read them all. Both have the same 10 contacts. Rows are written straight into the tables.
+not read them all. Both have the same 10 contacts. Rows are written straight into the tables;
+the two members' commands are timed interleaved.
 `python -m bench.command_cost [--quick]`
 """
 
@@ -30,6 +31,7 @@ from bot.commands.registry import ACTIONS, COMMANDS
 from bot.commands.service import CommandService
 from bot.config import Settings
 from bot.core.identity import Member, Platform
+from bot.core.promises import words_key
 from bot.store.models import ContactRow, PromiseRow
 from tests.fakes import ManualClock
 
@@ -53,7 +55,8 @@ def seed(database_url: str, *, promises: int, open_cap: int = OPEN_CAP) -> None:
     for n in range(promises):
         is_open = n < open_cap
         rows.append(
-            {**owner, "contact_id": n % CONTACTS + 1, "what": f"thing {n}", "number": n + 1,
+            {**owner, "contact_id": n % CONTACTS + 1, "what": f"thing {n}",
+             "words_key": words_key(f"thing {n}"), "number": n + 1,
              "status": "open" if is_open else "done",
              "created_at": NOW - timedelta(minutes=promises - n),
              "due_at": NOW + timedelta(days=n + 1) if is_open else None,
@@ -80,52 +83,59 @@ WRITING: dict[str, Callable[[int], str]] = {
 
 
 def costs(
-    database_url: str,
+    database_urls: dict[int, str],
     *,
     samples: int,
     lines: dict[str, Callable[[int], str]],
     open_cap: int = OPEN_CAP,
-) -> dict[str, float]:
-    """Median ms per command; `done n` closes a different open promise each time."""
-    buddy = build(
-        Settings(database_url=database_url),
-        clock=ManualClock(NOW),
-    )
-    service = CommandService(
-        uow_factory=buddy.uow_factory,
-        clock=buddy.clock,
-        commands=COMMANDS,
-        actions=ACTIONS,
-        policy=replace(buddy.policy, max_open_promises=open_cap),
-    )
-    result = {}
+) -> dict[int, dict[str, float]]:
+    """Median ms per command and size; the sizes' runs interleaved (alternating which goes
+    first), so a burst of load on the machine weighs on both alike. `done n` closes a
+    different open promise each time."""
+    buddies = {size: build(Settings(database_url=url)) for size, url in database_urls.items()}
+    services = {
+        size: CommandService(
+            uow_factory=buddy.uow_factory,
+            clock=ManualClock(NOW),
+            commands=COMMANDS,
+            actions=ACTIONS,
+            policy=replace(buddy.policy, max_open_promises=open_cap),
+        )
+        for size, buddy in buddies.items()
+    }
+    result: dict[int, dict[str, float]] = {size: {} for size in services}
     for name, line in lines.items():
-        service.run(CommandInput(text="promises", invoker=MEMBER))  # warm
-        times = []
+        times: dict[int, list[float]] = {size: [] for size in services}
+        for service in services.values():
+            service.run(CommandInput(text="promises", invoker=MEMBER))  # warm
         for i in range(samples):
-            started = time.perf_counter()
-            reply = service.run(CommandInput(text=line(i), invoker=MEMBER))
-            times.append((time.perf_counter() - started) * 1000)
-            assert not reply.plain_text().startswith("⚠️"), reply.plain_text()
-        result[name] = statistics.median(times)
-    buddy.engine.dispose()
+            order = list(services) if i % 2 == 0 else list(services)[::-1]
+            for size in order:
+                started = time.perf_counter()
+                reply = services[size].run(CommandInput(text=line(i), invoker=MEMBER))
+                times[size].append((time.perf_counter() - started) * 1000)
+                assert not reply.plain_text().startswith("⚠️"), reply.plain_text()
+        for size, taken in times.items():
+            result[size][name] = statistics.median(taken)
+    for buddy in buddies.values():
+        buddy.engine.dispose()
     return result
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    samples = 5 if quick else 9  # `done` needs this many open promises in the small case
+    samples = 7 if quick else 9  # `done` needs this many open promises in the small case
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="buddy-cost-") as folder:
-        measured: dict[int, dict[str, float]] = {}
-        opened: dict[int, dict[str, float]] = {}
         raised = 2 * 10**4  # past the large member's 10^4 open promises and what the bench adds
+        reading: dict[int, str] = {}
+        writing: dict[int, str] = {}
         for size in (10, 10**4):
-            url = f"sqlite:///{Path(folder) / f'cost-{size}.sqlite3'}"
-            seed(url, promises=size)
-            measured[size] = costs(url, samples=samples, lines=READING)
-            url = f"sqlite:///{Path(folder) / f'open-{size}.sqlite3'}"
-            seed(url, promises=size, open_cap=raised)
-            opened[size] = costs(url, samples=samples, lines=WRITING, open_cap=raised)
+            reading[size] = f"sqlite:///{Path(folder) / f'cost-{size}.sqlite3'}"
+            seed(reading[size], promises=size)
+            writing[size] = f"sqlite:///{Path(folder) / f'open-{size}.sqlite3'}"
+            seed(writing[size], promises=size, open_cap=raised)
+        measured = costs(reading, samples=samples, lines=READING)
+        opened = costs(writing, samples=samples, lines=WRITING, open_cap=raised)
         for name in measured[10]:
             small, large = measured[10][name], measured[10**4][name]
             rows.append(_row(f"`{name}`, member with 10 promises (SQLite)", small, "ms", None))

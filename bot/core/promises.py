@@ -3,6 +3,7 @@ change back."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -46,7 +47,18 @@ def is_snoozed(promise: Promise) -> bool:
 
 def same_promise(a: str, b: str) -> bool:
     """The same words, whatever the case and spacing."""
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return _words(a) == _words(b)
+
+
+def words_key(what: str) -> str:
+    """A short fingerprint of `what` as `same_promise` reads it, stored with each promise: a
+    repeat is found by it without reading every open promise to that person. Different words
+    may share one, so a match is still checked with `same_promise`."""
+    return hashlib.blake2b(_words(what).encode(), digest_size=8).hexdigest()
+
+
+def _words(what: str) -> str:
+    return " ".join(what.casefold().split())
 
 
 def changed(

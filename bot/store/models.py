@@ -210,12 +210,23 @@ class PromiseRow(OwnedRow):
             unique=True,
             where=OPEN,
         ),
+        partial_index(
+            "ix_promises_open_words",
+            "platform",
+            "workspace_id",
+            "owner_id",
+            "contact_id",
+            "words_key",
+            where=OPEN,
+        ),
         _due_index("promises", "remind_at", text("status = 'open' AND remind_at IS NOT NULL")),
         _due_index("promises", "heads_up_at", text("status = 'open' AND heads_up_at IS NOT NULL")),
     )
 
     contact_id: Mapped[int] = _contact_fk()
     what: Mapped[str] = mapped_column(Text)
+    # bot/core/promises.words_key(what): finds an open repeat without reading the others.
+    words_key: Mapped[str] = mapped_column(String(16), server_default=text("''"))
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(SHORT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -52,7 +52,7 @@ from bot.core.ports import (
     QueuedMessage,
     queued_about,
 )
-from bot.core.promises import next_free_number, same_promise
+from bot.core.promises import next_free_number, same_promise, words_key
 from bot.core.records import (
     Cadence,
     ChannelPrompt,
@@ -556,6 +556,7 @@ class SqlPromiseRepository(SqlRepository):
             owner_id=owner.user_id,
             contact_id=contact_id,
             what=what,
+            words_key=words_key(what),
             number=number,
             status=PromiseStatus.OPEN.value,
             created_at=now,
@@ -573,6 +574,7 @@ class SqlPromiseRepository(SqlRepository):
             promise.owner,
             contact_id=promise.contact_id,
             what=promise.what,
+            words_key=words_key(promise.what),
             number=promise.number,
             status=promise.status.value,
             due_at=promise.due_at,
@@ -617,8 +619,10 @@ class SqlPromiseRepository(SqlRepository):
         return self._session.scalars(statement).all()
 
     def numbering(self, owner: Member, *, closed_since: datetime) -> PromiseNumbering:
-        # One pass over the open promises' index gives both their count and the highest number.
-        count, highest = self._session.execute(_COUNT_AND_HIGHEST_OPEN, _owner_params(owner)).one()
+        # Two statements, each answered from an index alone: asked together, SQLite would read
+        # every open row of the table instead.
+        highest = self._session.scalar(_HIGHEST_OPEN, _owner_params(owner))
+        count = self.count_open(owner)
         if count != (highest or 0):  # a gap among the open numbers
             taken = self.numbers_taken(owner, closed_since=closed_since)
             return PromiseNumbering(open_count=count, next_number=next_free_number(taken))
@@ -655,10 +659,15 @@ class SqlPromiseRepository(SqlRepository):
         return None if row is None else _promise(row)
 
     def open_same(self, owner: Member, contact_id: int, what: str) -> Promise | None:
-        # Only the words are read, not whole rows: one person may be owed many promises.
+        # Only those with the same fingerprint, from an index: one person may be owed many.
         statement = (
             select(PromiseRow.id, PromiseRow.what)
-            .where(_open_of(owner), PromiseRow.contact_id == contact_id)
+            .where(
+                owned_by(PromiseRow, owner),
+                PromiseRow.status == _OPEN,
+                PromiseRow.contact_id == contact_id,
+                PromiseRow.words_key == words_key(what),
+            )
             .order_by(PromiseRow.id)
         )
         for promise_id, words in self._session.execute(statement):
@@ -896,8 +905,11 @@ def _open_soonest(*, limited: bool, about: bool) -> Select[PromiseRow]:
 _COUNT_OPEN = select(func.count()).where(
     _owner_is(PromiseRow), PromiseRow.status == PromiseStatus.OPEN.value
 )
-_COUNT_AND_HIGHEST_OPEN = select(func.count(), func.max(PromiseRow.number)).where(
-    _owner_is(PromiseRow), PromiseRow.status == _OPEN
+_HIGHEST_OPEN = (
+    select(PromiseRow.number)
+    .where(_owner_is(PromiseRow), PromiseRow.status == _OPEN)
+    .order_by(PromiseRow.number.desc())
+    .limit(1)
 )
 
 

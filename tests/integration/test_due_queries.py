@@ -15,6 +15,7 @@ from bot.core.events import Answer, Rsvp
 from bot.core.identity import Channel, Member, Platform
 from bot.core.policy import Policy
 from bot.core.ports import WatchedJob
+from bot.core.promises import words_key
 from bot.core.records import Profile
 from bot.scheduler import Ticker
 from bot.store.models import (
@@ -189,6 +190,7 @@ def crowded(engine: Engine) -> Engine:
                 {
                     **row,
                     "what": "x",
+                    "words_key": words_key("x"),
                     "number": 1,
                     "status": "open" if i % 2 else "done",
                     "created_at": NOW,

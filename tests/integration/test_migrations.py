@@ -66,7 +66,7 @@ def test_each_partial_index_of_the_models_is_partial_in_the_migrated_database(
         for index in table.indexes
         if index.dialect_options["sqlite"]["where"] is not None
     }
-    assert len(partial) == 9  # due times, open promise numbers, quotes, retained messages
+    assert len(partial) == 10  # due times, open promises (numbers, words), quotes, retained
     for name, where in partial.items():
         assert where is not None, name
         assert found[name] is not None, name
@@ -186,3 +186,38 @@ def test_messages_queued_before_0007_are_found_by_erasure_after_it(empty_engine:
         uow.commit()
     with empty_engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM outbox")) == 0
+
+
+def test_promises_made_before_0026_are_found_as_repeats_after_it(empty_engine: Engine) -> None:
+    """Existing promises get their words' fingerprint when migrated: a repeat in other case and
+    spacing is still recognised, and a promise in other words is not."""
+    config = alembic_config()
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0025")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO contacts (id, platform, workspace_id, owner_id, name, name_key,"
+                " created_at, last_touch_at) VALUES (1, 'slack', 'T1', 'UANN', 'Sam', 'sam',"
+                " '2026-03-02 09:00:00', '2026-03-02 09:00:00')"
+            )
+        )
+        for number, what in ((1, "Send  the Deck"), (2, "intro to Kim")):
+            connection.execute(
+                text(
+                    "INSERT INTO promises (platform, workspace_id, owner_id, contact_id, what,"
+                    " number, status, created_at, snoozes) VALUES ('slack', 'T1', 'UANN', 1,"
+                    " :what, :number, 'open', '2026-03-02 09:00:00', 0)"
+                ),
+                {"what": what, "number": number},
+            )
+
+    upgrade_to_head(empty_engine)
+
+    factory = SqlUnitOfWorkFactory(make_session_factory(empty_engine))
+    ann = Member(Platform.SLACK, "T1", "UANN")
+    with factory() as uow:
+        repeat = uow.promises.open_same(ann, 1, "send the deck")
+        assert repeat is not None and repeat.number == 1
+        assert uow.promises.open_same(ann, 1, "send the slides") is None
