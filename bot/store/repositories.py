@@ -113,6 +113,16 @@ def _owner_is(model: type[OwnedRow]) -> ColumnElement[bool]:
     )
 
 
+def _owner_is_plain(table: Table) -> ColumnElement[bool]:
+    """`_owner_is` over a table's own columns: a statement of these reads plain rows, with
+    none of the ORM's per-row work (see `SqlRepository._plain`)."""
+    return and_(
+        table.c.platform == bindparam("owner_platform"),
+        table.c.workspace_id == bindparam("owner_workspace"),
+        table.c.owner_id == bindparam("owner_user"),
+    )
+
+
 def _owner_params(owner: Member) -> dict[str, str]:
     return {
         "owner_platform": owner.platform.value,
@@ -229,6 +239,16 @@ class SqlRepository:
         rows = self._all(statement.limit(1))
         return rows[0] if rows else None
 
+    def _plain(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
+        """The rows of a statement over tables (not mapped classes), read by column name.
+
+        Records leave the store as frozen dataclasses, so a mapped object per row would be
+        built (and identity-mapped) only to be dropped: on the reads every command makes, that
+        was most of their cost. Flushed first, as an ORM query is, so they see this unit of
+        work's own additions; nothing is cached, so nothing can be stale either."""
+        self._session.flush()
+        return self._session.execute(statement, params).all()
+
     def _insert(self, row: RowT) -> RowT:
         self._session.add(row)
         self._session.flush()  # assigns the id
@@ -257,26 +277,22 @@ class SqlRepository:
             raise KeyError(f"no {model.__tablename__} row {row_id} for {owner}")
 
 
+_PROFILES = cast(Table, ProfileRow.__table__)
+_CONTACT_TABLE = cast(Table, ContactRow.__table__)
+_PROMISES = cast(Table, PromiseRow.__table__)
+
 # Every command reads its member's profile first.
-_PROFILE = (
-    select(ProfileRow)
-    .where(_owner_is(ProfileRow))
-    .limit(1)
-    .execution_options(populate_existing=True)
-)
+_PROFILE = select(*_PROFILES.c).where(_owner_is_plain(_PROFILES)).limit(1)
 
-
-_CONTACTS = (
-    select(ContactRow)
-    .where(_owner_is(ContactRow), ContactRow.id.in_(bindparam("ids", expanding=True)))
-    .execution_options(populate_existing=True)
+_CONTACTS = select(*_CONTACT_TABLE.c).where(
+    _owner_is_plain(_CONTACT_TABLE), _CONTACT_TABLE.c.id.in_(bindparam("ids", expanding=True))
 )
 
 
 class SqlProfileRepository(SqlRepository):
     def get(self, member: Member) -> Profile | None:
-        row = self._session.scalars(_PROFILE, _owner_params(member)).first()
-        return None if row is None else profile_record(row)
+        rows = self._plain(_PROFILE, _owner_params(member))
+        return profile_record(rows[0]) if rows else None
 
     def get_many(self, members: Iterable[Member]) -> Mapping[Member, Profile]:
         by_workspace: dict[Workspace, set[str]] = {}
@@ -398,7 +414,7 @@ class SqlContactRepository(SqlRepository):
         wanted = set(contact_ids)
         if not wanted:
             return {}
-        rows = self._session.scalars(_CONTACTS, {**_owner_params(owner), "ids": list(wanted)})
+        rows = self._plain(_CONTACTS, {**_owner_params(owner), "ids": list(wanted)})
         return {row.id: _contact(row) for row in rows}
 
     def find_member(self, owner: Member, user_id: str) -> Contact | None:
@@ -606,7 +622,7 @@ class SqlPromiseRepository(SqlRepository):
     ) -> Sequence[Promise]:
         statement = _open_soonest(limited=limit is not None, about=about is not None)
         params = {**_owner_params(owner), "limit": limit, "about": about}
-        return [_promise(row) for row in self._session.scalars(statement, params)]
+        return [_promise(row) for row in self._plain(statement, params)]
 
     def count_open(self, owner: Member) -> int:
         return self._session.scalar(_COUNT_OPEN, _owner_params(owner)) or 0
@@ -882,23 +898,19 @@ def _open_of(owner: Member) -> ColumnElement[bool]:
 
 
 @cache
-def _open_soonest(*, limited: bool, about: bool) -> Select[PromiseRow]:
-    """Open promises, soonest first (at most `limit`, about the contact `about`): each command
-    shows some, so the statement is built once per shape."""
+def _open_soonest(*, limited: bool, about: bool) -> Select[Any]:
+    """Open promises, soonest first (at most `limit`, about the contact `about`), as plain
+    rows: each command shows some, so the statement is built once per shape."""
+    c = _PROMISES.c
     statement = (
-        select(PromiseRow)
-        .where(_owner_is(PromiseRow), PromiseRow.status == PromiseStatus.OPEN.value)
-        .order_by(
-            func.coalesce(PromiseRow.remind_at, PromiseRow.due_at).asc().nulls_last(),
-            PromiseRow.created_at,
-            PromiseRow.id,
-        )
-        .execution_options(populate_existing=True)
+        select(*c)
+        .where(_owner_is_plain(_PROMISES), c.status == PromiseStatus.OPEN.value)
+        .order_by(func.coalesce(c.remind_at, c.due_at).asc().nulls_last(), c.created_at, c.id)
     )
     if limited:
         statement = statement.limit(bindparam("limit", type_=Integer))
     if about:
-        statement = statement.where(PromiseRow.contact_id == bindparam("about"))
+        statement = statement.where(c.contact_id == bindparam("about"))
     return statement
 
 
@@ -1125,15 +1137,16 @@ class SqlOutbox:
 
 
 # DMs to the member that failed for good, which they have not been told about yet.
+_OUTBOX = cast(Table, OutboxRow.__table__)
 _UNTOLD = and_(
-    OutboxRow.platform == bindparam("owner_platform"),
-    OutboxRow.workspace_id == bindparam("owner_workspace"),
-    OutboxRow.recipient == bindparam("owner_user"),
-    OutboxRow.status == OutboxStatus.DEAD,
-    OutboxRow.kind == EffectKind.DM,
-    OutboxRow.notice_pending_since.is_not(None),
+    _OUTBOX.c.platform == bindparam("owner_platform"),
+    _OUTBOX.c.workspace_id == bindparam("owner_workspace"),
+    _OUTBOX.c.recipient == bindparam("owner_user"),
+    _OUTBOX.c.status == OutboxStatus.DEAD,
+    _OUTBOX.c.kind == EffectKind.DM,
+    _OUTBOX.c.notice_pending_since.is_not(None),
 )
-_ANY_UNTOLD = select(OutboxRow.id).where(_UNTOLD).limit(1)
+_ANY_UNTOLD = select(_OUTBOX.c.id).where(_UNTOLD).limit(1)
 _TELL_UNTOLD = (
     update(OutboxRow)
     .where(_UNTOLD)

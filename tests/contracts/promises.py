@@ -227,3 +227,31 @@ def a_free_number_is_the_smallest_neither_open_nor_closed_lately(
         assert uow.promises.numbering(ANN, closed_since=NOW).next_number == 5  # #2 held too
         gap = uow.promises.numbering(ANN, closed_since=closed)
         assert gap == PromiseNumbering(open_count=2, next_number=2)  # a gap: the first
+
+
+def a_unit_of_work_reads_what_it_wrote_not_what_it_read_before(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The listing reads (open promises, the contacts they name) come back as they are now in
+    this transaction, even after the same rows were read and then changed in it."""
+    with uow_factory() as uow:
+        sam = uow.contacts.add(owner=ANN, name="Sam", member_user_id=None, now=NOW)
+        due = NOW + timedelta(days=2)
+        first = uow.promises.add(
+            owner=ANN,
+            contact_id=sam.id,
+            what="thing 1",
+            number=1,
+            now=NOW,
+            due_at=due,
+            remind_at=due,
+            heads_up_at=None,
+        )
+        assert [p.what for p in uow.promises.list_open(ANN)] == ["thing 1"]
+        assert uow.contacts.get_many(ANN, [sam.id])[sam.id].name == "Sam"
+        uow.promises.save(replace(first, what="the slides", due_at=NOW + HOUR))
+        uow.contacts.save(replace(sam, name="Sam Lee"))
+        [listed] = uow.promises.list_open(ANN)
+        assert (listed.what, listed.due_at) == ("the slides", NOW + HOUR)
+        assert uow.contacts.get_many(ANN, [sam.id])[sam.id].name == "Sam Lee"
+        uow.commit()
