@@ -135,15 +135,6 @@ def owner_of(row: OwnedRow) -> Member:
     return Member(Platform(row.platform), row.workspace_id, row.owner_id)
 
 
-def profile_of_owner(model: type[OwnedRow]) -> ColumnElement[bool]:
-    """Join a private row to its owner's profile (absent for someone who never used the bot)."""
-    return and_(
-        ProfileRow.platform == model.platform,
-        ProfileRow.workspace_id == model.workspace_id,
-        ProfileRow.owner_id == model.owner_id,
-    )
-
-
 # A literal, not a bound parameter: SQLite uses a partial index only when the query repeats
 # the index's condition with the same constant.
 _OPEN: ColumnClause[str] = literal_column("'open'")
@@ -265,6 +256,23 @@ class SqlRepository:
         )
         return self._session.execute(statement).all()
 
+    def _claim_with_people(
+        self, statement: Select[Any], claimed: type[OwnedRow]
+    ) -> list[tuple[Any, Contact, Profile | None]]:
+        """Due rows of `claimed` (a contact's, see `_claim`), each with that contact and its
+        owner's profile (None for someone who never used the bot).
+
+        Three statements, not one join: joined, PostgreSQL may hash the whole contacts and
+        profiles tables to find a hundred rows (as table statistics happen to say), while ids
+        in a list are found from indexes however large the tables grow."""
+        rows = [row for (row,) in self._claim(statement, claimed)]
+        if not rows:
+            return []
+        ids = sorted({row.contact_id for row in rows})
+        contacts = {c.id: _contact(c) for c in self._plain(_CONTACTS_BY_ID, {"ids": ids})}
+        profiles = profiles_of(self._session, {owner_of(row) for row in rows})
+        return [(row, contacts[row.contact_id], profiles.get(owner_of(row))) for row in rows]
+
     def _update(self, model: type[OwnedRow], row_id: int, owner: Member, **values: Any) -> None:
         # RETURNING, not rowcount: psycopg reports -1 for some statements.
         updated = self._session.scalar(
@@ -287,6 +295,30 @@ _PROFILE = select(*_PROFILES.c).where(_owner_is_plain(_PROFILES)).limit(1)
 _CONTACTS = select(*_CONTACT_TABLE.c).where(
     _owner_is_plain(_CONTACT_TABLE), _CONTACT_TABLE.c.id.in_(bindparam("ids", expanding=True))
 )
+# The contacts of claimed due rows, which may be anyone's: their ids come from those rows.
+_CONTACTS_BY_ID = select(*_CONTACT_TABLE.c).where(
+    _CONTACT_TABLE.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def profiles_of(session: Session, members: Iterable[Member]) -> dict[Member, Profile]:
+    """The profiles of those among `members` who have one, one read per workspace (plain rows:
+    see `SqlRepository._plain`)."""
+    by_workspace: dict[Workspace, set[str]] = {}
+    for member in members:
+        by_workspace.setdefault(member.workspace, set()).add(member.user_id)
+    found: dict[Member, Profile] = {}
+    session.flush()  # as an ORM query would: this unit of work's own changes are seen
+    for workspace, user_ids in by_workspace.items():
+        rows: Sequence[Any] = session.execute(
+            select(*_PROFILES.c).where(
+                _PROFILES.c.platform == workspace.platform.value,
+                _PROFILES.c.workspace_id == workspace.workspace_id,
+                _PROFILES.c.owner_id.in_(sorted(user_ids)),
+            )
+        ).all()
+        found.update((profile.member, profile) for profile in map(profile_record, rows))
+    return found
 
 
 class SqlProfileRepository(SqlRepository):
@@ -295,18 +327,7 @@ class SqlProfileRepository(SqlRepository):
         return profile_record(rows[0]) if rows else None
 
     def get_many(self, members: Iterable[Member]) -> Mapping[Member, Profile]:
-        by_workspace: dict[Workspace, set[str]] = {}
-        for member in members:
-            by_workspace.setdefault(member.workspace, set()).add(member.user_id)
-        found: dict[Member, Profile] = {}
-        for workspace, user_ids in by_workspace.items():
-            rows = self._session.scalars(
-                select(ProfileRow).where(
-                    in_workspace(ProfileRow, workspace), ProfileRow.owner_id.in_(sorted(user_ids))
-                )
-            )
-            found.update((profile.member, profile) for profile in map(profile_record, rows))
-        return found
+        return profiles_of(self._session, members)
 
     def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         insert = dialect_insert(self._session)
@@ -519,16 +540,14 @@ class SqlMeetingRepository(SqlRepository):
 
     def due_follow_ups(self, *, now: datetime, limit: int) -> Sequence[DueMeeting]:
         statement = (
-            select(MeetingRow, ContactRow, ProfileRow)
-            .join(ContactRow, ContactRow.id == MeetingRow.contact_id)
-            .outerjoin(ProfileRow, profile_of_owner(MeetingRow))
+            select(MeetingRow)
             .where(MeetingRow.follow_up_at <= now)
             .order_by(MeetingRow.follow_up_at, MeetingRow.id)
             .limit(limit)
         )
         return [
-            DueMeeting(_meeting(m), _contact(c), _profile_or_none(p))
-            for m, c, p in self._claim(statement, MeetingRow)
+            DueMeeting(_meeting(m), c, p)
+            for m, c, p in self._claim_with_people(statement, MeetingRow)
         ]
 
 
@@ -751,30 +770,21 @@ class SqlPromiseRepository(SqlRepository):
         # Plain rows, not mapped objects: a batch of records is read and let go, so building
         # (and identity-mapping) an object per row and table would be most of the query's cost.
         statement = (
-            select(*_DUE_BUNDLES)
-            .join(ContactRow, ContactRow.id == PromiseRow.contact_id)
-            .outerjoin(ProfileRow, profile_of_owner(PromiseRow))
+            select(_columns(PromiseRow, "promise"))
             # Spelled as the partial index's condition, so both databases use the index.
             .where(PromiseRow.status == _OPEN, column.is_not(None), column <= now)
             .order_by(column, PromiseRow.id)
             .limit(limit)
         )
         return [
-            DuePromise(_promise(p), _contact(c), None if pr.id is None else profile_record(pr))
-            for p, c, pr in self._claim(statement, PromiseRow)
+            DuePromise(_promise(p), c, pr)
+            for p, c, pr in self._claim_with_people(statement, PromiseRow)
         ]
 
 
 def _columns(model: Any, name: str) -> Bundle[Any]:
     """A table's columns as one row, read by the same attribute names as its mapped object."""
     return Bundle(name, *(getattr(model, column.key) for column in model.__table__.c))
-
-
-_DUE_BUNDLES = (
-    _columns(PromiseRow, "promise"),
-    _columns(ContactRow, "contact"),
-    _columns(ProfileRow, "profile"),
-)
 
 
 class SqlCadenceRepository(SqlRepository):
@@ -825,16 +835,14 @@ class SqlCadenceRepository(SqlRepository):
 
     def due(self, *, now: datetime, limit: int) -> Sequence[DueCadence]:
         statement = (
-            select(CadenceRow, ContactRow, ProfileRow)
-            .join(ContactRow, ContactRow.id == CadenceRow.contact_id)
-            .outerjoin(ProfileRow, profile_of_owner(CadenceRow))
+            select(CadenceRow)
             .where(CadenceRow.due_at <= now)
             .order_by(CadenceRow.due_at, CadenceRow.id)
             .limit(limit)
         )
         return [
-            DueCadence(_cadence(cd), _contact(c), _profile_or_none(p))
-            for cd, c, p in self._claim(statement, CadenceRow)
+            DueCadence(_cadence(cd), c, p)
+            for cd, c, p in self._claim_with_people(statement, CadenceRow)
         ]
 
 
@@ -1206,10 +1214,6 @@ def profile_record(row: ProfileRow) -> Profile:
         profile_visible=row.profile_visible,
         organiser=row.organiser,
     )
-
-
-def _profile_or_none(row: ProfileRow | None) -> Profile | None:
-    return None if row is None else profile_record(row)
 
 
 def _channel_prompt(row: ChannelPromptRow) -> ChannelPrompt:
