@@ -270,8 +270,12 @@ class SqlRepository:
             return []
         ids = sorted({row.contact_id for row in rows})
         contacts = {c.id: _contact(c) for c in self._plain(_CONTACTS_BY_ID, {"ids": ids})}
-        profiles = profiles_of(self._session, {owner_of(row) for row in rows})
-        return [(row, contacts[row.contact_id], profiles.get(owner_of(row))) for row in rows]
+        owners = [owner_of(row) for row in rows]
+        profiles = profiles_of(self._session, owners)
+        return [
+            (row, contacts[row.contact_id], profiles.get(owner))
+            for row, owner in zip(rows, owners, strict=True)
+        ]
 
     def _update(self, model: type[OwnedRow], row_id: int, owner: Member, **values: Any) -> None:
         # RETURNING, not rowcount: psycopg reports -1 for some statements.
