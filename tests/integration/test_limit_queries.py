@@ -10,6 +10,7 @@ from bot.commands.base import CommandInput
 from bot.commands.registry import ACTIONS, COMMANDS
 from bot.commands.service import CommandService
 from bot.core.limits import LIST_SHOWN
+from bot.core.message import Message
 from bot.store.database import make_session_factory
 from bot.store.uow import SqlUnitOfWorkFactory
 from tests.fakes import ManualClock
@@ -32,19 +33,7 @@ def test_promises_reads_the_contacts_it_lists_in_one_query(engine: Engine) -> No
                 now=NOW,
             )
         uow.commit()
-    service = CommandService(
-        uow_factory=factory, clock=ManualClock(NOW), commands=COMMANDS, actions=ACTIONS
-    )
-    statements: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        reply = service.run(CommandInput(text="promises", invoker=ANN, invoker_name="Ann"))
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    reply, statements = _run_watched(engine, factory, "promises")
 
     assert f"P{LIST_SHOWN}" in reply.plain_text()
     assert sum(1 for s in statements if "FROM contacts" in s) == 1
@@ -61,6 +50,17 @@ def test_promise_counts_the_open_promises_once(engine: Engine) -> None:
                 uow, owner=ANN, contact_id=contact.id, number=number, what=f"t{number}", now=NOW
             )
         uow.commit()
+    reply, statements = _run_watched(engine, factory, 'promise "Sam" the deck')
+
+    assert "#3" in reply.plain_text()
+    counts = [s for s in statements if "count(*)" in s and "FROM promises" in s]
+    assert len(counts) == 1
+
+
+def _run_watched(
+    engine: Engine, factory: SqlUnitOfWorkFactory, text: str
+) -> tuple[Message, list[str]]:
+    """Ann's command `text`: its reply, and every statement it sent to the database."""
     service = CommandService(
         uow_factory=factory, clock=ManualClock(NOW), commands=COMMANDS, actions=ACTIONS
     )
@@ -71,12 +71,7 @@ def test_promise_counts_the_open_promises_once(engine: Engine) -> None:
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        reply = service.run(
-            CommandInput(text='promise "Sam" the deck', invoker=ANN, invoker_name="Ann")
-        )
+        reply = service.run(CommandInput(text=text, invoker=ANN, invoker_name="Ann"))
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-
-    assert "#3" in reply.plain_text()
-    counts = [s for s in statements if "count(*)" in s and "FROM promises" in s]
-    assert len(counts) == 1
+    return reply, statements
