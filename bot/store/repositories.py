@@ -103,19 +103,10 @@ def in_workspace(model: Any, workspace: Workspace) -> ColumnElement[bool]:
     )
 
 
-def _owner_is(model: type[OwnedRow]) -> ColumnElement[bool]:
+def _owner_is(table: Table) -> ColumnElement[bool]:
     """`owned_by` with the owner bound when it runs (`_owner_params`): for a statement built once,
-    which no command then pays to build, nor SQLAlchemy to look up in its compiled cache."""
-    return and_(
-        model.platform == bindparam("owner_platform"),
-        model.workspace_id == bindparam("owner_workspace"),
-        model.owner_id == bindparam("owner_user"),
-    )
-
-
-def _owner_is_plain(table: Table) -> ColumnElement[bool]:
-    """`_owner_is` over a table's own columns: a statement of these reads plain rows, with
-    none of the ORM's per-row work (see `SqlRepository._plain`)."""
+    which no command then pays to build, nor SQLAlchemy to look up in its compiled cache. Over
+    the table's own columns, so a statement of them reads plain rows (`SqlRepository._plain`)."""
     return and_(
         table.c.platform == bindparam("owner_platform"),
         table.c.workspace_id == bindparam("owner_workspace"),
@@ -271,11 +262,23 @@ class SqlRepository:
         ids = sorted({row.contact_id for row in rows})
         contacts = {c.id: _contact(c) for c in self._plain(_CONTACTS_BY_ID, {"ids": ids})}
         owners = [owner_of(row) for row in rows]
-        profiles = profiles_of(self._session, owners)
+        profiles = self._profiles_of(owners)
         return [
             (row, contacts[row.contact_id], profiles.get(owner))
             for row, owner in zip(rows, owners, strict=True)
         ]
+
+    def _profiles_of(self, members: Iterable[Member]) -> dict[Member, Profile]:
+        """The profiles of those among `members` who have one, one read per workspace."""
+        by_workspace: dict[Workspace, set[str]] = {}
+        for member in members:
+            by_workspace.setdefault(member.workspace, set()).add(member.user_id)
+        found: dict[Member, Profile] = {}
+        for workspace, user_ids in by_workspace.items():
+            params = {"platform": workspace.platform.value, "workspace": workspace.workspace_id}
+            rows = self._plain(_PROFILES_IN, {**params, "users": sorted(user_ids)})
+            found.update((profile.member, profile) for profile in map(profile_record, rows))
+        return found
 
     def _update(self, model: type[OwnedRow], row_id: int, owner: Member, **values: Any) -> None:
         # RETURNING, not rowcount: psycopg reports -1 for some statements.
@@ -294,35 +297,20 @@ _CONTACT_TABLE = cast(Table, ContactRow.__table__)
 _PROMISES = cast(Table, PromiseRow.__table__)
 
 # Every command reads its member's profile first.
-_PROFILE = select(*_PROFILES.c).where(_owner_is_plain(_PROFILES)).limit(1)
+_PROFILE = select(*_PROFILES.c).where(_owner_is(_PROFILES)).limit(1)
 
 _CONTACTS = select(*_CONTACT_TABLE.c).where(
-    _owner_is_plain(_CONTACT_TABLE), _CONTACT_TABLE.c.id.in_(bindparam("ids", expanding=True))
+    _owner_is(_CONTACT_TABLE), _CONTACT_TABLE.c.id.in_(bindparam("ids", expanding=True))
+)
+_PROFILES_IN = select(*_PROFILES.c).where(
+    _PROFILES.c.platform == bindparam("platform"),
+    _PROFILES.c.workspace_id == bindparam("workspace"),
+    _PROFILES.c.owner_id.in_(bindparam("users", expanding=True)),
 )
 # The contacts of claimed due rows, which may be anyone's: their ids come from those rows.
 _CONTACTS_BY_ID = select(*_CONTACT_TABLE.c).where(
     _CONTACT_TABLE.c.id.in_(bindparam("ids", expanding=True))
 )
-
-
-def profiles_of(session: Session, members: Iterable[Member]) -> dict[Member, Profile]:
-    """The profiles of those among `members` who have one, one read per workspace (plain rows:
-    see `SqlRepository._plain`)."""
-    by_workspace: dict[Workspace, set[str]] = {}
-    for member in members:
-        by_workspace.setdefault(member.workspace, set()).add(member.user_id)
-    found: dict[Member, Profile] = {}
-    session.flush()  # as an ORM query would: this unit of work's own changes are seen
-    for workspace, user_ids in by_workspace.items():
-        rows: Sequence[Any] = session.execute(
-            select(*_PROFILES.c).where(
-                _PROFILES.c.platform == workspace.platform.value,
-                _PROFILES.c.workspace_id == workspace.workspace_id,
-                _PROFILES.c.owner_id.in_(sorted(user_ids)),
-            )
-        ).all()
-        found.update((profile.member, profile) for profile in map(profile_record, rows))
-    return found
 
 
 class SqlProfileRepository(SqlRepository):
@@ -331,7 +319,7 @@ class SqlProfileRepository(SqlRepository):
         return profile_record(rows[0]) if rows else None
 
     def get_many(self, members: Iterable[Member]) -> Mapping[Member, Profile]:
-        return profiles_of(self._session, members)
+        return self._profiles_of(members)
 
     def save(self, profile: Profile, *, now: datetime, since: Profile | None = None) -> None:
         insert = dialect_insert(self._session)
@@ -916,7 +904,7 @@ def _open_soonest(*, limited: bool, about: bool) -> Select[Any]:
     c = _PROMISES.c
     statement = (
         select(*c)
-        .where(_owner_is_plain(_PROMISES), c.status == PromiseStatus.OPEN.value)
+        .where(_owner_is(_PROMISES), c.status == PromiseStatus.OPEN.value)
         .order_by(func.coalesce(c.remind_at, c.due_at).asc().nulls_last(), c.created_at, c.id)
     )
     if limited:
@@ -927,11 +915,11 @@ def _open_soonest(*, limited: bool, about: bool) -> Select[Any]:
 
 
 _COUNT_OPEN = select(func.count()).where(
-    _owner_is(PromiseRow), PromiseRow.status == PromiseStatus.OPEN.value
+    _owner_is(_PROMISES), PromiseRow.status == PromiseStatus.OPEN.value
 )
 _HIGHEST_OPEN = (
     select(PromiseRow.number)
-    .where(_owner_is(PromiseRow), PromiseRow.status == _OPEN)
+    .where(_owner_is(_PROMISES), PromiseRow.status == _OPEN)
     .order_by(PromiseRow.number.desc())
     .limit(1)
 )
