@@ -33,18 +33,17 @@ ACTION_SUGGEST = "event.suggest"
 FORGOTTEN_TITLE = "Cancelled event"  # in calendars, for an event whose creator ran forget-me
 
 
-def invite(event: Event, *, now: datetime, forgotten: bool = False) -> CalendarInvite:
-    """The event for a member's calendar: one UID per event, its SEQUENCE the event's.
-    `forgotten`: its creator ran forget-me, so their title and place are left out."""
+def invite(event: Event, *, now: datetime) -> CalendarInvite:
+    """The event for a member's calendar: one UID per event, its SEQUENCE the event's."""
     workspace = event.channel.workspace
     return CalendarInvite(
         uid=f"event-{event.id}.{workspace.workspace_id}.{workspace.platform.value}@networking-buddy",
         sequence=event.sequence,
         method=InviteMethod.CANCEL if event.cancelled else InviteMethod.REQUEST,
-        title=FORGOTTEN_TITLE if forgotten else event.title,
+        title=event.title,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        location="" if forgotten else event.place,
+        location=event.place,
         stamp=now,
         filename=f"event-{event.number}.ics",
     )
@@ -98,6 +97,11 @@ def event_line(event: Event, *, timezone: str) -> tuple[Inline, ...]:
         f"{_duration(event.ends_at - event.starts_at)}",
         *(place if event.place else ()),
     )
+
+
+def without_their_words(event: Event) -> Event:
+    """The event as calendars show it once its creator ran forget-me: no title, no place."""
+    return replace(event, title=FORGOTTEN_TITLE, place="")
 
 
 def post_message(event: Event, rsvps: Sequence[Rsvp], *, forgotten: bool = False) -> Message:
@@ -155,13 +159,10 @@ def refresh_post(
     """The post again, as it stands now: delivered as an edit of the first one, in order;
     `changed` (edited or cancelled) carries the invite, so native events follow."""
     post = post_message(event, ctx.uow.events.answers(event), forgotten=forgotten)
-    calendar = invite(event, now=ctx.now, forgotten=forgotten)
-    ctx.outgoing.post(
-        event.channel,
-        replace(post, invite=calendar) if changed else post,
-        key="",
-        anchor=anchor(event),
-    )
+    if changed:
+        shown = without_their_words(event) if forgotten else event
+        post = replace(post, invite=invite(shown, now=ctx.now))
+    ctx.outgoing.post(event.channel, post, key="", anchor=anchor(event))
 
 
 def take_up_seats(ctx: Context, event: Event) -> list[Member]:
@@ -209,11 +210,10 @@ def cancel(ctx: Context, event: Event, *, forgotten: bool = False) -> int:
 
     return notify(
         ctx,
-        cancelled,
+        without_their_words(cancelled) if forgotten else cancelled,
         head,
         answers=(Answer.GOING, Answer.WAITING, Answer.MAYBE),
         what="cancelled",
-        forgotten=forgotten,
     )
 
 
@@ -243,7 +243,6 @@ def notify(
     *,
     answers: tuple[Answer, ...],
     what: str,
-    forgotten: bool = False,
 ) -> int:
     """Tell privately those whose answer is among `answers` (`head` in their zone); how many."""
     told = [
@@ -252,7 +251,7 @@ def notify(
         if rsvp.answer in answers and rsvp.member != ctx.invoker
     ]
     profiles = ctx.uow.profiles.get_many(rsvp.member for rsvp in told)
-    calendar = invite(event, now=ctx.now, forgotten=forgotten)
+    calendar = invite(event, now=ctx.now)
     for rsvp in told:
         profile = profiles.get(rsvp.member)
         zone = _zone(profile)
