@@ -4,6 +4,7 @@ place, and the `.ics` invitation as a file in the member's DM."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import icalendar
 import pytest
@@ -22,6 +23,12 @@ async def slack(database_url: str) -> AsyncIterator[SlackHarness]:
         yield harness
 
 
+def _the_post(slack: SlackHarness) -> tuple[dict[str, Any], str]:
+    """The event's one channel post, and its ts as the fake Slack numbered it."""
+    [posted] = slack.fake.calls_to("chat.postMessage")
+    return posted.args, f"{slack.fake.calls.index(posted) + 1}.000100"
+
+
 @SQLITE_ONLY
 async def test_an_event_is_posted_with_buttons_and_going_edits_its_counts_and_sends_an_ics(
     slack: SlackHarness,
@@ -30,8 +37,7 @@ async def test_an_event_is_posted_with_buttons_and_going_edits_its_counts_and_se
     await slack.delivery.deliver_due()
 
     assert all_text(reply["blocks"]).startswith("📅 Announced in this channel as event 1:")
-    [posted] = slack.fake.calls_to("chat.postMessage")
-    post, posted_ts = posted.args, f"{slack.fake.calls.index(posted) + 1}.000100"
+    post, posted_ts = _the_post(slack)
     assert post["channel"] == "C1"
     text = all_text(post["blocks"])
     assert "✅ 0 going · 🤔 0 maybe" in text
@@ -66,9 +72,8 @@ async def test_forget_me_gives_the_seat_to_the_one_waiting_and_edits_the_post(
     slack.fake.add_user("T1", "U3", name="Ben")
     await slack.ask('event "Rust night" friday 6pm limit 1')
     await slack.delivery.deliver_due()
-    [posted] = slack.fake.calls_to("chat.postMessage")
-    posted_ts = f"{slack.fake.calls.index(posted) + 1}.000100"
-    going = buttons(posted.args["blocks"])["Going"]
+    post, posted_ts = _the_post(slack)
+    going = buttons(post["blocks"])["Going"]
     await slack.reply(await slack.press(going, user="U2"))
     await slack.reply(await slack.press(going, user="U3"))
     await slack.delivery.deliver_due()
@@ -102,9 +107,8 @@ async def test_forget_me_of_its_creator_cancels_the_event_without_a_word_of_thei
 ) -> None:
     await slack.ask("event \"Sam's supper\" friday 6pm at Sam's flat", user="U2")
     await slack.delivery.deliver_due()
-    [posted] = slack.fake.calls_to("chat.postMessage")
-    posted_ts = f"{slack.fake.calls.index(posted) + 1}.000100"
-    await slack.reply(await slack.press(buttons(posted.args["blocks"])["Going"], user="U1"))
+    post, posted_ts = _the_post(slack)
+    await slack.reply(await slack.press(buttons(post["blocks"])["Going"], user="U1"))
     await slack.delivery.deliver_due()
     [invited] = slack.fake.uploads.values()
     uid = str(icalendar.Calendar.from_ical(invited).walk("VEVENT")[0]["UID"])

@@ -8,12 +8,11 @@ from datetime import date, timedelta
 
 from bot.commands.base import ActionInput
 from bot.commands.event_followups import ACTION_MET, event_figures
-from bot.commands.event_posts import ACTION_GOING
 from bot.core.dashboard import Period
 from bot.core.identity import Member
 from bot.store.dashboard import SqlDashboardStats
 from bot.store.database import make_session_factory
-from tests.security.test_forget_me import ANA, CAL, HERE, World, X, dump, found_in, world
+from tests.security.test_forget_me import ANA, HERE, World, X, dump, found_in, world
 
 __all__ = ["world"]
 
@@ -45,13 +44,8 @@ def _meetings(world: World, event_id: int) -> tuple[int, str]:
 async def test_people_from_outside_count_as_meetings_logged_there_without_their_names(
     world: World,
 ) -> None:
-    world.say(CAL, 'event "Cal night" friday 6pm', channel=HERE)
-    with world.buddy.uow_factory() as uow:
-        [found] = uow.events.upcoming(HERE, now=world.clock.now())
+    found = world.cal_night(X, ANA)
     event = str(found.id)
-    for member in (X, ANA):
-        world.say(member, "settings timezone UTC")
-        world.press(member, ACTION_GOING, event, HERE)
     await world.wait(timedelta(days=1, hours=8))  # Fri 22:00: over, who did you meet?
     _met(world, X, event, picked=(ANA,), typed="Yolanda Quince")
     assert _meetings(world, found.id) == (2, _figures(2))  # one picked, one from outside

@@ -17,9 +17,11 @@ from sqlalchemy import Engine, inspect, make_url, text
 
 from bot.app import Buddy, build
 from bot.commands.base import ActionInput, CommandInput
+from bot.commands.event_posts import ACTION_GOING
 from bot.commands.intros import ACTION_ACCEPT
 from bot.config import Settings
 from bot.core.effects import ChannelPost, DirectMessage, Effect, effect_to_json
+from bot.core.events import Event
 from bot.core.identity import Channel, Member, Platform
 from bot.core.message import Message
 from tests.fakes import ManualClock
@@ -117,6 +119,16 @@ class World:
         self.buddy.service.press(
             ActionInput(action, payload, who, channel, invoker_name=NAMES[who.user_id])
         )
+
+    def cal_night(self, *going: Member) -> Event:
+        """Cal announces "Cal night" (Friday 6pm) here, and `going` (in UTC) press Going."""
+        self.say(CAL, 'event "Cal night" friday 6pm', channel=HERE)
+        with self.buddy.uow_factory() as uow:
+            [event] = uow.events.upcoming(HERE, now=self.clock.now())
+        for member in going:
+            self.say(member, "settings timezone UTC")
+            self.press(member, ACTION_GOING, str(event.id), HERE)
+        return event
 
     async def wait(self, delta: timedelta) -> None:
         self.clock.advance(delta)

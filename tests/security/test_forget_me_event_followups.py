@@ -39,13 +39,7 @@ def _pick(world: World, who: Member, event: str, *picked: Member) -> None:
 async def test_export_lists_answers_and_suggestions_and_forget_me_erases_them(
     world: World,
 ) -> None:
-    world.say(CAL, 'event "Cal night" friday 6pm', channel=HERE)
-    with world.buddy.uow_factory() as uow:
-        [found] = uow.events.upcoming(HERE, now=world.clock.now())
-        event = str(found.id)
-    for member in (X, ANA, BEN):
-        world.say(member, "settings timezone UTC")
-        world.press(member, ACTION_GOING, event, HERE)
+    event = str(world.cal_night(X, ANA, BEN).id)
     world.press(X, ACTION_SUGGEST, event)
     world.press(ANA, ACTION_SUGGEST, event)
     await world.wait(timedelta(hours=25, minutes=30))  # Fri 15:30: suggestions
